@@ -1,0 +1,88 @@
+using Latent.Core.Autograd;
+
+namespace Latent.Core;
+
+public sealed partial class Tensor
+{
+    private bool _requiresGrad;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs you differentiate by);
+    /// op outputs get it from their inputs.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (!value && GradFn is not null)
+                throw new InvalidOperationException("RequiresGrad: cannot turn off on a non-leaf tensor; use Detach()");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>, or null.</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>The op that produced this tensor, when it was recorded.</summary>
+    public Node? GradFn { get; private set; }
+
+    /// <summary>True for tensors not produced by a recorded op.</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (fluent).</summary>
+    public Tensor RequireGrad(bool value = true) { RequiresGrad = value; return this; }
+
+    /// <summary>Turns op recording off until the scope is disposed: <c>using (Tensor.NoGrad()) { ... }</c>.</summary>
+    public static GradMode.Scope NoGrad() => GradMode.Disable();
+
+    /// <summary>True when an op with these inputs must be recorded (grad mode on and some input requires a gradient).</summary>
+    public static bool NeedsGrad(params Tensor[] inputs) => ShouldRecord(inputs);
+
+    /// <summary>True when an op with these inputs must be recorded.</summary>
+    internal static bool ShouldRecord(Tensor a) => a._requiresGrad && GradMode.IsEnabled;
+
+    /// <inheritdoc cref="ShouldRecord(Tensor)"/>
+    internal static bool ShouldRecord(Tensor a, Tensor b) => (a._requiresGrad || b._requiresGrad) && GradMode.IsEnabled;
+
+    /// <inheritdoc cref="ShouldRecord(Tensor)"/>
+    internal static bool ShouldRecord(Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return false;
+        foreach (var t in inputs) if (t._requiresGrad) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Marks this freshly computed tensor as the output of an op with the given inputs and backward rule
+    /// (for custom fused ops; call it only when <see cref="NeedsGrad(Tensor[])"/> is true). The rule must use
+    /// differentiable tensor ops so that higher-order gradients stay correct.
+    /// </summary>
+    public Tensor Record(string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        GradFn = new Node(op, inputs, backward);
+        _requiresGrad = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Back-propagates from this tensor: adds d(this)/d(leaf) to <see cref="Grad"/> of every leaf that requires
+    /// a gradient. A non-scalar tensor needs <paramref name="gradient"/> (the vector of the vector-Jacobian product).
+    /// With <paramref name="createGraph"/> the backward ops are recorded, so the gradients can be differentiated again.
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool createGraph = false)
+    {
+        var grads = Autograd.Gradients.Run(this, gradient, createGraph, wanted: null);
+        foreach (var (leaf, g) in grads)
+        {
+            var add = createGraph ? g : g.Detach();
+            leaf.Grad = leaf.Grad is null ? add : WithGradMode(createGraph, () => leaf.Grad + add);
+        }
+    }
+
+    private static Tensor WithGradMode(bool enabled, Func<Tensor> f)
+    {
+        using var scope = enabled ? GradMode.Enable() : GradMode.Disable();
+        return f();
+    }
+}

@@ -1,0 +1,223 @@
+using System.Numerics.Tensors;
+
+namespace Latent.Core;
+
+// Reductions over axes. Each reduction over a contiguous block of axes is viewed as [outer, r, inner]:
+// inner == 1 sums contiguous runs, inner > 1 adds whole rows, both through TensorPrimitives.
+public sealed partial class Tensor
+{
+    /// <summary>Sum of all elements (a scalar).</summary>
+    public Tensor Sum()
+    {
+        var y = Scalar(TensorPrimitives.Sum(Span));
+        if (ShouldRecord(this)) y.Record("sum", [this], g => [g.Reshape(Ones1(Rank)).BroadcastTo(Shape)]);
+        return y;
+    }
+
+    /// <summary>Sum over <paramref name="axes"/> (negative counts from the end).</summary>
+    public Tensor Sum(int[] axes, bool keepDim = false)
+    {
+        var ax = NormalizeAxes(axes, "Sum");
+        var keptShape = (int[])Shape.Clone();
+        foreach (int a in ax) keptShape[a] = 1;
+        Tensor y = this.Detach();
+        // Reduce axis by axis from the last, each as [outer, r, inner].
+        for (int i = ax.Length - 1; i >= 0; i--) y = SumAxisKernel(y, ax[i]);
+        y = new Tensor(y.Storage, keepDim ? keptShape : DropAxes(Shape, ax));
+        if (ShouldRecord(this))
+        {
+            var inShape = Shape;
+            y.Record("sum_axes", [this], g => [g.Reshape(keptShape).BroadcastTo(inShape)]);
+        }
+        return y;
+    }
+
+    /// <summary>Sum over one axis.</summary>
+    public Tensor Sum(int axis, bool keepDim = false) => Sum([axis], keepDim);
+
+    /// <summary>Mean of all elements.</summary>
+    public Tensor Mean() => Sum() * (1f / Math.Max(1, Size));
+
+    /// <summary>Mean over <paramref name="axes"/>.</summary>
+    public Tensor Mean(int[] axes, bool keepDim = false)
+    {
+        var ax = NormalizeAxes(axes, "Mean");
+        int count = 1;
+        foreach (int a in ax) count *= Shape[a];
+        return Sum(ax, keepDim) * (1f / Math.Max(1, count));
+    }
+
+    /// <summary>Mean over one axis.</summary>
+    public Tensor Mean(int axis, bool keepDim = false) => Mean([axis], keepDim);
+
+    /// <summary>Variance over <paramref name="axes"/>; <paramref name="unbiased"/> divides by n−1 (PyTorch's default).</summary>
+    public Tensor Var(int[] axes, bool unbiased = true, bool keepDim = false)
+    {
+        var ax = NormalizeAxes(axes, "Var");
+        int n = 1;
+        foreach (int a in ax) n *= Shape[a];
+        var centred = this - Mean(ax, keepDim: true);
+        return centred.Square().Sum(ax, keepDim) * (1f / Math.Max(1, unbiased ? n - 1 : n));
+    }
+
+    /// <summary>Variance over one axis.</summary>
+    public Tensor Var(int axis, bool unbiased = true, bool keepDim = false) => Var([axis], unbiased, keepDim);
+
+    /// <summary>Largest element along <paramref name="axis"/>; the gradient goes to the first maximum (as torch.max(dim)).</summary>
+    public Tensor Max(int axis, bool keepDim = false) => SelectAlong(axis, keepDim, ArgMax(axis), "Max");
+
+    /// <summary>Smallest element along <paramref name="axis"/>; the gradient goes to the first minimum.</summary>
+    public Tensor Min(int axis, bool keepDim = false) => SelectAlong(axis, keepDim, ArgMin(axis), "Min");
+
+    /// <summary>Largest element of the whole tensor (no gradient).</summary>
+    public float MaxValue() => Size == 0 ? throw new InvalidOperationException("MaxValue: empty tensor") : TensorPrimitives.Max(Span);
+
+    /// <summary>Smallest element of the whole tensor (no gradient).</summary>
+    public float MinValue() => Size == 0 ? throw new InvalidOperationException("MinValue: empty tensor") : TensorPrimitives.Min(Span);
+
+    /// <summary>Index of the first largest element along <paramref name="axis"/>; shape is this shape without that axis.</summary>
+    public int[] ArgMax(int axis) => ArgExtreme(axis, greater: true);
+
+    /// <summary>Index of the first smallest element along <paramref name="axis"/>.</summary>
+    public int[] ArgMin(int axis) => ArgExtreme(axis, greater: false);
+
+    /// <summary>log Σ exp(x) along <paramref name="axis"/>, computed stably.</summary>
+    public Tensor LogSumExp(int axis, bool keepDim = false)
+    {
+        int a = Shapes.NormalizeAxis(axis, Rank, "LogSumExp");
+        Tensor m;
+        using (NoGrad()) m = Max(a, keepDim: true);
+        // Shifting by the (constant) max keeps exp finite; the shift cancels in the gradient.
+        var finite = m.MapScalar(v => float.IsFinite(v) ? v : 0f);
+        var y = (this - finite).Exp().Sum([a], keepDim: true).Log() + finite;
+        return keepDim ? y : y.Reshape(DropAxes(Shape, [a]));
+    }
+
+    /// <summary>Softmax along <paramref name="axis"/>.</summary>
+    public Tensor Softmax(int axis = -1)
+    {
+        int a = Shapes.NormalizeAxis(axis, Rank, "Softmax");
+        var y = Empty(Shape);
+        var (outer, r, inner) = Split3(a);
+        ReadOnlySpan<float> x = Span;
+        var ys = y.Span;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) TensorPrimitives.SoftMax(x.Slice(o * r, r), ys.Slice(o * r, r));
+        }
+        else
+        {
+            using (NoGrad())
+            {
+                var shifted = (Detach() - Detach().Max(a, keepDim: true)).Exp();
+                var s = shifted / shifted.Sum([a], keepDim: true);
+                s.Span.CopyTo(ys);
+            }
+        }
+        if (ShouldRecord(this))
+            y.Record("softmax", [this], g => [y * (g - (g * y).Sum([a], keepDim: true))]);
+        return y;
+    }
+
+    /// <summary>log softmax along <paramref name="axis"/>: x − logsumexp(x).</summary>
+    public Tensor LogSoftmax(int axis = -1)
+    {
+        int a = Shapes.NormalizeAxis(axis, Rank, "LogSoftmax");
+        Tensor y;
+        using (NoGrad()) y = Detach() - Detach().LogSumExp(a, keepDim: true);
+        if (ShouldRecord(this))
+            y.Record("log_softmax", [this], g => [g - y.Exp() * g.Sum([a], keepDim: true)]);
+        return y;
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private static int[] Ones1(int rank)
+    {
+        var s = new int[rank];
+        Array.Fill(s, 1);
+        return s;
+    }
+
+    private int[] NormalizeAxes(int[] axes, string op)
+    {
+        var ax = new int[axes.Length];
+        for (int i = 0; i < axes.Length; i++) ax[i] = Shapes.NormalizeAxis(axes[i], Rank, op);
+        Array.Sort(ax);
+        for (int i = 1; i < ax.Length; i++)
+            if (ax[i] == ax[i - 1]) throw new ArgumentException($"{op}: axis {ax[i]} is repeated", nameof(axes));
+        return ax;
+    }
+
+    internal static int[] DropAxes(int[] shape, int[] sortedAxes)
+    {
+        var r = new List<int>(shape.Length);
+        for (int i = 0; i < shape.Length; i++) if (Array.BinarySearch(sortedAxes, i) < 0) r.Add(shape[i]);
+        return r.ToArray();
+    }
+
+    /// <summary>(product of dims before axis, dim, product of dims after axis).</summary>
+    internal (int outer, int r, int inner) Split3(int axis)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= Shape[i];
+        for (int i = axis + 1; i < Rank; i++) inner *= Shape[i];
+        return (outer, Shape[axis], inner);
+    }
+
+    private static Tensor SumAxisKernel(Tensor x, int axis)
+    {
+        var (outer, r, inner) = x.Split3(axis);
+        var shape = (int[])x.Shape.Clone();
+        shape[axis] = 1;
+        var y = Zeros(shape);
+        ReadOnlySpan<float> xs = x.Span;
+        var ys = y.Span;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) ys[o] = TensorPrimitives.Sum(xs.Slice(o * r, r));
+        }
+        else
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                var acc = ys.Slice(o * inner, inner);
+                for (int j = 0; j < r; j++) TensorPrimitives.Add(acc, xs.Slice((o * r + j) * inner, inner), acc);
+            }
+        }
+        return y;
+    }
+
+    private int[] ArgExtreme(int axis, bool greater)
+    {
+        int a = Shapes.NormalizeAxis(axis, Rank, greater ? "ArgMax" : "ArgMin");
+        var (outer, r, inner) = Split3(a);
+        if (r == 0) throw new ArgumentException($"{(greater ? "ArgMax" : "ArgMin")}: axis {axis} of {Shapes.Format(Shape)} is empty");
+        var idx = new int[outer * inner];
+        ReadOnlySpan<float> x = Span;
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int best = 0;
+                float bv = x[o * r * inner + i];
+                for (int j = 1; j < r; j++)
+                {
+                    float v = x[(o * r + j) * inner + i];
+                    // NaN wins, as in PyTorch: a NaN anywhere makes max NaN.
+                    if (float.IsNaN(bv)) break;
+                    if (greater ? v > bv || float.IsNaN(v) : v < bv || float.IsNaN(v)) { best = j; bv = v; }
+                }
+                idx[o * inner + i] = best;
+            }
+        return idx;
+    }
+
+    private Tensor SelectAlong(int axis, bool keepDim, int[] index, string op)
+    {
+        int a = Shapes.NormalizeAxis(axis, Rank, op);
+        var kept = (int[])Shape.Clone();
+        kept[a] = 1;
+        var y = GatherAlong(a, index, kept);
+        return keepDim ? y : y.Reshape(DropAxes(Shape, [a]));
+    }
+}
