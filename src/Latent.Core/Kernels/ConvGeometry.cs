@@ -1,0 +1,31 @@
+namespace Latent.Core.Kernels;
+
+/// <summary>
+/// The index relation shared by a convolution, its transpose and its weight gradient: a "big" image
+/// [N, C, H, W] and a "small" image [N, O, Ho, Wo] are linked by kernel taps so that small position
+/// (oh, ow) reads big position (oh·Stride − Pad + ki·Dilation, ow·Stride − Pad + kj·Dilation) for
+/// ki &lt; Kh, kj &lt; Kw; taps that fall outside the big image read zero (padding).
+/// </summary>
+/// <remarks>
+/// Conv2d maps big -> small, ConvTranspose2d maps small -> big, and the weight gradient pairs one of
+/// each. The sizes are explicit (not derived from the formula) so that the three ops are exact adjoints
+/// of one another for any sizes, including a transposed convolution with output padding.
+/// </remarks>
+internal readonly record struct ConvGeometry(
+    int N, int C, int H, int W, int O, int Ho, int Wo, int Kh, int Kw, int Stride, int Pad, int Dilation)
+{
+    /// <summary>Rows of the column matrix: C·Kh·Kw.</summary>
+    public int K => C * Kh * Kw;
+
+    /// <summary>Pixels of one big image plane: H·W.</summary>
+    public int BigPlane => H * W;
+
+    /// <summary>Pixels of one small image plane: Ho·Wo.</summary>
+    public int SmallPlane => Ho * Wo;
+
+    /// <summary>PyTorch's output size of a convolution along one axis: ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1.</summary>
+    public static int ConvOut(int n, int k, int s, int p, int d) => (n + 2 * p - d * (k - 1) - 1) / s + 1;
+
+    /// <summary>PyTorch's output size of a transposed convolution: (n−1)s − 2p + d(k−1) + outputPadding + 1.</summary>
+    public static int ConvTransposeOut(int n, int k, int s, int p, int d, int op) => (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
+}
