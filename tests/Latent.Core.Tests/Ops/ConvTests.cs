@@ -110,6 +110,18 @@ public class ConvTests
     }
 
     [Fact]
+    public void EmptyBatchGivesEmptyOutputAndZeroWeightGradient()
+    {
+        var x = Tensor.Zeros(0, 3, 6, 6);
+        var w = Tensor.Ones(4, 3, 3, 3).RequireGrad();
+        var y = Tensor.Conv2d(x, w, null, 2, 1);
+        Assert.Equal([0, 4, 3, 3], y.Shape);
+        Assert.Equal([0, 3, 6, 6], Tensor.ConvTranspose2d(y, w, null, 2, 1, 1).Shape);
+        var gw = Latent.Core.Autograd.Gradients.Grad(y, [w], Tensor.Zeros(0, 4, 3, 3))[0];
+        Assert.All(gw.ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void Im2ColMatchesItsScalarTwin()
     {
         var rng = new Random(4);
