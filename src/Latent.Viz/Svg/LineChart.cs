@@ -1,0 +1,109 @@
+using System.Text;
+
+namespace Latent.Viz.Svg;
+
+/// <summary>
+/// A line chart of named series (loss curves, metrics per epoch) rendered as a self-contained SVG string:
+/// nice ticks, optional log y axis, legend, title and axis labels. NaN and ±∞ (and, on a log axis, values ≤ 0)
+/// break a line into separate pieces; a point with no drawable neighbour is drawn as a dot.
+/// </summary>
+public sealed class LineChart
+{
+    private readonly List<(string Name, double[] X, double[] Y)> _series = [];
+
+    /// <summary>Title above the plot (also the SVG &lt;title&gt;).</summary>
+    public string? Title { get; set; }
+
+    /// <summary>Label under the x axis.</summary>
+    public string? XLabel { get; set; }
+
+    /// <summary>Label beside the y axis.</summary>
+    public string? YLabel { get; set; }
+
+    /// <summary>Base-10 log scale on the y axis.</summary>
+    public bool LogY { get; set; }
+
+    /// <summary>Width in pixels (default 640).</summary>
+    public int Width { get; set; } = 640;
+
+    /// <summary>Height in pixels (default 360).</summary>
+    public int Height { get; set; } = 360;
+
+    /// <summary>The series added so far, in order.</summary>
+    public IReadOnlyList<string> SeriesNames => _series.Select(s => s.Name).ToList();
+
+    /// <summary>Adds a series with explicit x values (same length as <paramref name="y"/>).</summary>
+    public LineChart AddSeries(string name, IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Count != y.Count) throw new ArgumentException($"LineChart: series '{name}' has {x.Count} x values and {y.Count} y values", nameof(y));
+        _series.Add((name, x.ToArray(), y.ToArray()));
+        return this;
+    }
+
+    /// <summary>Adds a series whose x values are 1, 2, ..., n (epochs or steps counted from 1).</summary>
+    public LineChart AddSeries(string name, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        return AddSeries(name, Enumerable.Range(1, y.Count).Select(i => (double)i).ToArray(), y);
+    }
+
+    /// <summary>Renders the chart as an <c>&lt;svg&gt;</c> element (no XML declaration, so it can be inlined in HTML).</summary>
+    public string ToSvg()
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        bool integral = true;
+        foreach (var (_, x, y) in _series)
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (!double.IsFinite(x[i]) || !double.IsFinite(y[i]) || (LogY && y[i] <= 0)) continue;
+                xs.Add(x[i]);
+                ys.Add(y[i]);
+                integral &= x[i] == Math.Floor(x[i]);
+            }
+
+        var xAxis = xs.Count == 0 ? Axis.Linear(0, 1) : Axis.Linear(xs.Min(), xs.Max(), 6, integral);
+        var yAxis = LogY
+            ? (ys.Count == 0 ? Axis.Logarithmic(1, 10) : Axis.Logarithmic(ys.Min(), ys.Max()))
+            : (ys.Count == 0 ? Axis.Linear(0, 1) : Axis.Linear(ys.Min(), ys.Max()));
+
+        var frame = new ChartFrame(Width, Height, Title, XLabel, YLabel, ChartFrame.LegendWidth(_series.Select(s => s.Name)));
+        frame.Grid(xAxis, yAxis);
+        var sb = frame.Body;
+        if (xs.Count == 0)
+            frame.Text((frame.Left + frame.Right) / 2, (frame.Top + frame.Bottom) / 2, "no data", "middle", "fill=\"#888888\"");
+
+        for (int s = 0; s < _series.Count; s++)
+        {
+            var (name, x, y) = _series[s];
+            string colour = Palette.Colour(s);
+            var path = new StringBuilder();
+            var dots = new StringBuilder();
+            int runStart = -1;
+            for (int i = 0; i <= x.Length; i++)
+            {
+                bool ok = i < x.Length && xAxis.CanShow(x[i]) && yAxis.CanShow(y[i]);
+                if (ok && runStart < 0) runStart = i;
+                if (!ok && runStart >= 0)
+                {
+                    if (i - runStart == 1)
+                        dots.Append($"<circle cx=\"{SvgText.N(frame.X(xAxis, x[runStart]))}\" cy=\"{SvgText.N(frame.Y(yAxis, y[runStart]))}\" r=\"3\"/>");
+                    else
+                        for (int j = runStart; j < i; j++)
+                            path.Append(j == runStart ? 'M' : 'L').Append(SvgText.N(frame.X(xAxis, x[j]))).Append(' ').Append(SvgText.N(frame.Y(yAxis, y[j])));
+                    runStart = -1;
+                }
+            }
+            sb.Append($"<g class=\"series\" data-name=\"{SvgText.Escape(name)}\">");
+            if (path.Length > 0)
+                sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>");
+            if (dots.Length > 0) sb.Append($"<g fill=\"{colour}\">{dots}</g>");
+            sb.Append("</g>");
+        }
+        frame.Legend(_series.Select((s, i) => (s.Name, Palette.Colour(i))).ToList());
+        return frame.Finish();
+    }
+}
