@@ -248,6 +248,23 @@ def schedule_cases():
     }
 
 
+def conv_layer_cases():
+    """Conv2d / ConvTranspose2d layer forward and backward (the tests wait for the conv kernels)."""
+    specs = {
+        "conv2d_layer": (nn.Conv2d(3, 4, 3, stride=2, padding=1), [2, 3, 7, 7]),
+        "conv2d_layer_dilated": (nn.Conv2d(2, 3, 3, padding=2, dilation=2), [1, 2, 6, 5]),
+        "conv_transpose2d_layer": (nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1), [2, 4, 4, 4]),
+    }
+    for name, (layer, shape) in specs.items():
+        x = rnd(*shape).requires_grad_()
+        yv = layer(x)
+        g = rnd(*yv.shape)
+        (yv * g).sum().backward()
+        OUT[name] = {"stride": layer.stride[0], "padding": layer.padding[0], "dilation": layer.dilation[0],
+                     "output_padding": layer.output_padding[0], "weight": t(layer.weight), "bias": t(layer.bias),
+                     "x": t(x), "g": t(g), "y": t(yv), "gx": t(x.grad), "gw": t(layer.weight.grad), "gb": t(layer.bias.grad)}
+
+
 def state_dict_cases():
     """Checkpoint key names and shapes, in PyTorch's order, for the layers Latent.NN mirrors."""
     modules = {
@@ -269,6 +286,7 @@ layer_cases()
 state_dict_cases()
 loss_cases()
 schedule_cases()
+conv_layer_cases()  # last, so that adding it left the other cases' random inputs unchanged
 OUT["_generator"] = {"script": "tests/Golden/nn/gen_nn_golden.py", "torch": torch.__version__}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn_golden.json")
 with open(path, "w") as f:
