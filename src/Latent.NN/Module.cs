@@ -70,8 +70,17 @@ public abstract class Module
     /// <summary>All trainable parameters.</summary>
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Tensor);
 
-    /// <summary>Parameters then buffers: everything a checkpoint holds.</summary>
-    public IEnumerable<(string Name, Tensor Tensor)> StateDict() => NamedParameters().Concat(NamedBuffers());
+    /// <summary>
+    /// Everything a checkpoint holds, in PyTorch's state_dict order: each module's parameters, then its buffers,
+    /// then its submodules' entries, depth first.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Tensor)> StateDict(string prefix = "")
+    {
+        foreach (var (n, p) in _parameters) yield return (prefix + n, p);
+        foreach (var (n, b) in _buffers) yield return (prefix + n, b);
+        foreach (var (n, m) in _modules)
+            foreach (var x in m.StateDict(prefix + n + ".")) yield return x;
+    }
 
     /// <summary>Number of trainable scalars.</summary>
     public long ParameterCount() => Parameters().Sum(p => (long)p.Size);

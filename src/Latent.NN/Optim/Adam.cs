@@ -16,15 +16,26 @@ public class Adam : Optimizer
         float eps = 1e-8f, float weightDecay = 0f, bool decoupled = false) : base(parameters, lr)
     {
         if (beta1 is < 0f or >= 1f || beta2 is < 0f or >= 1f) throw new ArgumentException($"Adam: betas ({beta1}, {beta2}) must be in [0, 1)");
+        if (!(eps >= 0f)) throw new ArgumentException($"Adam: eps {eps} must be >= 0", nameof(eps));
+        if (!(weightDecay >= 0f)) throw new ArgumentException($"Adam: weight decay {weightDecay} must be >= 0", nameof(weightDecay));
         Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = weightDecay; Decoupled = decoupled;
         _m = Params.Select(p => new float[p.Size]).ToArray();
         _v = Params.Select(p => new float[p.Size]).ToArray();
     }
 
+    /// <summary>Decay of the first moment.</summary>
     public float Beta1 { get; }
+
+    /// <summary>Decay of the second moment.</summary>
     public float Beta2 { get; }
+
+    /// <summary>Added to the denominator.</summary>
     public float Eps { get; }
+
+    /// <summary>L2 penalty (Adam) or decoupled decay rate (AdamW).</summary>
     public float WeightDecay { get; }
+
+    /// <summary>True for AdamW's decoupled weight decay.</summary>
     public bool Decoupled { get; }
 
     /// <summary>First and second moment buffers, per parameter (for checkpoints).</summary>
@@ -32,6 +43,29 @@ public class Adam : Optimizer
 
     /// <inheritdoc cref="FirstMoments"/>
     public IReadOnlyList<float[]> SecondMoments => _v;
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, float[] Values)> ExportBuffers()
+    {
+        for (int k = 0; k < Params.Length; k++)
+        {
+            yield return ($"{k}.exp_avg", _m[k]);
+            yield return ($"{k}.exp_avg_sq", _v[k]);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override bool IsKnownBuffer(string bufferName) => bufferName is "exp_avg" or "exp_avg_sq";
+
+    /// <inheritdoc />
+    protected override void ImportBuffers(IReadOnlyDictionary<string, float[]> buffers)
+    {
+        for (int k = 0; k < Params.Length; k++)
+        {
+            buffers[$"{k}.exp_avg"].CopyTo(_m[k], 0);
+            buffers[$"{k}.exp_avg_sq"].CopyTo(_v[k], 0);
+        }
+    }
 
     /// <inheritdoc />
     public override void Step()

@@ -1,0 +1,71 @@
+using Latent.Core;
+using Latent.NN.Init;
+
+namespace Latent.NN.Layers;
+
+/// <summary>
+/// One GRU step (Cho et al. 2014; torch.nn.GRUCell). With the gate blocks in PyTorch's order [r, z, n]:
+/// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+/// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
+/// weight_ih [3H, I], weight_hh [3H, H], bias_ih [3H], bias_hh [3H], all U(±1/√H) as in PyTorch.
+/// </summary>
+public sealed class GruCell : Module
+{
+    /// <summary>A cell from <paramref name="inputSize"/> features to a state of <paramref name="hiddenSize"/>.</summary>
+    public GruCell(int inputSize, int hiddenSize, Rng rng, bool bias = true)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (inputSize <= 0 || hiddenSize <= 0)
+            throw new ArgumentException($"GruCell: sizes must be positive, got input {inputSize}, hidden {hiddenSize}");
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        float bound = 1f / MathF.Sqrt(hiddenSize);
+        WeightIh = AddParameter("weight_ih", Tensor.Zeros(3 * hiddenSize, inputSize));
+        WeightHh = AddParameter("weight_hh", Tensor.Zeros(3 * hiddenSize, hiddenSize));
+        Initializers.Uniform(WeightIh, bound, rng);
+        Initializers.Uniform(WeightHh, bound, rng);
+        if (bias)
+        {
+            BiasIh = AddParameter("bias_ih", Tensor.Zeros(3 * hiddenSize));
+            BiasHh = AddParameter("bias_hh", Tensor.Zeros(3 * hiddenSize));
+            Initializers.Uniform(BiasIh, bound, rng);
+            Initializers.Uniform(BiasHh, bound, rng);
+        }
+    }
+
+    /// <summary>Input features I.</summary>
+    public int InputSize { get; }
+
+    /// <summary>State size H.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>[3H, I], gate blocks in the order r, z, n.</summary>
+    public Tensor WeightIh { get; }
+
+    /// <summary>[3H, H].</summary>
+    public Tensor WeightHh { get; }
+
+    /// <summary>[3H], or null.</summary>
+    public Tensor? BiasIh { get; }
+
+    /// <summary>[3H], or null.</summary>
+    public Tensor? BiasHh { get; }
+
+    /// <summary>x [B, I] and h [B, H] (zeros when null) -> h' [B, H].</summary>
+    public Tensor Forward(Tensor x, Tensor? h = null)
+    {
+        if (x.Rank != 2 || x.Shape[1] != InputSize)
+            throw new ArgumentException($"GruCell: input {Shapes.Format(x.Shape)} is not [B,{InputSize}]", nameof(x));
+        int b = x.Shape[0], hs = HiddenSize;
+        h ??= Tensor.Zeros(b, hs);
+        if (!Shapes.Equal(h.Shape, [b, hs]))
+            throw new ArgumentException($"GruCell: state {Shapes.Format(h.Shape)} for input {Shapes.Format(x.Shape)}: expected [{b},{hs}]", nameof(h));
+        var gi = F.Linear(x, WeightIh, BiasIh);
+        var gh = F.Linear(h, WeightHh, BiasHh);
+        var r = (gi.Narrow(1, 0, hs) + gh.Narrow(1, 0, hs)).Sigmoid();
+        var z = (gi.Narrow(1, hs, hs) + gh.Narrow(1, hs, hs)).Sigmoid();
+        var n = (gi.Narrow(1, 2 * hs, hs) + r * gh.Narrow(1, 2 * hs, hs)).Tanh();
+        // (1 − z)·n + z·h written as n + z·(h − n): one product fewer.
+        return n + z * (h - n);
+    }
+}
