@@ -49,7 +49,7 @@ public class ConvLayerTests
     }
 
     // Enable when Tensor.Conv2d / ConvTranspose2d are implemented (they throw NotImplementedException on this branch).
-    [Theory(Skip = "waits for the conv kernels (Tensor.Conv2d/ConvTranspose2d)")]
+    [Theory]
     [InlineData("conv2d_layer")]
     [InlineData("conv2d_layer_dilated")]
     [InlineData("conv_transpose2d_layer")]
