@@ -48,7 +48,6 @@ public class ConvLayerTests
         Assert.Throws<ArgumentException>(() => new ConvTranspose2d(3, 4, 3, new Rng(1)).Forward(Tensor.Zeros(3, 8, 8)));
     }
 
-    // Enable when Tensor.Conv2d / ConvTranspose2d are implemented (they throw NotImplementedException on this branch).
     [Theory]
     [InlineData("conv2d_layer")]
     [InlineData("conv2d_layer_dilated")]
