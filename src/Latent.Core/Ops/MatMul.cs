@@ -31,7 +31,8 @@ public sealed partial class Tensor
 
         var batchA = a.Shape[..^2];
         var batchB = b.Shape[..^2];
-        var batch = Shapes.Broadcast(batchA, batchB, "MatMul");
+        var batch = Shapes.TryBroadcast(batchA, batchB) ?? throw new ArgumentException(
+            $"MatMul: {Shapes.Format(a.Shape)} x {Shapes.Format(b.Shape)}: batch dims {Shapes.Format(batchA)} and {Shapes.Format(batchB)} cannot be broadcast");
         int batches = Shapes.Size(batch);
         var y = Empty([.. batch, m, n]);
         var stA = Shapes.BroadcastStrides(batchA, batch);

@@ -16,6 +16,7 @@ public sealed partial class Tensor
                 if (infer >= 0) throw new ArgumentException($"Reshape: {Shapes.Format(Shape)} -> {Shapes.Format(shape)}: more than one -1", nameof(shape));
                 infer = i;
             }
+            else if (shape[i] < 0) throw new ArgumentException($"Reshape: {Shapes.Format(Shape)} -> {Shapes.Format(shape)}: negative dimension", nameof(shape));
             else known *= shape[i];
         }
         if (infer >= 0)
