@@ -64,6 +64,21 @@ public static class Shapes
         return r;
     }
 
+    /// <summary>The broadcast shape of two shapes (NumPy rules), or null when they do not broadcast.</summary>
+    public static int[]? TryBroadcast(int[] a, int[] b)
+    {
+        int rank = Math.Max(a.Length, b.Length);
+        var r = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int da = i - (rank - a.Length) >= 0 ? a[i - (rank - a.Length)] : 1;
+            int db = i - (rank - b.Length) >= 0 ? b[i - (rank - b.Length)] : 1;
+            if (da != db && da != 1 && db != 1) return null;
+            r[i] = da == 1 ? db : da;
+        }
+        return r;
+    }
+
     /// <summary>
     /// Strides for reading a tensor of <paramref name="shape"/> as if it had <paramref name="target"/>'s shape:
     /// broadcast dimensions get stride 0.

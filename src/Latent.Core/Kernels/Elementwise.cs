@@ -48,11 +48,18 @@ internal static class Elementwise
         public static void Apply(float a, ReadOnlySpan<float> b, Span<float> y) => TensorPrimitives.Divide(a, b, y);
     }
 
+    internal readonly struct PowOp : IBinaryOp
+    {
+        public static float Apply(float a, float b) => MathF.Pow(a, b);
+        public static void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => TensorPrimitives.Pow(a, b, y);
+        public static void Apply(ReadOnlySpan<float> a, float b, Span<float> y) => TensorPrimitives.Pow(a, b, y);
+        public static void Apply(float a, ReadOnlySpan<float> b, Span<float> y) => TensorPrimitives.Pow(a, b, y);
+    }
+
     internal readonly struct MaxOp : IBinaryOp
     {
-        // Not TensorPrimitives.Max: its NaN and signed-zero rules differ from a plain (a >= b ? a : b),
-        // which is what the backward's mask assumes.
-        public static float Apply(float a, float b) => a >= b ? a : b;
+        // Not TensorPrimitives.Max, whose signed-zero rule differs; a NaN on either side wins, as in torch.maximum.
+        public static float Apply(float a, float b) => a > b || float.IsNaN(a) ? a : b;
         public static void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = Apply(a[i], b[i]); }
         public static void Apply(ReadOnlySpan<float> a, float b, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = Apply(a[i], b); }
         public static void Apply(float a, ReadOnlySpan<float> b, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = Apply(a, b[i]); }
@@ -60,7 +67,7 @@ internal static class Elementwise
 
     internal readonly struct MinOp : IBinaryOp
     {
-        public static float Apply(float a, float b) => a <= b ? a : b;
+        public static float Apply(float a, float b) => a < b || float.IsNaN(a) ? a : b;
         public static void Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = Apply(a[i], b[i]); }
         public static void Apply(ReadOnlySpan<float> a, float b, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = Apply(a[i], b); }
         public static void Apply(float a, ReadOnlySpan<float> b, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = Apply(a, b[i]); }

@@ -47,30 +47,46 @@ public sealed partial class Tensor
         return y;
     }
 
-    /// <summary>Elementwise maximum (broadcasting); the gradient goes to a where a &gt;= b, else to b.</summary>
+    /// <summary>a^b elementwise (broadcasting), as torch.pow(a, b).</summary>
+    public static Tensor Pow(Tensor a, Tensor b)
+    {
+        var y = Elementwise.Binary<Elementwise.PowOp>(a, b, "pow");
+        if (ShouldRecord(a, b))
+            y.Record("pow", [a, b], g =>
+            {
+                var zero = Scalar(0f);
+                // PyTorch's masks: d/da is 0 where b == 0 (x^0 is constant, even at a = 0), and d/db is 0 where
+                // a == 0 and b >= 0 (the limit of a^b·log a), rather than 0·(−∞) = NaN.
+                return [a.RequiresGrad ? Where(EqualTo(b, zero), zero, g * b * Pow(a, b - 1f)).SumTo(a.Shape) : null,
+                        b.RequiresGrad ? Where(EqualTo(a, zero) * GreaterEqual(b, zero), zero, g * y * a.Log()).SumTo(b.Shape) : null];
+            });
+        return y;
+    }
+
+    /// <summary>Elementwise maximum (broadcasting); NaN wins; at ties each side gets half the gradient (as torch.maximum).</summary>
     public static Tensor Maximum(Tensor a, Tensor b)
     {
         var y = Elementwise.Binary<Elementwise.MaxOp>(a, b, "maximum");
         if (ShouldRecord(a, b))
             y.Record("maximum", [a, b], g =>
             {
-                var mask = GreaterEqual(a, b);
-                return [a.RequiresGrad ? (g * mask).SumTo(a.Shape) : null,
-                        b.RequiresGrad ? (g * (1f - mask)).SumTo(b.Shape) : null];
+                var half = EqualTo(a, b) * 0.5f;
+                return [a.RequiresGrad ? (g * (Greater(a, b) + half)).SumTo(a.Shape) : null,
+                        b.RequiresGrad ? (g * (Greater(b, a) + half)).SumTo(b.Shape) : null];
             });
         return y;
     }
 
-    /// <summary>Elementwise minimum (broadcasting); the gradient goes to a where a &lt;= b, else to b.</summary>
+    /// <summary>Elementwise minimum (broadcasting); NaN wins; at ties each side gets half the gradient (as torch.minimum).</summary>
     public static Tensor Minimum(Tensor a, Tensor b)
     {
         var y = Elementwise.Binary<Elementwise.MinOp>(a, b, "minimum");
         if (ShouldRecord(a, b))
             y.Record("minimum", [a, b], g =>
             {
-                var mask = GreaterEqual(b, a);
-                return [a.RequiresGrad ? (g * mask).SumTo(a.Shape) : null,
-                        b.RequiresGrad ? (g * (1f - mask)).SumTo(b.Shape) : null];
+                var half = EqualTo(a, b) * 0.5f;
+                return [a.RequiresGrad ? (g * (Greater(b, a) + half)).SumTo(a.Shape) : null,
+                        b.RequiresGrad ? (g * (Greater(a, b) + half)).SumTo(b.Shape) : null];
             });
         return y;
     }

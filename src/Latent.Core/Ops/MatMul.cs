@@ -25,18 +25,20 @@ public sealed partial class Tensor
         if (b.Rank == 2 && a.Rank > 2 && !transposeA)
         {
             var lead = a.Shape[..^1];
-            var flat = MatMul(a.Reshape(-1, ka), b, false, transposeB);
+            var flat = MatMul(a.Reshape(Shapes.Size(lead), ka), b, false, transposeB); // not -1: ka may be 0
             return flat.Reshape([.. lead, n]);
         }
 
         var batchA = a.Shape[..^2];
         var batchB = b.Shape[..^2];
-        var batch = Shapes.Broadcast(batchA, batchB, "MatMul");
+        var batch = Shapes.TryBroadcast(batchA, batchB) ?? throw new ArgumentException(
+            $"MatMul: {Shapes.Format(a.Shape)} x {Shapes.Format(b.Shape)}: batch dims {Shapes.Format(batchA)} and {Shapes.Format(batchB)} cannot be broadcast");
         int batches = Shapes.Size(batch);
         var y = Empty([.. batch, m, n]);
         var stA = Shapes.BroadcastStrides(batchA, batch);
         var stB = Shapes.BroadcastStrides(batchB, batch);
-        int lda = a.Shape[^1], ldb = b.Shape[^1];
+        // Leading dimensions must be >= 1 even for an empty operand (BLAS convention, checked by Sgemm).
+        int lda = Math.Max(1, a.Shape[^1]), ldb = Math.Max(1, b.Shape[^1]), ldc = Math.Max(1, n);
         int sizeA = a.Shape[^1] * a.Shape[^2], sizeB = b.Shape[^1] * b.Shape[^2];
         var idx = new int[batch.Length];
         int offA = 0, offB = 0;
@@ -44,7 +46,7 @@ public sealed partial class Tensor
         {
             Gemm.Sgemm(transposeA, transposeB, m, n, ka, 1f,
                 a.Span.Slice(offA * sizeA, sizeA), lda, b.Span.Slice(offB * sizeB, sizeB), ldb,
-                0f, y.Span.Slice(t * m * n, m * n), n);
+                0f, y.Span.Slice(t * m * n, m * n), ldc);
             for (int k = batch.Length - 1; k >= 0; k--)
             {
                 idx[k]++; offA += stA[k]; offB += stB[k];

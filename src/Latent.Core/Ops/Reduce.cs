@@ -20,7 +20,7 @@ public sealed partial class Tensor
         var ax = NormalizeAxes(axes, "Sum");
         var keptShape = (int[])Shape.Clone();
         foreach (int a in ax) keptShape[a] = 1;
-        Tensor y = this.Detach();
+        Tensor y = ax.Length == 0 ? Clone() : Detach();
         // Reduce axis by axis from the last, each as [outer, r, inner].
         for (int i = ax.Length - 1; i >= 0; i--) y = SumAxisKernel(y, ax[i]);
         y = new Tensor(y.Storage, keepDim ? keptShape : DropAxes(Shape, ax));
@@ -57,7 +57,8 @@ public sealed partial class Tensor
         int n = 1;
         foreach (int a in ax) n *= Shape[a];
         var centred = this - Mean(ax, keepDim: true);
-        return centred.Square().Sum(ax, keepDim) * (1f / Math.Max(1, unbiased ? n - 1 : n));
+        // As torch.var: dividing by n − 1 = 0 (one element, unbiased) gives NaN, not 0.
+        return centred.Square().Sum(ax, keepDim) * (1f / Math.Max(0, unbiased ? n - 1 : n));
     }
 
     /// <summary>Variance over one axis.</summary>
@@ -103,7 +104,14 @@ public sealed partial class Tensor
         var ys = y.Span;
         if (inner == 1)
         {
-            for (int o = 0; o < outer; o++) TensorPrimitives.SoftMax(x.Slice(o * r, r), ys.Slice(o * r, r));
+            // TensorPrimitives.SoftMax does not shift by the maximum, so exp overflows for x > 88: shift first.
+            for (int o = 0; o < outer; o++)
+            {
+                var row = ys.Slice(o * r, r);
+                if (r == 0) continue;
+                TensorPrimitives.Subtract(x.Slice(o * r, r), TensorPrimitives.Max(x.Slice(o * r, r)), row);
+                TensorPrimitives.SoftMax(row, row);
+            }
         }
         else
         {

@@ -16,6 +16,7 @@ public sealed partial class Tensor
                 if (infer >= 0) throw new ArgumentException($"Reshape: {Shapes.Format(Shape)} -> {Shapes.Format(shape)}: more than one -1", nameof(shape));
                 infer = i;
             }
+            else if (shape[i] < 0) throw new ArgumentException($"Reshape: {Shapes.Format(Shape)} -> {Shapes.Format(shape)}: negative dimension", nameof(shape));
             else known *= shape[i];
         }
         if (infer >= 0)
@@ -371,14 +372,18 @@ public sealed partial class Tensor
             for (int i = 0; i < inner; i++)
             {
                 for (int j = 0; j < r; j++) { order[j] = j; keys[j] = x[(o * r + j) * inner + i]; }
-                // Stable sort by value (ties keep the lower index first).
+                // Sort by value, ties keeping the lower index first; NaN ranks above every number, as in torch.topk.
                 Array.Sort(order, (p, q) =>
                 {
-                    int c = largest ? keys[q].CompareTo(keys[p]) : keys[p].CompareTo(keys[q]);
+                    int c = largest ? CompareNaNLast(keys[q], keys[p]) : CompareNaNLast(keys[p], keys[q]);
                     return c != 0 ? c : p.CompareTo(q);
                 });
                 for (int j = 0; j < k; j++) index[(o * k + j) * inner + i] = order[j];
             }
         return (GatherAlong(a, index, idxShape), index);
     }
+
+    /// <summary>Total order on floats with NaN greater than +∞ (float.CompareTo puts NaN below −∞).</summary>
+    private static int CompareNaNLast(float x, float y) =>
+        float.IsNaN(x) ? (float.IsNaN(y) ? 0 : 1) : float.IsNaN(y) ? -1 : x.CompareTo(y);
 }

@@ -74,7 +74,8 @@ public sealed partial class Tensor
         if (p == 2f) return Square();
         if (p == 1f) return this * 1f;
         var y = Map((x, d) => TensorPrimitives.Pow(x, p, d));
-        if (ShouldRecord(this)) y.Record("pow", [this], g => [g * p * Pow(p - 1f)]);
+        // x^0 is constant: PyTorch's gradient is 0 everywhere, not 0·x^-1 (NaN at x = 0).
+        if (ShouldRecord(this)) y.Record("pow", [this], g => [p == 0f ? ZerosLike(g) : g * p * Pow(p - 1f)]);
         return y;
     }
 
@@ -174,9 +175,16 @@ public sealed partial class Tensor
     /// <summary>log(1 + e^x), computed stably; like PyTorch it returns x where x &gt; 20.</summary>
     public Tensor Softplus()
     {
-        var y = MapScalar(static v => v > 20f ? v : MathF.Max(v, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(v))));
+        var y = MapScalar(static v => v > 20f ? v : MathF.Max(v, 0f) + (float)Log1p(Math.Exp(-Math.Abs(v))));
         if (ShouldRecord(this)) y.Record("softplus", [this], g => [g * Sigmoid()]);
         return y;
+    }
+
+    /// <summary>log(1 + x), accurate for tiny x where 1 + x rounds to 1 (the u = 1 + x, log(u)·x/(u − 1) correction).</summary>
+    private static double Log1p(double x)
+    {
+        double u = 1.0 + x;
+        return u == 1.0 ? x : Math.Log(u) * (x / (u - 1.0));
     }
 
     /// <summary>GELU with the exact Gaussian CDF: x·Φ(x).</summary>
