@@ -145,7 +145,7 @@ public static class NpyReader
         if (sample.Any(d => d == 0)) throw new DatasetFormatException(x.Source, $"sample shape [{string.Join(",", sample)}] has a zero dimension");
         var values = x.ToSingle();
         if (x.Kind == 'u' && x.ItemSize == 1)
-            for (int i = 0; i < values.Length; i++) values[i] *= 1f / 255f;
+            for (int i = 0; i < values.Length; i++) values[i] /= 255f;
         int[]? labels = null;
         if (y is not null)
         {

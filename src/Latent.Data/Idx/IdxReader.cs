@@ -67,7 +67,7 @@ public static class IdxReader
         if (a.Dims.Length != 3)
             throw new DatasetFormatException(path, $"IDX images: expected 3 dimensions [N,H,W], found {a.Dims.Length} [{string.Join(",", a.Dims)}]");
         var v = a.Values;
-        for (int i = 0; i < v.Length; i++) v[i] *= 1f / 255f;
+        for (int i = 0; i < v.Length; i++) v[i] /= 255f;
         return (v, a.Dims[0], a.Dims[1], a.Dims[2]);
     }
 

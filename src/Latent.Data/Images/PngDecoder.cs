@@ -192,7 +192,7 @@ public static class PngDecoder
         };
         var px = new float[(long)h.Width * h.Height * outCh];
         int spp = h.SamplesPerPixel, depth = h.BitDepth, bpp = h.BytesPerPixelForFilter;
-        float scale = 1f / ((1 << depth) - 1);
+        float max = (1 << depth) - 1;
         int paletteCount = palette is null ? 0 : palette.Length / 3;
         var samples = new int[4];
         int offset = 0;
@@ -226,7 +226,7 @@ public static class PngDecoder
                     }
                     else
                     {
-                        for (int s = 0; s < spp; s++) px[o + s] = samples[s] * scale;
+                        for (int s = 0; s < spp; s++) px[o + s] = samples[s] / max;
                         if (key is not null)
                         {
                             bool transparent = true;
