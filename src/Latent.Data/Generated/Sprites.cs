@@ -35,7 +35,8 @@ public static class Sprites
     /// <summary>Pixel coordinate of the shape's centre for position index <paramref name="k"/> (0..15) in a <paramref name="size"/>-pixel image.</summary>
     public static float PositionValue(int k, int size)
     {
-        float margin = Extent.Max() * BaseRadius * size + 0.5f;
+        // One pixel of clearance: anti-aliasing reaches half a pixel beyond the edge, so the border pixels stay 0.
+        float margin = Extent.Max() * BaseRadius * size + 1f;
         return margin + (size - 2 * margin) * k / 15f;
     }
 
