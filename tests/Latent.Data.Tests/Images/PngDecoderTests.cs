@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Latent.Data.Images;
 
 namespace Latent.Data.Tests.Images;
@@ -174,6 +173,5 @@ public class PngDecoderTests
         File.WriteAllBytes(dir.File("x.png"), png[..50]);
         var e = Assert.Throws<DatasetFormatException>(() => PngDecoder.Decode(dir.File("x.png")));
         Assert.StartsWith(dir.File("x.png") + ": ", e.Message);
-        Assert.Equal(4, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
     }
 }
