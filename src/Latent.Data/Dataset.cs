@@ -66,6 +66,79 @@ public sealed class Dataset
             labels = new int[indices.Length];
             for (int i = 0; i < indices.Length; i++) labels[i] = Labels[indices[i]];
         }
-        return new Dataset(name ?? Name, batch.ToArray(), SampleShape, labels);
+        float[]? factors = null;
+        if (Factors is not null)
+        {
+            int k = FactorNames!.Length;
+            factors = new float[indices.Length * k];
+            for (int i = 0; i < indices.Length; i++) Array.Copy(Factors, (long)indices[i] * k, factors, (long)i * k, k);
+        }
+        return new Dataset(name ?? Name, batch.ToArray(), SampleShape, labels)
+        {
+            Description = Description,
+            Factors = factors,
+            FactorNames = FactorNames,
+            FactorSizes = FactorSizes,
+        };
+    }
+
+    // ---- optional metadata ------------------------------------------------------------------------
+
+    /// <summary>A human-readable note on where the samples came from and how they were split (or null).</summary>
+    public string? Description { get; private init; }
+
+    /// <summary>
+    /// Ground-truth generative factors as factor indices, row-major [Count, FactorNames.Length] (generated
+    /// datasets such as sprites), or null. Entry [i, j] is in 0 .. FactorSizes[j]-1.
+    /// </summary>
+    public float[]? Factors { get; private init; }
+
+    /// <summary>Names of the factor columns ("shape", "scale", ...), or null when there are no factors.</summary>
+    public string[]? FactorNames { get; private init; }
+
+    /// <summary>Number of distinct values of each factor (its cardinality), or null when there are no factors.</summary>
+    public int[]? FactorSizes { get; private init; }
+
+    /// <summary>Factor <paramref name="factor"/> of sample <paramref name="index"/>.</summary>
+    public float Factor(int index, int factor)
+    {
+        if (Factors is null) throw new InvalidOperationException($"Dataset '{Name}' has no ground-truth factors");
+        int k = FactorNames!.Length;
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"Factor: sample {index} outside dataset '{Name}' of {Count} samples");
+        if ((uint)factor >= (uint)k) throw new ArgumentOutOfRangeException(nameof(factor), $"Factor: factor {factor} outside 0..{k - 1}");
+        return Factors[index * k + factor];
+    }
+
+    /// <summary>The same samples (shared, not copied) with <see cref="Description"/> set.</summary>
+    public Dataset WithDescription(string? description) =>
+        new(Name, X, SampleShape, Labels) { Description = description, Factors = Factors, FactorNames = FactorNames, FactorSizes = FactorSizes };
+
+    /// <summary>
+    /// The same samples (shared, not copied) with ground-truth factors: <paramref name="factors"/> is
+    /// [Count, names.Length] row-major, each value an index in 0 .. sizes[j]-1.
+    /// </summary>
+    public Dataset WithFactors(float[] factors, string[] names, int[] sizes)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(sizes);
+        if (names.Length == 0 || sizes.Length != names.Length)
+            throw new ArgumentException($"WithFactors: {names.Length} names and {sizes.Length} sizes", nameof(sizes));
+        if (factors.Length != (long)Count * names.Length)
+            throw new ArgumentException($"WithFactors: {factors.Length} values for {Count} samples x {names.Length} factors", nameof(factors));
+        for (int i = 0; i < factors.Length; i++)
+        {
+            int j = i % names.Length;
+            float v = factors[i];
+            if (!(v >= 0 && v < sizes[j]) || v != MathF.Floor(v))
+                throw new ArgumentException($"WithFactors: value {v} of factor '{names[j]}' (sample {i / names.Length}) is not an index in 0..{sizes[j] - 1}", nameof(factors));
+        }
+        return new Dataset(Name, X, SampleShape, Labels)
+        {
+            Description = Description,
+            Factors = factors,
+            FactorNames = (string[])names.Clone(),
+            FactorSizes = (int[])sizes.Clone(),
+        };
     }
 }

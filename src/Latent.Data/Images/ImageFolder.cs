@@ -1,0 +1,63 @@
+namespace Latent.Data.Images;
+
+/// <summary>
+/// Loads a folder of PNG files as a dataset [C, H, W] in [0, 1]: files are found recursively and taken in ordinal
+/// path order; with <see cref="ImageFolderOptions.LabelsFromSubfolders"/> each immediate sub-folder is a class.
+/// </summary>
+public static class ImageFolder
+{
+    /// <summary>The class names (sorted sub-folder names) that label indices refer to.</summary>
+    public static string[] ClassNames(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return Directory.GetDirectories(folder).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Loads every *.png under <paramref name="folder"/>.</summary>
+    public static Dataset Load(string folder, ImageFolderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        options ??= new ImageFolderOptions();
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"image folder not found: {Path.GetFullPath(folder)}");
+        if (options.Width is <= 0 || options.Height is <= 0 || (options.Width is null) != (options.Height is null))
+            throw new ArgumentException($"ImageFolder: size {options.Width}x{options.Height}: give both width and height, positive, or neither", nameof(options));
+
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw new DatasetFormatException(folder, "no .png files found in the folder or its sub-folders");
+
+        string[] classes = options.LabelsFromSubfolders ? ClassNames(folder) : [];
+        int[]? labels = options.LabelsFromSubfolders ? new int[files.Count] : null;
+        int channels = options.Color == ColorMode.Gray ? 1 : 3;
+        int w = options.Width ?? 0, h = options.Height ?? 0;
+        float[]? x = null;
+        for (int i = 0; i < files.Count; i++)
+        {
+            var img = ImageOps.Convert(PngDecoder.Decode(files[i]), options.Color);
+            if (options.Width is null)
+            {
+                if (i == 0) { w = img.Width; h = img.Height; }
+                else if (img.Width != w || img.Height != h)
+                    throw new DatasetFormatException(files[i], $"image is {img.Width}x{img.Height}, expected {w}x{h} like {files[0]} (give a size to resize)");
+            }
+            else img = ImageOps.ResizeAndCrop(img, w, h, options.Resize);
+            x ??= new float[(long)files.Count * channels * w * h];
+            img.ToChw().CopyTo(x, (long)i * channels * w * h);
+
+            if (labels is not null)
+            {
+                var rel = Path.GetRelativePath(folder, files[i]);
+                int sep = rel.IndexOfAny(['/', '\\']);
+                if (sep < 0)
+                    throw new DatasetFormatException(files[i], "labels come from sub-folder names, but this file is not in a sub-folder");
+                labels[i] = Array.BinarySearch(classes, rel[..sep], StringComparer.Ordinal);
+            }
+        }
+        var ds = new Dataset(Path.GetFullPath(folder), x!, [channels, h, w], labels);
+        return ds.WithDescription($"{files.Count} PNG images from {Path.GetFullPath(folder)} as {options.Color} {w}x{h}"
+            + (labels is null ? "" : $", classes: {string.Join(", ", classes)}"));
+    }
+}
