@@ -21,7 +21,8 @@ public static class Evaluation
                 {
                     double d = xs[i] - rs[i];
                     sse += d * d;
-                    double logP = Math.Max(Math.Log(rs[i]), -100.0), log1mP = Math.Max(Math.Log(1.0 - rs[i]), -100.0);
+                    double p = Math.Clamp((double)rs[i], 0.0, 1.0); // PCA reconstructions can leave [0,1]
+                    double logP = Math.Max(Math.Log(p), -100.0), log1mP = Math.Max(Math.Log(1.0 - p), -100.0);
                     bce -= xs[i] * logP + (1.0 - xs[i]) * log1mP;
                 }
             }
