@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Latent.Models.Pca;
 
@@ -138,7 +140,24 @@ internal static class SymmetricEigen
     /// <summary>(x, y) ← (c·x − s·y, s·x + c·y), elementwise over two rows.</summary>
     private static void Rotate(double[] x, double[] y, double c, double s)
     {
-        for (int k = 0; k < x.Length; k++)
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Each lane holds one element of x and the same element of y; the scalar loop below handles the tail.
+            var xv = MemoryMarshal.Cast<double, Vector<double>>(x.AsSpan());
+            var yv = MemoryMarshal.Cast<double, Vector<double>>(y.AsSpan());
+            var cv = new Vector<double>(c);
+            var sv = new Vector<double>(s);
+            for (int i = 0; i < xv.Length; i++)
+            {
+                var xi = xv[i];
+                var yi = yv[i];
+                xv[i] = cv * xi - sv * yi;
+                yv[i] = sv * xi + cv * yi;
+            }
+            k = xv.Length * Vector<double>.Count;
+        }
+        for (; k < x.Length; k++)
         {
             double xi = x[k], yi = y[k];
             x[k] = c * xi - s * yi;
