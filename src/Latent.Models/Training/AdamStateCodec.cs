@@ -7,7 +7,7 @@ namespace Latent.Models.Training;
 public sealed class AdamStateCodec : IOptimizerStateCodec
 {
     /// <inheritdoc />
-    public OptimizerState Export(Optimizer optimizer)
+    public OptimizerSnapshot Export(Optimizer optimizer)
     {
         var adam = optimizer as Adam ?? throw new ArgumentException($"AdamStateCodec: cannot save a {optimizer.GetType().Name}", nameof(optimizer));
         var tensors = new List<(string, Tensor)>();
@@ -16,11 +16,11 @@ public sealed class AdamStateCodec : IOptimizerStateCodec
             tensors.Add(($"m.{i}", Tensor.FromArray(adam.FirstMoments[i], adam.FirstMoments[i].Length)));
             tensors.Add(($"v.{i}", Tensor.FromArray(adam.SecondMoments[i], adam.SecondMoments[i].Length)));
         }
-        return new OptimizerState("adam", adam.StepCount, tensors);
+        return new OptimizerSnapshot("adam", adam.StepCount, tensors);
     }
 
     /// <inheritdoc />
-    public void Import(Optimizer optimizer, OptimizerState state)
+    public void Import(Optimizer optimizer, OptimizerSnapshot state)
     {
         var adam = optimizer as Adam ?? throw new ArgumentException($"AdamStateCodec: cannot restore into a {optimizer.GetType().Name}", nameof(optimizer));
         if (state.Kind != "adam") throw new ArgumentException($"AdamStateCodec: saved optimizer is '{state.Kind}', not adam", nameof(state));

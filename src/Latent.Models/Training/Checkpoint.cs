@@ -48,7 +48,7 @@ public sealed class Checkpoint
     public IReadOnlyList<(string Name, Tensor Tensor)> BestWeights { get; init; } = [];
 
     /// <summary>The optimizer's state.</summary>
-    public required OptimizerState Optimizer { get; init; }
+    public required OptimizerSnapshot Optimizer { get; init; }
 
     /// <summary>State of the shuffling stream.</summary>
     public required ulong[] ShuffleRngState { get; init; }
@@ -308,7 +308,7 @@ public sealed class Checkpoint
                 Shuffle = root.GetProperty("shuffle").GetBoolean(),
                 ShuffleRngState = root.GetProperty("shuffle_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
                 ModelRngState = root.GetProperty("model_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
-                Optimizer = new OptimizerState(root.GetProperty("optimizer").GetString() ?? "", root.GetProperty("optimizer_steps").GetInt64(), Group("optim/")),
+                Optimizer = new OptimizerSnapshot(root.GetProperty("optimizer").GetString() ?? "", root.GetProperty("optimizer_steps").GetInt64(), Group("optim/")),
                 PartialSums = Terms(root.GetProperty("partial_sums")),
                 PartialSamples = root.GetProperty("partial_samples").GetInt64(),
                 PartialSeconds = Double(root.GetProperty("partial_seconds")),

@@ -9,8 +9,8 @@ namespace Latent.Models.Training;
 public interface IOptimizerStateCodec
 {
     /// <summary>The state of <paramref name="optimizer"/> (copies).</summary>
-    OptimizerState Export(Optimizer optimizer);
+    OptimizerSnapshot Export(Optimizer optimizer);
 
     /// <summary>Restores <paramref name="state"/> into <paramref name="optimizer"/>; ArgumentException when they do not match.</summary>
-    void Import(Optimizer optimizer, OptimizerState state);
+    void Import(Optimizer optimizer, OptimizerSnapshot state);
 }

@@ -223,7 +223,7 @@ public static class Trainer
             InputShape = model.InputShape,
             Weights = model.StateDict().ToList(),
             BestWeights = s.BestWeights ?? [],
-            Optimizer = services.OptimizerState.Export(optimizer),
+            Optimizer = services.OptimizerStateCodec.Export(optimizer),
             ShuffleRngState = s.ShuffleRng.GetState(),
             ModelRngState = s.ModelRng.GetState(),
             EpochsCompleted = s.Epoch,
@@ -353,7 +353,7 @@ public static class Trainer
             if (c.Permutation is not null && c.Permutation.Length != n)
                 throw new ArgumentException(Mismatch($"its epoch order covers {c.Permutation.Length} samples, the training set has {n}"), nameof(path));
             model.LoadStateDict(c.Weights.ToDictionary(p => p.Name, p => p.Tensor));
-            services.OptimizerState.Import(optimizer, c.Optimizer);
+            services.OptimizerStateCodec.Import(optimizer, c.Optimizer);
             ShuffleRng.SetState(c.ShuffleRngState);
             ModelRng.SetState(c.ModelRngState);
             Epoch = c.EpochsCompleted;

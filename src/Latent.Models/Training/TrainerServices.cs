@@ -23,7 +23,7 @@ public sealed record TrainerServices
     public Func<IReadOnlyList<Tensor>, float, float>? ClipGradNorm { get; init; }
 
     /// <summary>Saves and restores the optimizer's state in checkpoints.</summary>
-    public IOptimizerStateCodec OptimizerState { get; init; } = new AdamStateCodec();
+    public IOptimizerStateCodec OptimizerStateCodec { get; init; } = new AdamStateCodec();
 
     private static Optimizer DefaultOptimizer(string name, IReadOnlyList<Tensor> parameters, float lr) => name.ToLowerInvariant() switch
     {

@@ -6,4 +6,4 @@ namespace Latent.Models.Training;
 /// <param name="Kind">The optimizer kind ("adam"); a checkpoint is only restored into the same kind.</param>
 /// <param name="StepCount">Steps taken (Adam's bias corrections depend on it).</param>
 /// <param name="Tensors">The buffers by name, in a fixed order.</param>
-public sealed record OptimizerState(string Kind, long StepCount, IReadOnlyList<(string Name, Tensor Tensor)> Tensors);
+public sealed record OptimizerSnapshot(string Kind, long StepCount, IReadOnlyList<(string Name, Tensor Tensor)> Tensors);
