@@ -1,0 +1,96 @@
+using Latent.Core;
+using Latent.NN;
+using Latent.NN.Losses;
+using NnLoss = Latent.NN.Losses.Loss;
+
+namespace Latent.Models.Autoencoder;
+
+/// <summary>
+/// The plain (deep) autoencoder: z = f(x), x̂ = g(z), trained to minimise a reconstruction loss
+/// (Rumelhart, Hinton &amp; Williams 1986; deep version: Hinton &amp; Salakhutdinov 2006, Science 313, 504–507).
+/// <para>
+/// Bernoulli output (data in [0,1]): L(x) = (1/B) Σ_b Σ_i [max(ℓ,0) − ℓ·x + log(1 + e^−|ℓ|)], ℓ = g(f(x)) the logits,
+/// i.e. the cross-entropy −Σ_i [x_i log x̂_i + (1−x_i) log(1−x̂_i)] with x̂ = σ(ℓ) (the paper's Eq. for logistic outputs).
+/// Gaussian output: L(x) = (1/B) Σ_b ‖x − g(f(x))‖² (squared error per sample, the paper's reported measure).
+/// </para>
+/// There is no regularisation term: <see cref="LossTerms.Regularisation"/> is null.
+/// </summary>
+public sealed class Autoencoder : AutoencoderModel
+{
+    /// <summary>The registry entry ("ae").</summary>
+    public static ModelInfo Info { get; } = new(
+        Name: "ae",
+        Citation: "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313",
+        Description: "plain deep autoencoder: mirrored MLP encoder/decoder, linear code, BCE or MSE reconstruction",
+        Defaults: new AutoencoderOptions(),
+        ParseOptions: AutoencoderOptions.Parse,
+        Create: (options, shape, rng) => new Autoencoder(
+            options as AutoencoderOptions ?? throw new ArgumentException($"ae: expected AutoencoderOptions, got {options.GetType().Name}", nameof(options)),
+            shape, rng));
+
+    private readonly AutoencoderOptions _options;
+
+    /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
+    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        var nets = AutoencoderNetworks.Build(options, inputShape, rng);
+        Encoder = Add("encoder", nets.Encoder);
+        Decoder = Add("decoder", nets.Decoder);
+        CodeSize = nets.CodeSize;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "ae";
+
+    /// <inheritdoc />
+    public override int CodeSize { get; }
+
+    /// <inheritdoc />
+    public override ModelOptions Options => _options;
+
+    /// <summary>f: [B, ...InputShape] → [B, Z].</summary>
+    public Layer Encoder { get; }
+
+    /// <summary>g: [B, Z] → logits (Bernoulli) or values (Gaussian), [B, ...InputShape].</summary>
+    public Layer Decoder { get; }
+
+    /// <inheritdoc />
+    public override Tensor Encode(Tensor x)
+    {
+        CheckInput(x, nameof(Encode));
+        return Encoder.Forward(x);
+    }
+
+    /// <inheritdoc />
+    public override Tensor Decode(Tensor z)
+    {
+        CheckCode(z, nameof(Decode));
+        var output = Decoder.Forward(z);
+        return _options.Output == OutputDistribution.Bernoulli ? output.Sigmoid() : output;
+    }
+
+    /// <inheritdoc />
+    public override LossTerms Loss(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
+        var output = Decoder.Forward(Encoder.Forward(x));
+        var reconstruction = ReconstructionLoss(output, x, _options.Output);
+        return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+    }
+
+    /// <summary>
+    /// The per-sample reconstruction loss averaged over the batch: BCE on logits or squared error, summed over
+    /// the elements of each sample. <paramref name="output"/> is the decoder's pre-output [B, ...].
+    /// </summary>
+    public static Tensor ReconstructionLoss(Tensor output, Tensor x, OutputDistribution distribution)
+    {
+        int batch = Math.Max(1, x.Shape[0]);
+        var sum = distribution == OutputDistribution.Bernoulli
+            ? NnLoss.BceWithLogits(output, x, Reduction.Sum)
+            : NnLoss.Mse(output, x, Reduction.Sum);
+        return sum * (1f / batch);
+    }
+}

@@ -1,0 +1,55 @@
+using Latent.Core;
+
+namespace Latent.Models;
+
+/// <summary>
+/// Maps CLI model names to their factories, papers and defaults; <c>latent models</c> lists <see cref="All"/>.
+/// Model families register themselves in the static constructor below (one line each).
+/// </summary>
+public static class ModelRegistry
+{
+    private static readonly object Gate = new();
+    private static readonly List<ModelInfo> Entries = [];
+
+    static ModelRegistry()
+    {
+        Register(Autoencoder.Autoencoder.Info);
+    }
+
+    /// <summary>All registered models, in registration order.</summary>
+    public static IReadOnlyList<ModelInfo> All
+    {
+        get { lock (Gate) return Entries.ToArray(); }
+    }
+
+    /// <summary>Adds a model; ArgumentException if the name is already taken.</summary>
+    public static void Register(ModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        lock (Gate)
+        {
+            if (Entries.Any(e => string.Equals(e.Name, info.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"ModelRegistry: a model named '{info.Name}' is already registered", nameof(info));
+            Entries.Add(info);
+        }
+    }
+
+    /// <summary>The entry for <paramref name="name"/> (case-insensitive); ArgumentException listing the names otherwise.</summary>
+    public static ModelInfo Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"unknown model '{name}' (expected one of {string.Join(", ", Entries.Select(e => e.Name))})", nameof(name));
+        }
+    }
+
+    /// <summary>Builds model <paramref name="name"/> from "key=value" <paramref name="settings"/> over its defaults.</summary>
+    public static AutoencoderModel Create(string name, IReadOnlyDictionary<string, string>? settings, int[] inputShape, Rng rng)
+    {
+        var info = Get(name);
+        var options = info.ParseOptions(settings ?? new Dictionary<string, string>());
+        return info.Create(options, inputShape, rng);
+    }
+}

@@ -1,0 +1,374 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Latent.Core;
+using Latent.Core.IO;
+using Latent.Data;
+using Latent.Models.Metrics;
+using Latent.NN.Optim;
+
+namespace Latent.Models.Training;
+
+/// <summary>
+/// Mini-batch training of any <see cref="AutoencoderModel"/> on its own <see cref="AutoencoderModel.Loss"/>, with
+/// seeded shuffling, per-term epoch averages, validation, early stopping, gradient clipping, regularisation warm-up,
+/// a NaN/Inf guard, atomic checkpoints, exact resume and cancellation. No console output: progress goes to the
+/// callback.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>File name of the checkpoint inside <see cref="TrainingOptions.OutputDirectory"/>.</summary>
+    public const string CheckpointFileName = "checkpoint.latent";
+
+    /// <summary>File name of the per-epoch metrics table inside <see cref="TrainingOptions.OutputDirectory"/>.</summary>
+    public const string MetricsFileName = "metrics.csv";
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place.
+    /// <para>Determinism: the sample order comes from a stream seeded with <see cref="TrainingOptions.Seed"/>, the model's
+    /// noise from a stream forked from it; with the same seed and thread count the losses repeat bit for bit, and
+    /// resuming from a checkpoint (<paramref name="resumeFrom"/>) continues both streams, the epoch's sample order, the
+    /// optimizer state and the partial epoch sums, so an interrupted-then-resumed run has exactly the losses of an
+    /// uninterrupted one.</para>
+    /// <para>Each step: losses → NaN/Inf guard (throws <see cref="TrainingDivergedException"/> naming epoch, step and term,
+    /// before the update and before anything is written) → backward → optional clipping → optimizer step. Each epoch:
+    /// validation (if any), <c>metrics.csv</c>, early stopping (restores the best weights), checkpoint every N epochs.
+    /// On cancellation the current step finishes, a checkpoint is written and the status is <see cref="TrainingStatus.Cancelled"/>.</para>
+    /// </summary>
+    /// <param name="model">The model; trained in place.</param>
+    /// <param name="trainData">Training samples shaped like <see cref="AutoencoderModel.InputShape"/>.</param>
+    /// <param name="validData">Validation samples, or null (then <see cref="TrainingOptions.ValidationFraction"/> may split one off).</param>
+    /// <param name="options">Training options.</param>
+    /// <param name="progress">Receives a report after every step and every epoch (synchronously), or null.</param>
+    /// <param name="cancellationToken">Stops training cleanly at the end of the current step.</param>
+    /// <param name="resumeFrom">A checkpoint written by an earlier run with the same batch size, seed and shuffling, or null.</param>
+    /// <param name="services">Optimizer/schedule factories, clipper and optimizer-state codec; null = <see cref="TrainerServices.Default"/>.</param>
+    public static TrainingResult Fit(
+        AutoencoderModel model,
+        Dataset trainData,
+        Dataset? validData,
+        TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default,
+        string? resumeFrom = null,
+        TrainerServices? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        services ??= TrainerServices.Default;
+        CheckData(model, trainData, nameof(trainData));
+        if (validData is not null) CheckData(model, validData, nameof(validData));
+        if (options.GradientClip > 0f && services.ClipGradNorm is null)
+            throw new ArgumentException("training: gradient clipping needs TrainerServices.ClipGradNorm", nameof(options));
+
+        if (validData is null && options.ValidationFraction > 0)
+            (trainData, validData) = Split(trainData, options.ValidationFraction, options.Seed);
+        if (validData is null && options.EarlyStoppingPatience > 0)
+            throw new ArgumentException("training: early stopping needs validation data or a validation fraction", nameof(options));
+
+        int n = trainData.Count, batch = options.BatchSize;
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        long totalSteps = (long)stepsPerEpoch * options.Epochs;
+        var parameters = model.Parameters().ToList();
+        var optimizer = services.CreateOptimizer(options.Optimizer, parameters, options.LearningRate);
+        var schedule = services.CreateSchedule(options.Schedule, options.LearningRate, totalSteps);
+        string? checkpointPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, CheckpointFileName);
+        string? metricsPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, MetricsFileName);
+
+        var s = new RunState(options.Seed);
+        if (resumeFrom is not null)
+        {
+            s.Restore(Checkpoint.Load(resumeFrom), model, optimizer, services, options, n, resumeFrom);
+            if (s.Status == "early_stopped")
+                return Result(TrainingStatus.EarlyStopped, s, resumeFrom);
+        }
+        if (metricsPath is not null && s.History.Count > 0) WriteMetrics(metricsPath, s.History);
+        else if (metricsPath is not null && File.Exists(metricsPath)) File.Delete(metricsPath);
+
+        model.Train();
+        var clock = Stopwatch.StartNew();
+        long samplesThisCall = 0, stepsThisCall = 0;
+        double lastLr = optimizer.LearningRate;
+        bool cancelled = false;
+
+        while (s.Epoch < options.Epochs)
+        {
+            var epochClock = Stopwatch.StartNew();
+            s.Permutation ??= options.Shuffle ? s.ShuffleRng.Permutation(n) : Enumerable.Range(0, n).ToArray();
+            while (s.StepInEpoch < stepsPerEpoch)
+            {
+                int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
+                var x = trainData.Batch(s.Permutation.AsSpan(start, count));
+                float lr = schedule(s.GlobalStep);
+                optimizer.LearningRate = lr;
+                lastLr = lr;
+                var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
+                    progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
+                    regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
+
+                optimizer.ZeroGrad();
+                var terms = model.Loss(x, ctx);
+                var values = terms.Values();
+                Guard(values, s.Epoch + 1, s.GlobalStep + 1);
+                terms.Total.Backward();
+                if (options.GradientClip > 0f)
+                {
+                    float norm = services.ClipGradNorm!(parameters, options.GradientClip);
+                    if (!float.IsFinite(norm)) throw new TrainingDivergedException(s.Epoch + 1, s.GlobalStep + 1, "gradient_norm", norm);
+                }
+                optimizer.Step();
+
+                s.Accumulate(values, count);
+                s.StepInEpoch++;
+                s.GlobalStep++;
+                samplesThisCall += count;
+                stepsThisCall++;
+                progress?.Report(Report(s, options.Epochs, totalSteps, values, null, lr, clock, samplesThisCall, stepsThisCall));
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    cancelled = true;
+                    if (s.StepInEpoch < stepsPerEpoch)
+                    {
+                        s.PartialSeconds += epochClock.Elapsed.TotalSeconds;
+                        s.Status = "cancelled";
+                        Save(checkpointPath, s, model, optimizer, services, options);
+                        return Result(TrainingStatus.Cancelled, s, checkpointPath);
+                    }
+                    // The cancelled step ended the epoch: close the epoch normally, then stop.
+                }
+            }
+
+            bool stop = EndEpoch(s, model, validData, options, lastLr, metricsPath, epochClock.Elapsed.TotalSeconds);
+            progress?.Report(Report(s, options.Epochs, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
+            if (stop)
+            {
+                model.LoadStateDict(s.BestWeights!.ToDictionary(p => p.Name, p => p.Tensor));
+                s.Status = "early_stopped";
+                Save(checkpointPath, s, model, optimizer, services, options);
+                return Result(TrainingStatus.EarlyStopped, s, checkpointPath);
+            }
+            if (cancelled && s.Epoch < options.Epochs)
+            {
+                s.Status = "cancelled";
+                Save(checkpointPath, s, model, optimizer, services, options);
+                return Result(TrainingStatus.Cancelled, s, checkpointPath);
+            }
+            if (options.CheckpointEvery > 0 && s.Epoch % options.CheckpointEvery == 0 && s.Epoch < options.Epochs)
+            {
+                s.Status = "running";
+                Save(checkpointPath, s, model, optimizer, services, options);
+            }
+        }
+
+        s.Status = "completed";
+        Save(checkpointPath, s, model, optimizer, services, options);
+        return Result(TrainingStatus.Completed, s, checkpointPath);
+    }
+
+    /// <summary>Linear warm-up 0 → 1 over <paramref name="warmupEpochs"/> epochs, measured in steps.</summary>
+    internal static float WarmupWeight(double warmupEpochs, long step, int stepsPerEpoch)
+    {
+        if (warmupEpochs <= 0) return 1f;
+        return (float)Math.Min(1.0, step / (warmupEpochs * stepsPerEpoch));
+    }
+
+    /// <summary>Closes an epoch: averages, validation, history, metrics.csv, early-stopping bookkeeping. True = stop now.</summary>
+    private static bool EndEpoch(RunState s, AutoencoderModel model, Dataset? validData, TrainingOptions options, double lr, string? metricsPath, double seconds)
+    {
+        var train = s.PartialSums.Select(kv => new KeyValuePair<string, double>(kv.Key, kv.Value / s.PartialSamples)).ToList();
+        IReadOnlyList<KeyValuePair<string, double>>? valid = null;
+        if (validData is not null)
+            valid = Evaluation.AverageLossTerms(model, validData, options.BatchSize, new Rng(options.Seed ^ 0xA5A5_5A5A_0F0F_F0F0UL));
+        s.History.Add(new EpochMetrics(s.Epoch + 1, train, valid, lr, s.PartialSeconds + seconds));
+        s.Epoch++;
+        s.StepInEpoch = 0;
+        s.Permutation = null;
+        s.PartialSums.Clear();
+        s.PartialSamples = 0;
+        s.PartialSeconds = 0;
+        if (metricsPath is not null) WriteMetrics(metricsPath, s.History);
+
+        if (valid is null) return false;
+        double loss = valid[0].Value;
+        if (double.IsNaN(s.BestValidationLoss) || loss < s.BestValidationLoss)
+        {
+            s.BestValidationLoss = loss;
+            s.BestEpoch = s.Epoch;
+            s.EpochsWithoutImprovement = 0;
+            s.BestWeights = model.StateDict().Select(p => (p.Name, p.Tensor.Clone())).ToList();
+            return false;
+        }
+        s.EpochsWithoutImprovement++;
+        return options.EarlyStoppingPatience > 0 && s.EpochsWithoutImprovement >= options.EarlyStoppingPatience;
+    }
+
+    private static void Guard(IReadOnlyList<KeyValuePair<string, double>> values, int epoch, long step)
+    {
+        // Name the most specific term: a NaN KL makes the total NaN too, and "kl" says more than "total".
+        for (int i = 1; i < values.Count; i++)
+            if (!double.IsFinite(values[i].Value)) throw new TrainingDivergedException(epoch, step, values[i].Key, values[i].Value);
+        if (!double.IsFinite(values[0].Value)) throw new TrainingDivergedException(epoch, step, values[0].Key, values[0].Value);
+    }
+
+    private static void Save(string? path, RunState s, AutoencoderModel model, Optimizer optimizer, TrainerServices services, TrainingOptions options)
+    {
+        if (path is null) return;
+        new Checkpoint
+        {
+            ModelName = model.Name,
+            ModelOptions = model.Options.ToText(),
+            InputShape = model.InputShape,
+            Weights = model.StateDict().ToList(),
+            BestWeights = s.BestWeights ?? [],
+            Optimizer = services.OptimizerStateCodec.Export(optimizer),
+            ShuffleRngState = s.ShuffleRng.GetState(),
+            ModelRngState = s.ModelRng.GetState(),
+            EpochsCompleted = s.Epoch,
+            StepInEpoch = s.StepInEpoch,
+            GlobalStep = s.GlobalStep,
+            Permutation = s.StepInEpoch > 0 ? s.Permutation : null,
+            PartialSums = s.PartialSums.ToList(),
+            PartialSamples = s.PartialSamples,
+            PartialSeconds = s.PartialSeconds,
+            History = s.History,
+            BestEpoch = s.BestEpoch,
+            BestValidationLoss = s.BestValidationLoss,
+            EpochsWithoutImprovement = s.EpochsWithoutImprovement,
+            BatchSize = options.BatchSize,
+            Seed = options.Seed,
+            Shuffle = options.Shuffle,
+            Status = s.Status,
+        }.Save(path);
+    }
+
+    /// <summary>Writes metrics.csv from the whole history (atomically, header once), so a resumed run never duplicates rows.</summary>
+    private static void WriteMetrics(string path, IReadOnlyList<EpochMetrics> history)
+    {
+        var terms = new List<string>();
+        foreach (var e in history)
+            foreach (var (k, _) in e.Train.Concat(e.Validation ?? []))
+                if (!terms.Contains(k)) terms.Add(k);
+        bool hasValid = history.Any(e => e.Validation is not null);
+        var sb = new StringBuilder("epoch");
+        foreach (var t in terms) sb.Append(",train_").Append(t);
+        if (hasValid) foreach (var t in terms) sb.Append(",val_").Append(t);
+        sb.Append(",lr,seconds\n");
+        foreach (var e in history)
+        {
+            sb.Append(e.Epoch.ToString(CultureInfo.InvariantCulture));
+            foreach (var t in terms) sb.Append(',').Append(Format(e.TrainValue(t)));
+            if (hasValid) foreach (var t in terms) sb.Append(',').Append(Format(e.ValidationValue(t)));
+            sb.Append(',').Append(Format(e.LearningRate)).Append(',').Append(e.Seconds.ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    private static string Format(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static TrainingProgress Report(RunState s, int epochs, long totalSteps, IReadOnlyList<KeyValuePair<string, double>> terms,
+        EpochMetrics? epochEnd, double lr, Stopwatch clock, long samples, long steps)
+    {
+        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        double perStep = steps > 0 ? seconds / steps : 0;
+        return new TrainingProgress
+        {
+            Epoch = epochEnd is null ? s.Epoch : s.Epoch - 1,
+            Epochs = epochs,
+            Step = s.GlobalStep,
+            TotalSteps = totalSteps,
+            Terms = terms,
+            EpochEnd = epochEnd,
+            LearningRate = lr,
+            SamplesPerSecond = samples / seconds,
+            Eta = TimeSpan.FromSeconds(Math.Max(0, totalSteps - s.GlobalStep) * perStep),
+        };
+    }
+
+    private static TrainingResult Result(TrainingStatus status, RunState s, string? checkpoint) =>
+        new(status, s.Epoch, s.GlobalStep, s.History.ToList(), s.BestEpoch, s.BestValidationLoss, checkpoint);
+
+    private static void CheckData(AutoencoderModel model, Dataset data, string name)
+    {
+        if (data.Count == 0) throw new ArgumentException($"training: dataset '{data.Name}' is empty", name);
+        if (!Shapes.Equal(data.SampleShape, model.InputShape))
+            throw new ArgumentException($"training: dataset '{data.Name}' has samples {Shapes.Format(data.SampleShape)}, model '{model.Name}' expects {Shapes.Format(model.InputShape)}", name);
+    }
+
+    /// <summary>Holds out round(fraction·N) samples (at least 1, leaving at least 1) chosen by a seeded permutation.</summary>
+    private static (Dataset Train, Dataset Valid) Split(Dataset data, double fraction, ulong seed)
+    {
+        if (data.Count < 2) throw new ArgumentException($"training: cannot split {data.Count} sample(s) for validation", nameof(data));
+        int nValid = Math.Clamp((int)Math.Round(fraction * data.Count), 1, data.Count - 1);
+        var perm = new Rng(seed ^ 0x5EED_5A1D_0000_0001UL).Permutation(data.Count);
+        return (data.Subset(perm.AsSpan(nValid), data.Name + "/train"), data.Subset(perm.AsSpan(0, nValid), data.Name + "/valid"));
+    }
+
+    /// <summary>Everything that changes while training and is saved in a checkpoint.</summary>
+    private sealed class RunState
+    {
+        public RunState(ulong seed)
+        {
+            ShuffleRng = new Rng(seed);
+            ModelRng = ShuffleRng.Fork();
+        }
+
+        public Rng ShuffleRng { get; }
+        public Rng ModelRng { get; }
+        public int Epoch;
+        public int StepInEpoch;
+        public long GlobalStep;
+        public int[]? Permutation;
+        public readonly List<KeyValuePair<string, double>> PartialSums = [];
+        public long PartialSamples;
+        public double PartialSeconds;
+        public readonly List<EpochMetrics> History = [];
+        public int BestEpoch;
+        public double BestValidationLoss = double.NaN;
+        public int EpochsWithoutImprovement;
+        public List<(string Name, Tensor Tensor)>? BestWeights;
+        public string Status = "running";
+
+        public void Accumulate(IReadOnlyList<KeyValuePair<string, double>> values, int count)
+        {
+            foreach (var (k, v) in values)
+            {
+                int i = PartialSums.FindIndex(p => p.Key == k);
+                if (i < 0) PartialSums.Add(new(k, v * count));
+                else PartialSums[i] = new(k, PartialSums[i].Value + v * count);
+            }
+            PartialSamples += count;
+        }
+
+        public void Restore(Checkpoint c, AutoencoderModel model, Optimizer optimizer, TrainerServices services, TrainingOptions options, int n, string path)
+        {
+            string Mismatch(string what) => $"training: cannot resume from '{path}': {what}";
+            if (c.ModelName != model.Name) throw new ArgumentException(Mismatch($"it holds model '{c.ModelName}', not '{model.Name}'"), nameof(path));
+            if (!Shapes.Equal(c.InputShape, model.InputShape))
+                throw new ArgumentException(Mismatch($"input shape {Shapes.Format(c.InputShape)} != {Shapes.Format(model.InputShape)}"), nameof(path));
+            if (c.BatchSize != options.BatchSize || c.Seed != options.Seed || c.Shuffle != options.Shuffle)
+                throw new ArgumentException(Mismatch($"it used batch size {c.BatchSize}, seed {c.Seed}, shuffle {c.Shuffle}; the options say {options.BatchSize}, {options.Seed}, {options.Shuffle}"), nameof(path));
+            if (c.Permutation is not null && c.Permutation.Length != n)
+                throw new ArgumentException(Mismatch($"its epoch order covers {c.Permutation.Length} samples, the training set has {n}"), nameof(path));
+            model.LoadStateDict(c.Weights.ToDictionary(p => p.Name, p => p.Tensor));
+            services.OptimizerStateCodec.Import(optimizer, c.Optimizer);
+            ShuffleRng.SetState(c.ShuffleRngState);
+            ModelRng.SetState(c.ModelRngState);
+            Epoch = c.EpochsCompleted;
+            StepInEpoch = c.StepInEpoch;
+            GlobalStep = c.GlobalStep;
+            Permutation = c.StepInEpoch > 0 ? c.Permutation : null;
+            PartialSums.AddRange(c.PartialSums);
+            PartialSamples = c.PartialSamples;
+            PartialSeconds = c.PartialSeconds;
+            History.AddRange(c.History);
+            BestEpoch = c.BestEpoch;
+            BestValidationLoss = c.BestValidationLoss;
+            EpochsWithoutImprovement = c.EpochsWithoutImprovement;
+            BestWeights = c.BestWeights.Count > 0 ? c.BestWeights.ToList() : null;
+            Status = c.Status;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+namespace Latent.Models.Training;
+
+/// <summary>
+/// How <see cref="Trainer.Fit"/> trains: immutable, validated by <see cref="Validate"/> (ArgumentException naming the option).
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training data.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per optimizer step (the last batch of an epoch may be smaller).</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Base learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Optimizer name, resolved by <see cref="TrainerServices.CreateOptimizer"/> ("adam").</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    /// <summary>Learning-rate schedule name, resolved by <see cref="TrainerServices.CreateSchedule"/> ("constant").</summary>
+    public string Schedule { get; init; } = "constant";
+
+    /// <summary>Seed of the shuffling and of the model's noise stream; same seed and thread count ⇒ identical losses.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Shuffle the training samples every epoch.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Fraction of the training data held out for validation when no validation set is given, in [0, 1).</summary>
+    public double ValidationFraction { get; init; }
+
+    /// <summary>Stop after this many epochs without a lower validation loss and restore the best weights; 0 = off.</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value; 0 = off.</summary>
+    public float GradientClip { get; init; }
+
+    /// <summary>
+    /// Linear warm-up of the regularisation weight (<see cref="TrainingContext.RegularisationWeight"/>) from 0 to 1 over
+    /// this many epochs (fractions allowed, counted in steps); 0 = weight 1 from the start.
+    /// </summary>
+    public double WarmupEpochs { get; init; }
+
+    /// <summary>Write a checkpoint every N epochs (and always at the end); 0 = only at the end.</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>Folder for checkpoint.latent and metrics.csv; null = write nothing (and cancellation saves nothing).</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Throws ArgumentException naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"training: epochs {Epochs} must be >= 1", nameof(Epochs));
+        if (BatchSize < 1) throw new ArgumentException($"training: batch size {BatchSize} must be >= 1", nameof(BatchSize));
+        if (!(LearningRate >= 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"training: learning rate {LearningRate} must be finite and >= 0", nameof(LearningRate));
+        if (string.IsNullOrWhiteSpace(Optimizer)) throw new ArgumentException("training: optimizer name is empty", nameof(Optimizer));
+        if (string.IsNullOrWhiteSpace(Schedule)) throw new ArgumentException("training: schedule name is empty", nameof(Schedule));
+        if (!(ValidationFraction is >= 0 and < 1)) throw new ArgumentException($"training: validation fraction {ValidationFraction} must be in [0, 1)", nameof(ValidationFraction));
+        if (EarlyStoppingPatience < 0) throw new ArgumentException($"training: early-stopping patience {EarlyStoppingPatience} must be >= 0", nameof(EarlyStoppingPatience));
+        if (!(GradientClip >= 0f) || float.IsInfinity(GradientClip)) throw new ArgumentException($"training: gradient clip {GradientClip} must be finite and >= 0 (0 = off)", nameof(GradientClip));
+        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new ArgumentException($"training: warm-up epochs {WarmupEpochs} must be finite and >= 0", nameof(WarmupEpochs));
+        if (CheckpointEvery < 0) throw new ArgumentException($"training: checkpoint every {CheckpointEvery} must be >= 0", nameof(CheckpointEvery));
+        if (OutputDirectory is { Length: 0 }) throw new ArgumentException("training: output directory is empty (use null for none)", nameof(OutputDirectory));
+    }
+}
