@@ -14,6 +14,8 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(Autoencoder.Autoencoder.Info);
+        Register(Dvae.Dvae.Info);
+        Register(TdVae.TdVae.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>
