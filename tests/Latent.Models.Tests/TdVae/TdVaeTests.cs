@@ -108,4 +108,16 @@ public class TdVaeTests
             Assert.True(Math.Abs(cx - px) < 1.0 && Math.Abs(cy - py) < 1.0, $"sequence {i}: centroid ({cx},{cy}) vs ({px},{py})");
         }
     }
+
+    [Fact]
+    public void Loss_falls_on_tiny_moving_sprites_with_a_fixed_seed()
+    {
+        var data = MovingSprites.Generate(96, 6, 16, seed: 11);
+        var model = new TdVaeModel(Small with { Hidden = 48, BeliefSize = 24 }, [6, 1, 16, 16], new Rng(2));
+        var result = Trainer.Fit(model, data.Sequences, null,
+            new TrainingOptions { Epochs = 6, BatchSize = 16, LearningRate = 3e-3f, Seed = 4, CheckpointEvery = 0 });
+        double first = result.History[0].TrainValue("total"), last = result.History[^1].TrainValue("total");
+        Assert.True(last < 0.8 * first, $"loss went {first} -> {last}");
+        Assert.True(result.History[^1].TrainValue("reconstruction") < result.History[0].TrainValue("reconstruction"));
+    }
 }
