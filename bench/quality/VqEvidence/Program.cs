@@ -44,7 +44,7 @@ var scores = Evaluation.Reconstruction(model, test);
 var terms = Evaluation.AverageLossTerms(model, test);
 double usage = terms.First(t => t.Key == "usage").Value, perplexity = terms.First(t => t.Key == "perplexity").Value;
 // Whole-test-set code usage (the batch average above understates it).
-double bits = model switch { Latent.Models.VqVae.VqVae v => v.BitsPerImage, _ => double.NaN };
+double bits = model switch { Latent.Models.VqVae.VqVae v => v.BitsPerImage, Latent.Models.VqVae2.VqVae2 v2 => v2.BitsPerImage, _ => double.NaN };
 string line = string.Create(culture, $"| {tag} | {model.Options.ToText()} | {train.Count} | {epochs} | {trainSeconds:F0} | {bits:F0} | {scores.Mse:F5} | {scores.Mse / variance:F4} | {usage:F3} | {perplexity:F1} |");
 Console.WriteLine(line);
 
