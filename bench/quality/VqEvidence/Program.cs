@@ -42,8 +42,9 @@ double trainSeconds = clock.Elapsed.TotalSeconds;
 
 var scores = Evaluation.Reconstruction(model, test);
 var terms = Evaluation.AverageLossTerms(model, test);
-double usage = terms.First(t => t.Key == "usage").Value, perplexity = terms.First(t => t.Key == "perplexity").Value;
-// Whole-test-set code usage (the batch average above understates it).
+// Batch-averaged (batch 256) codebook usage and perplexity; for VQ-VAE-2 those of the bottom level (the top ones are printed).
+double usage = terms.First(t => t.Key is "usage" or "usage_bottom").Value, perplexity = terms.First(t => t.Key is "perplexity" or "perplexity_bottom").Value;
+foreach (var t in terms.Where(t => t.Key.EndsWith("_top", StringComparison.Ordinal))) Console.WriteLine($"  test {t.Key}={t.Value:G4}");
 double bits = model switch { Latent.Models.VqVae.VqVae v => v.BitsPerImage, Latent.Models.VqVae2.VqVae2 v2 => v2.BitsPerImage, _ => double.NaN };
 string line = string.Create(culture, $"| {tag} | {model.Options.ToText()} | {train.Count} | {epochs} | {trainSeconds:F0} | {bits:F0} | {scores.Mse:F5} | {scores.Mse / variance:F4} | {usage:F3} | {perplexity:F1} |");
 Console.WriteLine(line);
