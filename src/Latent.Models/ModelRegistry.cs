@@ -14,6 +14,8 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(Autoencoder.Autoencoder.Info);
+        Register(VqVae.VqVae.Info);
+        Register(VqVae2.VqVae2.Info);
         Register(Dvae.Dvae.Info);
         Register(TdVae.TdVae.Info);
     }
