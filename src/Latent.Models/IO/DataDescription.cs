@@ -30,6 +30,12 @@ public sealed record DataDescription
     /// <summary>Samples used for training (after holding out validation and test rows).</summary>
     public int TrainCount { get; init; }
 
+    /// <summary>Seed of generated data and of the train/test split of single files.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Fraction of a single file held out as the test split.</summary>
+    public double TestFraction { get; init; }
+
     /// <summary>Samples in the test split.</summary>
     public int TestCount { get; init; }
 }

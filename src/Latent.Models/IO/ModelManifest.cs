@@ -45,9 +45,14 @@ public sealed record ModelManifest
     public string LatentVersion { get; init; } = ModelFile.LatentVersion;
 
     /// <summary>The score below which a fraction <paramref name="probability"/> of the training scores lie (linear interpolation), or null.</summary>
-    public double? TrainingScoreQuantile(double probability)
+    public double? TrainingScoreQuantile(double probability) =>
+        TrainingScoreQuantiles is { Length: > 0 } q ? QuantileOf(q, probability) : null;
+
+    /// <summary>Interpolates between quantiles <paramref name="q"/> taken at evenly spaced probabilities 0..1.</summary>
+    public static double QuantileOf(float[] q, double probability)
     {
-        if (TrainingScoreQuantiles is not { Length: > 0 } q) return null;
+        ArgumentNullException.ThrowIfNull(q);
+        if (q.Length == 0) throw new ArgumentException("no quantiles", nameof(q));
         if (!(probability is >= 0 and <= 1)) throw new ArgumentException($"quantile probability {probability} is not in [0, 1]", nameof(probability));
         if (q.Length == 1) return q[0];
         double pos = probability * (q.Length - 1);

@@ -16,7 +16,7 @@ public sealed record DataRequest
     public int? ImageSize { get; init; }
 
     /// <summary>Number of generated training sprites (the test split gets a tenth as many, at least 100).</summary>
-    public int Samples { get; init; } = 6000;
+    public int Samples { get; init; } = 5000;
 
     /// <summary>Seed of generated data and of the train/test split of files without one.</summary>
     public ulong Seed { get; init; } = 1;

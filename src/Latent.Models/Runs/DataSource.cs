@@ -21,6 +21,27 @@ public static class DataSource
     /// <summary>Loads <paramref name="request"/> for training.</summary>
     public static LoadedData Load(DataRequest request) => LoadCore(request, null);
 
+    /// <summary>
+    /// The request that reproduces the data of a trained model: its source (unless <paramref name="source"/> is given),
+    /// seed, split fraction, label column, image size and, for generated sprites, the same number of samples.
+    /// </summary>
+    public static DataRequest RequestFor(ModelManifest manifest, string? source, string? dataDir)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var d = manifest.Data;
+        string src = source ?? d?.Source ?? throw new ArgumentException("--data is required: model.json does not say what data the model was trained on", nameof(source));
+        bool same = d is not null && string.Equals(src, d.Source, StringComparison.OrdinalIgnoreCase);
+        var request = new DataRequest { Source = src, DataDir = dataDir };
+        if (d is null) return request;
+        request = request with { LabelColumn = d.LabelColumn, ImageSize = d.ImageSize };
+        if (same)
+        {
+            request = request with { Seed = d.Seed, TestFraction = d.TestFraction is > 0 and < 1 ? d.TestFraction : request.TestFraction };
+            if (d.Kind == "sprites") request = request with { Samples = d.TrainCount };
+        }
+        return request;
+    }
+
     /// <summary>Loads <paramref name="request"/> prepared like the data of a trained model (its image size and normalisation).</summary>
     public static LoadedData LoadFor(DataRequest request, ModelManifest manifest)
     {
@@ -46,6 +67,15 @@ public static class DataSource
             var train = Sprites.Generate(r.Samples, r.Seed, size);
             var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size);
             return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r);
+        }
+        if (key == "moving-sprites")
+        {
+            // Sequences [frames, 1, size, size] for sequence models (TD-VAE): 10 frames of 32x32 unless --image-size.
+            if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
+            int size = r.ImageSize ?? 32;
+            var train = MovingSprites.Generate(r.Samples, 10, size, r.Seed).Sequences;
+            var test = MovingSprites.Generate(Math.Max(20, r.Samples / 10), 10, size, r.Seed + 1_000_003).Sequences;
+            return Done(train, test, "moving-sprites", $"generated: {train.Count} moving-sprite sequences of 10 frames {size}x{size} (seed {r.Seed})", size, null, r);
         }
         if (NamedDatasets.Names.Contains(key) || key is "fashion_mnist" or "fashionmnist")
         {
@@ -132,6 +162,8 @@ public static class DataSource
             Mean = st?.Mean,
             Std = st?.Std,
             TrainCount = train.Count,
+            Seed = r?.Seed ?? 0,
+            TestFraction = r?.TestFraction ?? 0,
             TestCount = test.Count,
         };
         return new LoadedData(train, test, description, origin, st);

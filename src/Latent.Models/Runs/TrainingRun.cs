@@ -36,16 +36,17 @@ public static class TrainingRun
 
     /// <summary>
     /// Runs training. <paramref name="onEpochEnd"/> is called after every epoch (synchronously, the model in training
-    /// mode; switch to evaluation mode and back if you use it) — for pictures at chosen epochs.
+    /// mode; switch to evaluation mode and back if you use it) — for pictures at chosen epochs. <paramref name="model"/>:
+    /// a model from <see cref="CreateModel"/> (to watch it while it trains), or null to build one here.
     /// </summary>
     public static TrainingRunResult Run(TrainingRunOptions options, LoadedData data, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default, Action<EpochMetrics, AutoencoderModel>? onEpochEnd = null)
+        CancellationToken cancellationToken = default, Action<EpochMetrics, AutoencoderModel>? onEpochEnd = null, AutoencoderModel? model = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
         string dir = options.OutputDirectory;
-        var model = CreateModel(options, data);
+        model ??= CreateModel(options, data);
         var training = options.Training with { OutputDirectory = dir, CheckpointDirectory = Path.Combine(dir, CheckpointFolder) };
         training.Validate();
         string? resumeFrom = null;
