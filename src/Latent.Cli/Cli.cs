@@ -24,7 +24,8 @@ public static class Cli
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command is RootCommand ? "" : parsed.CommandResult.Command.Name + " ";
-            error.WriteLine($"latent: {parsed.Errors[0].Message} (see 'latent {command}--help')");
+            string message = string.Join(' ', parsed.Errors[0].Message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+            error.WriteLine($"latent: {message} (see 'latent {command}--help')");
             return ErrorReporter.Usage;
         }
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

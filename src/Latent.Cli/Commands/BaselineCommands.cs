@@ -24,7 +24,7 @@ internal static class BaselineCommands
             var loaded = DataSource.Load(new DataRequest
             {
                 Source = p.GetValue(data) ?? "sprites", DataDir = ctx.DataDir, LabelColumn = p.GetValue(label), ImageSize = p.GetValue(size),
-                Samples = p.GetValue(samples) ?? 6000, Seed = ctx.Seed,
+                Samples = p.GetValue(samples) ?? 5000, Seed = ctx.Seed,
             });
             int k = p.GetValue(code);
             if (k < 1 || k > loaded.Train.SampleSize) throw new ArgumentException($"--code {k} must be in 1..{loaded.Train.SampleSize} (the number of features)");
