@@ -50,6 +50,12 @@ public sealed class Checkpoint
     /// <summary>The optimizer's state.</summary>
     public required OptimizerSnapshot Optimizer { get; init; }
 
+    /// <summary>The learning-rate schedule spec of the run, or null (older checkpoints).</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The schedule's counters (<see cref="Latent.NN.Optim.Scheduling.LrScheduler.GetState"/>), or null (older checkpoints).</summary>
+    public IReadOnlyDictionary<string, double>? SchedulerState { get; init; }
+
     /// <summary>State of the shuffling stream.</summary>
     public required ulong[] ShuffleRngState { get; init; }
 
@@ -143,6 +149,19 @@ public sealed class Checkpoint
             w.WriteStartArray("model_rng"); foreach (var s in ModelRngState) w.WriteNumberValue(s); w.WriteEndArray();
             w.WriteString("optimizer", Optimizer.Kind);
             w.WriteNumber("optimizer_steps", Optimizer.StepCount);
+            if (float.IsFinite(Optimizer.LearningRate)) w.WriteNumber("optimizer_lr", Optimizer.LearningRate);
+            if (Schedule is not null) w.WriteString("schedule", Schedule);
+            if (SchedulerState is not null)
+            {
+                // Values may be ±∞ (reduce-on-plateau's best before the first epoch): written as strings.
+                w.WriteStartObject("scheduler_state");
+                foreach (var (k, v) in SchedulerState)
+                {
+                    if (double.IsFinite(v)) w.WriteNumber(k, v);
+                    else w.WriteString(k, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                w.WriteEndObject();
+            }
             WriteTerms(w, "partial_sums", PartialSums);
             w.WriteNumber("partial_samples", PartialSamples);
             WriteDouble(w, "partial_seconds", PartialSeconds);
@@ -308,7 +327,10 @@ public sealed class Checkpoint
                 Shuffle = root.GetProperty("shuffle").GetBoolean(),
                 ShuffleRngState = root.GetProperty("shuffle_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
                 ModelRngState = root.GetProperty("model_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
-                Optimizer = new OptimizerSnapshot(root.GetProperty("optimizer").GetString() ?? "", root.GetProperty("optimizer_steps").GetInt64(), Group("optim/")),
+                Optimizer = new OptimizerSnapshot(root.GetProperty("optimizer").GetString() ?? "", root.GetProperty("optimizer_steps").GetInt64(), Group("optim/"),
+                    root.TryGetProperty("optimizer_lr", out var lrElement) ? lrElement.GetSingle() : float.NaN),
+                Schedule = root.TryGetProperty("schedule", out var scheduleElement) ? scheduleElement.GetString() : null,
+                SchedulerState = root.TryGetProperty("scheduler_state", out var schedulerElement) ? SchedulerValues(schedulerElement) : null,
                 PartialSums = Terms(root.GetProperty("partial_sums")),
                 PartialSamples = root.GetProperty("partial_samples").GetInt64(),
                 PartialSeconds = Double(root.GetProperty("partial_seconds")),
@@ -325,6 +347,16 @@ public sealed class Checkpoint
         {
             throw new InvalidDataException($"checkpoint '{path}': malformed header: {e.Message} (at byte 16)", e);
         }
+    }
+
+    private static Dictionary<string, double> SchedulerValues(JsonElement e)
+    {
+        var values = new Dictionary<string, double>();
+        foreach (var p in e.EnumerateObject())
+            values[p.Name] = p.Value.ValueKind == JsonValueKind.String
+                ? double.Parse(p.Value.GetString()!, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture)
+                : p.Value.GetDouble();
+        return values;
     }
 
     private static int[] Ints(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToArray();

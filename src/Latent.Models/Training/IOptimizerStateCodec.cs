@@ -3,8 +3,8 @@ using Latent.NN.Optim;
 namespace Latent.Models.Training;
 
 /// <summary>
-/// Exports and imports an optimizer's state for checkpoints. <see cref="AdamStateCodec"/> handles Adam today; after
-/// the optimizer state export/import API lands in Latent.NN, an adapter over it replaces this for every optimizer.
+/// Exports and imports an optimizer's state for checkpoints. <see cref="OptimizerStateCodec"/> (the default) covers
+/// every optimizer through <see cref="Optimizer.GetState"/> and <see cref="Optimizer.SetState"/>.
 /// </summary>
 public interface IOptimizerStateCodec
 {

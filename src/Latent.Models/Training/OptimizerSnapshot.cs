@@ -2,8 +2,9 @@ using Latent.Core;
 
 namespace Latent.Models.Training;
 
-/// <summary>An optimizer's saved state: its kind, step count and named buffers (e.g. Adam's "m.0", "v.0", ...).</summary>
-/// <param name="Kind">The optimizer kind ("adam"); a checkpoint is only restored into the same kind.</param>
+/// <summary>An optimizer's saved state: its kind, step count, named buffers and the learning rate in effect.</summary>
+/// <param name="Kind">The optimizer kind ("adam", "adamw", "sgd"); a checkpoint is only restored into the same kind.</param>
 /// <param name="StepCount">Steps taken (Adam's bias corrections depend on it).</param>
-/// <param name="Tensors">The buffers by name, in a fixed order.</param>
-public sealed record OptimizerSnapshot(string Kind, long StepCount, IReadOnlyList<(string Name, Tensor Tensor)> Tensors);
+/// <param name="Tensors">The buffers by name ("0.exp_avg", ...), in a fixed order.</param>
+/// <param name="LearningRate">The optimizer's learning rate when saved, or NaN when unknown (older checkpoints).</param>
+public sealed record OptimizerSnapshot(string Kind, long StepCount, IReadOnlyList<(string Name, Tensor Tensor)> Tensors, float LearningRate = float.NaN);

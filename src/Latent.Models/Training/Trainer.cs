@@ -73,14 +73,15 @@ public static class Trainer
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
         var parameters = model.Parameters().ToList();
         var optimizer = services.CreateOptimizer(options.Optimizer, parameters, options.LearningRate);
-        var schedule = services.CreateSchedule(options.Schedule, options.LearningRate, totalSteps);
-        string? checkpointPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, CheckpointFileName);
+        var schedule = services.CreateSchedule(options.Schedule, optimizer, stepsPerEpoch, options.Epochs);
+        string? checkpointDir = options.CheckpointDirectory ?? options.OutputDirectory;
+        string? checkpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, CheckpointFileName);
         string? metricsPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, MetricsFileName);
 
         var s = new RunState(options.Seed);
         if (resumeFrom is not null)
         {
-            s.Restore(Checkpoint.Load(resumeFrom), model, optimizer, services, options, n, resumeFrom);
+            s.Restore(Checkpoint.Load(resumeFrom), model, optimizer, schedule, services, options, n, resumeFrom);
             if (s.Status == "early_stopped")
                 return Result(TrainingStatus.EarlyStopped, s, resumeFrom);
         }
@@ -101,8 +102,7 @@ public static class Trainer
             {
                 int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
                 var x = trainData.Batch(s.Permutation.AsSpan(start, count));
-                float lr = schedule(s.GlobalStep);
-                optimizer.LearningRate = lr;
+                float lr = optimizer.LearningRate;
                 lastLr = lr;
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
@@ -119,6 +119,7 @@ public static class Trainer
                     if (!float.IsFinite(norm)) throw new TrainingDivergedException(s.Epoch + 1, s.GlobalStep + 1, "gradient_norm", norm);
                 }
                 optimizer.Step();
+                schedule.AfterStep();
 
                 s.Accumulate(values, count);
                 s.StepInEpoch++;
@@ -134,7 +135,7 @@ public static class Trainer
                     {
                         s.PartialSeconds += epochClock.Elapsed.TotalSeconds;
                         s.Status = "cancelled";
-                        Save(checkpointPath, s, model, optimizer, services, options);
+                        Save(checkpointPath, s, model, optimizer, schedule, services, options);
                         return Result(TrainingStatus.Cancelled, s, checkpointPath);
                     }
                     // The cancelled step ended the epoch: close the epoch normally, then stop.
@@ -142,29 +143,31 @@ public static class Trainer
             }
 
             bool stop = EndEpoch(s, model, validData, options, lastLr, metricsPath, epochClock.Elapsed.TotalSeconds);
+            var closed = s.History[^1];
+            schedule.AfterEpoch((closed.Validation ?? closed.Train)[0].Value);
             progress?.Report(Report(s, options.Epochs, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
             if (stop)
             {
                 model.LoadStateDict(s.BestWeights!.ToDictionary(p => p.Name, p => p.Tensor));
                 s.Status = "early_stopped";
-                Save(checkpointPath, s, model, optimizer, services, options);
+                Save(checkpointPath, s, model, optimizer, schedule, services, options);
                 return Result(TrainingStatus.EarlyStopped, s, checkpointPath);
             }
             if (cancelled && s.Epoch < options.Epochs)
             {
                 s.Status = "cancelled";
-                Save(checkpointPath, s, model, optimizer, services, options);
+                Save(checkpointPath, s, model, optimizer, schedule, services, options);
                 return Result(TrainingStatus.Cancelled, s, checkpointPath);
             }
             if (options.CheckpointEvery > 0 && s.Epoch % options.CheckpointEvery == 0 && s.Epoch < options.Epochs)
             {
                 s.Status = "running";
-                Save(checkpointPath, s, model, optimizer, services, options);
+                Save(checkpointPath, s, model, optimizer, schedule, services, options);
             }
         }
 
         s.Status = "completed";
-        Save(checkpointPath, s, model, optimizer, services, options);
+        Save(checkpointPath, s, model, optimizer, schedule, services, options);
         return Result(TrainingStatus.Completed, s, checkpointPath);
     }
 
@@ -213,7 +216,7 @@ public static class Trainer
         if (!double.IsFinite(values[0].Value)) throw new TrainingDivergedException(epoch, step, values[0].Key, values[0].Value);
     }
 
-    private static void Save(string? path, RunState s, AutoencoderModel model, Optimizer optimizer, TrainerServices services, TrainingOptions options)
+    private static void Save(string? path, RunState s, AutoencoderModel model, Optimizer optimizer, LrSchedule schedule, TrainerServices services, TrainingOptions options)
     {
         if (path is null) return;
         new Checkpoint
@@ -224,6 +227,8 @@ public static class Trainer
             Weights = model.StateDict().ToList(),
             BestWeights = s.BestWeights ?? [],
             Optimizer = services.OptimizerStateCodec.Export(optimizer),
+            Schedule = schedule.Spec,
+            SchedulerState = schedule.Scheduler.GetState(),
             ShuffleRngState = s.ShuffleRng.GetState(),
             ModelRngState = s.ModelRng.GetState(),
             EpochsCompleted = s.Epoch,
@@ -342,7 +347,7 @@ public static class Trainer
             PartialSamples += count;
         }
 
-        public void Restore(Checkpoint c, AutoencoderModel model, Optimizer optimizer, TrainerServices services, TrainingOptions options, int n, string path)
+        public void Restore(Checkpoint c, AutoencoderModel model, Optimizer optimizer, LrSchedule schedule, TrainerServices services, TrainingOptions options, int n, string path)
         {
             string Mismatch(string what) => $"training: cannot resume from '{path}': {what}";
             if (c.ModelName != model.Name) throw new ArgumentException(Mismatch($"it holds model '{c.ModelName}', not '{model.Name}'"), nameof(path));
@@ -352,7 +357,11 @@ public static class Trainer
                 throw new ArgumentException(Mismatch($"it used batch size {c.BatchSize}, seed {c.Seed}, shuffle {c.Shuffle}; the options say {options.BatchSize}, {options.Seed}, {options.Shuffle}"), nameof(path));
             if (c.Permutation is not null && c.Permutation.Length != n)
                 throw new ArgumentException(Mismatch($"its epoch order covers {c.Permutation.Length} samples, the training set has {n}"), nameof(path));
+            if (c.Schedule is not null && c.Schedule != schedule.Spec)
+                throw new ArgumentException(Mismatch($"it used learning-rate schedule '{c.Schedule}', the options say '{schedule.Spec}'"), nameof(path));
             model.LoadStateDict(c.Weights.ToDictionary(p => p.Name, p => p.Tensor));
+            // The schedule first: the optimizer's saved rate then wins where it does not follow from the schedule's counters (plateau).
+            if (c.SchedulerState is not null) schedule.Scheduler.SetState(c.SchedulerState);
             services.OptimizerStateCodec.Import(optimizer, c.Optimizer);
             ShuffleRng.SetState(c.ShuffleRngState);
             ModelRng.SetState(c.ModelRngState);

@@ -47,6 +47,9 @@ public sealed record TrainingOptions
     /// <summary>Folder for checkpoint.latent and metrics.csv; null = write nothing (and cancellation saves nothing).</summary>
     public string? OutputDirectory { get; init; }
 
+    /// <summary>Folder for checkpoint.latent when it should not sit beside metrics.csv; null = <see cref="OutputDirectory"/>.</summary>
+    public string? CheckpointDirectory { get; init; }
+
     /// <summary>Throws ArgumentException naming the first bad option.</summary>
     public void Validate()
     {
@@ -61,5 +64,6 @@ public sealed record TrainingOptions
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new ArgumentException($"training: warm-up epochs {WarmupEpochs} must be finite and >= 0", nameof(WarmupEpochs));
         if (CheckpointEvery < 0) throw new ArgumentException($"training: checkpoint every {CheckpointEvery} must be >= 0", nameof(CheckpointEvery));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("training: output directory is empty (use null for none)", nameof(OutputDirectory));
+        if (CheckpointDirectory is { Length: 0 }) throw new ArgumentException("training: checkpoint directory is empty (use null for the output directory)", nameof(CheckpointDirectory));
     }
 }

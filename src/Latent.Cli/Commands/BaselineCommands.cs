@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Latent.Models.IO;
+using Latent.Models.Metrics;
+using Latent.Models.Runs;
+
+namespace Latent.Cli.Commands;
+
+/// <summary><c>latent pca</c> and <c>latent compare</c>: the PCA baseline.</summary>
+internal static class BaselineCommands
+{
+    public static Command Pca(Func<ParseResult, CliContext> context)
+    {
+        var code = new Option<int>("--code") { Description = "Number of principal components", Required = true };
+        var data = CommonOptions.Data("Data (default sprites): sprites, mnist, fashion-mnist or a path");
+        var label = CommonOptions.Label();
+        var size = CommonOptions.ImageSize();
+        var samples = CommonOptions.Samples();
+        var json = CommonOptions.Json();
+        var cmd = new Command("pca", "Fit PCA with N components on the training split and report SSE per image, MSE and BCE on the test split.\n\nExample:\n  latent pca --code 30 --data mnist --json");
+        CommonOptions.Add(cmd, code, data, label, size, samples, json);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var loaded = DataSource.Load(new DataRequest
+            {
+                Source = p.GetValue(data) ?? "sprites", DataDir = ctx.DataDir, LabelColumn = p.GetValue(label), ImageSize = p.GetValue(size),
+                Samples = p.GetValue(samples) ?? 5000, Seed = ctx.Seed,
+            });
+            int k = p.GetValue(code);
+            if (k < 1 || k > loaded.Train.SampleSize) throw new ArgumentException($"--code {k} must be in 1..{loaded.Train.SampleSize} (the number of features)");
+            var pca = Latent.Models.Pca.Pca.Fit(loaded.Train, k);
+            var r = Evaluation.Reconstruction(pca, loaded.Test);
+            if (p.GetValue(json))
+                ctx.Out.WriteLine(JsonOutput.Object(w =>
+                {
+                    w.WriteString("model", "pca");
+                    w.WriteNumber("code_size", k);
+                    w.WriteString("data", loaded.Description.Source);
+                    w.WriteNumber("samples", r.Count);
+                    JsonOutput.Number(w, "sse_per_image", r.SsePerImage);
+                    JsonOutput.Number(w, "mse", r.Mse);
+                    JsonOutput.Number(w, "bce", r.Bce);
+                }));
+            else
+            {
+                ctx.Out.WriteLine($"pca with {k} components on {loaded.Description.Source} (test split, {r.Count} samples)");
+                ctx.Out.WriteLine($"sse_per_image  {r.SsePerImage.ToString("G6", CultureInfo.InvariantCulture)}");
+                ctx.Out.WriteLine($"mse            {r.Mse.ToString("G6", CultureInfo.InvariantCulture)}");
+                ctx.Out.WriteLine($"bce            {r.Bce.ToString("G6", CultureInfo.InvariantCulture)}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    public static Command Compare(Func<ParseResult, CliContext> context)
+    {
+        var dir = CommonOptions.ModelDir();
+        var data = CommonOptions.Data();
+        var label = CommonOptions.Label();
+        var size = CommonOptions.ImageSize();
+        var samples = CommonOptions.Samples();
+        var split = CommonOptions.Split();
+        var json = CommonOptions.Json();
+        var cmd = new Command("compare", "Compare a trained model with PCA at the same code size (fitted on the training split), side by side.\n\nExample:\n  latent compare runs/mnist --data mnist");
+        CommonOptions.Add(cmd, dir, data, label, size, samples, split, json);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
+            var set = loaded.Split(p.GetValue(split)!);
+            int k = Math.Min(model.CodeSize, loaded.Train.SampleSize);
+            var pca = Latent.Models.Pca.Pca.Fit(loaded.Train, k);
+            var a = Evaluation.Reconstruction(model, set);
+            var b = Evaluation.Reconstruction(pca, set);
+            if (p.GetValue(json))
+            {
+                ctx.Out.WriteLine(JsonOutput.Object(w =>
+                {
+                    w.WriteNumber("code_size", model.CodeSize);
+                    w.WriteStartObject(model.Name);
+                    JsonOutput.Number(w, "sse_per_image", a.SsePerImage); JsonOutput.Number(w, "mse", a.Mse); JsonOutput.Number(w, "bce", a.Bce);
+                    w.WriteEndObject();
+                    w.WriteStartObject("pca");
+                    JsonOutput.Number(w, "sse_per_image", b.SsePerImage); JsonOutput.Number(w, "mse", b.Mse); JsonOutput.Number(w, "bce", b.Bce);
+                    w.WriteEndObject();
+                }));
+                return 0;
+            }
+            string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+            ctx.Out.WriteLine($"code size {model.CodeSize}, {set.Count} samples ({p.GetValue(split)} split of {loaded.Description.Source})");
+            ctx.Out.WriteLine($"{"metric",-16}{model.Name,14}{"pca",14}");
+            ctx.Out.WriteLine($"{"sse_per_image",-16}{F(a.SsePerImage),14}{F(b.SsePerImage),14}");
+            ctx.Out.WriteLine($"{"mse",-16}{F(a.Mse),14}{F(b.Mse),14}");
+            ctx.Out.WriteLine($"{"bce",-16}{F(a.Bce),14}{F(b.Bce),14}");
+            return 0;
+        }));
+        return cmd;
+    }
+}

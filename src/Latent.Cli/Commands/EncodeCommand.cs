@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Latent.Core;
+using Latent.Models.IO;
+
+namespace Latent.Cli.Commands;
+
+/// <summary><c>latent encode</c>.</summary>
+internal static class EncodeCommand
+{
+    public static Command Build(Func<ParseResult, CliContext> context)
+    {
+        var dir = CommonOptions.ModelDir();
+        var data = CommonOptions.Data();
+        var label = CommonOptions.Label();
+        var size = CommonOptions.ImageSize();
+        var samples = CommonOptions.Samples();
+        var split = CommonOptions.Split();
+        var outFile = CommonOptions.OutFile("codes.csv (header z0..,label) or codes.npy (float32 [N, Z])");
+        var cmd = new Command("encode", "Write the code of every sample as CSV or NPY.\n\nExamples:\n  latent encode runs/demo --out codes.csv\n  latent encode runs/mnist --data mnist --split all --out codes.npy");
+        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
+            var set = loaded.Split(p.GetValue(split)!);
+            var codes = new float[(long)set.Count * model.CodeSize];
+            model.Eval();
+            using (Tensor.NoGrad())
+                for (int start = 0; start < set.Count; start += 256)
+                {
+                    var idx = Enumerable.Range(start, Math.Min(256, set.Count - start)).ToArray();
+                    model.Encode(set.Batch(idx)).Span.CopyTo(codes.AsSpan(start * model.CodeSize));
+                }
+            string path = p.GetValue(outFile)!;
+            CodeFile.Write(path, new Tensor(codes, [set.Count, model.CodeSize]), set.Labels);
+            ctx.Info($"wrote {set.Count} codes of size {model.CodeSize} to {path}");
+            return 0;
+        }));
+        return cmd;
+    }
+}

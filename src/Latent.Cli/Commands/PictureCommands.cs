@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using Latent.Core;
+using Latent.Models;
+using Latent.Models.Denoising;
+using Latent.Models.IO;
+using Latent.Viz.Report;
+
+namespace Latent.Cli.Commands;
+
+/// <summary><c>latent reconstruct | sample | interpolate | traverse | denoise</c>: PNG grids.</summary>
+internal static class PictureCommands
+{
+    private static void RequireImages(int[] shape)
+    {
+        if (!ModelPictures.IsImage(shape))
+            throw new ArgumentException($"samples of shape [{string.Join(",", shape)}] are not images; this command draws image grids");
+    }
+
+    private static void Saved(CliContext ctx, string path) => ctx.Info($"wrote {path}");
+
+    public static Command Reconstruct(Func<ParseResult, CliContext> context)
+    {
+        var (dir, data, label, size, samples, split, outFile) = Common("reconstruction grid PNG");
+        var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 16 };
+        var cmd = new Command("reconstruct", "Draw test samples (top row) above their reconstructions (bottom row).\n\nExample:\n  latent reconstruct runs/demo --out recon.png --count 16");
+        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, count);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
+            var set = loaded.Split(p.GetValue(split)!);
+            RequireImages(set.SampleShape);
+            if (p.GetValue(count) < 1) throw new ArgumentException($"--count {p.GetValue(count)} must be positive");
+            var idx = ModelPictures.FirstIndices(set, p.GetValue(count));
+            string path = p.GetValue(outFile)!;
+            ModelPictures.Reconstructions(model, set, idx).SavePng(path);
+            Saved(ctx, path);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    public static Command Sample(Func<ParseResult, CliContext> context)
+    {
+        var dir = CommonOptions.ModelDir();
+        var outFile = CommonOptions.OutFile("PNG file for the grid of samples");
+        var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 64 };
+        var cmd = new Command("sample", "Draw new samples from a generative model (VAE, AAE, VQ-VAE with a prior, ...).\n\nExample:\n  latent sample runs/vae --count 64 --out samples.png --seed 3");
+        CommonOptions.Add(cmd, dir, outFile, count);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var (model, _) = ModelFile.Load(p.GetValue(dir)!);
+            if (model is not IGenerativeModel gen)
+                throw new ArgumentException($"model '{model.Name}' cannot draw samples (it is not generative); try a vae");
+            if (model is IPriorModel { PriorTrained: false })
+                throw new ArgumentException($"model '{model.Name}' needs its prior fitted before sampling; train with --prior-epochs N");
+            RequireImages(model.InputShape);
+            int n = p.GetValue(count);
+            if (n < 1) throw new ArgumentException($"--count {n} must be positive");
+            string path = p.GetValue(outFile)!;
+            ModelPictures.Samples(gen, n, new Rng(ctx.Seed), columns: (int)Math.Ceiling(Math.Sqrt(n))).SavePng(path);
+            Saved(ctx, path);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    public static Command Interpolate(Func<ParseResult, CliContext> context)
+    {
+        var (dir, data, label, size, samples, split, outFile) = Common("interpolation strip PNG");
+        var from = new Option<int>("--from") { Description = "Index of the first sample in the split", DefaultValueFactory = _ => 0 };
+        var to = new Option<int>("--to") { Description = "Index of the second sample", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps") { Description = "Decoded points on the line, ends included", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("interpolate", "Decode points on the straight line between two samples' codes (originals at both ends).\n\nExample:\n  latent interpolate runs/demo --from 3 --to 7 --steps 12 --out line.png");
+        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, from, to, steps);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
+            var set = loaded.Split(p.GetValue(split)!);
+            RequireImages(set.SampleShape);
+            int a = CommonOptions.Index(p.GetValue(from), set, "--from"), b = CommonOptions.Index(p.GetValue(to), set, "--to");
+            string path = p.GetValue(outFile)!;
+            ModelPictures.Interpolation(model, set.Batch([a]), set.Batch([b]), p.GetValue(steps)).SavePng(path);
+            Saved(ctx, path);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    public static Command Traverse(Func<ParseResult, CliContext> context)
+    {
+        var (dir, data, label, size, samples, split, outFile) = Common("traversal grid PNG");
+        var index = new Option<int>("--index") { Description = "Sample whose code is the centre", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Values per dimension", DefaultValueFactory = _ => 9 };
+        var range = new Option<float>("--range") { Description = "Offsets span ±range around the code", DefaultValueFactory = _ => 3f };
+        var dims = new Option<int>("--dims") { Description = "Number of code dimensions (rows) to show", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("traverse", "Change one code dimension at a time around a sample's code; one row per dimension.\n\nExample:\n  latent traverse runs/vae --index 5 --range 3 --steps 9 --out traverse.png");
+        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, index, steps, range, dims);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
+            var set = loaded.Split(p.GetValue(split)!);
+            RequireImages(set.SampleShape);
+            int i = CommonOptions.Index(p.GetValue(index), set, "--index");
+            if (p.GetValue(dims) < 1) throw new ArgumentException($"--dims {p.GetValue(dims)} must be positive");
+            string path = p.GetValue(outFile)!;
+            ModelPictures.Traversal(model, set.Batch([i]), p.GetValue(steps), p.GetValue(range), p.GetValue(dims)).SavePng(path);
+            Saved(ctx, path);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    public static Command Denoise(Func<ParseResult, CliContext> context)
+    {
+        var (dir, data, label, size, samples, split, outFile) = Common("clean / noisy / restored grid PNG");
+        var noise = new Option<string>("--noise") { Description = "Corruption: " + Corruption.Syntax, DefaultValueFactory = _ => "gaussian:0.3" };
+        var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 12 };
+        var cmd = new Command("denoise", "Corrupt test samples and restore them with the model: rows clean / noisy / restored, SSEs printed.\n\nExample:\n  latent denoise runs/dae --noise masking:0.3 --out denoise.png");
+        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, noise, count);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+        {
+            var corruption = Corruption.Parse(p.GetValue(noise)!);
+            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
+            var set = loaded.Split(p.GetValue(split)!);
+            RequireImages(set.SampleShape);
+            if (p.GetValue(count) < 1) throw new ArgumentException($"--count {p.GetValue(count)} must be positive");
+            var (grid, noisy, restored) = ModelPictures.Denoise(model, set, ModelPictures.FirstIndices(set, p.GetValue(count)), corruption, new Rng(ctx.Seed));
+            string path = p.GetValue(outFile)!;
+            grid.SavePng(path);
+            ctx.Out.WriteLine($"sse_per_image noisy    {noisy.ToString("G6", CultureInfo.InvariantCulture)}");
+            ctx.Out.WriteLine($"sse_per_image restored {restored.ToString("G6", CultureInfo.InvariantCulture)}");
+            Saved(ctx, path);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static (Argument<string>, Option<string?>, Option<string?>, Option<int?>, Option<int?>, Option<string>, Option<string>) Common(string what) =>
+        (CommonOptions.ModelDir(), CommonOptions.Data(), CommonOptions.Label(), CommonOptions.ImageSize(), CommonOptions.Samples(), CommonOptions.Split(),
+         CommonOptions.OutFile("PNG file for the " + what));
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Latent.Core;
+using Latent.Core.IO;
+
+namespace Latent.Models.IO;
+
+/// <summary>
+/// A trained model on disk: a folder with <c>model.safetensors</c> (the state dict, keys = <see cref="Latent.NN.Module.StateDict"/>
+/// names) and <c>model.json</c> (<see cref="ModelManifest"/>). Both files are written atomically, weights first, so a reader
+/// never sees a half-written file and a failed save leaves the previous model in place.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The weights file name.</summary>
+    public const string WeightsFileName = "model.safetensors";
+
+    /// <summary>The manifest file name.</summary>
+    public const string ManifestFileName = "model.json";
+
+    /// <summary>The version of Latent, written to every manifest.</summary>
+    public static string LatentVersion { get; } =
+        typeof(ModelFile).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    /// <summary>True when <paramref name="dir"/> holds a model.json.</summary>
+    public static bool Exists(string dir) => File.Exists(Path.Combine(dir, ManifestFileName));
+
+    /// <summary>
+    /// Writes <paramref name="model"/>'s weights and <paramref name="manifest"/> to <paramref name="dir"/>; the manifest's
+    /// model name, options, code size and input shape are taken from the model.
+    /// </summary>
+    public static ModelManifest Save(string dir, AutoencoderModel model, ModelManifest manifest)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var full = manifest with
+        {
+            FormatVersion = ModelManifest.CurrentFormatVersion,
+            Model = model.Name,
+            Options = model.Options.ToText(),
+            CodeSize = model.CodeSize,
+            InputShape = (int[])model.InputShape.Clone(),
+            LatentVersion = LatentVersion,
+        };
+        string text = JsonSerializer.Serialize(full, Json);
+        Directory.CreateDirectory(dir);
+        SafeTensors.Write(Path.Combine(dir, WeightsFileName), model.StateDict().ToList(),
+            new Dictionary<string, string> { ["model"] = model.Name, ["format"] = "latent" });
+        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFileName), text + "\n");
+        return full;
+    }
+
+    /// <summary>Reads and checks <c>model.json</c> in the folder <paramref name="dirOrFile"/> (or that file itself); InvalidModelFileException naming the file otherwise.</summary>
+    public static ModelManifest ReadManifest(string dirOrFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dirOrFile);
+        string path = Directory.Exists(dirOrFile) ? Path.Combine(dirOrFile, ManifestFileName) : dirOrFile;
+        if (!File.Exists(path))
+            throw new FileNotFoundException(Directory.Exists(dirOrFile)
+                ? $"'{dirOrFile}' is not a model folder: it has no {ManifestFileName}"
+                : $"model '{dirOrFile}' not found", path);
+        ModelManifest? m;
+        try
+        {
+            m = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidModelFileException(path, $"not a valid model manifest: {e.Message}", e);
+        }
+        if (m is null) throw new InvalidModelFileException(path, "the manifest is null");
+        if (m.FormatVersion != ModelManifest.CurrentFormatVersion)
+            throw new InvalidModelFileException(path, $"format version {m.FormatVersion}, this Latent reads {ModelManifest.CurrentFormatVersion}");
+        if (string.IsNullOrWhiteSpace(m.Model)) throw new InvalidModelFileException(path, "'model' is empty");
+        if (m.Options is null) throw new InvalidModelFileException(path, "'options' is missing");
+        if (m.InputShape is null || m.InputShape.Length == 0 || m.InputShape.Any(d => d <= 0) || m.InputShape.Aggregate(1L, (a, d) => a * d) > int.MaxValue)
+            throw new InvalidModelFileException(path, $"'input_shape' {(m.InputShape is null ? "is missing" : Shapes.Format(m.InputShape) + " is not a list of positive sizes")}");
+        if (m.CodeSize <= 0) throw new InvalidModelFileException(path, $"'code_size' {m.CodeSize} must be positive");
+        if (m.Data is { } d && ((d.Mean is null) != (d.Std is null) || (d.Mean is not null && d.Mean.Length != d.Std!.Length)))
+            throw new InvalidModelFileException(path, "'data' mean and std must both be present with the same length, or both absent");
+        return m;
+    }
+
+    /// <summary>
+    /// Rebuilds the model saved in <paramref name="dir"/>: reads the manifest, creates the model from the registry with
+    /// its options (initialisation is then overwritten), and loads the weights after checking every tensor's name and
+    /// shape against the model. Missing, extra or mis-shaped tensors throw <see cref="InvalidModelFileException"/> naming
+    /// the file and the tensor.
+    /// </summary>
+    public static (AutoencoderModel Model, ModelManifest Manifest) Load(string dir)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        var manifest = ReadManifest(dir);
+        string manifestPath = Path.Combine(dir, ManifestFileName);
+        string weightsPath = Path.Combine(dir, WeightsFileName);
+
+        ModelInfo info;
+        try { info = ModelRegistry.Get(manifest.Model); }
+        catch (ArgumentException e) { throw new InvalidModelFileException(manifestPath, e.Message, e); }
+        AutoencoderModel model;
+        try
+        {
+            var options = info.ParseOptions(ParseOptionsText(manifest.Options));
+            model = info.Create(options, manifest.InputShape, new Rng(0));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidModelFileException(manifestPath, $"cannot rebuild model '{manifest.Model}' from options '{manifest.Options}': {e.Message}", e);
+        }
+        if (model.CodeSize != manifest.CodeSize)
+            throw new InvalidModelFileException(manifestPath, $"code size {manifest.CodeSize} does not match the model built from its options ({model.CodeSize})");
+
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"model folder '{dir}' has no {WeightsFileName}", weightsPath);
+        var (tensors, _) = SafeTensors.Read(weightsPath);
+        var expected = model.StateDict().ToList();
+        foreach (var (name, t) in expected)
+        {
+            if (!tensors.TryGetValue(name, out var found))
+                throw new InvalidModelFileException(weightsPath, $"tensor '{name}' {Shapes.Format(t.Shape)} of model '{model.Name}' is missing");
+            if (!Shapes.Equal(found.Shape, t.Shape))
+                throw new InvalidModelFileException(weightsPath, $"tensor '{name}' has shape {Shapes.Format(found.Shape)}, model '{model.Name}' expects {Shapes.Format(t.Shape)}");
+        }
+        var names = expected.Select(e => e.Name).ToHashSet();
+        foreach (var name in tensors.Keys)
+            if (!names.Contains(name))
+                throw new InvalidModelFileException(weightsPath, $"unexpected tensor '{name}' (model '{model.Name}' has no such parameter)");
+        model.LoadStateDict(tensors);
+        model.Eval();
+        return (model, manifest);
+    }
+
+    /// <summary>"a=1 b=two" → {a: 1, b: two} (the form of <see cref="ModelOptions.ToText"/>); ArgumentException for a token without '='.</summary>
+    public static Dictionary<string, string> ParseOptionsText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var token in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = token.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"option '{token}' is not key=value", nameof(text));
+            settings[token[..eq]] = token[(eq + 1)..];
+        }
+        return settings;
+    }
+}

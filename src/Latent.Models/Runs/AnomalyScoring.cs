@@ -1,0 +1,44 @@
+using Latent.Data;
+using Latent.Models.IO;
+using Latent.Models.Metrics;
+
+namespace Latent.Models.Runs;
+
+/// <summary>
+/// Reconstruction-error anomaly detection: score = Σᵢ (xᵢ − x̂ᵢ)² per row; threshold = the (1 − p) quantile of the
+/// training scores stored in model.json (or of the scored data when the file has none); labels, when present, give
+/// ROC-AUC and average precision (label ≠ 0 = anomaly).
+/// </summary>
+public static class AnomalyScoring
+{
+    /// <summary>Scores <paramref name="data"/> (already normalised like the training data) with contamination <paramref name="contamination"/>.</summary>
+    public static AnomalyResult Score(AutoencoderModel model, ModelManifest manifest, Dataset data, double contamination)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(contamination is > 0 and < 1)) throw new ArgumentException($"--contamination {contamination} must be in (0, 1)", nameof(contamination));
+        var scores = Evaluation.SquaredErrorPerSample(model, data);
+        double? stored = manifest.TrainingScoreQuantile(1 - contamination);
+        double threshold;
+        string source;
+        if (stored is double t) { threshold = t; source = "training scores in model.json"; }
+        else
+        {
+            threshold = ModelManifest.QuantileOf(TrainingRun.Quantiles(scores, TrainingRun.ScoreQuantiles), 1 - contamination);
+            source = "the scored data (model.json has no training scores)";
+        }
+        var flags = scores.Select(s => s > threshold).ToArray();
+        double? auc = null, ap = null;
+        if (data.Labels is { } labels)
+        {
+            var truth = labels.Select(l => l != 0).ToArray();
+            if (truth.Any(b => b) && truth.Any(b => !b))
+            {
+                auc = AnomalyMetrics.RocAuc(scores, truth);
+                ap = AnomalyMetrics.AveragePrecision(scores, truth);
+            }
+        }
+        return new AnomalyResult(scores, threshold, source, flags, auc, ap);
+    }
+}

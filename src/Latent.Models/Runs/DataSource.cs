@@ -1,0 +1,181 @@
+using Latent.Data;
+using Latent.Data.Arrays;
+using Latent.Data.Generated;
+using Latent.Data.Idx;
+using Latent.Data.Images;
+using Latent.Data.Loading;
+using Latent.Data.Named;
+using Latent.Data.Tables;
+using Latent.Models.IO;
+
+namespace Latent.Models.Runs;
+
+/// <summary>
+/// Turns a data argument into a train and a test split: generated sprites, the named datasets (through
+/// <see cref="NamedDatasets"/>), or a file/folder whose kind is read from its name. Tables are standardised with
+/// statistics of their training rows; loading for a trained model (<see cref="LoadFor"/>) reuses that model's
+/// statistics and image size and never refits them.
+/// </summary>
+public static class DataSource
+{
+    /// <summary>Loads <paramref name="request"/> for training.</summary>
+    public static LoadedData Load(DataRequest request) => LoadCore(request, null);
+
+    /// <summary>
+    /// The request that reproduces the data of a trained model: its source (unless <paramref name="source"/> is given),
+    /// seed, split fraction, label column, image size and, for generated sprites, the same number of samples.
+    /// </summary>
+    public static DataRequest RequestFor(ModelManifest manifest, string? source, string? dataDir)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var d = manifest.Data;
+        string src = source ?? d?.Source ?? throw new ArgumentException("--data is required: model.json does not say what data the model was trained on", nameof(source));
+        bool same = d is not null && string.Equals(src, d.Source, StringComparison.OrdinalIgnoreCase);
+        var request = new DataRequest { Source = src, DataDir = dataDir };
+        if (d is null) return request;
+        request = request with { LabelColumn = d.LabelColumn, ImageSize = d.ImageSize };
+        if (same)
+        {
+            request = request with { Seed = d.Seed, TestFraction = d.TestFraction is > 0 and < 1 ? d.TestFraction : request.TestFraction };
+            if (d.Kind == "sprites") request = request with { Samples = d.TrainCount };
+        }
+        return request;
+    }
+
+    /// <summary>Loads <paramref name="request"/> prepared like the data of a trained model (its image size and normalisation).</summary>
+    public static LoadedData LoadFor(DataRequest request, ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var trained = manifest.Data;
+        var data = LoadCore(request with { ImageSize = request.ImageSize ?? trained?.ImageSize, LabelColumn = request.LabelColumn ?? trained?.LabelColumn }, trained);
+        if (!Latent.Core.Shapes.Equal(data.Train.SampleShape, manifest.InputShape))
+            throw new ArgumentException($"data '{request.Source}' has samples {Latent.Core.Shapes.Format(data.Train.SampleShape)}, the model expects {Latent.Core.Shapes.Format(manifest.InputShape)}", nameof(request));
+        return data;
+    }
+
+    private static LoadedData LoadCore(DataRequest r, DataDescription? trained)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (string.IsNullOrWhiteSpace(r.Source)) throw new ArgumentException("--data is empty", nameof(r));
+        if (!(r.TestFraction is > 0 and < 1)) throw new ArgumentException($"test fraction {r.TestFraction} must be in (0, 1)", nameof(r));
+        string source = r.Source;
+        string key = source.ToLowerInvariant();
+        if (key == "sprites")
+        {
+            if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
+            int size = r.ImageSize ?? 28;
+            var train = Sprites.Generate(r.Samples, r.Seed, size);
+            var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size);
+            return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r);
+        }
+        if (key == "moving-sprites")
+        {
+            // Sequences [frames, 1, size, size] for sequence models (TD-VAE): 10 frames of 32x32 unless --image-size.
+            if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
+            int size = r.ImageSize ?? 32;
+            var train = MovingSprites.Generate(r.Samples, 10, size, r.Seed).Sequences;
+            var test = MovingSprites.Generate(Math.Max(20, r.Samples / 10), 10, size, r.Seed + 1_000_003).Sequences;
+            return Done(train, test, "moving-sprites", $"generated: {train.Count} moving-sprite sequences of 10 frames {size}x{size} (seed {r.Seed})", size, null, r);
+        }
+        if (NamedDatasets.Names.Contains(key) || key is "fashion_mnist" or "fashionmnist")
+        {
+            var resolution = NamedDatasets.Resolve(key, new DataOptions { DataDir = r.DataDir });
+            var train = NamedDatasets.Load(resolution, "train");
+            var test = NamedDatasets.Load(resolution, "test");
+            return Done(train, test, "named", resolution.ToString(), null, null, r);
+        }
+        if (Directory.Exists(source))
+        {
+            bool labelled = Directory.GetDirectories(source).Length > 0;
+            var options = new ImageFolderOptions { Width = r.ImageSize, Height = r.ImageSize, LabelsFromSubfolders = labelled };
+            var all = ImageFolder.Load(source, options);
+            int size = all.SampleShape[^1];
+            return SplitFile(all, r, "images", $"{all.Count} PNG images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null);
+        }
+        if (!File.Exists(source))
+        {
+            bool looksLikePath = source.Contains('/') || source.Contains('\\') || source.Contains('.');
+            throw looksLikePath
+                ? new FileNotFoundException($"data '{source}' not found", source)
+                : new ArgumentException($"unknown dataset '{source}' (expected sprites, {string.Join(", ", NamedDatasets.Names)}, or a path to a .csv, .npy/.npz, IDX file or PNG folder)", nameof(r));
+        }
+        string lower = Path.GetFileName(source).ToLowerInvariant();
+        if (lower.EndsWith(".csv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv"))
+        {
+            var all = CsvTable.Load(source, r.LabelColumn);
+            return SplitFile(all, r, "csv", $"table {Path.GetFullPath(source)}", null, trained, standardise: true);
+        }
+        if (lower.EndsWith(".npy") || lower.EndsWith(".npz"))
+        {
+            var all = NpyReader.LoadDataset(source);
+            return SplitFile(all, r, "npy", $"array {Path.GetFullPath(source)}", null, trained);
+        }
+        // Anything else is read as IDX (raw or gzip); a labels file beside an images file is picked up.
+        string? labels = null;
+        string name = Path.GetFileName(source);
+        if (name.Contains("images-idx3", StringComparison.Ordinal))
+        {
+            var candidate = Path.Combine(Path.GetDirectoryName(source) ?? ".", name.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal));
+            if (File.Exists(candidate)) labels = candidate;
+        }
+        var idx = IdxReader.Load(source, labels, source);
+        return SplitFile(idx, r, "idx", $"IDX {Path.GetFullPath(source)}" + (labels is null ? "" : $" with labels {Path.GetFullPath(labels)}"), null, trained);
+    }
+
+    private static LoadedData SplitFile(Dataset all, DataRequest r, string kind, string origin, int? imageSize, DataDescription? trained, bool standardise = false)
+    {
+        if (all.Count < 2) throw new ArgumentException($"data '{r.Source}' has {all.Count} sample(s); at least 2 are needed for a train and a test split", nameof(r));
+        var split = DataSplit.Split(all, [1 - r.TestFraction, r.TestFraction], r.Seed);
+        var train = split["train"];
+        var test = split["test"];
+        if (train.Count == 0 || test.Count == 0)
+        {
+            // Tiny files: largest-remainder counts can leave a part empty; keep at least one sample in each.
+            var perm = Enumerable.Range(0, all.Count).ToArray();
+            train = all.Subset(perm.AsSpan(1), all.Name);
+            test = all.Subset(perm.AsSpan(0, 1), all.Name);
+        }
+        train = train.WithDescription(all.Description);
+        test = test.WithDescription(all.Description);
+        return Done(train, test, kind, origin, imageSize, standardise ? (trained, true) : null, r);
+    }
+
+    private static LoadedData Done(Dataset train, Dataset test, string kind, string origin, int? imageSize, (DataDescription? Trained, bool On)? standardise, DataRequest? r = null)
+    {
+        Standardizer? st = null;
+        if (standardise is { On: true } s)
+        {
+            st = s.Trained is { Mean: { } mean, Std: { } std }
+                ? (mean.Length == train.SampleSize ? new Standardizer(mean, std)
+                    : throw new ArgumentException($"data has {train.SampleSize} features, the model's standardisation has {mean.Length}", nameof(train)))
+                : Standardizer.Fit(train);
+            train = st.Transform(train);
+            test = st.Transform(test);
+        }
+        var description = new DataDescription
+        {
+            Source = r?.Source ?? kind,
+            Kind = kind,
+            Description = train.Description,
+            LabelColumn = r?.LabelColumn,
+            ImageSize = imageSize,
+            Mean = st?.Mean,
+            Std = st?.Std,
+            TrainCount = train.Count,
+            Seed = r?.Seed ?? 0,
+            TestFraction = r?.TestFraction ?? 0,
+            TestCount = test.Count,
+        };
+        return new LoadedData(train, test, description, origin, st);
+    }
+
+    /// <summary>The samples of <paramref name="a"/> followed by those of <paramref name="b"/> (same sample shape).</summary>
+    public static Dataset Concat(Dataset a, Dataset b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (!Latent.Core.Shapes.Equal(a.SampleShape, b.SampleShape)) throw new ArgumentException("Concat: sample shapes differ", nameof(b));
+        int[]? labels = a.Labels is not null && b.Labels is not null ? [.. a.Labels, .. b.Labels] : null;
+        return new Dataset(a.Name, [.. a.X, .. b.X], a.SampleShape, labels).WithDescription(a.Description);
+    }
+}

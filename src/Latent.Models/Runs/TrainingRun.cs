@@ -1,0 +1,151 @@
+using System.Globalization;
+using Latent.Core;
+using Latent.Models.IO;
+using Latent.Models.Metrics;
+using Latent.Models.Training;
+
+namespace Latent.Models.Runs;
+
+/// <summary>
+/// One training run, as <c>latent train</c> does it: build the model from the registry, pretrain (if
+/// <see cref="IPretrainable"/>), train with checkpoints in <c>DIR/checkpoints/</c> and metrics in <c>DIR/metrics.csv</c>,
+/// fit the code prior (if <see cref="IPriorModel"/> and asked), evaluate on the test split and write the model file.
+/// A cancelled run leaves its checkpoint and writes no model file; a diverged run throws
+/// <see cref="TrainingDivergedException"/> with the last good checkpoint in place and no model file written.
+/// </summary>
+public static class TrainingRun
+{
+    /// <summary>The checkpoint folder inside a run folder.</summary>
+    public const string CheckpointFolder = "checkpoints";
+
+    /// <summary>Number of quantiles of the training scores kept in model.json.</summary>
+    public const int ScoreQuantiles = 1001;
+
+    /// <summary>The checkpoint of the run in <paramref name="dir"/>.</summary>
+    public static string CheckpointPath(string dir) => Path.Combine(dir, CheckpointFolder, Trainer.CheckpointFileName);
+
+    /// <summary>Builds the model the run will train (for <paramref name="data"/>).</summary>
+    public static AutoencoderModel CreateModel(TrainingRunOptions options, LoadedData data)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        var info = ModelRegistry.Get(options.Model);
+        var settings = ModelSettings.Build(info, data.Train.SampleShape, options.Architecture, options.CodeSize, options.Settings, data.Standardizer is not null);
+        return info.Create(info.ParseOptions(settings), data.Train.SampleShape, new Rng(options.Training.Seed));
+    }
+
+    /// <summary>
+    /// Runs training. <paramref name="onEpochEnd"/> is called after every epoch (synchronously, the model in training
+    /// mode; switch to evaluation mode and back if you use it) — for pictures at chosen epochs. <paramref name="model"/>:
+    /// a model from <see cref="CreateModel"/> (to watch it while it trains), or null to build one here.
+    /// </summary>
+    public static TrainingRunResult Run(TrainingRunOptions options, LoadedData data, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default, Action<EpochMetrics, AutoencoderModel>? onEpochEnd = null, AutoencoderModel? model = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
+        string dir = options.OutputDirectory;
+        model ??= CreateModel(options, data);
+        var training = options.Training with { OutputDirectory = dir, CheckpointDirectory = Path.Combine(dir, CheckpointFolder) };
+        training.Validate();
+        string? resumeFrom = null;
+        if (options.Resume)
+        {
+            resumeFrom = CheckpointPath(dir);
+            if (!File.Exists(resumeFrom)) throw new FileNotFoundException($"--resume: no checkpoint at '{resumeFrom}'", resumeFrom);
+        }
+
+        var config = Configuration(options, model, data, training);
+        var relay = new Relay(progress, onEpochEnd, model);
+        if (resumeFrom is null && model is IPretrainable pretrainable)
+            pretrainable.Pretrain(data.Train, training, progress, cancellationToken);
+        var result = Trainer.Fit(model, data.Train, null, training, relay, cancellationToken, resumeFrom);
+        if (result.Status == TrainingStatus.Cancelled) { model.Eval(); return new TrainingRunResult(model, result, null, config); }
+
+        if (model is IPriorModel prior && options.PriorEpochs > 0)
+            prior.FitPrior(data.Train, training with { Epochs = options.PriorEpochs }, progress, cancellationToken);
+        model.Eval();
+
+        var metrics = new Dictionary<string, double>();
+        var scores = Evaluation.Reconstruction(model, data.Test);
+        metrics["test_sse_per_image"] = scores.SsePerImage;
+        metrics["test_mse"] = scores.Mse;
+        metrics["test_bce"] = scores.Bce;
+        foreach (var (k, v) in Evaluation.AverageLossTerms(model, data.Test)) metrics["test_" + k] = v;
+        if (result.History.Count > 0)
+            foreach (var (k, v) in result.History[^1].Train) metrics["train_" + k] = v;
+        metrics["epochs"] = result.EpochsCompleted;
+        var quantiles = Quantiles(Evaluation.SquaredErrorPerSample(model, data.Train), ScoreQuantiles);
+
+        var manifest = ModelFile.Save(dir, model, new ModelManifest
+        {
+            Model = model.Name,
+            Options = model.Options.ToText(),
+            CodeSize = model.CodeSize,
+            InputShape = model.InputShape,
+            Data = data.Description,
+            Training = config.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Metrics = metrics,
+            TrainingScoreQuantiles = quantiles,
+        });
+        return new TrainingRunResult(model, result, manifest, config);
+    }
+
+    /// <summary>The values at <paramref name="count"/> evenly spaced probabilities 0..1 of <paramref name="values"/> (linear interpolation).</summary>
+    public static float[] Quantiles(float[] values, int count)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length == 0 || count < 1) return [];
+        var sorted = (float[])values.Clone();
+        Array.Sort(sorted);
+        var q = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            double pos = count == 1 ? 0 : (double)i * (sorted.Length - 1) / (count - 1);
+            int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
+            q[i] = (float)(sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]));
+        }
+        return q;
+    }
+
+    private static List<KeyValuePair<string, string>> Configuration(TrainingRunOptions o, AutoencoderModel model, LoadedData data, TrainingOptions t)
+    {
+        string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        var list = new List<KeyValuePair<string, string>>
+        {
+            new("model", model.Name),
+            new("options", model.Options.ToText()),
+            new("code_size", model.CodeSize.ToString(CultureInfo.InvariantCulture)),
+            new("parameters", model.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)),
+            new("data", data.Description.Source),
+            new("data_description", data.Description.Description ?? data.Description.Kind),
+            new("train_samples", data.Train.Count.ToString(CultureInfo.InvariantCulture)),
+            new("test_samples", data.Test.Count.ToString(CultureInfo.InvariantCulture)),
+            new("epochs", t.Epochs.ToString(CultureInfo.InvariantCulture)),
+            new("batch_size", t.BatchSize.ToString(CultureInfo.InvariantCulture)),
+            new("learning_rate", F(t.LearningRate)),
+            new("optimizer", t.Optimizer),
+            new("schedule", t.Schedule),
+            new("gradient_clip", F(t.GradientClip)),
+            new("warmup_epochs", F(t.WarmupEpochs)),
+            new("patience", t.EarlyStoppingPatience.ToString(CultureInfo.InvariantCulture)),
+            new("validation_fraction", F(t.ValidationFraction)),
+            new("seed", t.Seed.ToString(CultureInfo.InvariantCulture)),
+            new("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (o.PriorEpochs > 0) list.Add(new("prior_epochs", o.PriorEpochs.ToString(CultureInfo.InvariantCulture)));
+        foreach (var kv in o.Extra) list.Add(kv);
+        return list;
+    }
+
+    /// <summary>Forwards progress and calls the epoch hook.</summary>
+    private sealed class Relay(IProgress<TrainingProgress>? inner, Action<EpochMetrics, AutoencoderModel>? onEpochEnd, AutoencoderModel model) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.EpochEnd is { } e) onEpochEnd?.Invoke(e, model);
+            inner?.Report(value);
+        }
+    }
+}
