@@ -88,6 +88,12 @@ internal static class SymmetricEigen
     private static void Ql(double[] d, double[] e, double[][] zt)
     {
         int n = d.Length;
+        // A purely local test |e| <= eps(|d_m| + |d_m+1|) never passes among eigenvalues that are rounding noise
+        // (rank-deficient covariance, e.g. fewer samples than features), so, as LAPACK does, an off-diagonal that
+        // is negligible against the whole matrix's norm also counts as zero.
+        double norm = 0;
+        for (int i = 0; i < n; i++) norm = Math.Max(norm, Math.Abs(d[i]) + Math.Abs(e[i]));
+        double negligible = 2.220446049250313e-16 * norm;
         for (int l = 0; l < n; l++)
         {
             for (int iteration = 0; ; iteration++)
@@ -96,7 +102,7 @@ internal static class SymmetricEigen
                 for (; m < n - 1; m++)
                 {
                     double scale = Math.Abs(d[m]) + Math.Abs(d[m + 1]);
-                    if (Math.Abs(e[m]) <= 1e-15 * scale || Math.Abs(e[m]) < 1e-300) break;
+                    if (Math.Abs(e[m]) <= 1e-15 * scale || Math.Abs(e[m]) <= negligible || Math.Abs(e[m]) < 1e-300) break;
                 }
                 if (m == l) break;
                 if (iteration == 100) throw new InvalidOperationException($"SymmetricEigen: QL did not converge for eigenvalue {l}");

@@ -34,6 +34,23 @@ public class PcaTests
         return (new Dataset("lowrank", x, [d]), basis);
     }
 
+    [Theory]
+    [InlineData(64, 256)]
+    [InlineData(80, 256)]
+    [InlineData(96, 256)]
+    public void Fits_when_there_are_fewer_samples_than_features(int n, int d)
+    {
+        // The covariance has rank < n, so most eigenvalues are rounding noise: the QL iteration must still converge
+        // (it once stopped with "QL did not converge" on 64 sprites of 16x16).
+        var data = Latent.Data.Generated.Sprites.Generate(n, seed: 3, size: 16);
+        var flat = new Dataset("sprites", data.X, [d]);
+        var pca = PcaFit.Fit(flat, 8);
+        var lambda = pca.ExplainedVariance.ToArray();
+        Assert.Equal(8, lambda.Length);
+        for (int k = 1; k < 8; k++) Assert.True(lambda[k] <= lambda[k - 1] + 1e-6, $"eigenvalues not sorted at {k}");
+        Assert.True(lambda[7] > 0);
+    }
+
     [Fact]
     public void Recovers_the_subspace_of_low_rank_data()
     {
