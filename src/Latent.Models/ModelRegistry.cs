@@ -14,6 +14,12 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(Autoencoder.Autoencoder.Info);
+        Register(Stacked.StackedAutoencoder.Info);
+        Register(Denoising.DenoisingAutoencoder.Info);
+        Register(Dropout.DropoutAutoencoder.Info);
+        Register(Sparse.SparseAutoencoder.Info);
+        Register(Sparse.KSparseAutoencoder.Info);
+        Register(Contractive.ContractiveAutoencoder.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>
