@@ -14,6 +14,8 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(Autoencoder.Autoencoder.Info);
+        Register(Dvae.Dvae.Info);
+        Register(TdVae.TdVae.Info);
         Register(Stacked.StackedAutoencoder.Info);
         Register(Denoising.DenoisingAutoencoder.Info);
         Register(Dropout.DropoutAutoencoder.Info);

@@ -1,0 +1,123 @@
+using Latent.Core;
+using Latent.Data.Generated;
+using Latent.Models.TdVae;
+using Latent.Models.Training;
+using Latent.NN.Optim;
+using TdVaeModel = Latent.Models.TdVae.TdVae;
+
+namespace Latent.Models.Tests.TdVae;
+
+public class TdVaeTests
+{
+    private static readonly TdVaeOptions Small = new() { Hidden = 16, BeliefSize = 12, StateSize = 3, MaxJump = 3, PairsPerSequence = 2 };
+
+    private static TdVaeModel Model(ulong seed = 1, int frames = 6, int size = 16) => new(Small, [frames, 1, size, size], new Rng(seed));
+
+    private static Tensor Sequences(int n, int frames = 6, int size = 16, ulong seed = 3) =>
+        MovingSprites.Generate(n, frames, size, seed).Sequences.Batch(Enumerable.Range(0, n).ToArray());
+
+    [Fact]
+    public void Builds_and_every_method_has_the_documented_shape()
+    {
+        var model = Model();
+        var x = Sequences(3);
+        Assert.Equal([1, 16, 16], model.FrameShape);
+        Assert.Equal(3, model.CodeSize);
+        Assert.Equal([3, 6, 12], model.Beliefs(x).Shape);
+        Assert.Equal([3, 3], model.Encode(x).Shape);
+        Assert.Equal([3, 6, 1, 16, 16], model.Decode(model.Encode(x)).Shape);
+        Assert.Equal([3, 6, 1, 16, 16], model.Reconstruct(x).Shape);
+        var roll = model.Rollout(x.Narrow(1, 0, 4), 5, new Rng(1));
+        Assert.Equal([3, 5, 1, 16, 16], roll.Shape);
+        Assert.All(roll.ToArray(), v => Assert.InRange(v, 0f, 1f));
+        Assert.Equal([3, 2, 1, 16, 16], model.Rollout(x, 2, new Rng(1), jump: 3).Shape);
+        Assert.Equal([3, 1, 16, 16], model.PredictAhead(x.Narrow(1, 0, 2), 7, new Rng(1)).Shape);
+        Assert.Contains(model.StateDict(), p => p.Name == "belief_lstm.weight_ih");
+        Assert.Contains(model.StateDict(), p => p.Name.StartsWith("smoothing.", StringComparison.Ordinal));
+        Assert.Contains(model.StateDict(), p => p.Name.StartsWith("transition.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bad_inputs_name_the_parameter()
+    {
+        var model = Model();
+        Assert.Equal("jump", Assert.Throws<ArgumentException>(() => model.Rollout(Sequences(1), 2, new Rng(1), jump: 4)).ParamName);
+        Assert.Equal("frames", Assert.Throws<ArgumentException>(() => model.Rollout(Tensor.Zeros(1, 2, 1, 8, 8), 2, new Rng(1))).ParamName);
+        Assert.Equal("inputShape", Assert.Throws<ArgumentException>(() => new TdVaeModel(Small, [1, 1, 16, 16], new Rng(1))).ParamName);
+        Assert.Equal("MaxJump", Assert.Throws<ArgumentException>(() => TdVaeOptions.Parse(new Dictionary<string, string> { ["max_jump"] = "0" })).ParamName);
+        Assert.Throws<ArgumentException>(() => TdVaeOptions.Parse(new Dictionary<string, string> { ["layers"] = "2" }));
+        var o = TdVaeOptions.Parse(new Dictionary<string, string> { ["state"] = "5", ["jump"] = "2" });
+        Assert.Equal(o, TdVaeOptions.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
+    }
+
+    [Fact]
+    public void Loss_is_finite_and_is_the_sum_of_the_papers_terms()
+    {
+        var model = Model();
+        var terms = model.Loss(Sequences(4), new TrainingContext(new Rng(1)));
+        var e = terms.Extras.ToDictionary(p => p.Key, p => (double)p.Value.Item());
+        Assert.True(float.IsFinite(terms.Total.Item()));
+        Assert.True(e["kl_smoothing"] >= 0);
+        Assert.Equal(e["kl_smoothing"] + e["transition_nll"] + e["belief_log_prob"], terms.Regularisation!.Item(), 3);
+        Assert.Equal(terms.Reconstruction.Item() + terms.Regularisation.Item(), terms.Total.Item(), 3);
+        // Same rng, same pairs and noise: the loss is a deterministic function of the stream.
+        Assert.Equal(terms.Total.Item(), model.Loss(Sequences(4), new TrainingContext(new Rng(1))).Total.Item());
+    }
+
+    [Fact]
+    public void One_step_changes_every_parameter()
+    {
+        var model = Model();
+        var before = model.Parameters().Select(p => p.ToArray()).ToList();
+        var opt = new Adam(model.Parameters(), 1e-2f);
+        model.Loss(Sequences(4), new TrainingContext(new Rng(1))).Total.Backward();
+        opt.Step();
+        var after = model.Parameters().Select(p => p.ToArray()).ToList();
+        for (int i = 0; i < before.Count; i++) Assert.NotEqual(before[i], after[i]);
+    }
+
+    [Fact]
+    public void State_dict_round_trip_is_bit_identical()
+    {
+        var model = Model(seed: 1);
+        var copy = Model(seed: 2);
+        var x = Sequences(2);
+        copy.LoadStateDict(model.StateDict().ToDictionary(p => p.Name, p => p.Tensor.Clone()));
+        Assert.Equal(TestData.Weights(model), TestData.Weights(copy));
+        Assert.Equal(model.Rollout(x, 3, new Rng(4)).ToArray(), copy.Rollout(x, 3, new Rng(4)).ToArray());
+        Assert.Equal(model.Loss(x, new TrainingContext(new Rng(5))).Total.Item(), copy.Loss(x, new TrainingContext(new Rng(5))).Total.Item());
+    }
+
+    [Fact]
+    public void Registry_creates_td_vae_for_a_sequence_shape()
+    {
+        var model = ModelRegistry.Create("td-vae", new Dictionary<string, string> { ["hidden"] = "8", ["belief"] = "8", ["state"] = "2" }, [5, 1, 16, 16], new Rng(1));
+        Assert.IsType<TdVaeModel>(model);
+        Assert.Equal([1, 16, 16], ((ISequenceModel)model).FrameShape);
+    }
+
+    [Fact]
+    public void Centroid_of_a_rendered_sprite_is_near_its_true_centre()
+    {
+        var data = MovingSprites.Generate(20, 3, 16, seed: 4);
+        for (int i = 0; i < 20; i++)
+        {
+            var frame = data.Sequences.X.AsSpan(i * 3 * 256, 256);
+            var (cx, cy) = TdVaeEvaluation.Centroid(frame, 16);
+            var (px, py) = data.Position(i, 0);
+            Assert.True(Math.Abs(cx - px) < 1.0 && Math.Abs(cy - py) < 1.0, $"sequence {i}: centroid ({cx},{cy}) vs ({px},{py})");
+        }
+    }
+
+    [Fact]
+    public void Loss_falls_on_tiny_moving_sprites_with_a_fixed_seed()
+    {
+        var data = MovingSprites.Generate(96, 6, 16, seed: 11);
+        var model = new TdVaeModel(Small with { Hidden = 48, BeliefSize = 24 }, [6, 1, 16, 16], new Rng(2));
+        var result = Trainer.Fit(model, data.Sequences, null,
+            new TrainingOptions { Epochs = 6, BatchSize = 16, LearningRate = 3e-3f, Seed = 4, CheckpointEvery = 0 });
+        double first = result.History[0].TrainValue("total"), last = result.History[^1].TrainValue("total");
+        Assert.True(last < 0.8 * first, $"loss went {first} -> {last}");
+        Assert.True(result.History[^1].TrainValue("reconstruction") < result.History[0].TrainValue("reconstruction"));
+    }
+}
