@@ -18,6 +18,12 @@ public static class ModelRegistry
         Register(VqVae2.VqVae2.Info);
         Register(Dvae.Dvae.Info);
         Register(TdVae.TdVae.Info);
+        Register(Stacked.StackedAutoencoder.Info);
+        Register(Denoising.DenoisingAutoencoder.Info);
+        Register(Dropout.DropoutAutoencoder.Info);
+        Register(Sparse.SparseAutoencoder.Info);
+        Register(Sparse.KSparseAutoencoder.Info);
+        Register(Contractive.ContractiveAutoencoder.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>

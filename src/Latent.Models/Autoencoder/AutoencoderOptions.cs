@@ -24,7 +24,9 @@ public sealed record AutoencoderOptions : ModelOptions
     /// <summary>Output layer and reconstruction loss: logits + BCE (default) or linear + MSE.</summary>
     public OutputDistribution Output { get; init; } = OutputDistribution.Bernoulli;
 
-    /// <summary>The encoder/decoder family: "mlp" today ("conv" once the convolution kernels are merged).</summary>
+    /// <summary>The encoder/decoder family (<see cref="AutoencoderNetworks.Names"/>): "mlp", or for image inputs [C,H,W]
+    /// "conv" (strided convolutions, then the <see cref="Architecture"/> sizes as fully connected layers) or "conv-bn"
+    /// (the same with batch normalisation after every hidden convolution).</summary>
     public string Network { get; init; } = "mlp";
 
     /// <summary>The parsed <see cref="Architecture"/>; ArgumentException naming "Architecture" when it is malformed.</summary>
@@ -38,8 +40,8 @@ public sealed record AutoencoderOptions : ModelOptions
         _ = ActivationFor(CodeActivation, nameof(CodeActivation));
         if (!Enum.IsDefined(Output))
             throw new ArgumentException($"ae: output {(int)Output} is not one of {string.Join(", ", Enum.GetNames<OutputDistribution>())}", nameof(Output));
-        if (!string.Equals(Network, "mlp", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"ae: network '{Network}' is not supported (expected mlp)", nameof(Network));
+        if (!AutoencoderNetworks.Names.Contains(Network ?? "", StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"ae: network '{Network}' is not supported (expected {string.Join(", ", AutoencoderNetworks.Names)})", nameof(Network));
     }
 
     /// <summary>The activation layer called <paramref name="name"/>; ArgumentException naming <paramref name="option"/> otherwise.</summary>
@@ -73,10 +75,14 @@ public sealed record AutoencoderOptions : ModelOptions
     }
 
     /// <summary>Options from "key=value" settings over the defaults. Keys: arch, hidden, code, output (bernoulli|gaussian, or bce|mse), network.</summary>
-    public static AutoencoderOptions Parse(IReadOnlyDictionary<string, string> settings)
+    public static AutoencoderOptions Parse(IReadOnlyDictionary<string, string> settings) => Parse(settings, new AutoencoderOptions());
+
+    /// <summary>Options from "key=value" settings over <paramref name="defaults"/> (a family's own network defaults); same keys as <see cref="Parse(IReadOnlyDictionary{string, string})"/>.</summary>
+    public static AutoencoderOptions Parse(IReadOnlyDictionary<string, string> settings, AutoencoderOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var o = new AutoencoderOptions();
+        ArgumentNullException.ThrowIfNull(defaults);
+        var o = defaults;
         foreach (var (key, value) in settings)
         {
             o = key.ToLowerInvariant() switch

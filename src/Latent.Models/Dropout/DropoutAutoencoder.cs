@@ -1,0 +1,89 @@
+using Latent.Core;
+using Latent.Models.Autoencoder;
+using Latent.NN;
+
+namespace Latent.Models.Dropout;
+
+/// <summary>
+/// An autoencoder with dropout on its hidden units (Srivastava et al. 2014, JMLR 15, §4): during training every hidden
+/// activation a is replaced by m ⊙ a / (1 − p), m_i ~ Bernoulli(1 − p) (inverted dropout, so evaluation needs no
+/// rescaling), and the loss is the plain reconstruction loss of the thinned network:
+/// <code>
+///   L(x) = E_m [ L_H(x, g_m(f_m(x))) ]     (one mask per step)
+/// </code>
+/// The code itself and the input are not dropped (dropping inputs is masking noise, see <c>dae</c>). Masks come from the
+/// training context's stream and only while <see cref="TrainingContext.IsTraining"/>; Encode/Decode are deterministic.
+/// </summary>
+public sealed class DropoutAutoencoder : NetworkAutoencoder
+{
+    /// <summary>The registry entry ("dropout-ae").</summary>
+    public static ModelInfo Info { get; } = new(
+        Name: "dropout-ae",
+        Citation: "Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, Dropout: A Simple Way to Prevent Neural Networks from Overfitting, JMLR 15",
+        Description: "autoencoder with dropout (rate, encoder/decoder/both) on the hidden layers",
+        Defaults: new DropoutOptions(),
+        ParseOptions: DropoutOptions.Parse,
+        Create: (options, shape, rng) => new DropoutAutoencoder(
+            options as DropoutOptions ?? throw new ArgumentException($"dropout-ae: expected DropoutOptions, got {options.GetType().Name}", nameof(options)),
+            shape, rng));
+
+    private readonly DropoutOptions _options;
+    private readonly List<ContextDropout> _dropouts;
+
+    /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
+    public DropoutAutoencoder(DropoutOptions options, int[] inputShape, Rng rng)
+        : this(Checked(options), inputShape, rng, [])
+    {
+    }
+
+    private DropoutAutoencoder(DropoutOptions options, int[] inputShape, Rng rng, List<ContextDropout> dropouts)
+        : base(options.Network, inputShape, rng,
+            options.Placement != DropoutPlacement.Decoder ? () => Track(dropouts, options.Rate) : null,
+            options.Placement != DropoutPlacement.Encoder ? () => Track(dropouts, options.Rate) : null)
+    {
+        _options = options;
+        _dropouts = dropouts;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "dropout-ae";
+
+    /// <inheritdoc />
+    public override ModelOptions Options => _options;
+
+    /// <summary>Number of dropout layers in the network.</summary>
+    public int DropoutLayers => _dropouts.Count;
+
+    /// <inheritdoc />
+    public override LossTerms Loss(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
+        // Lend the context's stream to the dropout layers for this forward pass only.
+        var rng = ctx.IsTraining && _options.Rate > 0f ? ctx.Rng : null;
+        foreach (var d in _dropouts) d.Rng = rng;
+        try
+        {
+            var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
+            return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+        }
+        finally
+        {
+            foreach (var d in _dropouts) d.Rng = null;
+        }
+    }
+
+    private static Layer Track(List<ContextDropout> list, float rate)
+    {
+        var d = new ContextDropout(rate);
+        list.Add(d);
+        return d;
+    }
+
+    private static DropoutOptions Checked(DropoutOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Latent.Core;
+using Latent.Data;
+using Latent.Models.Autoencoder;
+using Latent.Models.Training;
+using Latent.NN;
+using Latent.NN.Layers;
+using Latent.NN.Optim;
+
+namespace Latent.Models.Stacked;
+
+/// <summary>
+/// A deep autoencoder trained in two phases (Hinton &amp; Salakhutdinov 2006, Science 313, Fig. 1, with shallow
+/// autoencoders in place of RBMs as in Bengio et al. 2007):
+/// <list type="number">
+/// <item><b>Greedy layer-wise pretraining</b> (<see cref="Pretrain"/>): for l = 1..L, the shallow autoencoder
+/// h_l = a(W_l h_{l−1} + b_l), ĥ_{l−1} = W'_l h_l + b'_l is trained on the codes h_{l−1} of the layers below
+/// (h_0 = x), minimising L(h_{l−1}, ĥ_{l−1}) — cross-entropy on logits when h_{l−1} ∈ [0,1] (the data for a Bernoulli
+/// model, sigmoid hidden units), squared error otherwise — for <see cref="StackedOptions.PretrainEpochs"/> epochs,
+/// with the lower layers frozen.</item>
+/// <item><b>Unrolling and fine-tuning</b>: the L encoders stacked, followed by the L decoders in reverse order, are the
+/// deep autoencoder; the pretrained (W_l, b_l) and (W'_l, b'_l) <i>are</i> its encoder and decoder layers (trained in
+/// place), and <see cref="Trainer.Fit"/> fine-tunes them end to end on the plain reconstruction loss
+/// L = (1/B) Σ_b L_H(x_b, g(f(x_b))). The paper unrolls with tied weights Wᵀ; here each decoder layer is the one
+/// pretrained with its encoder (untied).</item>
+/// </list>
+/// </summary>
+public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
+{
+    /// <summary>The registry entry ("stacked-ae").</summary>
+    public static ModelInfo Info { get; } = new(
+        Name: "stacked-ae",
+        Citation: "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313 (autoencoders for RBMs: Bengio et al. 2007, NIPS)",
+        Description: "stacked autoencoder: greedy layer-wise pretraining of shallow autoencoders, unrolled and fine-tuned end to end",
+        Defaults: new StackedOptions(),
+        ParseOptions: StackedOptions.Parse,
+        Create: (options, shape, rng) => new StackedAutoencoder(
+            options as StackedOptions ?? throw new ArgumentException($"stacked-ae: expected StackedOptions, got {options.GetType().Name}", nameof(options)),
+            shape, rng));
+
+    private readonly StackedOptions _options;
+    private readonly Linear[] _encoders;
+    private readonly Linear[] _decoders;
+    private readonly List<double[]> _history = [];
+
+    /// <summary>Builds the deep networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
+    public StackedAutoencoder(StackedOptions options, int[] inputShape, Rng rng)
+        : base(Checked(options).Network, inputShape, rng)
+    {
+        _options = options;
+        _encoders = ((Sequential)Encoder).Layers.OfType<Linear>().ToArray();
+        // The MLP decoder lists its layers from the code down: reverse so that _decoders[l] maps level l+1 back to l.
+        _decoders = ((Sequential)Decoder).Layers.OfType<Linear>().Reverse().ToArray();
+    }
+
+    /// <inheritdoc />
+    public override string Name => "stacked-ae";
+
+    /// <inheritdoc />
+    public override ModelOptions Options => _options;
+
+    /// <summary>Number of stacked layers L.</summary>
+    public int Depth => _encoders.Length;
+
+    /// <summary>The mean pretraining loss of each epoch, per layer (empty before <see cref="Pretrain"/>).</summary>
+    public IReadOnlyList<double[]> PretrainHistory => _history;
+
+    /// <inheritdoc />
+    public override LossTerms Loss(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
+        var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
+        return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+    }
+
+    /// <summary>
+    /// Greedy layer-wise pretraining on <paramref name="train"/>: <see cref="StackedOptions.PretrainEpochs"/> epochs per
+    /// layer with Adam at <paramref name="options"/>' learning rate and batch size, samples shuffled from its seed.
+    /// Progress is reported after every epoch (term "pretrain_layerN"). On cancellation it stops after the current step.
+    /// </summary>
+    public void Pretrain(Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!Shapes.Equal(train.SampleShape, InputShape))
+            throw new ArgumentException($"stacked-ae: dataset '{train.Name}' has samples {Shapes.Format(train.SampleShape)}, the model expects {Shapes.Format(InputShape)}", nameof(train));
+        if (train.Count == 0) throw new ArgumentException($"stacked-ae: dataset '{train.Name}' is empty", nameof(train));
+        _history.Clear();
+        int epochs = _options.PretrainEpochs, n = train.Count, batch = options.BatchSize;
+        if (epochs == 0) return;
+        var sizes = Network.LayerSizes();
+        int totalEpochs = epochs * Depth;
+        long stepsPerEpoch = (n + batch - 1) / batch, totalSteps = stepsPerEpoch * totalEpochs, step = 0;
+        var clock = Stopwatch.StartNew();
+        var shuffle = new Rng(options.Seed ^ 0x57AC_4ED0_0000_0001UL);
+        float[] level = train.X; // h_{l−1}, [N, sizes[l]] row-major
+        bool wasTraining = Training;
+        Train();
+        try
+        {
+            for (int l = 0; l < Depth; l++)
+            {
+                var act = Activation(l);
+                var target = TargetDistribution(l);
+                var optimizer = new Adam(_encoders[l].Parameters().Concat(_decoders[l].Parameters()), options.LearningRate);
+                var losses = new double[epochs];
+                for (int e = 0; e < epochs; e++)
+                {
+                    var order = options.Shuffle ? shuffle.Permutation(n) : Enumerable.Range(0, n).ToArray();
+                    double sum = 0;
+                    for (int start = 0; start < n; start += batch)
+                    {
+                        int count = Math.Min(batch, n - start);
+                        var x = Rows(level, sizes[l], order.AsSpan(start, count));
+                        optimizer.ZeroGrad();
+                        var logits = _decoders[l].Forward(act.Forward(_encoders[l].Forward(x)));
+                        var loss = Autoencoder.Autoencoder.ReconstructionLoss(logits, x, target);
+                        float value = loss.Item();
+                        if (!float.IsFinite(value)) throw new TrainingDivergedException(l * epochs + e + 1, step + 1, $"pretrain_layer{l + 1}", value);
+                        loss.Backward();
+                        optimizer.Step();
+                        sum += value * count;
+                        step++;
+                        if (cancellationToken.IsCancellationRequested) return;
+                    }
+                    losses[e] = sum / n;
+                    double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    progress?.Report(new TrainingProgress
+                    {
+                        Epoch = l * epochs + e,
+                        Epochs = totalEpochs,
+                        Step = step,
+                        TotalSteps = totalSteps,
+                        Terms = [new($"pretrain_layer{l + 1}", losses[e])],
+                        LearningRate = options.LearningRate,
+                        SamplesPerSecond = step * (double)batch / seconds,
+                        Eta = TimeSpan.FromSeconds((totalSteps - step) * seconds / step),
+                    });
+                }
+                _history.Add(losses);
+                if (l + 1 < Depth) level = Codes(level, sizes[l], sizes[l + 1], l, act);
+            }
+        }
+        finally
+        {
+            Train(wasTraining);
+        }
+    }
+
+    /// <summary>The activation after encoder layer <paramref name="l"/>: hidden units below the top, the code activation at the top.</summary>
+    private Activation Activation(int l) => AutoencoderOptions.ActivationFor(
+        l + 1 < Depth ? Network.HiddenActivation : Network.CodeActivation,
+        l + 1 < Depth ? nameof(Network.HiddenActivation) : nameof(Network.CodeActivation));
+
+    /// <summary>Layer 1 reconstructs the data with the model's output distribution; higher layers reconstruct hidden
+    /// codes, with cross-entropy when those lie in [0,1] (sigmoid units) and squared error otherwise.</summary>
+    private OutputDistribution TargetDistribution(int l) =>
+        l == 0 ? Network.Output
+        : string.Equals(Network.HiddenActivation, "sigmoid", StringComparison.OrdinalIgnoreCase) ? OutputDistribution.Bernoulli
+        : OutputDistribution.Gaussian;
+
+    /// <summary>h_l = a(W_l h_{l−1} + b_l) for all N rows, in batches, without gradients.</summary>
+    private float[] Codes(float[] input, int inSize, int outSize, int l, Activation act)
+    {
+        int n = input.Length / inSize;
+        var output = new float[n * outSize];
+        using (Tensor.NoGrad())
+        {
+            for (int start = 0; start < n; start += 1024)
+            {
+                int count = Math.Min(1024, n - start);
+                var x = Tensor.FromArray(input.AsSpan(start * inSize, count * inSize), count, inSize);
+                act.Forward(_encoders[l].Forward(x)).Span.CopyTo(output.AsSpan(start * outSize, count * outSize));
+            }
+        }
+        return output;
+    }
+
+    private static Tensor Rows(float[] data, int width, ReadOnlySpan<int> rows)
+    {
+        var x = new float[rows.Length * width];
+        for (int i = 0; i < rows.Length; i++) data.AsSpan(rows[i] * width, width).CopyTo(x.AsSpan(i * width, width));
+        return Tensor.FromArray(x, rows.Length, width);
+    }
+
+    private static StackedOptions Checked(StackedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+}
