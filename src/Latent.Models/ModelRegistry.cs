@@ -14,6 +14,9 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(Autoencoder.Autoencoder.Info);
+        Register(Vae.Vae.Info);
+        Register(Vae.BetaVae.Info);
+        Register(Adversarial.AdversarialAutoencoder.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>

@@ -21,7 +21,8 @@ namespace Latent.Models.Training;
 ///        16+H   ...      data block: the entries' raw little-endian values
 ///        end−4  u32      CRC-32 (IEEE) of every byte before it
 /// </code>
-/// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim/&lt;buffer&gt;", "permutation".
+/// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim/&lt;buffer&gt;", "extra&lt;i&gt;/&lt;buffer&gt;"
+/// (the model's own optimizers, listed in the header's optional "extra_optimizers"), "permutation".
 /// <see cref="Load"/> checks the magic, version, lengths, table bounds and CRC, and throws
 /// <see cref="InvalidDataException"/> naming the file and what is wrong.
 /// </summary>
@@ -49,6 +50,9 @@ public sealed class Checkpoint
 
     /// <summary>The optimizer's state.</summary>
     public required OptimizerSnapshot Optimizer { get; init; }
+
+    /// <summary>State of the model's own optimizers (<see cref="ICustomTrainingStep.ExtraOptimizers"/>), in order; empty for most models.</summary>
+    public IReadOnlyList<OptimizerSnapshot> ExtraOptimizers { get; init; } = [];
 
     /// <summary>State of the shuffling stream.</summary>
     public required ulong[] ShuffleRngState { get; init; }
@@ -118,6 +122,8 @@ public sealed class Checkpoint
         foreach (var (n, t) in Weights) AddFloats("weights/" + n, t);
         foreach (var (n, t) in BestWeights) AddFloats("best/" + n, t);
         foreach (var (n, t) in Optimizer.Tensors) AddFloats("optim/" + n, t);
+        for (int i = 0; i < ExtraOptimizers.Count; i++)
+            foreach (var (n, t) in ExtraOptimizers[i].Tensors) AddFloats($"extra{i}/{n}", t);
         if (Permutation is not null)
         {
             var bytes = MemoryMarshal.AsBytes(Permutation.AsSpan());
@@ -143,6 +149,18 @@ public sealed class Checkpoint
             w.WriteStartArray("model_rng"); foreach (var s in ModelRngState) w.WriteNumberValue(s); w.WriteEndArray();
             w.WriteString("optimizer", Optimizer.Kind);
             w.WriteNumber("optimizer_steps", Optimizer.StepCount);
+            if (ExtraOptimizers.Count > 0)
+            {
+                w.WriteStartArray("extra_optimizers");
+                foreach (var e in ExtraOptimizers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("kind", e.Kind);
+                    w.WriteNumber("steps", e.StepCount);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             WriteTerms(w, "partial_sums", PartialSums);
             w.WriteNumber("partial_samples", PartialSamples);
             WriteDouble(w, "partial_seconds", PartialSeconds);
@@ -309,6 +327,10 @@ public sealed class Checkpoint
                 ShuffleRngState = root.GetProperty("shuffle_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
                 ModelRngState = root.GetProperty("model_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
                 Optimizer = new OptimizerSnapshot(root.GetProperty("optimizer").GetString() ?? "", root.GetProperty("optimizer_steps").GetInt64(), Group("optim/")),
+                ExtraOptimizers = root.TryGetProperty("extra_optimizers", out var extras)
+                    ? extras.EnumerateArray().Select((e, i) => new OptimizerSnapshot(
+                        e.GetProperty("kind").GetString() ?? "", e.GetProperty("steps").GetInt64(), Group($"extra{i}/"))).ToList()
+                    : [],
                 PartialSums = Terms(root.GetProperty("partial_sums")),
                 PartialSamples = root.GetProperty("partial_samples").GetInt64(),
                 PartialSeconds = Double(root.GetProperty("partial_seconds")),
