@@ -129,7 +129,7 @@ public static class Disentanglement
                 }
                 // I(z; v) = H(z) + H(v) − H(z, v)
                 double mi = Entropy(pz) + hv - Entropy(joint);
-                result[j, f] = Math.Max(0, mi) / hv;
+                result[j, f] = Math.Clamp(mi / hv, 0, 1); // the plug-in estimates can overshoot by rounding
             }
         }
         return result;

@@ -95,7 +95,11 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
 
     /// <inheritdoc />
     /// <remarks>Returns the posterior mean μ [B, Z].</remarks>
-    public override Tensor Encode(Tensor x) => Posterior(x).Mean;
+    public override Tensor Encode(Tensor x)
+    {
+        CheckInput(x, nameof(Encode));
+        return Posterior(x).Mean;
+    }
 
     /// <inheritdoc />
     public override Tensor Decode(Tensor z)
