@@ -3,12 +3,15 @@ using Latent.Core;
 namespace Latent.Models;
 
 /// <summary>
-/// A model that can estimate the negative log-likelihood −log p(x) of data, e.g. a VAE by importance sampling with
-/// K samples from the encoder (Burda et al. 2016, "Importance weighted autoencoders", eq. 8:
-/// log p(x) ≈ log (1/K) Σₖ p(x, zₖ) / q(zₖ|x)). <c>latent eval --nll-samples K</c> reports it when a model implements this.
+/// A model with a tractable estimate of the data log-likelihood (a VAE through importance sampling of its
+/// posterior). <c>latent eval</c> uses this when a model offers it.
 /// </summary>
 public interface ILikelihoodModel
 {
-    /// <summary>The estimate of −log p(x) in nats for each sample of x [B, ...InputShape], [B], using <paramref name="samples"/> importance samples.</summary>
-    double[] NegativeLogLikelihood(Tensor x, int samples, Rng rng);
+    /// <summary>
+    /// The importance-sampled estimate of −log p(x) with <paramref name="k"/> samples per input (Burda, Grosse &amp;
+    /// Salakhutdinov 2016), averaged over the batch x [B, ...InputShape], in nats per sample. Randomness from
+    /// <paramref name="rng"/>; runs without recording gradients.
+    /// </summary>
+    double ImportanceSampledNll(Tensor x, int k, Rng rng);
 }

@@ -14,16 +14,19 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(Autoencoder.Autoencoder.Info);
-        Register(VqVae.VqVae.Info);
-        Register(VqVae2.VqVae2.Info);
-        Register(Dvae.Dvae.Info);
-        Register(TdVae.TdVae.Info);
         Register(Stacked.StackedAutoencoder.Info);
         Register(Denoising.DenoisingAutoencoder.Info);
         Register(Dropout.DropoutAutoencoder.Info);
         Register(Sparse.SparseAutoencoder.Info);
         Register(Sparse.KSparseAutoencoder.Info);
         Register(Contractive.ContractiveAutoencoder.Info);
+        Register(Vae.Vae.Info);
+        Register(Vae.BetaVae.Info);
+        Register(Adversarial.AdversarialAutoencoder.Info);
+        Register(VqVae.VqVae.Info);
+        Register(VqVae2.VqVae2.Info);
+        Register(Dvae.Dvae.Info);
+        Register(TdVae.TdVae.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>

@@ -27,21 +27,10 @@ public static class ModelEvaluation
         {
             if (model is not ILikelihoodModel lik)
                 throw new ArgumentException($"--nll-samples: model '{model.Name}' cannot estimate the log-likelihood (it does not implement ILikelihoodModel)", nameof(nllSamples));
-            var rng = new Rng(0x4E11u);
-            double sum = 0;
             bool was = model.Training;
             model.Eval();
-            try
-            {
-                using (Tensor.NoGrad())
-                    for (int start = 0; start < data.Count; start += batchSize)
-                    {
-                        var idx = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
-                        sum += lik.NegativeLogLikelihood(data.Batch(idx), nllSamples, rng).Sum();
-                    }
-            }
+            try { list.Add(new("nll", Likelihood.ImportanceSampledNll(lik, data, nllSamples, new Rng(0x4E11u), batchSize))); }
             finally { model.Train(was); }
-            list.Add(new("nll", sum / data.Count));
         }
         return list;
     }

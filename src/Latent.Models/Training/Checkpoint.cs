@@ -21,7 +21,8 @@ namespace Latent.Models.Training;
 ///        16+H   ...      data block: the entries' raw little-endian values
 ///        end−4  u32      CRC-32 (IEEE) of every byte before it
 /// </code>
-/// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim/&lt;buffer&gt;", "permutation".
+/// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim/&lt;buffer&gt;", "extra&lt;i&gt;/&lt;buffer&gt;"
+/// (the model's own optimizers, listed in the header's optional "extra_optimizers"), "permutation".
 /// <see cref="Load"/> checks the magic, version, lengths, table bounds and CRC, and throws
 /// <see cref="InvalidDataException"/> naming the file and what is wrong.
 /// </summary>
@@ -55,6 +56,9 @@ public sealed class Checkpoint
 
     /// <summary>The schedule's counters (<see cref="Latent.NN.Optim.Scheduling.LrScheduler.GetState"/>), or null (older checkpoints).</summary>
     public IReadOnlyDictionary<string, double>? SchedulerState { get; init; }
+
+    /// <summary>State of the model's own optimizers (<see cref="ICustomTrainingStep.ExtraOptimizers"/>), in order; empty for most models.</summary>
+    public IReadOnlyList<OptimizerSnapshot> ExtraOptimizers { get; init; } = [];
 
     /// <summary>State of the shuffling stream.</summary>
     public required ulong[] ShuffleRngState { get; init; }
@@ -124,6 +128,8 @@ public sealed class Checkpoint
         foreach (var (n, t) in Weights) AddFloats("weights/" + n, t);
         foreach (var (n, t) in BestWeights) AddFloats("best/" + n, t);
         foreach (var (n, t) in Optimizer.Tensors) AddFloats("optim/" + n, t);
+        for (int i = 0; i < ExtraOptimizers.Count; i++)
+            foreach (var (n, t) in ExtraOptimizers[i].Tensors) AddFloats($"extra{i}/{n}", t);
         if (Permutation is not null)
         {
             var bytes = MemoryMarshal.AsBytes(Permutation.AsSpan());
@@ -161,6 +167,18 @@ public sealed class Checkpoint
                     else w.WriteString(k, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
                 w.WriteEndObject();
+            }
+            if (ExtraOptimizers.Count > 0)
+            {
+                w.WriteStartArray("extra_optimizers");
+                foreach (var e in ExtraOptimizers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("kind", e.Kind);
+                    w.WriteNumber("steps", e.StepCount);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
             }
             WriteTerms(w, "partial_sums", PartialSums);
             w.WriteNumber("partial_samples", PartialSamples);
@@ -331,6 +349,10 @@ public sealed class Checkpoint
                     root.TryGetProperty("optimizer_lr", out var lrElement) ? lrElement.GetSingle() : float.NaN),
                 Schedule = root.TryGetProperty("schedule", out var scheduleElement) ? scheduleElement.GetString() : null,
                 SchedulerState = root.TryGetProperty("scheduler_state", out var schedulerElement) ? SchedulerValues(schedulerElement) : null,
+                ExtraOptimizers = root.TryGetProperty("extra_optimizers", out var extras)
+                    ? extras.EnumerateArray().Select((e, i) => new OptimizerSnapshot(
+                        e.GetProperty("kind").GetString() ?? "", e.GetProperty("steps").GetInt64(), Group($"extra{i}/"))).ToList()
+                    : [],
                 PartialSums = Terms(root.GetProperty("partial_sums")),
                 PartialSamples = root.GetProperty("partial_samples").GetInt64(),
                 PartialSeconds = Double(root.GetProperty("partial_seconds")),

@@ -31,7 +31,10 @@ public static class Trainer
     /// optimizer state and the partial epoch sums, so an interrupted-then-resumed run has exactly the losses of an
     /// uninterrupted one.</para>
     /// <para>Each step: losses → NaN/Inf guard (throws <see cref="TrainingDivergedException"/> naming epoch, step and term,
-    /// before the update and before anything is written) → backward → optional clipping → optimizer step. Each epoch:
+    /// before the update and before anything is written) → backward → optional clipping → optimizer step. A model that
+    /// implements <see cref="ICustomTrainingStep"/> runs its own step instead (given the batch, context and this optimizer;
+    /// the guard then checks its terms after its updates), and its <see cref="ICustomTrainingStep.ExtraOptimizers"/> are
+    /// saved in checkpoints and restored on resume. Each epoch:
     /// validation (if any), <c>metrics.csv</c>, early stopping (restores the best weights), checkpoint every N epochs.
     /// On cancellation the current step finishes, a checkpoint is written and the status is <see cref="TrainingStatus.Cancelled"/>.</para>
     /// </summary>
@@ -62,6 +65,9 @@ public static class Trainer
         if (validData is not null) CheckData(model, validData, nameof(validData));
         if (options.GradientClip > 0f && services.ClipGradNorm is null)
             throw new ArgumentException("training: gradient clipping needs TrainerServices.ClipGradNorm", nameof(options));
+        var custom = model as ICustomTrainingStep;
+        if (custom is not null && options.GradientClip > 0f)
+            throw new ArgumentException($"training: model '{model.Name}' runs its own training step; gradient clipping is not supported for it", nameof(options));
 
         if (validData is null && options.ValidationFraction > 0)
             (trainData, validData) = Split(trainData, options.ValidationFraction, options.Seed);
@@ -108,17 +114,27 @@ public static class Trainer
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
                     regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
 
-                optimizer.ZeroGrad();
-                var terms = model.Loss(x, ctx);
-                var values = terms.Values();
-                Guard(values, s.Epoch + 1, s.GlobalStep + 1);
-                terms.Total.Backward();
-                if (options.GradientClip > 0f)
+                IReadOnlyList<KeyValuePair<string, double>> values;
+                if (custom is not null)
                 {
-                    float norm = services.ClipGradNorm!(parameters, options.GradientClip);
-                    if (!float.IsFinite(norm)) throw new TrainingDivergedException(s.Epoch + 1, s.GlobalStep + 1, "gradient_norm", norm);
+                    // The model runs its own phases (and its own optimizers); its terms are checked afterwards.
+                    values = custom.TrainingStep(x, ctx, optimizer).Values();
+                    Guard(values, s.Epoch + 1, s.GlobalStep + 1);
                 }
-                optimizer.Step();
+                else
+                {
+                    optimizer.ZeroGrad();
+                    var terms = model.Loss(x, ctx);
+                    values = terms.Values();
+                    Guard(values, s.Epoch + 1, s.GlobalStep + 1);
+                    terms.Total.Backward();
+                    if (options.GradientClip > 0f)
+                    {
+                        float norm = services.ClipGradNorm!(parameters, options.GradientClip);
+                        if (!float.IsFinite(norm)) throw new TrainingDivergedException(s.Epoch + 1, s.GlobalStep + 1, "gradient_norm", norm);
+                    }
+                    optimizer.Step();
+                }
                 schedule.AfterStep();
 
                 s.Accumulate(values, count);
@@ -229,6 +245,7 @@ public static class Trainer
             Optimizer = services.OptimizerStateCodec.Export(optimizer),
             Schedule = schedule.Spec,
             SchedulerState = schedule.Scheduler.GetState(),
+            ExtraOptimizers = (model as ICustomTrainingStep)?.ExtraOptimizers.Select(ExportExtra).ToList() ?? [],
             ShuffleRngState = s.ShuffleRng.GetState(),
             ModelRngState = s.ModelRng.GetState(),
             EpochsCompleted = s.Epoch,
@@ -247,6 +264,24 @@ public static class Trainer
             Shuffle = options.Shuffle,
             Status = s.Status,
         }.Save(path);
+    }
+
+    /// <summary>A model-owned optimizer's state (<see cref="Optimizer.GetState"/>) as a checkpoint snapshot; buffers as [n] tensors.</summary>
+    private static OptimizerSnapshot ExportExtra(Optimizer optimizer)
+    {
+        var state = optimizer.GetState();
+        var tensors = state.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal)
+            .Select(b => (b.Key, Tensor.FromArray(b.Value, b.Value.Length))).ToList();
+        return new OptimizerSnapshot(optimizer.GetType().Name, state.Step, tensors);
+    }
+
+    /// <summary>Restores <see cref="ExportExtra"/>'s snapshot, keeping the optimizer's current learning rate (the model sets it).</summary>
+    private static void ImportExtra(Optimizer optimizer, OptimizerSnapshot snapshot, string path)
+    {
+        if (snapshot.Kind != optimizer.GetType().Name)
+            throw new ArgumentException($"training: cannot resume from '{path}': a model optimizer is {optimizer.GetType().Name}, the checkpoint holds {snapshot.Kind}", nameof(path));
+        var buffers = snapshot.Tensors.ToDictionary(t => t.Name, t => t.Tensor.ToArray());
+        optimizer.SetState(new OptimizerState(snapshot.StepCount, optimizer.LearningRate, buffers));
     }
 
     /// <summary>Writes metrics.csv from the whole history (atomically, header once), so a resumed run never duplicates rows.</summary>
@@ -363,6 +398,10 @@ public static class Trainer
             // The schedule first: the optimizer's saved rate then wins where it does not follow from the schedule's counters (plateau).
             if (c.SchedulerState is not null) schedule.Scheduler.SetState(c.SchedulerState);
             services.OptimizerStateCodec.Import(optimizer, c.Optimizer);
+            var extras = (model as ICustomTrainingStep)?.ExtraOptimizers ?? [];
+            if (extras.Count != c.ExtraOptimizers.Count)
+                throw new ArgumentException(Mismatch($"it holds {c.ExtraOptimizers.Count} model optimizer state(s), the model has {extras.Count}"), nameof(path));
+            for (int i = 0; i < extras.Count; i++) ImportExtra(extras[i], c.ExtraOptimizers[i], path);
             ShuffleRng.SetState(c.ShuffleRngState);
             ModelRng.SetState(c.ModelRngState);
             Epoch = c.EpochsCompleted;

@@ -1,0 +1,217 @@
+using Latent.Core;
+using Latent.Models.Autoencoder;
+using Latent.NN;
+using Latent.NN.Losses;
+using NnLoss = Latent.NN.Losses.Loss;
+
+namespace Latent.Models.Vae;
+
+/// <summary>
+/// The variational autoencoder (Kingma &amp; Welling 2014, "Auto-Encoding Variational Bayes", ICLR).
+/// <para>
+/// Encoder q_φ(z|x) = N(μ(x), diag σ²(x)): the encoder network outputs 2Z numbers, split into μ and log σ², [B, Z] each.
+/// Reparameterisation (§2.4): z = μ + σ ⊙ ε, σ = exp(½ log σ²), ε ~ N(0, I), so the sample is a differentiable
+/// function of φ. Decoder p_θ(x|z): Bernoulli with logits g(z), or Gaussian with mean g(z) and unit variance.
+/// </para>
+/// <para>
+/// Objective, the negative ELBO (Eq. 10 with the closed-form KL of appendix B), averaged over the batch:
+/// L(x) = (1/B) Σ_b [ −log p_θ(x_b|z_b) + β·w·KL(q_φ(z|x_b) ‖ N(0, I)) ],
+/// KL = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²); −log p(x|z) = Σ_i BCE(logit_i, x_i) (Bernoulli) or
+/// ½‖x − g(z)‖² + (D/2) log 2π (Gaussian). β = 1 is the ELBO; β &gt; 1 is the β-VAE (<see cref="BetaVae"/>);
+/// w is <see cref="TrainingContext.RegularisationWeight"/> (KL warm-up, Bowman et al. 2016).
+/// </para>
+/// Terms: total, reconstruction (−log p(x|z)), regularisation (β·w·KL), extras "kl" (unweighted) and "neg_elbo"
+/// (reconstruction + KL, the negative ELBO whatever β is). <see cref="Encode"/> returns μ.
+/// </summary>
+public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
+{
+    /// <summary>The registry entry ("vae").</summary>
+    public static ModelInfo Info { get; } = new(
+        Name: "vae",
+        Citation: "Kingma & Welling 2014, Auto-Encoding Variational Bayes, ICLR",
+        Description: "variational autoencoder: Gaussian encoder (mu, log var), reparameterised sample, Bernoulli/Gaussian decoder, ELBO",
+        Defaults: new VaeOptions(),
+        ParseOptions: VaeOptions.Parse,
+        Create: (options, shape, rng) => new Vae(
+            options as VaeOptions ?? throw new ArgumentException($"vae: expected VaeOptions, got {options.GetType().Name}", nameof(options)),
+            shape, rng));
+
+    private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);
+
+    private readonly VaeOptions _options;
+
+    /// <summary>Builds encoder (→ 2Z) and decoder (Z →) through <see cref="AutoencoderNetworks"/> for samples of
+    /// <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
+    public Vae(VaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rng);
+        options.Validate();
+        _options = options;
+        LatentSize = options.LatentSize;
+        // Two builds of the same family: one whose code is [μ, log σ²] (2Z), one whose decoder reads z (Z).
+        Encoder = Add("encoder", AutoencoderNetworks.Build(options.NetworkOptions(2 * LatentSize), inputShape, rng).Encoder);
+        Decoder = Add("decoder", AutoencoderNetworks.Build(options.NetworkOptions(LatentSize), inputShape, rng).Decoder);
+    }
+
+    /// <inheritdoc />
+    public override string Name => "vae";
+
+    /// <inheritdoc />
+    public override int CodeSize => LatentSize;
+
+    /// <summary>Z, the latent size.</summary>
+    public int LatentSize { get; }
+
+    /// <inheritdoc />
+    public override ModelOptions Options => _options;
+
+    /// <summary>The options as the VAE family's record.</summary>
+    public VaeOptions VaeOptions => _options;
+
+    /// <summary>x [B, ...InputShape] → [μ, log σ²] concatenated, [B, 2Z].</summary>
+    public Layer Encoder { get; }
+
+    /// <summary>z [B, Z] → logits (Bernoulli) or means (Gaussian), [B, ...InputShape].</summary>
+    public Layer Decoder { get; }
+
+    /// <summary>q(z|x): μ and log σ², [B, Z] each, for x [B, ...InputShape].</summary>
+    public DiagonalGaussian Posterior(Tensor x)
+    {
+        CheckInput(x, nameof(Posterior));
+        var h = Encoder.Forward(x);
+        var parts = h.Split([LatentSize, LatentSize], axis: 1);
+        return new DiagonalGaussian(parts[0], parts[1]);
+    }
+
+    /// <summary>The reparameterisation trick: z = μ + exp(½ log σ²) ⊙ ε, ε ~ N(0, I) from <paramref name="rng"/>; [B, Z].</summary>
+    public static Tensor Reparameterise(DiagonalGaussian q, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(rng);
+        var eps = rng.Normal(q.Mean.Shape);
+        return q.Mean + (q.LogVariance * 0.5f).Exp() * eps;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Returns the posterior mean μ [B, Z].</remarks>
+    public override Tensor Encode(Tensor x)
+    {
+        CheckInput(x, nameof(Encode));
+        return Posterior(x).Mean;
+    }
+
+    /// <inheritdoc />
+    public override Tensor Decode(Tensor z)
+    {
+        CheckCode(z, nameof(Decode));
+        var output = Decoder.Forward(z);
+        return _options.Output == OutputDistribution.Bernoulli ? output.Sigmoid() : output;
+    }
+
+    /// <inheritdoc />
+    public override LossTerms Loss(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
+        var q = Posterior(x);
+        var z = Reparameterise(q, ctx.Rng);
+        var reconstruction = NegativeLogLikelihood(Decoder.Forward(z), x).Mean();
+        var kl = NnLoss.KlNormal(q.Mean, q.LogVariance, Reduction.Mean);
+        var regularisation = Regularisation(kl, ctx);
+        var terms = new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
+            .With("kl", kl)
+            .With("neg_elbo", reconstruction + kl);
+        return AddTerms(terms, ctx);
+    }
+
+    /// <summary>The KL term as it enters the objective: β·w·KL. Variants override this (capacity annealing).</summary>
+    /// <param name="kl">KL(q(z|x) ‖ N(0, I)) summed over Z and averaged over the batch (scalar).</param>
+    /// <param name="ctx">Where training stands (warm-up weight w, progress).</param>
+    protected virtual Tensor Regularisation(Tensor kl, TrainingContext ctx) => kl * (_options.Beta * ctx.RegularisationWeight);
+
+    /// <summary>Lets a variant report further terms (e.g. the capacity C); the default adds none.</summary>
+    protected virtual LossTerms AddTerms(LossTerms terms, TrainingContext ctx) => terms;
+
+    /// <summary>
+    /// −log p(x|z) per sample, [B]: Σ_i BCE(logit_i, x_i) for Bernoulli output, ½‖x − μ‖² + (D/2) log 2π for the
+    /// unit-variance Gaussian. <paramref name="output"/> is the decoder's pre-output [B, ...InputShape].
+    /// </summary>
+    public Tensor NegativeLogLikelihood(Tensor output, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(x);
+        int batch = x.Shape[0];
+        if (_options.Output == OutputDistribution.Bernoulli)
+            return NnLoss.BceWithLogits(output, x, Reduction.None).Reshape(batch, -1).Sum(1);
+        return ((output - x).Square() * 0.5f).Reshape(batch, -1).Sum(1) + 0.5f * InputSize * Log2Pi;
+    }
+
+    /// <summary>Decodes z ~ N(0, I): [count, ...InputShape] in data space (probabilities for Bernoulli output).</summary>
+    public Tensor Sample(int count, Rng rng)
+    {
+        if (count <= 0) throw new ArgumentException($"{Name}.Sample: count {count} must be positive", nameof(count));
+        ArgumentNullException.ThrowIfNull(rng);
+        using (Tensor.NoGrad())
+            return Decode(rng.Normal([count, LatentSize]));
+    }
+
+    /// <summary>
+    /// The importance-weighted estimate (Burda, Grosse &amp; Salakhutdinov 2016, "Importance Weighted Autoencoders",
+    /// ICLR, Eq. 8) with q(z|x) as the proposal: log p(x) ≈ log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x),
+    /// computed as logsumexp_k [log p(x|z_k) + log p(z_k) − log q(z_k|x)] − log K in double precision. It is a
+    /// stochastic lower bound on log p(x) that tightens as K grows; K = 1 gives the single-sample ELBO.
+    /// Returns −log p(x) averaged over the batch x [B, ...InputShape], in nats.
+    /// </summary>
+    public double ImportanceSampledNll(Tensor x, int k, Rng rng)
+    {
+        CheckInput(x, nameof(ImportanceSampledNll));
+        if (k <= 0) throw new ArgumentException($"{Name}.ImportanceSampledNll: k {k} must be positive", nameof(k));
+        ArgumentNullException.ThrowIfNull(rng);
+        int batch = x.Shape[0];
+        if (batch == 0) return 0;
+        var logW = new double[batch * k];
+        bool wasTraining = Training;
+        Eval();
+        try
+        {
+            using (Tensor.NoGrad())
+            {
+                var q = Posterior(x);
+                float[] mu = q.Mean.ToArray(), logVar = q.LogVariance.ToArray();
+                var std = (q.LogVariance * 0.5f).Exp().ToArray();
+                for (int j = 0; j < k; j++)
+                {
+                    var eps = rng.Normal([batch, LatentSize]);
+                    var e = eps.Span;
+                    var zValues = new float[batch * LatentSize];
+                    for (int i = 0; i < zValues.Length; i++) zValues[i] = mu[i] + std[i] * e[i];
+                    var nll = NegativeLogLikelihood(Decoder.Forward(Tensor.FromArray(zValues, batch, LatentSize)), x).Span;
+                    for (int b = 0; b < batch; b++)
+                    {
+                        // log p(z) − log q(z|x) = Σ_j ½ (ε_j² + log σ_j² − z_j²); the log 2π terms cancel.
+                        double logRatio = 0;
+                        for (int d = b * LatentSize; d < (b + 1) * LatentSize; d++)
+                            logRatio += 0.5 * ((double)e[d] * e[d] + logVar[d] - (double)zValues[d] * zValues[d]);
+                        logW[b * k + j] = -nll[b] + logRatio;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Train(wasTraining);
+        }
+        double total = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            var w = logW.AsSpan(b * k, k);
+            double max = double.NegativeInfinity;
+            foreach (var v in w) max = Math.Max(max, v);
+            double sum = 0;
+            foreach (var v in w) sum += Math.Exp(v - max);
+            total -= max + Math.Log(sum) - Math.Log(k);
+        }
+        return total / batch;
+    }
+}

@@ -1,0 +1,130 @@
+using Latent.Core;
+using Latent.Models.Adversarial;
+using Latent.Models.Metrics;
+using Latent.Models.Training;
+using Latent.NN.Optim;
+
+namespace Latent.Models.Tests.Adversarial;
+
+public class AdversarialAutoencoderTests
+{
+    internal static AdversarialAutoencoder Small(ulong seed = 1, AaePrior prior = AaePrior.Gaussian, string arch = "16-16-2", float lr = 1e-3f) =>
+        new(new AaeOptions { Architecture = arch, Discriminator = "16-16", Prior = prior, AdversarialLearningRate = lr }, [1, 4, 4], new Rng(seed));
+
+    private static Tensor Batch(int n) => TestData.LowRankImages(n).Batch(Enumerable.Range(0, n).ToArray());
+
+    [Fact]
+    public void Builds_encoder_decoder_and_discriminator()
+    {
+        var model = Small();
+        var shapes = model.StateDict().ToDictionary(p => p.Name, p => p.Tensor.Shape);
+        Assert.Equal([2, 16], shapes["encoder.3.weight"]);
+        Assert.Equal([16, 2], shapes["decoder.0.weight"]);
+        Assert.Equal([16, 2], shapes["discriminator.0.weight"]);
+        Assert.Equal([1, 16], shapes["discriminator.4.weight"]);
+        Assert.Equal("aae", model.Name);
+        Assert.Equal(2, model.ExtraOptimizers.Count);
+        Assert.Equal(model.Discriminator.Parameters(), model.ExtraOptimizers[0].Params);
+        Assert.Equal(model.Encoder.Parameters(), model.ExtraOptimizers[1].Params);
+    }
+
+    [Fact]
+    public void Shapes_and_finite_terms()
+    {
+        var model = Small();
+        var x = Batch(6);
+        Assert.Equal([6, 2], model.Encode(x).Shape);
+        Assert.Equal([6, 1, 4, 4], model.Reconstruct(x).Shape);
+        var s = model.Sample(5, new Rng(2));
+        Assert.Equal([5, 1, 4, 4], s.Shape);
+        Assert.All(s.ToArray(), v => Assert.InRange(v, 0f, 1f));
+        var t = model.Loss(x, new TrainingContext(new Rng(1))).Values().ToDictionary(v => v.Key, v => v.Value);
+        Assert.All(t.Values, v => Assert.True(double.IsFinite(v)));
+        Assert.Equal(t["reconstruction"] + t["regularisation"], t["total"], 4);
+        // An untrained D is near chance: each BCE near log 2.
+        Assert.InRange(t["discriminator"], 2 * Math.Log(2) - 0.5, 2 * Math.Log(2) + 0.5);
+    }
+
+    [Fact]
+    public void One_training_step_updates_all_three_networks_with_their_optimizers()
+    {
+        var model = Small();
+        var before = model.StateDict().ToDictionary(p => p.Name, p => p.Tensor.ToArray());
+        var main = new Adam(model.Parameters(), 1e-3f);
+        var terms = model.TrainingStep(Batch(8), new TrainingContext(new Rng(1)), main);
+        Assert.All(terms.Values(), v => Assert.True(double.IsFinite(v.Value)));
+        foreach (var (name, t) in model.StateDict()) Assert.NotEqual(before[name], t.ToArray());
+        Assert.Equal(1, main.StepCount);
+        Assert.All(model.ExtraOptimizers, o => Assert.Equal(1, o.StepCount));
+        Assert.All(model.Discriminator.Parameters(), p => Assert.Null(p.Grad)); // generator phase leaves no gradient on D
+    }
+
+    [Fact]
+    public void Mixture_prior_lies_on_a_ring_of_ten_components()
+    {
+        var model = Small(prior: AaePrior.Mixture, arch: "16-16-3");
+        var z = model.SamplePrior(2000, new Rng(4)).ToArray();
+        var seen = new HashSet<int>();
+        for (int b = 0; b < 2000; b++)
+        {
+            double x = z[b * 3], y = z[b * 3 + 1];
+            Assert.InRange(Math.Sqrt(x * x + y * y), 4 - 2.5, 4 + 2.5);
+            seen.Add((int)Math.Round(Math.Atan2(y, x) / (2 * Math.PI / 10) + 10) % 10);
+        }
+        Assert.Equal(10, seen.Count);
+        Assert.Throws<ArgumentException>(() => Small(prior: AaePrior.Mixture, arch: "16-1"));
+    }
+
+    [Fact]
+    public void Resume_restores_the_model_optimizers_bit_for_bit()
+    {
+        var data = TestData.LowRankImages(40);
+        TrainingOptions Opts(string dir) => new() { Epochs = 3, BatchSize = 10, Seed = 5, OutputDirectory = dir };
+        var straight = Small(seed: 1);
+        Trainer.Fit(straight, data, null, Opts(TestData.TempDir()));
+
+        var dir = TestData.TempDir();
+        var cts = new CancellationTokenSource();
+        var progress = new TestData.SyncProgress<TrainingProgress>(p => { if (p.Step == 6 && p.EpochEnd is null) cts.Cancel(); });
+        var cancelled = Trainer.Fit(Small(seed: 1), data, null, Opts(dir), progress, cts.Token);
+        Assert.Equal(TrainingStatus.Cancelled, cancelled.Status);
+        var ckpt = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName));
+        Assert.Equal(2, ckpt.ExtraOptimizers.Count);
+        Assert.All(ckpt.ExtraOptimizers, o => Assert.Equal(6, o.StepCount));
+
+        var resumed = Small(seed: 77);
+        var final = Trainer.Fit(resumed, data, null, Opts(dir), resumeFrom: Path.Combine(dir, Trainer.CheckpointFileName));
+        Assert.Equal(TrainingStatus.Completed, final.Status);
+        Assert.Equal(TestData.Weights(straight), TestData.Weights(resumed));
+        for (int i = 0; i < 2; i++)
+        {
+            var a = straight.ExtraOptimizers[i].GetState();
+            var b = resumed.ExtraOptimizers[i].GetState();
+            Assert.Equal(a.Step, b.Step);
+            foreach (var (name, values) in a.Buffers) Assert.Equal(values, b.Buffers[name]);
+        }
+    }
+
+    [Fact]
+    public void Gradient_clipping_is_rejected_for_a_custom_step()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(Small(), TestData.LowRankImages(20), null,
+            new TrainingOptions { Epochs = 1, BatchSize = 10, GradientClip = 1f },
+            services: TrainerServices.Default with { ClipGradNorm = (_, _) => 0f }));
+        Assert.Contains("aae", e.Message);
+    }
+
+    [Fact]
+    public void Options_parse_round_trip()
+    {
+        var o = AaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-2", ["prior"] = "mixture", ["components"] = "6", ["disc"] = "8-8", ["adv_lr"] = "0.001" });
+        Assert.Equal(AaePrior.Mixture, o.Prior);
+        Assert.Equal(6, o.Components);
+        Assert.Equal([8, 8], o.DiscriminatorSizes());
+        Assert.Equal(o, AaeOptions.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])));
+        Assert.Equal("Prior", Assert.Throws<ArgumentException>(() => AaeOptions.Parse(new Dictionary<string, string> { ["prior"] = "laplace" })).ParamName);
+        Assert.Equal("Discriminator", Assert.Throws<ArgumentException>(() => AaeOptions.Parse(new Dictionary<string, string> { ["disc"] = "8-x" })).ParamName);
+        Assert.Contains("arch=784-1000-1000-8", ModelRegistry.Get("aae").DefaultOptionsText);
+        Assert.Contains("Makhzani", ModelRegistry.Get("aae").Citation);
+    }
+}
