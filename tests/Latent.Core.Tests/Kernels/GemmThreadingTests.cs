@@ -1,0 +1,95 @@
+using Latent.Core.Kernels;
+
+namespace Latent.Core.Tests.Kernels;
+
+/// <summary>Tests that change <see cref="Parallelism.MaxDegree"/>; they run alone so nothing else races them.</summary>
+[CollectionDefinition(nameof(GemmThreadingTests), DisableParallelization = true)]
+public sealed class GemmThreadingCollection;
+
+[Collection(nameof(GemmThreadingTests))]
+public class GemmThreadingTests
+{
+    [Theory]
+    [InlineData(false, false, 300, 280, 600)]  // splits the columns
+    [InlineData(true, true, 300, 280, 600)]
+    [InlineData(false, true, 517, 40, 300)]    // tall and narrow: splits the rows
+    [InlineData(true, false, 61, 700, 257)]
+    [InlineData(false, false, 1100, 1030, 70)] // more than one column panel per thread
+    public void ResultsAreBitIdenticalForAnyThreadCount(bool transA, bool transB, int m, int n, int k)
+    {
+        var rng = new Random(m + n + k);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        var a = GemmTests.Random(rng, m * k);
+        var b = GemmTests.Random(rng, k * n);
+        var c0 = GemmTests.Random(rng, m * n);
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            float[]? reference = null;
+            foreach (int threads in (int[])[1, 2, 3])
+            {
+                Parallelism.MaxDegree = threads;
+                var c = (float[])c0.Clone();
+                Gemm.Sgemm(transA, transB, m, n, k, -0.5f, a, lda, b, ldb, 2f, c, n);
+                Assert.Equal(threads, Gemm.t_lastParts);
+                if (reference is null) reference = c;
+                else
+                    for (int i = 0; i < c.Length; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(reference[i]) == BitConverter.SingleToInt32Bits(c[i]),
+                            $"{threads} threads: C[{i / n},{i % n}] = {c[i]:R}, 1 thread {reference[i]:R}");
+            }
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
+    public void ParallelResultsMatchTheScalarTwin()
+    {
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            Parallelism.MaxDegree = 2;
+            GemmTests.Check(false, false, 300, 301, 299, alpha: 2f, beta: -0.5f);
+            GemmTests.Check(true, true, 301, 77, 530, beta: 1f);
+            Assert.Equal(2, Gemm.t_lastParts);
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
+    public void SteadyStateCallsDoNotAllocate()
+    {
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            foreach (int threads in (int[])[1, 2])
+            {
+                Parallelism.MaxDegree = threads;
+                var a = new float[200 * 300]; var b = new float[300 * 250]; var c = new float[200 * 250];
+                for (int i = 0; i < 3; i++) Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
+                long after = GC.GetAllocatedBytesForCurrentThread();
+                Assert.Equal(threads, Gemm.t_lastParts);
+                Assert.Equal(0, after - before);
+            }
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
+    public void MaxDegreeRejectsLessThanOne()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>("value", () => Parallelism.MaxDegree = 0);
+        Assert.True(Parallelism.MaxDegree >= 1);
+    }
+}
