@@ -16,7 +16,7 @@ namespace Latent.Core.Kernels;
 /// Structure (GotoBLAS / BLIS): for each NC-wide panel of columns, for each KC-deep block of k, B is packed
 /// into NR-wide strips; for each MC-tall block of rows A is packed into MR-tall strips; then a register-blocked
 /// MR x NR micro-kernel (<see cref="IGemmMicroKernel"/>) runs over every strip pair. The micro-kernel is chosen
-/// once per call: AVX-512, AVX2+FMA, or portable <see cref="System.Numerics.Vector{T}"/>.
+/// once per call: AVX-512, AVX2+FMA, portable <see cref="System.Numerics.Vector{T}"/>, or scalar.
 /// </para>
 /// <para>
 /// Every element of C sums its k terms in the same order (k blocks of KC ascending, p ascending inside a
@@ -55,6 +55,42 @@ public static unsafe class Gemm
             return;
         }
 
+        // The one dispatch of the call; each Run<TK> is specialised by the JIT for its kernel.
+        if (Avx512F.IsSupported) Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>
+    /// <see cref="Sgemm"/> forced onto the micro-kernel named <paramref name="path"/> (see <see cref="PathName"/>), so
+    /// tests can cover every path this CPU supports in one process. Returns false, doing nothing, when the
+    /// CPU (or the runtime's settings) cannot run that path.
+    /// </summary>
+    internal static bool SgemmOnPath(string path, bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return true;
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return true;
+        }
+        switch (path)
+        {
+            case "Vector512" when Avx512F.IsSupported: Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "Vector256" when Avx2.IsSupported && Fma.IsSupported: Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "VectorT" when System.Numerics.Vector.IsHardwareAccelerated: Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "fallback": Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            default: return false;
+        }
+    }
+
+    private static void Run<TK>(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        where TK : IGemmMicroKernel
+    {
         fixed (float* pa = a, pb = b, pc = c)
         {
             var job = new Job
@@ -62,18 +98,19 @@ public static unsafe class Gemm
                 TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
                 A = pa, Lda = lda, B = pb, Ldb = ldb, C = pc, Ldc = ldc,
             };
-            // The one dispatch of the call; each Run<TK> is specialised by the JIT for its kernel.
-            if (Avx512F.IsSupported) Run<GemmKernelAvx512>(ref job);
-            else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(ref job);
-            else Run<GemmKernelPortable>(ref job);
+            Run<TK>(ref job);
         }
     }
 
-    /// <summary>The micro-kernel path <see cref="Sgemm"/> takes on this machine: "Vector512", "Vector256" or "fallback".</summary>
+    /// <summary>
+    /// The micro-kernel path <see cref="Sgemm"/> takes in this process: "Vector512" (AVX-512), "Vector256"
+    /// (AVX2+FMA), "VectorT" (hardware-accelerated <see cref="System.Numerics.Vector{T}"/>, e.g. NEON) or "fallback" (scalar).
+    /// </summary>
     public static string PathName =>
         Avx512F.IsSupported ? GemmKernelAvx512.Name
         : Avx2.IsSupported && Fma.IsSupported ? GemmKernelAvx2.Name
-        : GemmKernelPortable.Name;
+        : System.Numerics.Vector.IsHardwareAccelerated ? GemmKernelPortable.Name
+        : GemmKernelScalar.Name;
 
     /// <summary>How many parts the calling thread's last multiply was split into (for tests).</summary>
     [ThreadStatic] internal static int t_lastParts;

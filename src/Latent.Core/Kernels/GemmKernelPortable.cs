@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Latent.Core.Kernels;
 
 /// <summary>
-/// Portable micro-kernel on <see cref="Vector{T}"/> (W = Vector&lt;float&gt;.Count lanes: 4 on NEON/SSE, and the
-/// software fallback when hardware intrinsics are off): a 4 x 2W tile of C in 8 vector accumulators.
+/// Portable micro-kernel on <see cref="Vector{T}"/> where it is hardware-accelerated but neither x86 kernel
+/// applies (W = Vector&lt;float&gt;.Count lanes: 4 on NEON or SSE-only x86): a 4 x 2W tile of C in 8 vector accumulators.
 /// </summary>
 /// <remarks>
 /// Per k step p: b0, b1 = packed B[p, 0..W-1], B[p, W..2W-1] (lane l of bJ is column J*W + l); for each row i,
@@ -21,7 +21,7 @@ internal readonly unsafe struct GemmKernelPortable : IGemmMicroKernel
     public static int KC => 256;
     public static int MC => 64;
     public static int NC => 1024;
-    public static string Name => "fallback";
+    public static string Name => "VectorT";
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)

@@ -17,7 +17,7 @@ public class GemmTests
     /// wrong or missing term.
     /// </summary>
     internal static void Check(bool transA, bool transB, int m, int n, int k, float alpha = 1f, float beta = 0f,
-        int padA = 0, int padB = 0, int padC = 0, int seed = 1, bool nanC = false)
+        int padA = 0, int padB = 0, int padC = 0, int seed = 1, bool nanC = false, string? path = null)
     {
         var rng = new Random(seed * 7919 + m * 31 + n * 17 + k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
@@ -30,7 +30,8 @@ public class GemmTests
         var actual = (float[])c.Clone();
 
         GemmScalar.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
-        Gemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc);
+        if (path is null) Gemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc);
+        else Assert.True(Gemm.SgemmOnPath(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc), $"path {path} unavailable");
 
         const float eps = 1.2e-7f;
         for (int i = 0; i < m; i++)
@@ -48,7 +49,7 @@ public class GemmTests
                 double tol = (k + 2) * eps * Math.Abs(alpha) * s + 2 * eps * prev + 1e-30;
                 float e = expected[i * ldc + j], g = actual[i * ldc + j];
                 if (!(Math.Abs(e - g) <= tol))
-                    Assert.Fail($"Sgemm tA={transA} tB={transB} m={m} n={n} k={k} alpha={alpha} beta={beta} " +
+                    Assert.Fail($"Sgemm[{path ?? Gemm.PathName}] tA={transA} tB={transB} m={m} n={n} k={k} alpha={alpha} beta={beta} " +
                         $"lda={lda} ldb={ldb} ldc={ldc}: C[{i},{j}] = {g}, scalar {e}, tolerance {tol:G3}");
             }
             for (int j = n; j < ldc && i * ldc + j < c.Length; j++)
@@ -158,6 +159,36 @@ public class GemmTests
             Check(combo % 2 == 1, combo >= 2, 3, 5, 0, alpha, 0f, nanC: true);
             Check(combo % 2 == 1, combo >= 2, 40, 70, 300, alpha, 0f, nanC: true);
         }
+    }
+
+    /// <summary>
+    /// Every micro-kernel this CPU can run, forced in turn (the public entry takes only the best one): edges
+    /// on both sides of each tile size, k across a block boundary, transposes, strides, scales and NaN in C.
+    /// </summary>
+    [Theory]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    [InlineData("VectorT")]
+    [InlineData("fallback")]
+    public void EachMicroKernelPathMatchesTheScalarTwin(string path)
+    {
+        bool available = path switch
+        {
+            "Vector512" => System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
+            "Vector256" => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,
+            "VectorT" => System.Numerics.Vector.IsHardwareAccelerated,
+            _ => true,
+        };
+        if (!available) return; // this CPU cannot run it; the kernel-check test covers what it can
+        for (int s = 0; s <= 70; s++)
+        {
+            Check(s % 2 == 1, s % 4 >= 2, 1 + s % 17, s, 1 + s % 9, path: path);
+            Check(s % 4 >= 2, s % 2 == 1, s, 1 + s % 35, 3, path: path);
+            Check(s % 2 == 0, s % 3 == 0, 5, 7, s * 4, alpha: Scales[s % 4], beta: Scales[(s / 4) % 4], path: path);
+        }
+        Check(false, false, 100, 90, 300, alpha: 2f, beta: -0.5f, padA: 3, padB: 5, padC: 7, path: path);
+        Check(true, true, 90, 100, 270, alpha: -0.5f, beta: 0f, nanC: true, path: path);
+        Check(true, false, 77, 150, 513, beta: 1f, path: path);
     }
 
     [Fact]
