@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Latent.Core.Kernels;
 
 /// <summary>
@@ -23,26 +25,26 @@ internal static unsafe class GemmPack
             {
                 // op(A)[i, p] = a[i*lda + p]: MR rows read in step, each one contiguous over p.
                 float* src = a + (i0 + s) * lda + p0;
-                if (mr == mrFull)
+                // Row by row: sequential reads, writes MR floats apart inside the (L1-resident) strip. Reading all
+                // MR rows per k step instead touches MR lines at once, which conflict in L1 when lda is a
+                // multiple of 1024 floats.
+                for (int i = 0; i < mr; i++)
                 {
-                    for (int p = 0; p < kc; p++)
+                    float* row = src + i * lda;
+                    float* d = dst + i;
+                    int p = 0;
+                    for (; p <= kc - 4; p += 4)
                     {
-                        float* d = dst + p * mrFull;
-                        float* col = src + p;
-                        for (int i = 0; i < mrFull; i++) d[i] = col[i * lda];
+                        d[0] = row[p];
+                        d[mrFull] = row[p + 1];
+                        d[2 * mrFull] = row[p + 2];
+                        d[3 * mrFull] = row[p + 3];
+                        d += 4 * mrFull;
                     }
+                    for (; p < kc; p++, d += mrFull) *d = row[p];
                 }
-                else
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* d = dst + p * mrFull;
-                        float* col = src + p;
-                        int i = 0;
-                        for (; i < mr; i++) d[i] = col[i * lda];
-                        for (; i < mrFull; i++) d[i] = 0f;
-                    }
-                }
+                for (int i = mr; i < mrFull; i++)
+                    for (int p = 0; p < kc; p++) dst[p * mrFull + i] = 0f;
             }
             else
             {
@@ -77,11 +79,27 @@ internal static unsafe class GemmPack
             {
                 // op(B)[p, j] = b[p*ldb + j]: each k step is a contiguous run of nr floats.
                 float* src = b + p0 * ldb + j0 + s;
-                for (int p = 0; p < kc; p++)
+                if (nr == nrFull && Vector.IsHardwareAccelerated && nrFull % Vector<float>.Count == 0)
                 {
-                    float* d = dst + p * nrFull;
-                    new ReadOnlySpan<float>(src + p * ldb, nr).CopyTo(new Span<float>(d, nr));
-                    for (int j = nr; j < nrFull; j++) d[j] = 0f;
+                    // Full strip: NR/W vector copies per k step (the destination is 64-byte aligned).
+                    int w = Vector<float>.Count;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* row = src + p * ldb;
+                        float* d = dst + p * nrFull;
+                        for (int j = 0; j < nrFull; j += w) *(Vector<float>*)(d + j) = Vector.Load(row + j);
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* d = dst + p * nrFull;
+                        float* row = src + p * ldb;
+                        int j = 0;
+                        for (; j < nr; j++) d[j] = row[j];
+                        for (; j < nrFull; j++) d[j] = 0f;
+                    }
                 }
             }
             else
