@@ -26,8 +26,11 @@ namespace Latent.Core.Kernels;
 /// </remarks>
 public static unsafe class Gemm
 {
-    /// <summary>Below this many multiply-adds (m*n*k) a call runs on one thread: waking a worker costs more.</summary>
-    internal const long ParallelThreshold = 1L << 20;
+    /// <summary>
+    /// Below this many multiply-adds (m*n*k) a call runs on one thread. Measured on 2 Zen 5 cores: 32^3 is
+    /// slower on 2 threads, 64^3 (2^18) and 64x32x256 already faster (docs/BENCHMARKS.md).
+    /// </summary>
+    internal const long ParallelThreshold = 1L << 18;
 
     /// <summary>Computes C = alpha * op(A) op(B) + beta * C. beta == 0 ignores C's contents (NaN included).</summary>
     /// <param name="transA">A is stored [k,m] and used transposed.</param>
@@ -126,9 +129,10 @@ public static unsafe class Gemm
 
     private static void Run<TK>(ref Job job) where TK : IGemmMicroKernel
     {
-        // Split C across threads along whichever dimension has more micro-tiles, in whole tiles.
+        // Split C across threads in whole tiles, along the dimension whose split repacks less: splitting columns
+        // makes every thread pack all of A (m*k), splitting rows all of B (k*n).
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
-        job.SplitN = tilesN >= tilesM;
+        job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
         int parts = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
         job.Parts = Math.Max(1, parts);

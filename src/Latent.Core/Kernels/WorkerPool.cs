@@ -3,21 +3,32 @@ using System.Runtime.ExceptionServices;
 namespace Latent.Core.Kernels;
 
 /// <summary>
-/// A few long-lived background threads that run the parts of one kernel call, without allocating per call
+/// A few long-lived background threads that share the parts of one kernel call, without allocating per call
 /// (<c>Parallel.For</c> allocates closures and tasks). A job is a static function pointer plus a pointer to
-/// a context struct on the caller's stack; the caller runs part 0 itself and waits for the others.
+/// a context struct on the caller's stack.
 /// </summary>
 /// <remarks>
-/// One job runs at a time. A call that finds the pool busy (another thread's kernel, or a kernel called from
-/// inside a job) runs all its parts itself, in order: callers must not rely on how many threads ran.
+/// Parts are claimed, not assigned: the caller and every woken worker take the next unclaimed part until
+/// none is left, and the caller returns once every part has finished. A worker that the OS schedules late
+/// (the machine is busy) therefore costs nothing: the caller runs its part too. Callers must not rely on
+/// which thread runs a part. One job runs at a time; a call that finds the pool busy (another thread's
+/// kernel, or a kernel called from inside a job) runs all its parts itself, in order.
+/// <para>
+/// A claim is a compare-and-swap on (generation, next part). A late worker still holding an old generation
+/// can never claim, so it never reads the context of a job whose caller has returned; and a job cannot
+/// finish while a claimed part is running, so the job fields are stable for whoever holds a claim.
+/// </para>
 /// </remarks>
 internal static unsafe class WorkerPool
 {
     private static int _busy;
     private static Worker[] _workers = [];
     private static readonly object GrowLock = new();
-    private static CountdownEvent _done = new(0);
+    private static readonly ManualResetEventSlim AllDone = new(false, spinCount: 2000);
 
+    private static long _state; // generation << 32 | next unclaimed part
+    private static int _parts;
+    private static int _pending; // parts not yet finished
     private static delegate*<void*, int, void> _fn;
     private static void* _ctx;
     private static ExceptionDispatchInfo? _error;
@@ -35,24 +46,44 @@ internal static unsafe class WorkerPool
             var workers = EnsureWorkers(parts - 1);
             _fn = fn;
             _ctx = ctx;
+            _parts = parts;
+            _pending = parts;
             _error = null;
-            _done.Reset(parts - 1);
+            AllDone.Reset();
+            long generation = (Volatile.Read(ref _state) >> 32) + 1;
+            Volatile.Write(ref _state, generation << 32); // publishes the job: part 0 is next
             for (int w = 0; w < parts - 1; w++) workers[w].Start.Set();
-            try
-            {
-                fn(ctx, 0);
-            }
-            finally
-            {
-                _done.Wait();
-                _fn = null;
-                _ctx = null;
-            }
+            Work(generation);
+            AllDone.Wait();
+            _fn = null;
+            _ctx = null;
             _error?.Throw();
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Claims and runs parts of job <paramref name="generation"/> until none is left.</summary>
+    private static void Work(long generation)
+    {
+        while (true)
+        {
+            long s = Volatile.Read(ref _state);
+            if (s >> 32 != generation) return;
+            int part = (int)s;
+            if (part >= Volatile.Read(ref _parts)) return;
+            if (Interlocked.CompareExchange(ref _state, s + 1, s) != s) continue;
+            try
+            {
+                _fn(_ctx, part);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            if (Interlocked.Decrement(ref _pending) == 0) AllDone.Set();
         }
     }
 
@@ -73,12 +104,10 @@ internal static unsafe class WorkerPool
     private sealed class Worker
     {
         public readonly ManualResetEventSlim Start = new(false, spinCount: 2000);
-        private readonly int _part;
 
-        public Worker(int part)
+        public Worker(int index)
         {
-            _part = part;
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"Latent worker {part}" };
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"Latent worker {index}" };
             thread.Start();
         }
 
@@ -88,18 +117,7 @@ internal static unsafe class WorkerPool
             {
                 Start.Wait();
                 Start.Reset();
-                try
-                {
-                    _fn(_ctx, _part);
-                }
-                catch (Exception e)
-                {
-                    _error = ExceptionDispatchInfo.Capture(e);
-                }
-                finally
-                {
-                    _done.Signal();
-                }
+                Work(Volatile.Read(ref _state) >> 32);
             }
         }
     }

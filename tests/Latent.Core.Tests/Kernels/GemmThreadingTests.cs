@@ -10,11 +10,11 @@ public sealed class GemmThreadingCollection;
 public class GemmThreadingTests
 {
     [Theory]
-    [InlineData(false, false, 300, 280, 600)]  // splits the columns
-    [InlineData(true, true, 300, 280, 600)]
-    [InlineData(false, true, 517, 40, 300)]    // tall and narrow: splits the rows
+    [InlineData(false, false, 300, 280, 600)]  // m > n: splits the rows
+    [InlineData(true, true, 280, 300, 600)]    // m <= n: splits the columns
+    [InlineData(false, true, 517, 40, 300)]
     [InlineData(true, false, 61, 700, 257)]
-    [InlineData(false, false, 1100, 1030, 70)] // more than one column panel per thread
+    [InlineData(false, false, 70, 2100, 300)]  // more than one 1024-column panel per thread
     public void ResultsAreBitIdenticalForAnyThreadCount(bool transA, bool transB, int m, int n, int k)
     {
         var rng = new Random(m + n + k);
@@ -60,6 +60,26 @@ public class GemmThreadingTests
         {
             Parallelism.MaxDegree = saved;
         }
+    }
+
+    [Fact]
+    public void ConcurrentCallersGetTheSameResults()
+    {
+        // Callers that find the worker pool busy run their parts themselves; every result must still be exact.
+        const int m = 150, n = 130, k = 270;
+        var rng = new Random(3);
+        var a = GemmTests.Random(rng, m * k);
+        var b = GemmTests.Random(rng, k * n);
+        var reference = new float[m * n];
+        Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, reference, n);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            var c = new float[m * n];
+            for (int rep = 0; rep < 20; rep++) Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+            results[t] = c;
+        });
+        foreach (var c in results) Assert.Equal(reference, c);
     }
 
     [Fact]
