@@ -29,8 +29,10 @@ public static class SgemmBench
         double flops = 2.0 * m * n * k;
         int inner = (int)Math.Clamp(2e8 / flops, 1, 100_000);
 
-        // Warm-up: lets tiered compilation reach the optimised kernels and the packing buffers grow.
-        for (int i = 0; i < Math.Max(3, 3 * inner); i++) Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+        // Warm-up, at least 3 products and 0.5 s: lets tiered compilation finish and the packing buffers grow.
+        long warm = Stopwatch.GetTimestamp();
+        for (int i = 0; i < 3 || Stopwatch.GetElapsedTime(warm).TotalSeconds < 0.5; i++)
+            Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
 
         double best = double.MaxValue;
         for (int r = 0; r < reps; r++)

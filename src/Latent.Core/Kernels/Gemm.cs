@@ -27,10 +27,10 @@ namespace Latent.Core.Kernels;
 public static unsafe class Gemm
 {
     /// <summary>
-    /// Below this many multiply-adds (m*n*k) a call runs on one thread. Measured on 2 Zen 5 cores: 32^3 is
-    /// slower on 2 threads, 64^3 (2^18) and 64x32x256 already faster (docs/BENCHMARKS.md).
+    /// Below this many multiply-adds (m*n*k, here about 160^3, ~40 us on one core) a call runs on one thread:
+    /// waking a worker costs tens of microseconds. Measured on 2 Zen 5 cores (docs/BENCHMARKS.md).
     /// </summary>
-    internal const long ParallelThreshold = 1L << 18;
+    internal const long ParallelThreshold = 1L << 22;
 
     /// <summary>Computes C = alpha * op(A) op(B) + beta * C. beta == 0 ignores C's contents (NaN included).</summary>
     /// <param name="transA">A is stored [k,m] and used transposed.</param>
@@ -158,6 +158,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>C[i0..i1, j0..j1] for the whole k range: the five loops around the micro-kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1) where TK : IGemmMicroKernel
     {
         int mrFull = TK.MR, nrFull = TK.NR;
@@ -216,6 +217,7 @@ public static unsafe class Gemm
     /// Scalar twin of the micro-kernels' write-back: c = acc*alpha, plus beta*c unless beta is 0. Same
     /// operations in the same order, so an element gets the same bits whether it sat in a full or edge tile.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBack(float* tile, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)

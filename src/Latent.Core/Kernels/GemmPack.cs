@@ -1,10 +1,14 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Latent.Core.Kernels;
 
 /// <summary>
 /// Packing for <see cref="Gemm"/> (the GotoBLAS/BLIS layout). Transposes are absorbed here: the packed
 /// layout is the same whichever way the source is stored, so the micro-kernels never see a transpose.
+/// The packers, like the kernels and the driver, are compiled fully optimised at once
+/// (AggressiveOptimization): a tier-0 copy loop with <see cref="Vector{T}"/> calls is several times slower,
+/// and small products would run it for their first hundred milliseconds.
 /// </summary>
 internal static unsafe class GemmPack
 {
@@ -14,6 +18,7 @@ internal static unsafe class GemmPack
     /// one k step of a strip as MR consecutive floats. Rows past mc are zero, so a partial strip can run
     /// through the full-size kernel (its extra rows are computed and thrown away).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<TK>(bool trans, float* a, nint lda, int i0, int mc, int p0, int kc, float* dst)
         where TK : IGemmMicroKernel
     {
@@ -68,6 +73,7 @@ internal static unsafe class GemmPack
     /// ascending, the NR values op(B)[p0 + p, j0 + s*NR + j] (j &lt; NR): one k step of a strip is NR consecutive
     /// floats, i.e. NR/W aligned vectors. Columns past nc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<TK>(bool trans, float* b, nint ldb, int p0, int kc, int j0, int nc, float* dst)
         where TK : IGemmMicroKernel
     {
