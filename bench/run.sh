@@ -32,7 +32,7 @@ result() { RESULT_FIELDS+=("$1=$2"); }
 row() {
     local ratio
     ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-    TABLE_ROWS+=("$(printf '%-28s %12s %12s %8s  %s' "$1" "$2" "$3" "$ratio" "$4")")
+    TABLE_ROWS+=("$(printf '%-40s %10s %10s %7s  %s' "$1" "$2" "$3" "$ratio" "$4")")
 }
 # field KEY: the value of key=... in the line on stdin.
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" | tail -n 1; }
@@ -87,7 +87,7 @@ section_sgemm() {
     t1=$(best torchb sgemm --size $size --threads 1)
     t2=$(best torchb sgemm --size $size --threads 2)
     row "sgemm ${size}^3, 1 thread" "$l1" "$t1" "GFLOP/s"
-    row "sgemm ${size}^3, $CORES threads (torch 2)" "$lall" "$t2" "GFLOP/s"
+    row "sgemm ${size}^3, $CORES threads (PyTorch 2)" "$lall" "$t2" "GFLOP/s"
     result sgemm_1t "$l1"
     result sgemm_all "$lall"
 }
@@ -98,6 +98,6 @@ build_bench
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $CORES cores; torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME; best of $ROUNDS runs"
 for s in $SECTIONS; do "section_$s"; done
 
-printf '%-28s %12s %12s %8s  %s\n' "benchmark" "Latent" "PyTorch" "ratio" "unit"
+printf '%-40s %10s %10s %7s  %s\n' "benchmark" "Latent" "PyTorch" "ratio" "unit"
 for r in "${TABLE_ROWS[@]}"; do echo "$r"; done
 echo "RESULT ${RESULT_FIELDS[*]}"

@@ -1,8 +1,9 @@
 namespace Latent.KernelCheck;
 
 /// <summary>
-/// Runs every <see cref="IKernelCheck"/> and prints <c>&lt;name&gt;: path=&lt;path&gt; cases=&lt;n&gt; mismatches=&lt;n&gt;</c> per
-/// kernel, then <c>OK</c> or <c>FAIL</c>. Returns 0 when nothing mismatched, 1 otherwise.
+/// Prints <c>max_degree=&lt;n&gt;</c> (<see cref="Latent.Core.Parallelism.MaxDegree"/>), runs every
+/// <see cref="IKernelCheck"/> and prints <c>&lt;name&gt;: path=&lt;path&gt; cases=&lt;n&gt; mismatches=&lt;n&gt;</c> per kernel,
+/// then <c>OK</c> or <c>FAIL</c>. Returns 0 when nothing mismatched, 1 otherwise.
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,7 @@ public static class Program
     /// <summary>Entry point; optional arguments name the checks to run (default: all).</summary>
     public static int Main(string[] args)
     {
+        Console.WriteLine($"max_degree={Latent.Core.Parallelism.MaxDegree}");
         int failed = 0;
         foreach (var check in Checks)
         {

@@ -158,6 +158,13 @@ public static unsafe class Gemm
     }
 
     /// <summary>C[i0..i1, j0..j1] for the whole k range: the five loops around the micro-kernel.</summary>
+    /// <remarks>
+    /// Edges: the last column panel, k block and row block are simply shorter (nc, kc, mc); a last strip with
+    /// fewer than MR rows or NR columns is zero-padded by the packers, and its tile goes through the scratch
+    /// tile so only the mr x nr valid elements reach C. m or n of 0 and k of 0 never get here (Sgemm returns
+    /// or only scales C); m, n or k of 1 are one padded strip and one k step. Each C element's sum is
+    /// therefore the same sequence of operations wherever the tile and thread boundaries fall.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1) where TK : IGemmMicroKernel
     {

@@ -2,11 +2,8 @@ using Latent.Core.Kernels;
 
 namespace Latent.Core.Tests.Kernels;
 
-/// <summary>Tests that change <see cref="Parallelism.MaxDegree"/>; they run alone so nothing else races them.</summary>
-[CollectionDefinition(nameof(GemmThreadingTests), DisableParallelization = true)]
-public sealed class GemmThreadingCollection;
-
-[Collection(nameof(GemmThreadingTests))]
+/// <summary>Thread-count invariance and the worker pool; in a collection that runs alone (it changes MaxDegree).</summary>
+[Collection(nameof(GemmThreadingCollection))]
 public class GemmThreadingTests
 {
     [Theory]

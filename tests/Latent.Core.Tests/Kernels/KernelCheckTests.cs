@@ -31,6 +31,16 @@ public class KernelCheckTests
         Assert.Contains("mismatches=0", output);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    public void LatentNumThreadsSetsMaxDegree(string threads)
+    {
+        var (exitCode, output) = RunKernelCheck($"LATENT_NUM_THREADS={threads}");
+        Assert.True(exitCode == 0, $"KernelCheck [LATENT_NUM_THREADS={threads}] exited {exitCode}:\n{output}");
+        Assert.Contains($"max_degree={threads}\n", output.Replace("\r\n", "\n"));
+    }
+
     /// <summary>The path the child should take: this process's path, minus what the case switches off.</summary>
     private static string ExpectedPath(string environment)
     {
