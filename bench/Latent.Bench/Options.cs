@@ -20,6 +20,9 @@ public sealed class Options
         return o;
     }
 
+    /// <summary>The string option <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    public string Text(string name, string fallback) => _values.TryGetValue(name, out var text) ? text : fallback;
+
     /// <summary>The integer option <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
     public int Int(string name, int fallback)
     {

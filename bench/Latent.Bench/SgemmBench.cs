@@ -7,7 +7,8 @@ namespace Latent.Bench;
 
 /// <summary>
 /// <c>sgemm --size N --threads T --reps R</c>: C = A B on N x N float32, best of R timed reps
-/// (<c>--m/--n/--k</c> override the square size; small problems repeat the product to time ~1 ms).
+/// (<c>--m/--n/--k</c> override the square size, <c>--trans NN|NT|TN|TT</c> picks op(A), op(B); small problems
+/// repeat the product to time ~1 ms).
 /// </summary>
 public static class SgemmBench
 {
@@ -18,6 +19,9 @@ public static class SgemmBench
         int m = options.Int("m", size), n = options.Int("n", size), k = options.Int("k", size);
         int threads = options.Int("threads", Environment.ProcessorCount);
         int reps = options.Int("reps", 7);
+        string trans = options.Text("trans", "NN");
+        if (trans is not ("NN" or "NT" or "TN" or "TT")) throw new ArgumentException($"--trans must be NN, NT, TN or TT, got '{trans}'");
+        bool ta = trans[0] == 'T', tb = trans[1] == 'T';
         Parallelism.MaxDegree = threads;
 
         var rng = new Random(1);
@@ -32,17 +36,17 @@ public static class SgemmBench
         // Warm-up, at least 3 products and 0.5 s: lets tiered compilation finish and the packing buffers grow.
         long warm = Stopwatch.GetTimestamp();
         for (int i = 0; i < 3 || Stopwatch.GetElapsedTime(warm).TotalSeconds < 0.5; i++)
-            Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+            Gemm.Sgemm(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
 
         double best = double.MaxValue;
         for (int r = 0; r < reps; r++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < inner; i++) Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+            for (int i = 0; i < inner; i++) Gemm.Sgemm(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
             best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / inner);
         }
         double gflops = flops / best / 1e9;
-        string shape = m == n && n == k ? $"size={n}" : $"m={m} n={n} k={k}";
+        string shape = (m == n && n == k ? $"size={n}" : $"m={m} n={n} k={k}") + (trans == "NN" ? "" : $" trans={trans}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sgemm {shape} threads={threads} path={Gemm.PathName} best_s={best:F6} gflops={gflops:F1}"));
         return 0;

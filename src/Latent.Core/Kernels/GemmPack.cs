@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Latent.Core.Kernels;
 
@@ -108,6 +110,18 @@ internal static unsafe class GemmPack
                     }
                 }
             }
+            else if (nr == nrFull && nrFull % 8 == 0 && Avx.IsSupported)
+            {
+                // op(B)[p, j] = b[j*ldb + p]: 8 x 8 blocks transposed in registers. Rows j..j+7 of the source,
+                // each 8 consecutive p, become 8 vectors of 8 consecutive j, one per p.
+                float* src = b + (j0 + s) * ldb + p0;
+                int p = 0;
+                for (; p <= kc - 8; p += 8)
+                    for (int j = 0; j < nrFull; j += 8)
+                        Transpose8x8(src + j * ldb + p, ldb, dst + p * nrFull + j, nrFull);
+                for (; p < kc; p++)
+                    for (int j = 0; j < nrFull; j++) dst[p * nrFull + j] = src[j * ldb + p];
+            }
             else
             {
                 // op(B)[p, j] = b[j*ldb + p]: read each source row (one output column) contiguously over p.
@@ -123,5 +137,36 @@ internal static unsafe class GemmPack
             }
             dst += kc * nrFull;
         }
+    }
+
+    /// <summary>
+    /// dst[q*ldd + r] = src[r*lds + q] for r, q &lt; 8: the standard AVX 8 x 8 transpose (unpack pairs of rows,
+    /// shuffle pairs of pairs, then swap 128-bit halves). Lane r of output q is input row r, column q.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        // t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], and so on.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        // u0 = r0[0] r1[0] r2[0] r3[0] | r0[4] r1[4] r2[4] r3[4], and so on.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 }
