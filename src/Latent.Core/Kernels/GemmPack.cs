@@ -32,6 +32,19 @@ internal static unsafe class GemmPack
             {
                 // op(A)[i, p] = a[i*lda + p]: MR rows read in step, each one contiguous over p.
                 float* src = a + (i0 + s) * lda + p0;
+                if (mr == mrFull && Avx.IsSupported)
+                {
+                    // 8 x 8 blocks transposed in registers: rows i..i+7 (fewer in the last block, e.g. 6 of 14),
+                    // each 8 consecutive p, become one run of rows per p; the last kc % 8 steps are copied singly.
+                    int p = 0;
+                    for (; p <= kc - 8; p += 8)
+                        for (int i = 0; i < mrFull; i += 8)
+                            Transpose8(src + i * lda + p, lda, Math.Min(8, mrFull - i), dst + p * mrFull + i, mrFull);
+                    for (; p < kc; p++)
+                        for (int i = 0; i < mrFull; i++) dst[p * mrFull + i] = src[i * lda + p];
+                    dst += kc * mrFull;
+                    continue;
+                }
                 // Row by row: sequential reads, writes MR floats apart inside the (L1-resident) strip. Reading all
                 // MR rows per k step instead touches MR lines at once, which conflict in L1 when lda is a
                 // multiple of 1024 floats.
@@ -57,13 +70,29 @@ internal static unsafe class GemmPack
             {
                 // op(A)[i, p] = a[p*lda + i]: each k step is already MR contiguous floats.
                 float* src = a + p0 * lda + i0 + s;
-                for (int p = 0; p < kc; p++)
+                if (mr == mrFull && mrFull >= 4 && Vector128.IsHardwareAccelerated)
                 {
-                    float* d = dst + p * mrFull;
-                    float* row = src + p * lda;
-                    int i = 0;
-                    for (; i < mr; i++) d[i] = row[i];
-                    for (; i < mrFull; i++) d[i] = 0f;
+                    // Full strip: 4-float vector copies, the last one overlapping when MR is not a multiple of 4
+                    // (it rewrites the same values), e.g. 0..3, 4..7, 8..11, 10..13 for MR = 14.
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* d = dst + p * mrFull;
+                        float* row = src + p * lda;
+                        int i = 0;
+                        for (; i <= mrFull - 4; i += 4) Vector128.Store(Vector128.Load(row + i), d + i);
+                        if (i < mrFull) Vector128.Store(Vector128.Load(row + mrFull - 4), d + mrFull - 4);
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* d = dst + p * mrFull;
+                        float* row = src + p * lda;
+                        int i = 0;
+                        for (; i < mr; i++) d[i] = row[i];
+                        for (; i < mrFull; i++) d[i] = 0f;
+                    }
                 }
             }
             dst += kc * mrFull;
@@ -118,7 +147,7 @@ internal static unsafe class GemmPack
                 int p = 0;
                 for (; p <= kc - 8; p += 8)
                     for (int j = 0; j < nrFull; j += 8)
-                        Transpose8x8(src + j * ldb + p, ldb, dst + p * nrFull + j, nrFull);
+                        Transpose8(src + j * ldb + p, ldb, 8, dst + p * nrFull + j, nrFull);
                 for (; p < kc; p++)
                     for (int j = 0; j < nrFull; j++) dst[p * nrFull + j] = src[j * ldb + p];
             }
@@ -140,16 +169,21 @@ internal static unsafe class GemmPack
     }
 
     /// <summary>
-    /// dst[q*ldd + r] = src[r*lds + q] for r, q &lt; 8: the standard AVX 8 x 8 transpose (unpack pairs of rows,
-    /// shuffle pairs of pairs, then swap 128-bit halves). Lane r of output q is input row r, column q.
+    /// dst[q*ldd + r] = src[r*lds + q] for r &lt; rows (at most 8), q &lt; 8: the standard AVX 8 x 8 transpose
+    /// (unpack pairs of rows, shuffle pairs of pairs, then swap 128-bit halves). Lane r of output q is input
+    /// row r, column q. Rows past <paramref name="rows"/> are neither read nor written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    private static void Transpose8(float* src, nint lds, int rows, float* dst, nint ldd)
     {
-        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
-        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
-        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
-        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        Vector256<float> r0 = Avx.LoadVector256(src);
+        Vector256<float> r1 = rows > 1 ? Avx.LoadVector256(src + lds) : default;
+        Vector256<float> r2 = rows > 2 ? Avx.LoadVector256(src + 2 * lds) : default;
+        Vector256<float> r3 = rows > 3 ? Avx.LoadVector256(src + 3 * lds) : default;
+        Vector256<float> r4 = rows > 4 ? Avx.LoadVector256(src + 4 * lds) : default;
+        Vector256<float> r5 = rows > 5 ? Avx.LoadVector256(src + 5 * lds) : default;
+        Vector256<float> r6 = rows > 6 ? Avx.LoadVector256(src + 6 * lds) : default;
+        Vector256<float> r7 = rows > 7 ? Avx.LoadVector256(src + 7 * lds) : default;
         // t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], and so on.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
@@ -160,13 +194,31 @@ internal static unsafe class GemmPack
         Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+        Store(dst, Avx.Permute2x128(u0, u4, 0x20), rows);
+        Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20), rows);
+        Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20), rows);
+        Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20), rows);
+        Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31), rows);
+        Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31), rows);
+        Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31), rows);
+        Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31), rows);
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="v"/> (all 8 in one store when full).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* dst, Vector256<float> v, int count)
+    {
+        if (count == 8)
+        {
+            Avx.Store(dst, v);
+            return;
+        }
+        int i = 0;
+        if (count >= 4)
+        {
+            Sse.Store(dst, v.GetLower());
+            i = 4;
+        }
+        for (; i < count; i++) dst[i] = v.GetElement(i);
     }
 }
