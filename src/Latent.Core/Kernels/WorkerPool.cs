@@ -24,7 +24,9 @@ internal static unsafe class WorkerPool
     private static int _busy;
     private static Worker[] _workers = [];
     private static readonly object GrowLock = new();
-    private static readonly ManualResetEventSlim AllDone = new(false, spinCount: 2000);
+    // The caller's wait for the last part: a spin, then Monitor.Wait on a preallocated object (a
+    // ManualResetEventSlim allocates its lock object the first time it blocks, inside some later call).
+    private static readonly object DoneLock = new();
 
     private static long _state; // generation << 32 | next unclaimed part
     private static int _parts;
@@ -49,12 +51,11 @@ internal static unsafe class WorkerPool
             _parts = parts;
             _pending = parts;
             _error = null;
-            AllDone.Reset();
             long generation = (Volatile.Read(ref _state) >> 32) + 1;
             Volatile.Write(ref _state, generation << 32); // publishes the job: part 0 is next
             for (int w = 0; w < parts - 1; w++) workers[w].Start.Set();
             Work(generation);
-            AllDone.Wait();
+            WaitAllDone();
             _fn = null;
             _ctx = null;
             _error?.Throw();
@@ -83,8 +84,19 @@ internal static unsafe class WorkerPool
             {
                 Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
             }
-            if (Interlocked.Decrement(ref _pending) == 0) AllDone.Set();
+            if (Interlocked.Decrement(ref _pending) == 0)
+                lock (DoneLock) Monitor.PulseAll(DoneLock);
         }
+    }
+
+    private static void WaitAllDone()
+    {
+        var spinner = new SpinWait();
+        for (int i = 0; i < 100 && Volatile.Read(ref _pending) != 0; i++) spinner.SpinOnce(sleep1Threshold: -1);
+        if (Volatile.Read(ref _pending) == 0) return;
+        // Checked under the lock that the last finisher pulses under, so the wake-up cannot be missed.
+        lock (DoneLock)
+            while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneLock);
     }
 
     private static Worker[] EnsureWorkers(int count)

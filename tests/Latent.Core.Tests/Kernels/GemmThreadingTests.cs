@@ -89,7 +89,7 @@ public class GemmThreadingTests
             {
                 Parallelism.MaxDegree = threads;
                 var a = new float[200 * 300]; var b = new float[300 * 250]; var c = new float[200 * 250];
-                for (int i = 0; i < 3; i++) Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
+                for (int i = 0; i < 10; i++) Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
                 long after = GC.GetAllocatedBytesForCurrentThread();
