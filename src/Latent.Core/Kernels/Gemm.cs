@@ -1,4 +1,6 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Latent.Core.Kernels;
 
@@ -10,87 +12,250 @@ namespace Latent.Core.Kernels;
 /// A is [m,k] (or [k,m] when <c>transA</c>) with row stride <c>lda</c>; B is [k,n] (or [n,k] when <c>transB</c>)
 /// with row stride <c>ldb</c>; C is [m,n] with row stride <c>ldc</c>. This is the one entry point every matmul,
 /// linear layer and convolution goes through; <see cref="GemmScalar"/> is its plain twin for tests.
+/// <para>
+/// Structure (GotoBLAS / BLIS): for each NC-wide panel of columns, for each KC-deep block of k, B is packed
+/// into NR-wide strips; for each MC-tall block of rows A is packed into MR-tall strips; then a register-blocked
+/// MR x NR micro-kernel (<see cref="IGemmMicroKernel"/>) runs over every strip pair. The micro-kernel is chosen
+/// once per call: AVX-512, AVX2+FMA, portable <see cref="System.Numerics.Vector{T}"/>, or scalar.
+/// </para>
+/// <para>
+/// Every element of C sums its k terms in the same order (k blocks of KC ascending, p ascending inside a
+/// block, one accumulator per element) whatever the thread count, so results are bit-identical for any
+/// <see cref="Parallelism.MaxDegree"/>; threads split C into disjoint column (or row) ranges of whole tiles.
+/// </para>
 /// </remarks>
-public static class Gemm
+public static unsafe class Gemm
 {
-    /// <summary>Computes C = alpha * op(A) op(B) + beta * C.</summary>
+    /// <summary>
+    /// Below this many multiply-adds (m*n*k, here about 160^3, ~40 us on one core) a call runs on one thread:
+    /// waking a worker costs tens of microseconds. Measured on 2 Zen 5 cores (docs/BENCHMARKS.md).
+    /// </summary>
+    internal const long ParallelThreshold = 1L << 22;
+
+    /// <summary>Computes C = alpha * op(A) op(B) + beta * C. beta == 0 ignores C's contents (NaN included).</summary>
+    /// <param name="transA">A is stored [k,m] and used transposed.</param>
+    /// <param name="transB">B is stored [n,k] and used transposed.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="alpha">Scale of the product.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A (at least its row length).</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B (at least its row length).</param>
+    /// <param name="beta">Scale of the previous C; 0 overwrites.</param>
+    /// <param name="c">C [m,n], row-major with row stride <paramref name="ldc"/>; updated in place.</param>
+    /// <param name="ldc">Row stride of C (at least n).</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is shorter than its row, or a buffer is too short.</exception>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
-        ScaleC(m, n, beta, c, ldc);
-        if (k == 0 || alpha == 0f) return;
-
-        // Bring both operands to the plain [m,k] x [k,n] layout; the row loop below then streams B's rows.
-        float[] aBuf = Pack(transA, m, k, a, lda, out int aStride);
-        float[] bBuf = Pack(transB, k, n, b, ldb, out int bStride);
-        ReadOnlySpan<float> aP = transA ? aBuf : a;
-        ReadOnlySpan<float> bP = transB ? bBuf : b;
-        if (!transA) aStride = lda;
-        if (!transB) bStride = ldb;
-
-        unsafe
+        if (k == 0 || alpha == 0f)
         {
-            fixed (float* pa = aP, pb = bP, pc = c)
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+
+        // The one dispatch of the call; each Run<TK> is specialised by the JIT for its kernel.
+        if (Avx512F.IsSupported) Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>
+    /// <see cref="Sgemm"/> forced onto the micro-kernel named <paramref name="path"/> (see <see cref="PathName"/>), so
+    /// tests can cover every path this CPU supports in one process. Returns false, doing nothing, when the
+    /// CPU (or the runtime's settings) cannot run that path.
+    /// </summary>
+    internal static bool SgemmOnPath(string path, bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return true;
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return true;
+        }
+        switch (path)
+        {
+            case "Vector512" when Avx512F.IsSupported: Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "Vector256" when Avx2.IsSupported && Fma.IsSupported: Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "VectorT" when System.Numerics.Vector.IsHardwareAccelerated: Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "fallback": Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            default: return false;
+        }
+    }
+
+    private static void Run<TK>(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        where TK : IGemmMicroKernel
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var job = new Job
             {
-                nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-                int sa = aStride, sb = bStride;
-                long work = (long)m * n * k;
-                int threads = work < 1 << 18 ? 1 : Math.Min(Environment.ProcessorCount, m);
-                if (threads <= 1)
+                TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
+                A = pa, Lda = lda, B = pb, Ldb = ldb, C = pc, Ldc = ldc,
+            };
+            Run<TK>(ref job);
+        }
+    }
+
+    /// <summary>
+    /// The micro-kernel path <see cref="Sgemm"/> takes in this process: "Vector512" (AVX-512), "Vector256"
+    /// (AVX2+FMA), "VectorT" (hardware-accelerated <see cref="System.Numerics.Vector{T}"/>, e.g. NEON) or "fallback" (scalar).
+    /// </summary>
+    public static string PathName =>
+        Avx512F.IsSupported ? GemmKernelAvx512.Name
+        : Avx2.IsSupported && Fma.IsSupported ? GemmKernelAvx2.Name
+        : System.Numerics.Vector.IsHardwareAccelerated ? GemmKernelPortable.Name
+        : GemmKernelScalar.Name;
+
+    /// <summary>How many parts the calling thread's last multiply was split into (for tests).</summary>
+    [ThreadStatic] internal static int t_lastParts;
+
+    private struct Job
+    {
+        public bool TransA, TransB, SplitN;
+        public int M, N, K, Parts;
+        public float Alpha, Beta;
+        public float* A, B, C;
+        public nint Lda, Ldb, Ldc;
+    }
+
+    private static void Run<TK>(ref Job job) where TK : IGemmMicroKernel
+    {
+        // Split C across threads in whole tiles, along the dimension whose split repacks less: splitting columns
+        // makes every thread pack all of A (m*k), splitting rows all of B (k*n).
+        int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
+        job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
+        long work = (long)job.M * job.N * job.K;
+        int parts = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
+        job.Parts = Math.Max(1, parts);
+        t_lastParts = job.Parts;
+        fixed (Job* ctx = &job)
+        {
+            if (job.Parts == 1) Part<TK>(ctx, 0);
+            else WorkerPool.Run(&Part<TK>, ctx, job.Parts);
+        }
+    }
+
+    private static void Part<TK>(void* ctx, int part) where TK : IGemmMicroKernel
+    {
+        ref Job job = ref *(Job*)ctx;
+        int step = job.SplitN ? TK.NR : TK.MR;
+        int extent = job.SplitN ? job.N : job.M;
+        int tiles = (extent + step - 1) / step;
+        int per = (tiles + job.Parts - 1) / job.Parts;
+        int lo = Math.Min(extent, part * per * step), hi = Math.Min(extent, (part + 1) * per * step);
+        if (lo >= hi) return;
+        if (job.SplitN) Blocked<TK>(ref job, 0, job.M, lo, hi);
+        else Blocked<TK>(ref job, lo, hi, 0, job.N);
+    }
+
+    /// <summary>C[i0..i1, j0..j1] for the whole k range: the five loops around the micro-kernel.</summary>
+    /// <remarks>
+    /// Edges: the last column panel, k block and row block are simply shorter (nc, kc, mc); a last strip with
+    /// fewer than MR rows or NR columns is zero-padded by the packers, and its tile goes through the scratch
+    /// tile so only the mr x nr valid elements reach C. m or n of 0 and k of 0 never get here (Sgemm returns
+    /// or only scales C); m, n or k of 1 are one padded strip and one k step. Each C element's sum is
+    /// therefore the same sequence of operations wherever the tile and thread boundaries fall.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1) where TK : IGemmMicroKernel
+    {
+        int mrFull = TK.MR, nrFull = TK.NR;
+        int kcMax = Math.Min(TK.KC, job.K);
+        int mcMax = Math.Min(TK.MC, RoundUp(i1 - i0, mrFull));
+        int ncMax = Math.Min(TK.NC, RoundUp(j1 - j0, nrFull));
+        int aLen = RoundUp(mcMax * kcMax, 16), bLen = RoundUp(ncMax * kcMax, 16);
+        float* packA = ThreadBuffer(aLen + bLen + mrFull * nrFull);
+        float* packB = packA + aLen;
+        float* tile = packB + bLen;
+        bool transA = job.TransA, transB = job.TransB;
+        float alpha = job.Alpha;
+        nint ldc = job.Ldc;
+
+        for (int jc = j0; jc < j1; jc += TK.NC)
+        {
+            int nc = Math.Min(TK.NC, j1 - jc);
+            for (int pc = 0; pc < job.K; pc += TK.KC)
+            {
+                int kc = Math.Min(TK.KC, job.K - pc);
+                // The first k block applies the caller's beta; later blocks add onto what it left (beta 1).
+                float beta = pc == 0 ? job.Beta : 1f;
+                GemmPack.PackB<TK>(transB, job.B, job.Ldb, pc, kc, jc, nc, packB);
+                for (int ic = i0; ic < i1; ic += TK.MC)
                 {
-                    Rows(0, m, n, k, alpha, (float*)ia, sa, (float*)ib, sb, (float*)ic, ldc);
-                }
-                else
-                {
-                    int chunk = (m + threads - 1) / threads;
-                    Parallel.For(0, threads, t =>
+                    int mc = Math.Min(TK.MC, i1 - ic);
+                    GemmPack.PackA<TK>(transA, job.A, job.Lda, ic, mc, pc, kc, packA);
+                    for (int jr = 0; jr < nc; jr += nrFull)
                     {
-                        int r0 = t * chunk, r1 = Math.Min(m, r0 + chunk);
-                        if (r0 < r1) Rows(r0, r1, n, k, alpha, (float*)ia, sa, (float*)ib, sb, (float*)ic, ldc);
-                    });
+                        int nr = Math.Min(nrFull, nc - jr);
+                        float* bs = packB + (nint)jr * kc;
+                        for (int ir = 0; ir < mc; ir += mrFull)
+                        {
+                            int mr = Math.Min(mrFull, mc - ir);
+                            float* a = packA + (nint)ir * kc;
+                            float* c = job.C + (ic + ir) * ldc + jc + jr;
+                            if (mr == mrFull && nr == nrFull)
+                            {
+                                TK.Run(kc, a, bs, c, ldc, alpha, beta);
+                            }
+                            else
+                            {
+                                // Edge tile: full-size kernel on the zero-padded strips into a scratch tile (alpha 1,
+                                // beta 0 gives the raw sums), then the kernel's write-back for the valid part only.
+                                TK.Run(kc, a, bs, tile, nrFull, 1f, 0f);
+                                WriteBack(tile, nrFull, c, ldc, mr, nr, alpha, beta);
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
-    private static unsafe void Rows(int r0, int r1, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc)
+    /// <summary>
+    /// Scalar twin of the micro-kernels' write-back: c = acc*alpha, plus beta*c unless beta is 0. Same
+    /// operations in the same order, so an element gets the same bits whether it sat in a full or edge tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteBack(float* tile, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
-        // i-k-j order: each C row accumulates alpha*A[i,p] times B's row p, vectorised over j.
-        int vw = Vector<float>.Count;
-        for (int i = r0; i < r1; i++)
+        for (int i = 0; i < mr; i++)
         {
-            float* ci = c + (long)i * ldc;
-            for (int p = 0; p < k; p++)
+            float* t = tile + i * ldt;
+            float* ci = c + i * ldc;
+            for (int j = 0; j < nr; j++)
             {
-                float av = alpha * a[(long)i * lda + p];
-                if (av == 0f) continue;
-                float* bp = b + (long)p * ldb;
-                var vav = new Vector<float>(av);
-                int j = 0;
-                for (; j <= n - vw; j += vw)
-                {
-                    var cv = *(Vector<float>*)(ci + j);
-                    *(Vector<float>*)(ci + j) = cv + vav * *(Vector<float>*)(bp + j);
-                }
-                for (; j < n; j++) ci[j] += av * bp[j];
+                float v = t[j] * alpha;
+                if (beta != 0f) v += beta * ci[j];
+                ci[j] = v;
             }
         }
     }
 
-    private static float[] Pack(bool trans, int rows, int cols, ReadOnlySpan<float> src, int ld, out int stride)
+    private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
+
+    // Per-thread packing space, reused by every call on the thread: pinned (so it never moves and a raw
+    // pointer stays valid), 64-byte aligned for the kernels' aligned loads, grown only when a call needs more.
+    [ThreadStatic] private static float[]? t_pack;
+
+    private static float* ThreadBuffer(int floats)
     {
-        stride = cols;
-        if (!trans) return [];
-        // src is [cols, rows] with stride ld; write its transpose [rows, cols].
-        var buf = GC.AllocateUninitializedArray<float>(rows * cols);
-        for (int r = 0; r < cols; r++)
+        var buf = t_pack;
+        if (buf is null || buf.Length < floats + 16)
         {
-            var row = src.Slice(r * ld, rows);
-            for (int q = 0; q < rows; q++) buf[q * cols + r] = row[q];
+            buf = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+            t_pack = buf;
         }
-        return buf;
+        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buf));
+        return (float*)((p + 63) & ~(nint)63);
     }
 
     internal static void ScaleC(int m, int n, float beta, Span<float> c, int ldc)

@@ -1,0 +1,112 @@
+using Latent.Core.Kernels;
+
+namespace Latent.Core.Tests.Kernels;
+
+/// <summary>Thread-count invariance and the worker pool; in a collection that runs alone (it changes MaxDegree).</summary>
+[Collection(nameof(GemmThreadingCollection))]
+public class GemmThreadingTests
+{
+    [Theory]
+    [InlineData(false, false, 300, 280, 600)]  // m > n: splits the rows
+    [InlineData(true, true, 280, 300, 600)]    // m <= n: splits the columns
+    [InlineData(false, true, 517, 40, 300)]
+    [InlineData(true, false, 61, 700, 257)]
+    [InlineData(false, false, 70, 2100, 300)]  // more than one 1024-column panel per thread
+    public void ResultsAreBitIdenticalForAnyThreadCount(bool transA, bool transB, int m, int n, int k)
+    {
+        var rng = new Random(m + n + k);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        var a = GemmTests.Random(rng, m * k);
+        var b = GemmTests.Random(rng, k * n);
+        var c0 = GemmTests.Random(rng, m * n);
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            float[]? reference = null;
+            foreach (int threads in (int[])[1, 2, 3])
+            {
+                Parallelism.MaxDegree = threads;
+                var c = (float[])c0.Clone();
+                Gemm.Sgemm(transA, transB, m, n, k, -0.5f, a, lda, b, ldb, 2f, c, n);
+                Assert.Equal(threads, Gemm.t_lastParts);
+                if (reference is null) reference = c;
+                else
+                    for (int i = 0; i < c.Length; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(reference[i]) == BitConverter.SingleToInt32Bits(c[i]),
+                            $"{threads} threads: C[{i / n},{i % n}] = {c[i]:R}, 1 thread {reference[i]:R}");
+            }
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
+    public void ParallelResultsMatchTheScalarTwin()
+    {
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            Parallelism.MaxDegree = 2;
+            GemmTests.Check(false, false, 300, 301, 299, alpha: 2f, beta: -0.5f);
+            GemmTests.Check(true, true, 301, 77, 530, beta: 1f);
+            Assert.Equal(2, Gemm.t_lastParts);
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
+    public void ConcurrentCallersGetTheSameResults()
+    {
+        // Callers that find the worker pool busy run their parts themselves; every result must still be exact.
+        const int m = 150, n = 130, k = 270;
+        var rng = new Random(3);
+        var a = GemmTests.Random(rng, m * k);
+        var b = GemmTests.Random(rng, k * n);
+        var reference = new float[m * n];
+        Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, reference, n);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            var c = new float[m * n];
+            for (int rep = 0; rep < 20; rep++) Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+            results[t] = c;
+        });
+        foreach (var c in results) Assert.Equal(reference, c);
+    }
+
+    [Fact]
+    public void SteadyStateCallsDoNotAllocate()
+    {
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            foreach (int threads in (int[])[1, 2])
+            {
+                Parallelism.MaxDegree = threads;
+                var a = new float[200 * 300]; var b = new float[300 * 250]; var c = new float[200 * 250];
+                for (int i = 0; i < 10; i++) Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
+                long after = GC.GetAllocatedBytesForCurrentThread();
+                Assert.Equal(threads, Gemm.t_lastParts);
+                Assert.Equal(0, after - before);
+            }
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+
+    [Fact]
+    public void MaxDegreeRejectsLessThanOne()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>("value", () => Parallelism.MaxDegree = 0);
+        Assert.True(Parallelism.MaxDegree >= 1);
+    }
+}
