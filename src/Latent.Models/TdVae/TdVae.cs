@@ -25,7 +25,10 @@ namespace Latent.Models.TdVae;
 /// <see cref="LossTerms.Reconstruction"/> is −log p_D and <see cref="LossTerms.Regularisation"/> the rest; all are per pair,
 /// averaged over pairs.</para>
 /// <para>Rollout (<see cref="Rollout(Tensor, int, Rng)"/>): z ~ p_B(·|b_last), then z ← sample of p_T(·|z, δ) repeatedly,
-/// each state decoded to the mean frame σ(p_D logits) — the "jumpy" imagination of the paper's figures.</para>
+/// each state decoded to the mean frame σ(p_D logits) — the "jumpy" imagination of the paper's figures.
+/// <see cref="PredictAhead"/> can instead follow the means μ_B, μ_T: a point prediction, which is what
+/// <see cref="TdVaeEvaluation.JumpyPrediction"/> scores (a single sample adds the belief's and the transition's noise to
+/// the position error).</para>
 /// </summary>
 public sealed class TdVae : AutoencoderModel, ISequenceModel
 {
@@ -238,31 +241,33 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     /// <summary>
     /// The frame <paramref name="ahead"/> steps after the last of <paramref name="observed"/> [B, T', ...FrameShape], predicted
     /// with as few jumps as possible (each at most MaxJump: one jump when ahead ≤ MaxJump): [B, ...FrameShape].
+    /// With <paramref name="sample"/> every state is drawn (z ~ p_B, then z ~ p_T); without it every state is the mean
+    /// (μ_B(b_last), then μ_T(z, δ)): the point prediction that the evaluation scores.
     /// </summary>
-    public Tensor PredictAhead(Tensor observed, int ahead, Rng rng)
+    public Tensor PredictAhead(Tensor observed, int ahead, Rng rng, bool sample = true)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (ahead < 1) throw new ArgumentException($"td-vae.PredictAhead: ahead {ahead} must be >= 1", nameof(ahead));
-        var z = LastState(observed, rng, nameof(PredictAhead));
+        var z = LastState(observed, rng, nameof(PredictAhead), sample);
         int b = observed.Shape[0];
         for (int left = ahead; left > 0;)
         {
             int d = Math.Min(left, _options.MaxJump);
             var (mu, lv) = Transition(z, Tensor.Full(d, b));
-            z = Reparameterise(mu, lv, rng);
+            z = sample ? Reparameterise(mu, lv, rng) : mu;
             left -= d;
         }
         return DecoderLogits(z).Sigmoid();
     }
 
-    // z ~ p_B(·|b_last) for observed frames [B, T', ...FrameShape].
-    private Tensor LastState(Tensor observed, Rng rng, string op)
+    // z ~ p_B(·|b_last) (or its mean μ_B) for observed frames [B, T', ...FrameShape].
+    private Tensor LastState(Tensor observed, Rng rng, string op, bool sample = true)
     {
         CheckFrames(observed, op);
         int b = observed.Shape[0], t = observed.Shape[1];
         var last = Beliefs(observed).Narrow(1, t - 1, 1).Reshape(b, _options.BeliefSize);
         var (mu, lv) = Belief(last);
-        return Reparameterise(mu, lv, rng);
+        return sample ? Reparameterise(mu, lv, rng) : mu;
     }
 
     /// <summary>z = μ + e^{½ log σ²} ⊙ ε, ε ~ N(0, I) (Kingma &amp; Welling 2014): differentiable in μ and log σ².</summary>

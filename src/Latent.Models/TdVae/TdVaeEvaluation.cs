@@ -13,9 +13,12 @@ public static class TdVaeEvaluation
     /// Observes the first <paramref name="observed"/> frames of every sequence of <paramref name="data"/>, predicts frame
     /// observed − 1 + k for k = 1..<paramref name="maxAhead"/> with <see cref="TdVae.PredictAhead"/> (one jump when k ≤ MaxJump),
     /// and scores the prediction and the copy-the-last-frame baseline by the intensity centroid's distance to the true
-    /// sprite centre (<see cref="MovingSpritesData.Positions"/>) and by pixel MSE.
+    /// sprite centre (<see cref="MovingSpritesData.Positions"/>) and by pixel MSE. Both frames go through the same
+    /// <see cref="Centroid"/>. By default the prediction follows the means (z = μ_B(b_last), then z ← μ_T(z, δ)): a point
+    /// prediction, independent of <paramref name="rng"/>; <paramref name="sample"/> scores one sampled rollout instead.
+    /// Only frames 0..observed−1 reach the model.
     /// </summary>
-    public static TdVaeJumpyReport JumpyPrediction(TdVae model, MovingSpritesData data, int observed, int maxAhead, Rng rng, int batchSize = 128)
+    public static TdVaeJumpyReport JumpyPrediction(TdVae model, MovingSpritesData data, int observed, int maxAhead, Rng rng, int batchSize = 128, bool sample = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -43,7 +46,7 @@ public static class TdVaeEvaluation
             for (int k = 1; k <= maxAhead; k++)
             {
                 int t = observed - 1 + k;
-                var pred = model.PredictAhead(seen, k, rng).Reshape(n, per).Clone().ToArray();
+                var pred = model.PredictAhead(seen, k, rng, sample).Reshape(n, per).Clone().ToArray();
                 var truth = x.Narrow(1, t, 1).Reshape(n, per).Clone().ToArray();
                 for (int i = 0; i < n; i++)
                 {

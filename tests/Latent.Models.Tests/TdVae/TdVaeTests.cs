@@ -110,6 +110,64 @@ public class TdVaeTests
     }
 
     [Fact]
+    public void Belief_at_t_depends_only_on_frames_up_to_t()
+    {
+        var model = Model();
+        var x = Sequences(2);
+        var full = model.Beliefs(x).ToArray();
+        var prefix = model.Beliefs(x.Narrow(1, 0, 3)).ToArray();
+        // Changing frames 3.. must not move b_0..b_2: the belief is a filter, not a smoother.
+        var y = new Tensor(x.ToArray().Select((v, i) => i % (6 * 256) >= 3 * 256 ? 1f - v : v).ToArray(), x.Shape);
+        var altered = model.Beliefs(y).ToArray();
+        for (int s = 0; s < 2; s++)
+        {
+            for (int t = 0; t < 3; t++)
+            {
+                for (int j = 0; j < 12; j++)
+                {
+                    Assert.Equal(full[(s * 6 + t) * 12 + j], prefix[(s * 3 + t) * 12 + j], 5);
+                    Assert.Equal(full[(s * 6 + t) * 12 + j], altered[(s * 6 + t) * 12 + j], 5);
+                }
+            }
+        }
+        Assert.NotEqual(full[(0 * 6 + 3) * 12], altered[(0 * 6 + 3) * 12]);
+    }
+
+    [Fact]
+    public void Mean_prediction_is_deterministic_and_sampled_prediction_is_not()
+    {
+        var model = Model();
+        var seen = Sequences(3).Narrow(1, 0, 4);
+        Assert.Equal(model.PredictAhead(seen, 5, new Rng(1), sample: false).ToArray(), model.PredictAhead(seen, 5, new Rng(2), sample: false).ToArray());
+        Assert.NotEqual(model.PredictAhead(seen, 5, new Rng(1)).ToArray(), model.PredictAhead(seen, 5, new Rng(2)).ToArray());
+    }
+
+    [Fact]
+    public void Jumpy_report_scores_model_and_copy_per_k_with_the_same_centroid()
+    {
+        var data = MovingSprites.Generate(10, 8, 16, seed: 6);
+        var model = Model(frames: 8);
+        var a = TdVaeEvaluation.JumpyPrediction(model, data, observed: 4, maxAhead: 4, new Rng(1), batchSize: 3);
+        var b = TdVaeEvaluation.JumpyPrediction(model, data, observed: 4, maxAhead: 4, new Rng(2));
+        Assert.Equal([1, 2, 3, 4], a.Ahead);
+        Assert.Equal(a.ModelPositionError, b.ModelPositionError); // means: the rng does not matter, nor the batching
+        // The copy baseline by hand: centroid of frame 3 against the true centre at frame 3 + k.
+        for (int k = 1; k <= 4; k++)
+        {
+            double sum = 0;
+            for (int i = 0; i < data.Count; i++)
+            {
+                var (cx, cy) = TdVaeEvaluation.Centroid(data.Sequences.X.AsSpan((i * 8 + 3) * 256, 256), 16);
+                var (px, py) = data.Position(i, 3 + k);
+                sum += Math.Sqrt((cx - px) * (cx - px) + (cy - py) * (cy - py));
+            }
+            Assert.Equal(sum / data.Count, a.CopyPositionError[k - 1], 6);
+        }
+        // Copying falls behind as the sprite moves away.
+        Assert.True(a.CopyPositionError[3] > a.CopyPositionError[0]);
+    }
+
+    [Fact]
     public void Loss_falls_on_tiny_moving_sprites_with_a_fixed_seed()
     {
         var data = MovingSprites.Generate(96, 6, 16, seed: 11);
