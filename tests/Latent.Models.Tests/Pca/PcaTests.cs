@@ -34,6 +34,38 @@ public class PcaTests
         return (new Dataset("lowrank", x, [d]), basis);
     }
 
+    [Fact]
+    public void Dual_and_covariance_forms_agree()
+    {
+        // 150 samples in 200 dims take the Gram (dual) path; appending the same rows' first 140 features as a
+        // dataset with n > d takes the covariance path on a copy padded to n > d: both must give the same subspace.
+        var (wide, _) = LowRank(150, 200, 7);
+        var dual = PcaFit.Fit(wide, 3);
+        var tall = new Dataset("tall", wide.X.Concat(wide.X).ToArray(), [200]); // 300 samples > 200 dims, same covariance
+        var primal = PcaFit.Fit(tall, 3);
+        var a = dual.Components.ToArray();
+        var b = primal.Components.ToArray();
+        for (int k = 0; k < 3; k++)
+        {
+            double dot = 0;
+            for (int j = 0; j < 200; j++) dot += a[k * 200 + j] * b[k * 200 + j];
+            Assert.True(Math.Abs(Math.Abs(dot) - 1) < 1e-3, $"component {k}: |cos| = {Math.Abs(dot)}");
+            Assert.Equal(primal.ExplainedVariance.ToArray()[k], dual.ExplainedVariance.ToArray()[k], 3);
+        }
+        Assert.Equal(primal.TotalVariance, dual.TotalVariance, 3);
+    }
+
+    [Fact]
+    public void Fits_very_wide_data_quickly()
+    {
+        // 40 samples of 30,000 features: a covariance would be 30,000² doubles; the dual form is 40×40.
+        var rng = new Rng(5);
+        var data = new Dataset("wide", rng.Uniform([40, 30000]).ToArray(), [30000]);
+        var pca = PcaFit.Fit(data, 2);
+        Assert.Equal(2, pca.CodeSize);
+        Assert.True(pca.ExplainedVariance.ToArray()[0] > 0);
+    }
+
     [Theory]
     [InlineData(64, 256)]
     [InlineData(80, 256)]
