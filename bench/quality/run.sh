@@ -34,7 +34,7 @@ if [[ ",$sections," == *",seed,"* ]]; then
   if [[ $quick == 1 ]]; then
     "$python" "$root/bench/quality/torch_seed_ae.py" --data "$data" --epochs 1,2 --train 5000 | tee "$tmp/torch_seed.txt"
   else
-    "$python" "$root/bench/quality/torch_seed_ae.py" --data "$data" --epochs "${SEED_EPOCHS:-1,10,20,100}" | tee "$tmp/torch_seed.txt"
+    "$python" "$root/bench/quality/torch_seed_ae.py" --data "$data" --epochs "${SEED_EPOCHS:-1,10,20}" | tee "$tmp/torch_seed.txt"
   fi
   extra+=(--torch-seed "$tmp/torch_seed.txt")
   [[ -n "${SEED_EPOCHS:-}" && $quick == 0 ]] && extra+=(--set "seed.epochs=$SEED_EPOCHS")

@@ -25,8 +25,8 @@ internal static partial class SeedAeSection
         var train = NamedDatasets.Load("fashion-mnist", "train", data);
         var test = NamedDatasets.Load("fashion-mnist", "test", data);
         if (o.Quick) train = train.Subset(Enumerable.Range(0, 5000).ToArray(), train.Name + "[:5000]");
-        var epochs = o.Get("seed.epochs", "1,2", "1,10,20,100").Split(',').Select(e => int.Parse(e, CultureInfo.InvariantCulture)).Order().ToArray();
-        var pictures = o.Get("seed.pictures", "", "1,10,100").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
+        var epochs = o.Get("seed.epochs", "1,2", "1,10,20").Split(',').Select(e => int.Parse(e, CultureInfo.InvariantCulture)).Order().ToArray();
+        var pictures = o.Get("seed.pictures", "", "1,10,20").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
         if (pictures.Count > 0 && !pictures.Contains(epochs[^1])) pictures.Add(epochs[^1]); // the last one we can run
         var training = new TrainingOptions { Epochs = epochs[^1], BatchSize = 512, LearningRate = 1e-3f, Schedule = "constant", Seed = 1, CheckpointEvery = 0 };
         var model = QualityTraining.Create("ae", "arch=784-256-128-20,hidden=relu,code=none,output=bernoulli", train.SampleShape, training.Seed);
