@@ -50,7 +50,7 @@ internal static class AeVsPcaSection
         string output = o.Get($"{key}.output", "gaussian", "gaussian");
         var training = new TrainingOptions
         {
-            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 6 : 25),
+            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 6 : 50),
             BatchSize = o.GetInt($"{key}.batch", 128, key == "fm" ? 128 : 64),
             LearningRate = o.GetFloat($"{key}.lr", 1e-3f, 1e-3f),
             Schedule = o.Get($"{key}.schedule", "cosine", "cosine"),
