@@ -66,7 +66,11 @@ public static class Cli
         var ctx = context(p);
         try
         {
-            if (ctx.Threads is int t && t < 1) throw new ArgumentException($"--threads {t} must be >= 1");
+            if (ctx.Threads is int t)
+            {
+                if (t < 1) throw new ArgumentException($"--threads {t} must be >= 1");
+                Latent.Core.Parallelism.MaxDegree = t;
+            }
             return body(p, ctx);
         }
         catch (Exception e)

@@ -20,6 +20,9 @@ public sealed record ModelInfo(
     Func<IReadOnlyDictionary<string, string>, ModelOptions> ParseOptions,
     Func<ModelOptions, int[], Rng, AutoencoderModel> Create)
 {
+    /// <summary>The built-in data the model trains on when none is given: "sprites" (images) or "moving-sprites" (sequences).</summary>
+    public string DefaultData { get; init; } = "sprites";
+
     /// <summary>The default options as text ("arch=784-1000-500-250-30 hidden=relu ...").</summary>
     public string DefaultOptionsText => Defaults.ToText();
 }

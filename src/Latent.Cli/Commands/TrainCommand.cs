@@ -53,7 +53,7 @@ internal static class TrainCommand
             string dir = p.GetValue(outDir)!;
             var request = new DataRequest
             {
-                Source = p.GetValue(data) ?? "sprites",
+                Source = p.GetValue(data) ?? ModelRegistry.Get(p.GetValue(model)!).DefaultData,
                 DataDir = ctx.DataDir,
                 LabelColumn = p.GetValue(label),
                 ImageSize = p.GetValue(imageSize),

@@ -41,7 +41,10 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         ParseOptions: TdVaeOptions.Parse,
         Create: (options, shape, rng) => new TdVae(
             options as TdVaeOptions ?? throw new ArgumentException($"td-vae: expected TdVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+            shape, rng))
+    {
+        DefaultData = "moving-sprites",
+    };
 
     private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);
     private readonly TdVaeOptions _options;
