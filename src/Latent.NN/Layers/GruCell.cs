@@ -1,5 +1,4 @@
 using Latent.Core;
-using Latent.NN.Init;
 
 namespace Latent.NN.Layers;
 
@@ -9,47 +8,13 @@ namespace Latent.NN.Layers;
 /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
 /// weight_ih [3H, I], weight_hh [3H, H], bias_ih [3H], bias_hh [3H], all U(±1/√H) as in PyTorch.
 /// </summary>
-public sealed class GruCell : Module
+public sealed class GruCell : RecurrentCell
 {
     /// <summary>A cell from <paramref name="inputSize"/> features to a state of <paramref name="hiddenSize"/>.</summary>
     public GruCell(int inputSize, int hiddenSize, Rng rng, bool bias = true)
+        : base("GruCell", gates: 3, inputSize, hiddenSize, rng, bias)
     {
-        ArgumentNullException.ThrowIfNull(rng);
-        if (inputSize <= 0 || hiddenSize <= 0)
-            throw new ArgumentException($"GruCell: sizes must be positive, got input {inputSize}, hidden {hiddenSize}");
-        InputSize = inputSize;
-        HiddenSize = hiddenSize;
-        float bound = 1f / MathF.Sqrt(hiddenSize);
-        WeightIh = AddParameter("weight_ih", Tensor.Zeros(3 * hiddenSize, inputSize));
-        WeightHh = AddParameter("weight_hh", Tensor.Zeros(3 * hiddenSize, hiddenSize));
-        Initializers.Uniform(WeightIh, bound, rng);
-        Initializers.Uniform(WeightHh, bound, rng);
-        if (bias)
-        {
-            BiasIh = AddParameter("bias_ih", Tensor.Zeros(3 * hiddenSize));
-            BiasHh = AddParameter("bias_hh", Tensor.Zeros(3 * hiddenSize));
-            Initializers.Uniform(BiasIh, bound, rng);
-            Initializers.Uniform(BiasHh, bound, rng);
-        }
     }
-
-    /// <summary>Input features I.</summary>
-    public int InputSize { get; }
-
-    /// <summary>State size H.</summary>
-    public int HiddenSize { get; }
-
-    /// <summary>[3H, I], gate blocks in the order r, z, n.</summary>
-    public Tensor WeightIh { get; }
-
-    /// <summary>[3H, H].</summary>
-    public Tensor WeightHh { get; }
-
-    /// <summary>[3H], or null.</summary>
-    public Tensor? BiasIh { get; }
-
-    /// <summary>[3H], or null.</summary>
-    public Tensor? BiasHh { get; }
 
     /// <summary>x [B, I] and h [B, H] (zeros when null) -> h' [B, H].</summary>
     public Tensor Forward(Tensor x, Tensor? h = null)

@@ -1,5 +1,4 @@
 using Latent.Core;
-using Latent.NN.Init;
 
 namespace Latent.NN.Layers;
 
@@ -9,47 +8,13 @@ namespace Latent.NN.Layers;
 /// i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
 /// weight_ih [4H, I], weight_hh [4H, H], bias_ih [4H], bias_hh [4H], all U(±1/√H) as in PyTorch.
 /// </summary>
-public sealed class LstmCell : Module
+public sealed class LstmCell : RecurrentCell
 {
     /// <summary>A cell from <paramref name="inputSize"/> features to a state of <paramref name="hiddenSize"/>.</summary>
     public LstmCell(int inputSize, int hiddenSize, Rng rng, bool bias = true)
+        : base("LstmCell", gates: 4, inputSize, hiddenSize, rng, bias)
     {
-        ArgumentNullException.ThrowIfNull(rng);
-        if (inputSize <= 0 || hiddenSize <= 0)
-            throw new ArgumentException($"LstmCell: sizes must be positive, got input {inputSize}, hidden {hiddenSize}");
-        InputSize = inputSize;
-        HiddenSize = hiddenSize;
-        float bound = 1f / MathF.Sqrt(hiddenSize);
-        WeightIh = AddParameter("weight_ih", Tensor.Zeros(4 * hiddenSize, inputSize));
-        WeightHh = AddParameter("weight_hh", Tensor.Zeros(4 * hiddenSize, hiddenSize));
-        Initializers.Uniform(WeightIh, bound, rng);
-        Initializers.Uniform(WeightHh, bound, rng);
-        if (bias)
-        {
-            BiasIh = AddParameter("bias_ih", Tensor.Zeros(4 * hiddenSize));
-            BiasHh = AddParameter("bias_hh", Tensor.Zeros(4 * hiddenSize));
-            Initializers.Uniform(BiasIh, bound, rng);
-            Initializers.Uniform(BiasHh, bound, rng);
-        }
     }
-
-    /// <summary>Input features I.</summary>
-    public int InputSize { get; }
-
-    /// <summary>State size H.</summary>
-    public int HiddenSize { get; }
-
-    /// <summary>[4H, I], gate blocks in the order i, f, g, o.</summary>
-    public Tensor WeightIh { get; }
-
-    /// <summary>[4H, H].</summary>
-    public Tensor WeightHh { get; }
-
-    /// <summary>[4H], or null.</summary>
-    public Tensor? BiasIh { get; }
-
-    /// <summary>[4H], or null.</summary>
-    public Tensor? BiasHh { get; }
 
     /// <summary>
     /// x [B, I] and the state (h [B, H], c [B, H]; zeros when null) -> the next state (h', c').
