@@ -5,7 +5,6 @@ using Latent.NN;
 using Latent.NN.Layers;
 using Latent.NN.Losses;
 using Latent.NN.Optim;
-using Ae = Latent.Models.Autoencoder.Autoencoder;
 using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.Adversarial;
@@ -25,7 +24,7 @@ namespace Latent.Models.Adversarial;
 /// D and the encoder's adversarial update have their own Adam optimizers (<see cref="ExtraOptimizers"/>), saved in
 /// checkpoints. Terms: total = L_rec + L_G, reconstruction, regularisation L_G, extras "discriminator" (L_D).
 /// </summary>
-public sealed class AdversarialAutoencoder : AutoencoderModel, IGenerativeModel, ICustomTrainingStep
+public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeModel, ICustomTrainingStep
 {
     /// <summary>The registry entry ("aae").</summary>
     public static ModelInfo Info { get; } = new(
@@ -48,18 +47,12 @@ public sealed class AdversarialAutoencoder : AutoencoderModel, IGenerativeModel,
     private readonly Optimizer _discriminatorOptimizer, _generatorOptimizer;
 
     /// <summary>Builds encoder/decoder through <see cref="AutoencoderNetworks"/> and the discriminator MLP, initialised from <paramref name="rng"/>.</summary>
-    public AdversarialAutoencoder(AaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
+    public AdversarialAutoencoder(AaeOptions options, int[] inputShape, Rng rng)
+        : base(Checked(options, rng).NetworkOptions(), inputShape, rng)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         _options = options;
-        var nets = AutoencoderNetworks.Build(options.NetworkOptions(), inputShape, rng);
-        CodeSize = nets.CodeSize;
         if (options.Prior == AaePrior.Mixture && CodeSize < 2)
             throw new ArgumentException($"aae: the mixture prior lies on a ring in 2-D and needs a code of at least 2 dimensions, got {CodeSize}", nameof(options));
-        Encoder = Add("encoder", nets.Encoder);
-        Decoder = Add("decoder", nets.Decoder);
 
         var discriminator = new Sequential();
         int width = CodeSize;
@@ -81,37 +74,13 @@ public sealed class AdversarialAutoencoder : AutoencoderModel, IGenerativeModel,
     public override string Name => "aae";
 
     /// <inheritdoc />
-    public override int CodeSize { get; }
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
-
-    /// <summary>f: [B, ...InputShape] → z [B, Z].</summary>
-    public Layer Encoder { get; }
-
-    /// <summary>g: [B, Z] → logits (Bernoulli) or values (Gaussian), [B, ...InputShape].</summary>
-    public Layer Decoder { get; }
 
     /// <summary>D: z [B, Z] → logit of "drawn from the prior", [B, 1].</summary>
     public Layer Discriminator { get; }
 
     /// <summary>The discriminator's optimizer, then the encoder's adversarial (generator) optimizer.</summary>
     public IReadOnlyList<Optimizer> ExtraOptimizers => [_discriminatorOptimizer, _generatorOptimizer];
-
-    /// <inheritdoc />
-    public override Tensor Encode(Tensor x)
-    {
-        CheckInput(x, nameof(Encode));
-        return Encoder.Forward(x);
-    }
-
-    /// <inheritdoc />
-    public override Tensor Decode(Tensor z)
-    {
-        CheckCode(z, nameof(Decode));
-        var output = Decoder.Forward(z);
-        return _options.Output == OutputDistribution.Bernoulli ? output.Sigmoid() : output;
-    }
 
     /// <summary>
     /// <paramref name="count"/> draws from p(z), [count, Z]: N(0, I), or for the mixture a component c uniform in
@@ -152,7 +121,7 @@ public sealed class AdversarialAutoencoder : AutoencoderModel, IGenerativeModel,
         CheckInput(x, nameof(Loss));
         ArgumentNullException.ThrowIfNull(ctx);
         var z = Encoder.Forward(x);
-        var reconstruction = Ae.ReconstructionLoss(Decoder.Forward(z), x, _options.Output);
+        var reconstruction = Reconstruction(Decoder.Forward(z), x);
         var generator = GeneratorLoss(z) * ctx.RegularisationWeight;
         var discriminator = DiscriminatorLoss(SamplePrior(x.Shape[0], ctx.Rng), z);
         return new LossTerms(reconstruction + generator, reconstruction, generator).With("discriminator", discriminator);
@@ -168,7 +137,7 @@ public sealed class AdversarialAutoencoder : AutoencoderModel, IGenerativeModel,
 
         // 1. Reconstruction phase: encoder + decoder (D is not in this graph, so the optimizer skips it).
         optimizer.ZeroGrad();
-        var reconstruction = Ae.ReconstructionLoss(Decoder.Forward(Encoder.Forward(x)), x, _options.Output);
+        var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
         reconstruction.Backward();
         optimizer.Step();
 
@@ -206,5 +175,13 @@ public sealed class AdversarialAutoencoder : AutoencoderModel, IGenerativeModel,
     {
         var logits = Discriminator.Forward(codes);
         return NnLoss.BceWithLogits(logits, Tensor.OnesLike(logits), Reduction.Mean);
+    }
+
+    private static AaeOptions Checked(AaeOptions options, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rng);
+        options.Validate();
+        return options;
     }
 }

@@ -1,5 +1,4 @@
 using Latent.Core;
-using Latent.NN;
 using Latent.NN.Losses;
 using NnLoss = Latent.NN.Losses.Loss;
 
@@ -15,7 +14,7 @@ namespace Latent.Models.Autoencoder;
 /// </para>
 /// There is no regularisation term: <see cref="LossTerms.Regularisation"/> is null.
 /// </summary>
-public sealed class Autoencoder : AutoencoderModel
+public sealed class Autoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("ae").</summary>
     public static ModelInfo Info { get; } = new(
@@ -28,48 +27,16 @@ public sealed class Autoencoder : AutoencoderModel
             options as AutoencoderOptions ?? throw new ArgumentException($"ae: expected AutoencoderOptions, got {options.GetType().Name}", nameof(options)),
             shape, rng));
 
-    private readonly AutoencoderOptions _options;
-
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
-    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(inputShape)
+    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-        var nets = AutoencoderNetworks.Build(options, inputShape, rng);
-        Encoder = Add("encoder", nets.Encoder);
-        Decoder = Add("decoder", nets.Decoder);
-        CodeSize = nets.CodeSize;
     }
 
     /// <inheritdoc />
     public override string Name => "ae";
 
     /// <inheritdoc />
-    public override int CodeSize { get; }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
-
-    /// <summary>f: [B, ...InputShape] → [B, Z].</summary>
-    public Layer Encoder { get; }
-
-    /// <summary>g: [B, Z] → logits (Bernoulli) or values (Gaussian), [B, ...InputShape].</summary>
-    public Layer Decoder { get; }
-
-    /// <inheritdoc />
-    public override Tensor Encode(Tensor x)
-    {
-        CheckInput(x, nameof(Encode));
-        return Encoder.Forward(x);
-    }
-
-    /// <inheritdoc />
-    public override Tensor Decode(Tensor z)
-    {
-        CheckCode(z, nameof(Decode));
-        var output = Decoder.Forward(z);
-        return _options.Output == OutputDistribution.Bernoulli ? output.Sigmoid() : output;
-    }
+    public override ModelOptions Options => Network;
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
@@ -77,7 +44,7 @@ public sealed class Autoencoder : AutoencoderModel
         CheckInput(x, nameof(Loss));
         ArgumentNullException.ThrowIfNull(ctx);
         var output = Decoder.Forward(Encoder.Forward(x));
-        var reconstruction = ReconstructionLoss(output, x, _options.Output);
+        var reconstruction = Reconstruction(output, x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);
     }
 
