@@ -55,19 +55,14 @@ internal static class BaselineCommands
 
     public static Command Compare(Func<ParseResult, CliContext> context)
     {
-        var dir = CommonOptions.ModelDir();
-        var data = CommonOptions.Data();
-        var label = CommonOptions.Label();
-        var size = CommonOptions.ImageSize();
-        var samples = CommonOptions.Samples();
-        var split = CommonOptions.Split();
+        var md = new ModelDataOptions();
         var json = CommonOptions.Json();
         var cmd = new Command("compare", "Compare a trained model with PCA at the same code size (fitted on the training split), side by side.\n\nExample:\n  latent compare runs/mnist --data mnist");
-        CommonOptions.Add(cmd, dir, data, label, size, samples, split, json);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, json);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
-            var set = loaded.Split(p.GetValue(split)!);
+            var (model, loaded, set) = md.Load(p, ctx);
             int k = Math.Min(model.CodeSize, loaded.Train.SampleSize);
             var pca = Latent.Models.Pca.Pca.Fit(loaded.Train, k);
             var a = Evaluation.Reconstruction(model, set);
@@ -87,7 +82,7 @@ internal static class BaselineCommands
                 return 0;
             }
             string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
-            ctx.Out.WriteLine($"code size {model.CodeSize}, {set.Count} samples ({p.GetValue(split)} split of {loaded.Description.Source})");
+            ctx.Out.WriteLine($"code size {model.CodeSize}, {set.Count} samples ({p.GetValue(md.Split)} split of {loaded.Description.Source})");
             ctx.Out.WriteLine($"{"metric",-16}{model.Name,14}{"pca",14}");
             ctx.Out.WriteLine($"{"sse_per_image",-16}{F(a.SsePerImage),14}{F(b.SsePerImage),14}");
             ctx.Out.WriteLine($"{"mse",-16}{F(a.Mse),14}{F(b.Mse),14}");

@@ -9,19 +9,14 @@ internal static class EncodeCommand
 {
     public static Command Build(Func<ParseResult, CliContext> context)
     {
-        var dir = CommonOptions.ModelDir();
-        var data = CommonOptions.Data();
-        var label = CommonOptions.Label();
-        var size = CommonOptions.ImageSize();
-        var samples = CommonOptions.Samples();
-        var split = CommonOptions.Split();
+        var md = new ModelDataOptions();
         var outFile = CommonOptions.OutFile("codes.csv (header z0..,label) or codes.npy (float32 [N, Z])");
         var cmd = new Command("encode", "Write the code of every sample as CSV or NPY.\n\nExamples:\n  latent encode runs/demo --out codes.csv\n  latent encode runs/mnist --data mnist --split all --out codes.npy");
-        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, outFile);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
-            var set = loaded.Split(p.GetValue(split)!);
+            var (model, _, set) = md.Load(p, ctx);
             var codes = new float[(long)set.Count * model.CodeSize];
             model.Eval();
             using (Tensor.NoGrad())

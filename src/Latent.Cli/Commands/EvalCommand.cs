@@ -9,23 +9,19 @@ internal static class EvalCommand
 {
     public static Command Build(Func<ParseResult, CliContext> context)
     {
-        var dir = CommonOptions.ModelDir();
-        var data = CommonOptions.Data();
-        var label = CommonOptions.Label();
-        var imageSize = CommonOptions.ImageSize();
-        var samples = CommonOptions.Samples();
-        var split = CommonOptions.Split();
+        var md = new ModelDataOptions();
         var json = CommonOptions.Json();
         var nll = new Option<int>("--nll-samples") { Description = "Importance samples for the negative log-likelihood (models that can estimate it)" };
         var cmd = new Command("eval",
             "Evaluate a trained model: SSE per image, MSE, BCE, the model's own loss terms (and NLL with --nll-samples).\n\n" +
             "Examples:\n  latent eval runs/demo\n  latent eval runs/mnist --data mnist --split test --json");
-        CommonOptions.Add(cmd, dir, data, label, imageSize, samples, split, json, nll);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, json, nll);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(imageSize), p.GetValue(samples));
-            string which = p.GetValue(split)!;
-            var metrics = ModelEvaluation.Evaluate(model, loaded.Split(which), p.GetValue(nll));
+            var (model, loaded, set) = md.Load(p, ctx);
+            string which = p.GetValue(md.Split)!;
+            var metrics = ModelEvaluation.Evaluate(model, set, p.GetValue(nll));
             if (p.GetValue(json))
             {
                 ctx.Out.WriteLine(JsonOutput.Object(w =>

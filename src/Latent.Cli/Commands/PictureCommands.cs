@@ -21,14 +21,15 @@ internal static class PictureCommands
 
     public static Command Reconstruct(Func<ParseResult, CliContext> context)
     {
-        var (dir, data, label, size, samples, split, outFile) = Common("reconstruction grid PNG");
+        var md = new ModelDataOptions();
+        var outFile = CommonOptions.OutFile("PNG file for the reconstruction grid PNG");
         var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 16 };
         var cmd = new Command("reconstruct", "Draw test samples (top row) above their reconstructions (bottom row).\n\nExample:\n  latent reconstruct runs/demo --out recon.png --count 16");
-        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, count);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, outFile, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
-            var set = loaded.Split(p.GetValue(split)!);
+            var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
             if (p.GetValue(count) < 1) throw new ArgumentException($"--count {p.GetValue(count)} must be positive");
             var idx = ModelPictures.FirstIndices(set, p.GetValue(count));
@@ -67,16 +68,17 @@ internal static class PictureCommands
 
     public static Command Interpolate(Func<ParseResult, CliContext> context)
     {
-        var (dir, data, label, size, samples, split, outFile) = Common("interpolation strip PNG");
+        var md = new ModelDataOptions();
+        var outFile = CommonOptions.OutFile("PNG file for the interpolation strip PNG");
         var from = new Option<int>("--from") { Description = "Index of the first sample in the split", DefaultValueFactory = _ => 0 };
         var to = new Option<int>("--to") { Description = "Index of the second sample", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Decoded points on the line, ends included", DefaultValueFactory = _ => 10 };
         var cmd = new Command("interpolate", "Decode points on the straight line between two samples' codes (originals at both ends).\n\nExample:\n  latent interpolate runs/demo --from 3 --to 7 --steps 12 --out line.png");
-        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, from, to, steps);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, outFile, from, to, steps);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
-            var set = loaded.Split(p.GetValue(split)!);
+            var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
             int a = CommonOptions.Index(p.GetValue(from), set, "--from"), b = CommonOptions.Index(p.GetValue(to), set, "--to");
             string path = p.GetValue(outFile)!;
@@ -89,17 +91,18 @@ internal static class PictureCommands
 
     public static Command Traverse(Func<ParseResult, CliContext> context)
     {
-        var (dir, data, label, size, samples, split, outFile) = Common("traversal grid PNG");
+        var md = new ModelDataOptions();
+        var outFile = CommonOptions.OutFile("PNG file for the traversal grid PNG");
         var index = new Option<int>("--index") { Description = "Sample whose code is the centre", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Values per dimension", DefaultValueFactory = _ => 9 };
         var range = new Option<float>("--range") { Description = "Offsets span ±range around the code", DefaultValueFactory = _ => 3f };
         var dims = new Option<int>("--dims") { Description = "Number of code dimensions (rows) to show", DefaultValueFactory = _ => 10 };
         var cmd = new Command("traverse", "Change one code dimension at a time around a sample's code; one row per dimension.\n\nExample:\n  latent traverse runs/vae --index 5 --range 3 --steps 9 --out traverse.png");
-        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, index, steps, range, dims);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, outFile, index, steps, range, dims);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
-            var set = loaded.Split(p.GetValue(split)!);
+            var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
             int i = CommonOptions.Index(p.GetValue(index), set, "--index");
             if (p.GetValue(dims) < 1) throw new ArgumentException($"--dims {p.GetValue(dims)} must be positive");
@@ -113,16 +116,17 @@ internal static class PictureCommands
 
     public static Command Denoise(Func<ParseResult, CliContext> context)
     {
-        var (dir, data, label, size, samples, split, outFile) = Common("clean / noisy / restored grid PNG");
+        var md = new ModelDataOptions();
+        var outFile = CommonOptions.OutFile("PNG file for the clean / noisy / restored grid PNG");
         var noise = new Option<string>("--noise") { Description = "Corruption: " + Corruption.Syntax, DefaultValueFactory = _ => "gaussian:0.3" };
         var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 12 };
         var cmd = new Command("denoise", "Corrupt test samples and restore them with the model: rows clean / noisy / restored, SSEs printed.\n\nExample:\n  latent denoise runs/dae --noise masking:0.3 --out denoise.png");
-        CommonOptions.Add(cmd, dir, data, label, size, samples, split, outFile, noise, count);
+        md.AddTo(cmd);
+        CommonOptions.Add(cmd, outFile, noise, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             var corruption = Corruption.Parse(p.GetValue(noise)!);
-            var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, p.GetValue(dir)!, p.GetValue(data), p.GetValue(label), p.GetValue(size), p.GetValue(samples));
-            var set = loaded.Split(p.GetValue(split)!);
+            var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
             if (p.GetValue(count) < 1) throw new ArgumentException($"--count {p.GetValue(count)} must be positive");
             var (grid, noisy, restored) = ModelPictures.Denoise(model, set, ModelPictures.FirstIndices(set, p.GetValue(count)), corruption, new Rng(ctx.Seed));
@@ -135,8 +139,4 @@ internal static class PictureCommands
         }));
         return cmd;
     }
-
-    private static (Argument<string>, Option<string?>, Option<string?>, Option<int?>, Option<int?>, Option<string>, Option<string>) Common(string what) =>
-        (CommonOptions.ModelDir(), CommonOptions.Data(), CommonOptions.Label(), CommonOptions.ImageSize(), CommonOptions.Samples(), CommonOptions.Split(),
-         CommonOptions.OutFile("PNG file for the " + what));
 }
