@@ -175,7 +175,7 @@ internal static class Conv2dKernel
     /// <summary>Runs body(0..count-1), in parallel when there is enough work to pay for the threads.</summary>
     private static void For(int count, long workPerItem, Action<int> body)
     {
-        int threads = Math.Min(Environment.ProcessorCount, count);
+        int threads = Math.Min(Parallelism.MaxDegree, count);
         if (threads <= 1 || count * workPerItem < 1 << 15)
         {
             for (int i = 0; i < count; i++) body(i);
