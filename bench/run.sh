@@ -20,7 +20,10 @@ cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 ROUNDS=${ROUNDS:-3}
 CORES=$(nproc)
-SECTIONS=${SECTIONS:-"sgemm"}
+SECTIONS=${SECTIONS:-"sgemm mlp conv"}
+# The epoch sections take minutes per run (the conv VAE ~20-40 s an epoch, 2 epochs per run); EPOCH_ROUNDS
+# (default ROUNDS) sets their repeats separately.
+EPOCH_ROUNDS=${EPOCH_ROUNDS:-$ROUNDS}
 BENCH_DLL=bench/Latent.Bench/bin/Release/net10.0/Latent.Bench.dll
 
 RESULT_FIELDS=()
@@ -45,8 +48,31 @@ best() {
     done
     echo "$top"
 }
+# lowest CMD...: runs CMD EPOCH_ROUNDS times and prints the LATENT/TORCH line with the lowest seconds=.
+lowest() {
+    local best="" top=1e30 line s
+    for ((r = 0; r < EPOCH_ROUNDS; r++)); do
+        line=$("$@" | grep -E '^(LATENT|TORCH) ' | tail -n 1)
+        s=$(field seconds <<< "$line")
+        if awk -v a="$s" -v b="$top" 'BEGIN { exit !(a < b) }'; then top=$s; best=$line; fi
+    done
+    echo "$best"
+}
 latent() { dotnet "$BENCH_DLL" "$@"; }
 torchb() { "${TORCH_ENV[@]}" "$PY" bench/torch_bench.py "$@"; }
+torche() { "${TORCH_ENV[@]}" "$PY" bench/torch_epochs.py "$@"; }
+
+# The folder holding fashion-mnist/: LATENT_DATA, else the first shared/datasets in the repository root's parents.
+find_data() {
+    if [[ -n "${LATENT_DATA:-}" ]]; then echo "$LATENT_DATA"; return; fi
+    local d=$PWD
+    while [[ $d != / ]]; do
+        [[ -d $d/shared/datasets/fashion-mnist ]] && { echo "$d/shared/datasets"; return; }
+        d=$(dirname "$d")
+    done
+    echo "error: no shared/datasets/fashion-mnist above $PWD; set LATENT_DATA" >&2
+    exit 1
+}
 
 ensure_torch() {
     if ! "$PY" -c 'import torch' 2>/dev/null; then
@@ -91,6 +117,40 @@ section_sgemm() {
     result sgemm_1t "$l1"
     result sgemm_all "$lall"
 }
+
+# epoch_section TASK: one training epoch (best of 2 per run), Latent's best of 1 thread and all cores against
+# PyTorch's best of 1 and 2 threads; adds seconds, loss and peak RSS rows and the ratio_TASK / rss_ratio_TASK fields.
+epoch_section() {
+    local task=$1 data l t1 t2 t ls ts
+    data=$(find_data)
+    # Each side gets its best thread count: Latent 1 or all cores, PyTorch 1 or 2 threads.
+    local l1 lall
+    l1=$(lowest latent "$task" --threads 1 --data "$data")
+    lall=$(lowest latent "$task" --threads "$CORES" --data "$data")
+    echo "$l1" >&2
+    l=$l1
+    if awk -v a="$(field seconds <<< "$lall")" -v b="$(field seconds <<< "$l1")" 'BEGIN { exit !(a < b) }'; then l=$lall; fi
+    t1=$(lowest torche "$task" --threads 1 --data "$data")
+    t2=$(lowest torche "$task" --threads 2 --data "$data")
+    echo "$l" >&2; echo "$t1" >&2; echo "$t2" >&2
+    t=$t1
+    if awk -v a="$(field seconds <<< "$t2")" -v b="$(field seconds <<< "$t1")" 'BEGIN { exit !(a < b) }'; then t=$t2; fi
+    ls=$(field seconds <<< "$l"); ts=$(field seconds <<< "$t")
+    row "$task epoch, best (Latent $(field threads <<< "$l") thr, PyTorch $(field threads <<< "$t"))" "$ls" "$ts" "s (lower is better)"
+    row "$task epoch, 1 thread each" "$(field seconds <<< "$l1")" "$(field seconds <<< "$t1")" "s"
+    row "$task epoch, $CORES threads (PyTorch 2)" "$(field seconds <<< "$lall")" "$(field seconds <<< "$t2")" "s"
+    row "$task loss after the epoch" "$(field loss <<< "$l")" "$(field loss <<< "$t")" "(should agree roughly)"
+    row "$task peak RSS" "$(field rss_mb <<< "$l")" "$(field rss_mb <<< "$t")" "MB"
+    row "$task GC gen0/gen1/gen2 (Latent, best epoch)" "$(field gc0 <<< "$l")/$(field gc1 <<< "$l")/$(field gc2 <<< "$l")" "-" ""
+    result "ratio_$task" "$(awk -v a="$ls" -v b="$ts" 'BEGIN { printf "%.3f", a / b }')"
+    result "rss_ratio_$task" "$(awk -v a="$(field rss_mb <<< "$l")" -v b="$(field rss_mb <<< "$t")" 'BEGIN { printf "%.3f", a / b }')"
+}
+
+# mlp: the seed autoencoder 784-256-128-20-128-256-784, BCE-with-logits, Adam, batch 512, one Fashion-MNIST epoch.
+section_mlp() { epoch_section mlp; }
+
+# conv: the convolutional VAE (two stride-2 convs, two transposed convs, z = 16), batch 128, one epoch.
+section_conv() { epoch_section conv; }
 
 ensure_torch
 choose_torch_blas

@@ -6,6 +6,12 @@ The models, losses, optimiser and batch sizes are exactly those of the Latent si
 """
 import argparse, gzip, os, resource, struct, sys, time
 
+# OpenBLAS sizes its own thread pool when the library loads (torch.set_num_threads does not reach it), so
+# pin it to --threads before torch is imported, as torch_bench.py does.
+_threads = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--threads"), "1")
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = _threads
+
 import numpy as np
 import torch
 import torch.nn as nn

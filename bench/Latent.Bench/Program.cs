@@ -14,6 +14,8 @@ public static class Program
     private static readonly Dictionary<string, Func<Options, int>> Commands = new()
     {
         ["sgemm"] = SgemmBench.Run,
+        ["mlp"] = EpochBench.RunMlp,
+        ["conv"] = EpochBench.RunConv,
     };
 
     /// <summary>Entry point; returns 0 on success, 2 on a usage error.</summary>

@@ -11,6 +11,7 @@ public static class Program
     public static readonly IReadOnlyList<IKernelCheck> Checks =
     [
         new SgemmCheck(),
+        new FusedCheck(),
     ];
 
     /// <summary>Entry point; optional arguments name the checks to run (default: all).</summary>

@@ -142,6 +142,50 @@ internal static class Conv2dKernel
         }
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> (no bias) and <see cref="WeightGrad"/> of the same big tensor in one sweep, packing each
+    /// chunk's columns once: small [N,O,Ho,Wo] = conv(big, w) and dw [O,C,Kh,Kw] = Σ_n smallIn[n] · cols(big[n])ᵀ.
+    /// The backward of a transposed convolution needs exactly this pair (big is its output gradient). Each result
+    /// is the same sequence of operations as the separate calls, so the bits agree with them.
+    /// </summary>
+    public static void ForwardAndWeightGrad(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw)
+    {
+        int k = g.K, p = g.SmallPlane, o = g.O;
+        int nb = ChunkImages(g);
+        float[] cols = ArrayPool<float>.Shared.Rent(k * nb * p);
+        float[] tmp = ArrayPool<float>.Shared.Rent(o * nb * p);
+        try
+        {
+            if (g.N == 0) dw.AsSpan(0, o * k).Clear();
+            for (int n0 = 0; n0 < g.N; n0 += nb)
+            {
+                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
+                PackChunk(big, g, n0, cnt, cols, ld);
+                // Forward: [O, cnt·P] = w · cols, then scattered to [cnt, O, P] (as Forward without bias).
+                Gemm.Sgemm(false, false, o, ld, k, 1f, w.AsSpan(0, o * k), k, cols.AsSpan(0, k * ld), ld,
+                    0f, tmp.AsSpan(0, o * ld), ld);
+                for (int b = 0; b < cnt; b++)
+                    for (int oc = 0; oc < o; oc++)
+                        tmp.AsSpan(oc * ld + b * p, p).CopyTo(small.AsSpan(((n0 + b) * o + oc) * p, p));
+                // Weight gradient: gather smallIn to [O, cnt·P] (reusing tmp) and accumulate into dw.
+                ReadOnlySpan<float> aSpan;
+                if (cnt == 1) aSpan = smallIn.AsSpan(n0 * o * p, o * p);
+                else
+                {
+                    GatherChannels(smallIn, n0, cnt, o, p, tmp);
+                    aSpan = tmp.AsSpan(0, o * ld);
+                }
+                Gemm.Sgemm(false, true, o, k, ld, 1f, aSpan, ld, cols.AsSpan(0, k * ld), ld,
+                    n0 == 0 ? 0f : 1f, dw.AsSpan(0, o * k), k);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(cols);
+            ArrayPool<float>.Shared.Return(tmp);
+        }
+    }
+
     /// <summary>Images per chunk: as many as fit the column budget, at least one.</summary>
     private static int ChunkImages(in ConvGeometry g)
     {
@@ -175,7 +219,7 @@ internal static class Conv2dKernel
     /// <summary>Runs body(0..count-1), in parallel when there is enough work to pay for the threads.</summary>
     private static void For(int count, long workPerItem, Action<int> body)
     {
-        int threads = Math.Min(Environment.ProcessorCount, count);
+        int threads = Math.Min(Parallelism.MaxDegree, count);
         if (threads <= 1 || count * workPerItem < 1 << 15)
         {
             for (int i = 0; i < count; i++) body(i);

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Latent.Core.Kernels;
 
@@ -53,8 +55,11 @@ internal static class Im2Col
                         }
                         else
                         {
+                            // Strided gather without bounds checks: ValidRange keeps iw inside this image row.
+                            ref float d0 = ref MemoryMarshal.GetReference(dst);
+                            ref float s0 = ref MemoryMarshal.GetReference(src);
                             int iw = owLo * s + offW;
-                            for (int ow = owLo; ow < owHi; ow++, iw += s) dst[ow] = src[iw];
+                            for (int ow = owLo; ow < owHi; ow++, iw += s) Unsafe.Add(ref d0, ow) = Unsafe.Add(ref s0, iw);
                         }
                     }
                 }
@@ -94,8 +99,10 @@ internal static class Im2Col
                         }
                         else
                         {
+                            ref float d0 = ref MemoryMarshal.GetReference(dst);
+                            ref float s0 = ref MemoryMarshal.GetReference(src);
                             int iw = owLo * s + offW;
-                            for (int ow = owLo; ow < owHi; ow++, iw += s) dst[iw] += src[ow];
+                            for (int ow = owLo; ow < owHi; ow++, iw += s) Unsafe.Add(ref d0, iw) += Unsafe.Add(ref s0, ow);
                         }
                     }
                 }

@@ -18,6 +18,7 @@ internal static class Strided
         {
             var row = dst.Slice(o * inner, inner);
             if (sInner == 1) src.Slice(off, inner).CopyTo(row);
+            else if (sInner == 0) row.Fill(src[off]); // a broadcast dimension
             else for (int i = 0; i < inner; i++) row[i] = src[off + i * sInner];
             for (int k = rank - 2; k >= 0; k--)
             {

@@ -130,7 +130,8 @@ public sealed partial class Tensor
         var target = Shapes.Broadcast(Shape, shape, "broadcast_to");
         if (!Shapes.Equal(target, shape))
             throw new ArgumentException($"BroadcastTo: {Shapes.Format(Shape)} cannot be broadcast to {Shapes.Format(shape)}", nameof(shape));
-        var y = Elementwise.Binary<Elementwise.AddOp>(this, Zeros(shape), "broadcast_to");
+        var y = Empty(shape);
+        Strided.Copy(Span, Shapes.BroadcastStrides(Shape, shape), shape, y.Span);
         if (ShouldRecord(this)) y.Record("broadcast_to", [this], g => [g.SumTo(Shape)]);
         return y;
     }

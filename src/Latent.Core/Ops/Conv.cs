@@ -110,11 +110,24 @@ public sealed partial class Tensor
         if (ShouldRecord(inputs))
             x.Record("conv_transpose2d", inputs, gx =>
             [
-                y.RequiresGrad ? ConvForward(gx, weight, null, g) : null,
-                weight.RequiresGrad ? ConvWeightGrad(gx, y, g) : null,
+                .. y.RequiresGrad && weight.RequiresGrad && !NeedsGrad(gx, y, weight)
+                    ? ConvForwardAndWeightGrad(gx, weight, y, g)
+                    : [y.RequiresGrad ? ConvForward(gx, weight, null, g) : null, weight.RequiresGrad ? ConvWeightGrad(gx, y, g) : null],
                 .. bias is null ? Array.Empty<Tensor?>() : [bias.RequiresGrad ? gx.Sum([0, 2, 3]) : null],
             ]);
         return x;
+    }
+
+    /// <summary>
+    /// [conv_fwd(big, w), conv_wgrad(big, small)] with big's columns packed once (the backward of conv_transpose2d
+    /// when nothing is recorded; results not recorded).
+    /// </summary>
+    private static Tensor?[] ConvForwardAndWeightGrad(Tensor big, Tensor weight, Tensor small, ConvGeometry g)
+    {
+        var y = Empty([g.N, g.O, g.Ho, g.Wo]);
+        var dw = Empty([g.O, g.C, g.Kh, g.Kw]);
+        Conv2dKernel.ForwardAndWeightGrad(big.Storage, weight.Storage, small.Storage, g, y.Storage, dw.Storage);
+        return [y, dw];
     }
 
     /// <summary>conv_wgrad: big a [N,C,H,W] and small b [N,O,Ho,Wo] -> [O,C,Kh,Kw], Σ over n and positions of b·cols(a)ᵀ.</summary>

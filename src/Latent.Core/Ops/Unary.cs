@@ -111,7 +111,9 @@ public sealed partial class Tensor
     /// <summary>g where x &gt; 0, else 0: ReLU's backward, differentiable in g.</summary>
     private static Tensor ReluGrad(Tensor g, Tensor x)
     {
-        var y = Map2(g, x, static (gv, xv) => xv > 0f ? gv : 0f, "relu_grad");
+        if (!Shapes.Equal(g.Shape, x.Shape)) throw new ArgumentException($"relu_grad: {Shapes.Format(g.Shape)} vs {Shapes.Format(x.Shape)}");
+        var y = Empty(x.Shape);
+        Kernels.ReluBackward.Run(g.Span, x.Span, y.Span);
         if (ShouldRecord(g)) y.Record("relu_grad", [g, x], gg => [ReluGrad(gg, x), null]);
         return y;
     }

@@ -10,7 +10,6 @@ public static partial class F
     {
         if (x.Shape[^1] != weight.Shape[^1])
             throw new ArgumentException($"Linear: input {Shapes.Format(x.Shape)} x weight {Shapes.Format(weight.Shape)}: in-features {x.Shape[^1]} != {weight.Shape[^1]}");
-        var y = Tensor.MatMul(x, weight, transposeB: true);
-        return bias is null ? y : y + bias;
+        return Tensor.Linear(x, weight, bias);
     }
 }

@@ -1,4 +1,5 @@
 using Latent.Core;
+using Latent.Core.Kernels;
 
 namespace Latent.NN.Losses;
 
@@ -29,23 +30,47 @@ public static class Loss
     /// Binary cross-entropy on logits, in the stable form max(x,0) − x·y + log(1 + e^−|x|)
     /// (torch.nn.functional.binary_cross_entropy_with_logits). Its gradient in x is sigmoid(x) − y.
     /// </summary>
+    /// <remarks>
+    /// Fused: the forward is one vectorised pass (a mean or sum never materialises the per-element losses), and a
+    /// backward pass that is not recorded computes s·(sigmoid(x) − y) in one pass too. When the backward is
+    /// recorded (createGraph) the same gradient is written with differentiable ops, so second order still works.
+    /// </remarks>
     public static Tensor BceWithLogits(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
     {
         SameShape(logits, target, "BceWithLogits");
-        var y = Tensor.Zeros(logits.Shape);
-        ReadOnlySpan<float> x = logits.Span, t = target.Span;
-        var ys = y.Span;
-        for (int i = 0; i < ys.Length; i++)
+        bool record = Tensor.NeedsGrad(logits, target);
+        if (reduction == Reduction.None)
         {
-            float v = x[i];
-            ys[i] = MathF.Max(v, 0f) - v * t[i] + MathF.Log(1f + MathF.Exp(-MathF.Abs(v)));
+            var y = new Tensor(GC.AllocateUninitializedArray<float>(logits.Size), logits.Shape);
+            BceWithLogitsKernel.Loss(logits.Span, target.Span, y.Span);
+            if (record)
+                y.Record("bce_with_logits", [logits, target], g => [
+                    logits.RequiresGrad ? BceLogitsGrad(g, logits, target, 1f) : null,
+                    target.RequiresGrad ? -(g * logits) : null]);
+            return y;
         }
-        // Fused forward; the backward is written with differentiable ops, so it supports second order.
-        if (Tensor.NeedsGrad(logits, target))
-            y.Record("bce_with_logits", [logits, target], g => [
-                logits.RequiresGrad ? g * (logits.Sigmoid() - target) : null,
-                target.RequiresGrad ? -(g * logits) : null]);
-        return Reduce(y, reduction);
+        // Mean as Tensor.Mean: the sum times 1/count (an empty input gives 0).
+        float scale = reduction == Reduction.Mean ? 1f / Math.Max(1, logits.Size) : 1f;
+        var total = Tensor.Scalar((float)BceWithLogitsKernel.Sum(logits.Span, target.Span) * scale);
+        if (record)
+            total.Record(reduction == Reduction.Mean ? "bce_with_logits_mean" : "bce_with_logits_sum", [logits, target], g => [
+                logits.RequiresGrad ? BceLogitsGrad(g, logits, target, scale) : null,
+                target.RequiresGrad ? -(g * scale * logits) : null]);
+        return total;
+    }
+
+    /// <summary>
+    /// d loss / d logits = g·s·(sigmoid(x) − y) with g the upstream gradient (a scalar or one per element). Fused
+    /// when the result need not be recorded; otherwise built from differentiable ops.
+    /// </summary>
+    private static Tensor BceLogitsGrad(Tensor g, Tensor logits, Tensor target, float scale)
+    {
+        if (Tensor.NeedsGrad(g, logits, target))
+            return scale == 1f ? g * (logits.Sigmoid() - target) : g * scale * (logits.Sigmoid() - target);
+        var dx = new Tensor(GC.AllocateUninitializedArray<float>(logits.Size), logits.Shape);
+        if (g.Size == 1) BceWithLogitsKernel.Grad(logits.Span, target.Span, g.Item() * scale, dx.Span);
+        else BceWithLogitsKernel.Grad(logits.Span, target.Span, g.Span, dx.Span);
+        return dx;
     }
 
     /// <summary>Binary cross-entropy on probabilities; like PyTorch, log terms are clamped at −100.</summary>

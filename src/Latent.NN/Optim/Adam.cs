@@ -83,17 +83,9 @@ public class Adam : Optimizer
             if (p.Grad is null) continue;
             var ps = p.Span;
             ReadOnlySpan<float> gs = p.Grad.Span;
-            var m = _m[k];
-            var v = _v[k];
             if (Decoupled && wd != 0f) System.Numerics.Tensors.TensorPrimitives.Multiply(ps, 1f - lr * wd, ps);
-            for (int i = 0; i < ps.Length; i++)
-            {
-                float g = gs[i];
-                if (!Decoupled && wd != 0f) g += wd * ps[i];
-                float mi = m[i] = b1 * m[i] + (1f - b1) * g;
-                float vi = v[i] = b2 * v[i] + (1f - b2) * g * g;
-                ps[i] -= stepSize * (mi / (MathF.Sqrt(vi) / bc2Sqrt + eps));
-            }
+            Latent.Core.Kernels.AdamKernel.Run(ps, gs, _m[k].AsSpan(0, ps.Length), _v[k].AsSpan(0, ps.Length),
+                b1, b2, stepSize, bc2Sqrt, eps, Decoupled ? 0f : wd);
         }
     }
 }
