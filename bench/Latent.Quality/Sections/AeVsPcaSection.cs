@@ -51,7 +51,7 @@ internal static class AeVsPcaSection
         string network = o.Get($"{key}.network", "mlp", "mlp");
         var training = new TrainingOptions
         {
-            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 10 : 50),
+            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 20 : 50),
             BatchSize = o.GetInt($"{key}.batch", 128, key == "fm" ? 128 : 64),
             LearningRate = o.GetFloat($"{key}.lr", 1e-3f, 1e-3f),
             Schedule = o.Get($"{key}.schedule", "cosine", "cosine"),
