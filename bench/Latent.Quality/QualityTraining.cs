@@ -9,28 +9,15 @@ namespace Latent.Quality;
 /// <summary>
 /// Trains a registered model with <see cref="Trainer.Fit"/> and calls back after chosen epochs (for test scores
 /// and pictures), keeping the callback's time out of the reported training time. Adds the learning-rate
-/// schedules the bench uses to the trainer's services (per optimizer step).
+/// schedules come from the library (LrSchedule).
 /// </summary>
 internal static class QualityTraining
 {
     /// <summary>
-    /// Trainer services whose schedule also knows "cosine" (lr·½(1 + cos(π·t/T)) over all T steps, after a
-    /// linear warm-up over the first 1% of steps) and "constant".
+    /// Trainer services: the library's own (its schedules include "constant" and "cosine[:warmup=E,min=M]", stepped
+    /// per optimizer step; see Latent.Models.Training.LrSchedule).
     /// </summary>
-    public static TrainerServices Services { get; } = TrainerServices.Default with { CreateSchedule = Schedule };
-
-    private static Func<long, float> Schedule(string name, float lr, long totalSteps) => name.ToLowerInvariant() switch
-    {
-        "constant" => _ => lr,
-        "cosine" => step =>
-        {
-            long warm = Math.Max(1, totalSteps / 100);
-            if (step < warm) return lr * (step + 1) / warm;
-            double t = (double)(step - warm) / Math.Max(1, totalSteps - warm);
-            return (float)(lr * 0.5 * (1 + Math.Cos(Math.PI * t)));
-        },
-        _ => throw new ArgumentException($"quality: unknown schedule '{name}' (expected constant or cosine)", nameof(name)),
-    };
+    public static TrainerServices Services { get; } = TrainerServices.Default;
 
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="train"/>; after every epoch in <paramref name="callbackEpochs"/>

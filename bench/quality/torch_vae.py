@@ -1,6 +1,7 @@
 """PyTorch reference for the seed VAE on Fashion-MNIST (run with Debian's /usr/bin/python3, torch 1.13).
 
-usage: torch_vae.py --data DIR [--epochs 5] [--seeds 0,1,2] [--threads 1] [--batch 128] [--lr 1e-3]
+usage: torch_vae.py --data DIR [--epochs 5] [--seeds 0,1,2] [--threads 1] [--batch 128] [--lr 1e-3] [--train N]
+       [--quick]  (= --epochs 1 --seeds 0 --train 5000, the smoke check of bench/quality/run.sh --quick)
 
 Model: encoder 784-128 (ReLU) -> 40 = [mu, log var] (20-d latent), decoder 20-128 (ReLU) -> 784 logits; PyTorch's
 default Linear init (Kaiming-uniform a=sqrt(5), bias U(+-1/sqrt(fan_in))), the same scheme as Latent's Linear.
@@ -64,9 +65,14 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--train", type=int, default=60000, help="train on the first N training images")
+    ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
+    if a.quick:
+        a.epochs, a.seeds, a.train = 1, "0", 5000
     torch.set_num_threads(a.threads)
     train, test = load_images(a.data, "train"), load_images(a.data, "test")
+    train = train[:a.train]
     for seed in [int(s) for s in a.seeds.split(",")]:
         torch.manual_seed(seed)
         model = SeedVae()

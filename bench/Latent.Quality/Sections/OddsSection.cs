@@ -35,7 +35,7 @@ internal static class OddsSection
 
     /// <summary>The one configuration used for every set.</summary>
     private sealed record Config(double CodeFraction, double HiddenMultiple, string Hidden, int Steps, int MinEpochs, int MaxEpochs,
-        int Batch, float Lr, int Seeds, double PcaFraction)
+        int Batch, float Lr, int Seeds, double PcaFraction, string Score, string Combine)
     {
         public static Config From(BenchOptions o) => new(
             CodeFraction: double.Parse(o.Get("odds.code_frac", "0.25", "0.25"), CultureInfo.InvariantCulture),
@@ -47,7 +47,9 @@ internal static class OddsSection
             Batch: o.GetInt("odds.batch", 64, 64),
             Lr: o.GetFloat("odds.lr", 1e-3f, 1e-3f),
             Seeds: o.GetInt("odds.seeds", 1, 3),
-            PcaFraction: double.Parse(o.Get("odds.pca_frac", "0.25", "0.25"), CultureInfo.InvariantCulture));
+            PcaFraction: double.Parse(o.Get("odds.pca_frac", "0.25", "0.25"), CultureInfo.InvariantCulture),
+            Score: o.Get("odds.score", "zres", "zres"),
+            Combine: o.Get("odds.combine", "norm", "norm"));
 
         /// <summary>Code size k = max(1, round(CodeFraction·d)).</summary>
         public int CodeSize(int d) => Math.Max(1, (int)Math.Round(CodeFraction * d));
@@ -66,7 +68,7 @@ internal static class OddsSection
 
         public override string ToString() =>
             $"code k=max(1,round({CodeFraction}·d)), hidden {(HiddenMultiple > 0 ? $"max(2k,round({HiddenMultiple}·d)) {Hidden}" : "none (linear)")}, " +
-            $"MSE, Adam {Lr:G3} constant, batch {Batch}, ≈{Steps} steps (epochs in [{MinEpochs},{MaxEpochs}]), mean of {Seeds} seed(s); PCA k=max(1,round({PcaFraction}·d))";
+            $"MSE, Adam {Lr:G3} constant, batch {Batch}, ≈{Steps} steps (epochs in [{MinEpochs},{MaxEpochs}]), score {Score}{(Combine.Length > 0 ? $" rank-averaged with {Combine}" : "")}, mean of {Seeds} seed(s); PCA k=max(1,round({PcaFraction}·d))";
     }
 
     /// <summary>PCA detector components: k = max(1, round(fraction·d)).</summary>
@@ -101,7 +103,9 @@ internal static class OddsSection
             var clock = Stopwatch.StartNew();
             for (int m = 0; m < models.Length; m++)
             {
-                double auc = AnomalyMetrics.RocAuc(EnsembleScores(models[m], cfg, train, test), labels);
+                var scores = EnsembleScores(models[m], cfg, train, test);
+                if (cfg.Combine.Length > 0) scores = Combine(scores, cfg, train, test);
+                double auc = AnomalyMetrics.RocAuc(scores, labels);
                 sums[m] += auc;
                 row.Add(F(auc));
             }
@@ -156,10 +160,98 @@ internal static class OddsSection
             };
             QualityTraining.Fit(ae, train, options, [], null, logEpochs: false);
             ae.Eval();
-            var scores = Evaluation.SquaredErrorPerSample(ae, test);
+            var scores = Score(ae, cfg.Score, train, test);
             for (int i = 0; i < scores.Length; i++) total[i] += scores[i] / (d * cfg.Seeds);
         }
         return total;
+    }
+
+    /// <summary>
+    /// Anomaly score per test row. "mse": Σⱼ rⱼ² with r = x − x̂. "zres": Σⱼ rⱼ²/σⱼ², σⱼ² the mean squared residual of
+    /// feature j over the train rows — each feature's residual in units of its typical train residual, so a feature
+    /// the model reconstructs well counts as much as one it reconstructs badly (for a linear code this weights the
+    /// minor directions up, as PCA's Σ yⱼ²/λⱼ score does).
+    /// </summary>
+    private static float[] Score(IAutoencoder model, string score, Dataset train, Dataset test)
+    {
+        switch (score)
+        {
+            case "mse": return Evaluation.SquaredErrorPerSample(model, test);
+            case "zres":
+                int d = train.SampleSize;
+                var rTrain = Residuals(model, train);
+                var variance = new double[d];
+                for (int i = 0; i < train.Count; i++)
+                    for (int j = 0; j < d; j++) { double r = rTrain[i * d + j]; variance[j] += r * r / train.Count; }
+                double floor = 1e-6 * Math.Max(variance.Average(), 1e-12);
+                var rTest = Residuals(model, test);
+                var scores = new float[test.Count];
+                for (int i = 0; i < test.Count; i++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < d; j++) { double r = rTest[i * d + j]; sum += r * r / Math.Max(variance[j], floor); }
+                    scores[i] = (float)sum;
+                }
+                return scores;
+            default: throw new ArgumentException($"odds.score '{score}': expected mse or zres");
+        }
+    }
+
+    /// <summary>
+    /// Rank-average ensemble: the model's score and every member of cfg.Combine ("norm": ‖z‖², the squared distance to
+    /// the train mean in standardised units; "pca": Latent PCA's reconstruction error with cfg.Score; "mlp": a
+    /// nonlinear d-h-k AE, h = max(2k, d), trained like the model), each turned into its rank among the test rows
+    /// divided by the row count, then averaged (no labels used; every member counts the same).
+    /// </summary>
+    private static float[] Combine(float[] first, Config cfg, Dataset train, Dataset test)
+    {
+        int d = train.SampleSize;
+        var members = new List<float[]> { first };
+        foreach (var name in cfg.Combine.Split('+', StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (name)
+            {
+                case "norm":
+                    var norms = new float[test.Count];
+                    for (int i = 0; i < test.Count; i++)
+                        foreach (float v in test.X.AsSpan(i * d, d)) norms[i] += v * v;
+                    members.Add(norms);
+                    break;
+                case "pca":
+                    members.Add(Score(Pca.Fit(train, PcaComponents(d, cfg.PcaFraction)), cfg.Score, train, test));
+                    break;
+                case "mlp":
+                    members.Add(EnsembleScores("ae", cfg with { HiddenMultiple = Math.Max(1, cfg.HiddenMultiple), Combine = "" }, train, test));
+                    break;
+                default: throw new ArgumentException($"odds.combine member '{name}': expected norm, pca or mlp (joined with +)");
+            }
+        }
+        var result = new float[test.Count];
+        foreach (var member in members)
+        {
+            var order = Enumerable.Range(0, member.Length).OrderBy(i => member[i]).ToArray();
+            for (int r = 0; r < order.Length; r++) result[order[r]] += (float)(r + 1) / (order.Length * members.Count);
+        }
+        return result;
+    }
+
+    /// <summary>x − Reconstruct(x) for every row, [Count·d].</summary>
+    private static float[] Residuals(IAutoencoder model, Dataset data)
+    {
+        int d = data.SampleSize;
+        var result = new float[data.Count * d];
+        using (Latent.Core.Tensor.NoGrad())
+        {
+            for (int start = 0; start < data.Count; start += 256)
+            {
+                int count = Math.Min(256, data.Count - start);
+                var x = data.Batch(Enumerable.Range(start, count).ToArray());
+                var r = model.Reconstruct(x);
+                ReadOnlySpan<float> xs = x.Span, rs = r.Span;
+                for (int i = 0; i < count * d; i++) result[start * d + i] = xs[i] - rs[i];
+            }
+        }
+        return result;
     }
 
     private static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
