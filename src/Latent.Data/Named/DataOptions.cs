@@ -33,6 +33,12 @@ public sealed record DataOptions
     /// </summary>
     public IReadOnlyList<string>? SharedSearchStarts { get; init; }
 
+    /// <summary>
+    /// The highest folder the upward search for shared/datasets looks in (inclusive); null = up to the file-system
+    /// root. Lets a caller (a test) keep the search inside a folder it controls.
+    /// </summary>
+    public string? SharedSearchTop { get; init; }
+
     /// <summary>The name of the environment variable holding a data directory.</summary>
     public const string EnvironmentVariableName = "LATENT_DATA";
 

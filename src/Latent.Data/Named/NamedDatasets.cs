@@ -161,10 +161,14 @@ public static class NamedDatasets
         var env = (options.GetEnvironmentVariable ?? Environment.GetEnvironmentVariable)(DataOptions.EnvironmentVariableName);
         if (!string.IsNullOrEmpty(env)) AddRoot(DataOrigin.EnvironmentVariable, env);
         var starts = options.SharedSearchStarts ?? [Directory.GetCurrentDirectory(), AppContext.BaseDirectory];
+        var top = options.SharedSearchTop is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.SharedSearchTop));
         foreach (var start in starts)
         {
             for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+            {
                 Add(DataOrigin.SharedDatasets, Path.Combine(dir.FullName, "shared", "datasets", dataset));
+                if (top is not null && Path.TrimEndingDirectorySeparator(dir.FullName) == top) break;
+            }
         }
         Add(DataOrigin.Cache, Path.Combine(options.ResolvedCacheDir(), dataset));
         return list;

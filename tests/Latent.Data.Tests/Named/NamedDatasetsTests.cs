@@ -14,6 +14,9 @@ public class NamedDatasetsTests
     {
         GetEnvironmentVariable = name => name == DataOptions.EnvironmentVariableName ? env : null,
         SharedSearchStarts = [],
+        // The upward search stays inside the temp folder: a shared/datasets beside a parent of the system temp
+        // folder (as on a CI machine) must not decide the outcome.
+        SharedSearchTop = tmp.Path,
         CacheDir = tmp.Sub("cache"),
     };
 
