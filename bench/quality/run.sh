@@ -45,7 +45,9 @@ fi
 
 # Hook for the VAE section: bench/quality/torch_vae.py (written with the VAE) prints a line with elbo=<test ELBO>.
 if [[ ",$sections," == *",vae,"* && -f "$root/bench/quality/torch_vae.py" ]]; then
-  "$python" "$root/bench/quality/torch_vae.py" --data "$data" $([[ $quick == 1 ]] && echo --quick) | tee "$tmp/torch_vae.txt"
+  vae_args=()
+  [[ $quick == 1 ]] && vae_args=(--epochs 1 --seeds 0)
+  "$python" "$root/bench/quality/torch_vae.py" --data "$data" "${vae_args[@]}" | tee "$tmp/torch_vae.txt"
   extra+=(--torch-vae "$tmp/torch_vae.txt")
 fi
 
