@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using Latent.Core;
 using Latent.Data;
 using Latent.Models;
 using Latent.Models.Training;
+using Latent.NN.Optim;
 
 namespace Latent.Quality;
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Evidence on real data (issue 4): AE vs PCA at code 30, the seed experiment vs PyTorch, ODDS anomaly detection.
+# Evidence on real data (issues 4 and 5): AE vs PCA at code 30, the seed experiment vs PyTorch, ODDS anomaly detection,
+# the VAE hook, VQ-VAE / VQ-VAE-2 on Fashion-MNIST, TD-VAE jumpy prediction, the regularised autoencoders' claims.
 #
-# usage: bench/quality/run.sh [--quick] [--sections seed,ae-pca,odds,vae] [--set key=value ...]
+# usage: bench/quality/run.sh [--quick] [--sections seed,ae-pca,odds,vae,vq,tdvae,zoo1a] [--set key=value ...]
 #   --quick     tiny versions of every section (a smoke check, minutes)
 #   --sections  run only these sections (default: all)
 #   --set       override a section setting for an experiment, e.g. --set fm.epochs=5 (see bench/Latent.Quality)
-# Ends with one line: RESULT fm_ae30_sse=… mnist_ae30_sse=… seed_ae_ratio=… vae_elbo_ratio=… odds_mean_auc=… (more keys follow).
+# Ends with one line: RESULT fm_ae30_sse=… mnist_ae30_sse=… seed_ae_ratio=… vae_elbo_ratio=… odds_mean_auc=…
+#   vqvae_mse_over_var=… vqvae_perplexity=… vqvae2_mse_over_var=… tdvae_gain_over_copy=… (more keys follow).
+# The full vq section trains each of the two models for a 20-minute budget (--set vq.budget_s=…).
 # Data: ../shared/datasets relative to the repository root, or $LATENT_DATA. PyTorch: /usr/bin/python3 (override with $TORCH_PYTHON).
 # Pictures go to docs/img/ (full runs only).
 set -euo pipefail
@@ -13,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="${LATENT_DATA:-$root/../shared/datasets}"
 python="${TORCH_PYTHON:-/usr/bin/python3}"
 quick=0
-sections="seed,ae-pca,odds,vae"
+sections="seed,ae-pca,odds,vae,vq,tdvae,zoo1a"
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -42,7 +45,9 @@ fi
 
 # Hook for the VAE section: bench/quality/torch_vae.py (written with the VAE) prints a line with elbo=<test ELBO>.
 if [[ ",$sections," == *",vae,"* && -f "$root/bench/quality/torch_vae.py" ]]; then
-  "$python" "$root/bench/quality/torch_vae.py" --data "$data" $([[ $quick == 1 ]] && echo --quick) | tee "$tmp/torch_vae.txt"
+  vae_args=()
+  [[ $quick == 1 ]] && vae_args=(--epochs 1 --seeds 0)
+  "$python" "$root/bench/quality/torch_vae.py" --data "$data" "${vae_args[@]}" | tee "$tmp/torch_vae.txt"
   extra+=(--torch-vae "$tmp/torch_vae.txt")
 fi
 

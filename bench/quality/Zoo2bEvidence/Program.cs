@@ -40,22 +40,21 @@ static double V(EpochMetrics e, string name) => e.ValidationValue(name);
 
 static void RunTdVae(int epochs, float lr)
 {
-    // 16x16 moving sprites, 16 frames per sequence: one sample = one sequence [16,1,16,16].
-    var train = MovingSprites.Generate(1024, 16, 16, seed: 1);
-    var test = MovingSprites.Generate(256, 16, 16, seed: 2);
+    // 16x16 moving sprites, 16 frames per sequence: one sample = one sequence [16,1,16,16] (bench/quality/Shared/TdVaeExperiment.cs).
     var options = new TdVaeOptions();
-    var model = new TdVae(options, train.Sequences.SampleShape, new Rng(1));
-    Console.WriteLine($"## td-vae: {options.ToText()}; lr {lr}; data moving-sprites {train.Count} train / {test.Count} test, shape [{string.Join(",", train.Sequences.SampleShape)}]");
-    var clock = Stopwatch.StartNew();
+    Console.WriteLine($"## td-vae: {options.ToText()}; lr {lr}; data moving-sprites 1024 train / 256 test, shape [16,1,16,16]");
     Console.WriteLine("| epoch | total | reconstruction | kl_smoothing | transition_nll | belief_log_prob |");
     Console.WriteLine("|---|---|---|---|---|---|");
-    Trainer.Fit(model, train.Sequences, null, new TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = lr, Seed = 1, CheckpointEvery = 0 },
-        new EpochPrinter(e => Console.WriteLine($"| {e.Epoch} | {e.TrainValue("total"):F2} | {e.TrainValue("reconstruction"):F2} | {e.TrainValue("kl_smoothing"):F2} | {e.TrainValue("transition_nll"):F2} | {e.TrainValue("belief_log_prob"):F2} |")));
-    Console.WriteLine($"training took {clock.Elapsed.TotalSeconds:F0} s");
-    var sampled = TdVaeEvaluation.JumpyPrediction(model, test, observed: 8, maxAhead: 8, new Rng(5), sample: true);
-    var rep = TdVaeEvaluation.JumpyPrediction(model, test, observed: 8, maxAhead: 8, new Rng(5));
-    Console.WriteLine($"\none sampled rollout (z ~ p_B, z ~ p_T): tdvae_gain_over_copy = {sampled.GainOverCopy:F2} (position), pixel MSE gain = {sampled.PixelGainOverCopy:F2}");
-    Console.WriteLine($"\njumpy prediction with the means (z = mu_B, z <- mu_T) on {rep.Sequences} test sequences after {rep.Observed} observed frames (k <= {model.MaxJump}: one jump; beyond: chained jumps of {model.MaxJump}):");
+    var run = Latent.Evidence.TdVaeExperiment.Run(epochs, lr,
+        e => Console.WriteLine($"| {e.Epoch} | {e.TrainValue("total"):F2} | {e.TrainValue("reconstruction"):F2} | {e.TrainValue("kl_smoothing"):F2} | {e.TrainValue("transition_nll"):F2} | {e.TrainValue("belief_log_prob"):F2} |"),
+        (model, test) =>
+        {
+            var sampled = TdVaeEvaluation.JumpyPrediction(model, test, observed: 8, maxAhead: 8, new Rng(5), sample: true);
+            Console.WriteLine($"\none sampled rollout (z ~ p_B, z ~ p_T): tdvae_gain_over_copy = {sampled.GainOverCopy:F2} (position), pixel MSE gain = {sampled.PixelGainOverCopy:F2}");
+        }, options);
+    Console.WriteLine($"training took {run.TrainSeconds:F0} s");
+    var rep = run.Jumpy;
+    Console.WriteLine($"\njumpy prediction with the means (z = mu_B, z <- mu_T) on {rep.Sequences} test sequences after {rep.Observed} observed frames (k <= {run.Model.MaxJump}: one jump; beyond: chained jumps of {run.Model.MaxJump}):");
     Console.WriteLine("| k | model position error (px) | copy position error (px) | model pixel MSE | copy pixel MSE |");
     Console.WriteLine("|---|---|---|---|---|");
     for (int i = 0; i < rep.Ahead.Length; i++)
