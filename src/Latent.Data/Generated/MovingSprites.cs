@@ -10,9 +10,13 @@ namespace Latent.Data.Generated;
 /// </summary>
 public static class MovingSprites
 {
-    /// <summary>Generates <paramref name="count"/> sequences of <paramref name="frames"/> frames of <paramref name="size"/> x <paramref name="size"/>, deterministic from <paramref name="seed"/>.</summary>
-    public static MovingSpritesData Generate(int count, int frames, int size = 32, ulong seed = 0)
+    /// <summary>
+    /// Generates <paramref name="count"/> sequences of <paramref name="frames"/> frames of <paramref name="size"/> x <paramref name="size"/>,
+    /// deterministic from <paramref name="seed"/>; <paramref name="speed"/> multiplies every velocity (1: 1 to 2 pixels per frame at 32x32).
+    /// </summary>
+    public static MovingSpritesData Generate(int count, int frames, int size = 32, ulong seed = 0, float speed = 1f)
     {
+        if (!(speed > 0f) || !float.IsFinite(speed)) throw new ArgumentOutOfRangeException(nameof(speed), $"MovingSprites.Generate: speed {speed} must be a finite number > 0");
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"MovingSprites.Generate: count {count} must be >= 0");
         if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), $"MovingSprites.Generate: frames {frames} must be >= 1");
         Sprites.CheckSize(size);
@@ -32,8 +36,8 @@ public static class MovingSprites
             float ext = Sprites.Extent[shape] * Sprites.BaseRadius * size * scale;
             float lo = ext, hi = size - ext;
             float px = lo + (hi - lo) * rng.NextFloat(), py = lo + (hi - lo) * rng.NextFloat();
-            float speed = (1f + rng.NextFloat()) * size / 32f, dir = 2f * MathF.PI * rng.NextFloat();
-            float vx = speed * MathF.Cos(dir), vy = speed * MathF.Sin(dir);
+            float v = (1f + rng.NextFloat()) * size / 32f * speed, dir = 2f * MathF.PI * rng.NextFloat();
+            float vx = v * MathF.Cos(dir), vy = v * MathF.Sin(dir);
             vel[2 * i] = vx; vel[2 * i + 1] = vy;
             for (int t = 0; t < frames; t++)
             {
@@ -49,7 +53,7 @@ public static class MovingSprites
         }
         var ds = new Dataset("moving-sprites", x, [frames, 1, size, size], labels)
             .WithFactors(factors, ["shape", "scale", "orientation"], [3, 6, 40])
-            .WithDescription($"{count} moving-sprite sequences of {frames} frames {size}x{size} (seed {seed}), bouncing off the borders");
+            .WithDescription($"{count} moving-sprite sequences of {frames} frames {size}x{size} (seed {seed}{(speed == 1f ? "" : $", speed x{speed}")}), bouncing off the borders");
         return new MovingSpritesData(ds, frames, size, pos, vel);
     }
 

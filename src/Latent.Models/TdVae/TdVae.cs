@@ -13,9 +13,11 @@ namespace Latent.Models.TdVae;
 /// [T, ...FrameShape]; a frame encoder and an LSTM give the belief states b_t = LSTM(enc(x_t), b_{t−1}).
 /// <para>The four diagonal-Gaussian distributions of the paper:
 /// belief p_B(z_t | b_t); smoothing q_S(z_t1 | z_t2, b_t1, b_t2); transition p_T(z_t2 | z_t1); decoder p_D(x_t2 | z_t2)
-/// (Bernoulli on the pixels). Because a jump δ = t2 − t1 is random, q_S and p_T also read δ/MaxJump, and the
-/// transition mean is a residual z_t1 + f(z_t1, δ) (our parameterisation: an untrained transition starts near "no
-/// change").</para>
+/// (Bernoulli on the pixels). Because a jump δ = t2 − t1 is random, q_S and p_T also read δ/MaxJump. By default the three
+/// Gaussian heads are the paper's gated "D" layers, t = tanh(W₁h) ⊙ σ(W₂h), [μ, log σ²] = W₃t (appendix), and the
+/// transition mean is D(z_t1, δ) itself; <see cref="TdVaeOptions.ResidualTransition"/> makes it z_t1 + D(z_t1, δ)
+/// instead (starts near "no change", and then the state does not learn the velocity on moving sprites);
+/// <see cref="TdVaeOptions.Gated"/> = false uses ReLU MLPs.</para>
 /// <para>Training samples pairs t1 &lt; t2 with δ uniform in [1, MaxJump] and maximises the paper's TD-VAE bound
 /// (eq. 8), written as a loss to minimise:</para>
 /// <para>  −L = E[ −log p_D(x_t2|z_t2) − log p_B(z_t1|b_t1) − log p_T(z_t2|z_t1) + log p_B(z_t2|b_t2) + log q_S(z_t1|z_t2,b_t1,b_t2) ],</para>
@@ -69,9 +71,9 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         _frameEncoder = Add("frame_encoder", new Sequential(
             new BatchReshape([p]), new Linear(p, h, rng), Activation.Relu(), new Linear(h, h, rng), Activation.Relu()));
         _lstm = Add("belief_lstm", new LstmCell(h, bs, rng));
-        _belief = Add("belief", new GaussianHead(bs, h, z, rng));
-        _smoothing = Add("smoothing", new GaussianHead(z + 2 * bs + 1, h, z, rng));
-        _transition = Add("transition", new GaussianHead(z + 1, h, z, rng));
+        _belief = Add("belief", new GaussianHead(bs, h, z, rng, options.Gated));
+        _smoothing = Add("smoothing", new GaussianHead(z + 2 * bs + 1, h, z, rng, options.Gated));
+        _transition = Add("transition", new GaussianHead(z + 1, h, z, rng, options.Gated));
         _decoder = Add("decoder", new Sequential(
             new Linear(z, h, rng), Activation.Relu(), new Linear(h, h, rng), Activation.Relu(), new Linear(h, p, rng), new BatchReshape(FrameShape)));
     }
@@ -113,11 +115,11 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     /// <summary>p_B(z | b): b [M, BeliefSize] → (μ, log σ²) [M, Z].</summary>
     public (Tensor Mu, Tensor LogVar) Belief(Tensor b) => _belief.Forward(b);
 
-    /// <summary>p_T(z_t2 | z_t1) for a jump of <paramref name="jump"/> [M] steps: z_t1 [M, Z] → (μ = z_t1 + f, log σ²) [M, Z].</summary>
+    /// <summary>p_T(z_t2 | z_t1) for a jump of <paramref name="jump"/> [M] steps: z_t1 [M, Z] → (μ = f(z_t1, δ), or z_t1 + f when residual; log σ²) [M, Z].</summary>
     public (Tensor Mu, Tensor LogVar) Transition(Tensor z1, Tensor jump)
     {
         var (delta, logVar) = _transition.Forward(Tensor.Concat([z1, JumpFeature(jump)], 1));
-        return (z1 + delta, logVar);
+        return (_options.ResidualTransition ? z1 + delta : delta, logVar);
     }
 
     /// <summary>q_S(z_t1 | z_t2, b_t1, b_t2) for jumps [M]: → (μ, log σ²) [M, Z].</summary>
@@ -243,14 +245,15 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
 
     /// <summary>
     /// The frame <paramref name="ahead"/> steps after the last of <paramref name="observed"/> [B, T', ...FrameShape], predicted
-    /// with as few jumps as possible (each at most MaxJump: one jump when ahead ≤ MaxJump): [B, ...FrameShape].
+    /// with as few jumps as possible (each at most MaxJump: one jump when ahead ≤ MaxJump): [B, ...FrameShape]. With
+    /// <paramref name="ahead"/> = 0 no jump is made: the filtering reconstruction of the last observed frame.
     /// With <paramref name="sample"/> every state is drawn (z ~ p_B, then z ~ p_T); without it every state is the mean
     /// (μ_B(b_last), then μ_T(z, δ)): the point prediction that the evaluation scores.
     /// </summary>
     public Tensor PredictAhead(Tensor observed, int ahead, Rng rng, bool sample = true)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        if (ahead < 1) throw new ArgumentException($"td-vae.PredictAhead: ahead {ahead} must be >= 1", nameof(ahead));
+        if (ahead < 0) throw new ArgumentException($"td-vae.PredictAhead: ahead {ahead} must be >= 0", nameof(ahead));
         var z = LastState(observed, rng, nameof(PredictAhead), sample);
         int b = observed.Shape[0];
         for (int left = ahead; left > 0;)

@@ -5,8 +5,8 @@ namespace Latent.Models.TdVae;
 /// <summary>
 /// Options of the single-layer TD-VAE (Gregor et al. 2019, "Temporal Difference Variational Auto-Encoder", ICLR).
 /// The paper fixes the structure (an LSTM belief over encoded frames; belief, smoothing and transition networks
-/// giving diagonal Gaussians; pairs t1 &lt; t2 with a random jump) but not sizes for this data; the defaults here are
-/// scaled for 16×16–32×32 moving sprites. <see cref="MaxJump"/> bounds t2 − t1 as in the paper's jumpy training.
+/// giving diagonal Gaussians from gated "D" layers; pairs t1 &lt; t2 with a random jump) but not sizes for this data;
+/// the sizes here are scaled for 16×16–32×32 moving sprites. <see cref="MaxJump"/> bounds t2 − t1 as in the paper's jumpy training.
 /// </summary>
 public sealed record TdVaeOptions : ModelOptions
 {
@@ -25,6 +25,19 @@ public sealed record TdVaeOptions : ModelOptions
     /// <summary>Number of (t1, t2) pairs drawn per sequence per step (the LSTM pass is shared by all of them).</summary>
     public int PairsPerSequence { get; init; } = 4;
 
+    /// <summary>
+    /// The belief, smoothing and transition heads are the paper's gated "D" layers (tanh ⊙ sigmoid, Gregor et al. 2019,
+    /// appendix) instead of two-layer ReLU MLPs. Default true: with the plain transition below, the state learns the sprite's
+    /// velocity (bench/quality/zoo2b-evidence.md, "tdvae2").
+    /// </summary>
+    public bool Gated { get; init; } = true;
+
+    /// <summary>
+    /// The transition mean is z_t1 + f(z_t1, δ) (residual) instead of f(z_t1, δ) (the paper's D layer, default false).
+    /// The residual form starts at "no change", a local optimum in which the state never picks up the velocity.
+    /// </summary>
+    public bool ResidualTransition { get; init; }
+
     /// <summary>Checks every option; ArgumentException naming the bad one.</summary>
     public void Validate()
     {
@@ -35,7 +48,7 @@ public sealed record TdVaeOptions : ModelOptions
         if (PairsPerSequence < 1) throw new ArgumentException($"td-vae: pairs {PairsPerSequence} must be >= 1", nameof(PairsPerSequence));
     }
 
-    /// <summary>Options from "key=value" settings over the defaults. Keys: hidden, belief, state (z), max_jump, pairs.</summary>
+    /// <summary>Options from "key=value" settings over the defaults. Keys: hidden, belief, state (z), max_jump, pairs, gated, residual (true/false).</summary>
     public static TdVaeOptions Parse(IReadOnlyDictionary<string, string> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -49,7 +62,9 @@ public sealed record TdVaeOptions : ModelOptions
                 "state" or "z" or "state_size" => o with { StateSize = Int(value, nameof(StateSize)) },
                 "max_jump" or "jump" => o with { MaxJump = Int(value, nameof(MaxJump)) },
                 "pairs" => o with { PairsPerSequence = Int(value, nameof(PairsPerSequence)) },
-                _ => throw new ArgumentException($"td-vae: unknown option '{key}' (expected hidden, belief, state, max_jump, pairs)", nameof(settings)),
+                "gated" => o with { Gated = Bool(value, nameof(Gated)) },
+                "residual" => o with { ResidualTransition = Bool(value, nameof(ResidualTransition)) },
+                _ => throw new ArgumentException($"td-vae: unknown option '{key}' (expected hidden, belief, state, max_jump, pairs, gated, residual)", nameof(settings)),
             };
         }
         o.Validate();
@@ -60,7 +75,14 @@ public sealed record TdVaeOptions : ModelOptions
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
             ? v : throw new ArgumentException($"td-vae: {option} '{value}' is not an integer", option);
 
+    private static bool Bool(string value, string option) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new ArgumentException($"td-vae: {option} '{value}' is not true or false", option),
+    };
+
     /// <inheritdoc />
     public override string ToText() =>
-        string.Create(CultureInfo.InvariantCulture, $"hidden={Hidden} belief={BeliefSize} state={StateSize} max_jump={MaxJump} pairs={PairsPerSequence}");
+        string.Create(CultureInfo.InvariantCulture, $"hidden={Hidden} belief={BeliefSize} state={StateSize} max_jump={MaxJump} pairs={PairsPerSequence} gated={(Gated ? "true" : "false")} residual={(ResidualTransition ? "true" : "false")}");
 }

@@ -54,4 +54,16 @@ public class MovingSpritesTests
                 Assert.InRange(mx / mass - m.Position(i, t).X, -2.5, 2.5);
             }
     }
+
+    [Fact]
+    public void Speed_scales_every_velocity_and_keeps_the_rest_of_the_draw()
+    {
+        var a = MovingSprites.Generate(8, 4, 32, seed: 5);
+        var b = MovingSprites.Generate(8, 4, 32, seed: 5, speed: 2.5f);
+        for (int i = 0; i < a.Velocities.Length; i++) Assert.Equal(2.5f * a.Velocities[i], b.Velocities[i], 4);
+        for (int i = 0; i < a.Count; i++) Assert.Equal(a.Position(i, 0), b.Position(i, 0)); // same start
+        Assert.Equal(a.Sequences.Labels, b.Sequences.Labels);
+        Assert.Equal("speed", Assert.Throws<ArgumentOutOfRangeException>(() => MovingSprites.Generate(2, 4, 32, speed: 0f)).ParamName);
+        Assert.Equal("speed", Assert.Throws<ArgumentOutOfRangeException>(() => MovingSprites.Generate(2, 4, 32, speed: float.NaN)).ParamName);
+    }
 }
