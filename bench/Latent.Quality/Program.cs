@@ -45,7 +45,7 @@ foreach (var (name, run) in sections)
 }
 // The headline keys first, in the order of issues 4 and 5, then every other pair the sections added.
 string[] headline = ["fm_ae30_sse", "mnist_ae30_sse", "seed_ae_ratio", "vae_elbo_ratio", "odds_mean_auc",
-    "vqvae_mse_over_var", "vqvae_perplexity", "vqvae2_mse_over_var", "tdvae_gain_over_copy"];
+    "vqvae_mse_over_var", "vqvae_perplexity", "vqvae2_mse_over_var", "tdvae_gain_over_copy", "tdvae_min_gain_over_copy"];
 var pairs = headline.Select(k => new KeyValuePair<string, string>(k, ctx.Results.FirstOrDefault(p => p.Key == k).Value ?? "na"))
     .Concat(ctx.Results.Where(p => !headline.Contains(p.Key)));
 BenchContext.Log($"[total: {total.Elapsed.TotalMinutes:F1} min]");

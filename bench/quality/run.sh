@@ -7,7 +7,7 @@
 #   --sections  run only these sections (default: all)
 #   --set       override a section setting for an experiment, e.g. --set fm.epochs=5 (see bench/Latent.Quality)
 # Ends with one line: RESULT fm_ae30_sse=… mnist_ae30_sse=… seed_ae_ratio=… vae_elbo_ratio=… odds_mean_auc=…
-#   vqvae_mse_over_var=… vqvae_perplexity=… vqvae2_mse_over_var=… tdvae_gain_over_copy=… (more keys follow).
+#   vqvae_mse_over_var=… vqvae_perplexity=… vqvae2_mse_over_var=… tdvae_gain_over_copy=… tdvae_min_gain_over_copy=… (more keys follow).
 # The full vq section trains each of the two models for a 20-minute budget (--set vq.budget_s=…).
 # Data: ../shared/datasets relative to the repository root, or $LATENT_DATA. PyTorch: /usr/bin/python3 (override with $TORCH_PYTHON).
 # Pictures go to docs/img/ (full runs only).

@@ -18,13 +18,13 @@ internal static class TdVaeExperiment
     /// <summary>Trains for <paramref name="epochs"/> at <paramref name="lr"/> (Adam, batch 32, seed 1), calling
     /// <paramref name="onEpoch"/> after every epoch and <paramref name="beforeScoring"/> before the jumpy scoring.</summary>
     public static Result Run(int epochs, float lr, Action<EpochMetrics>? onEpoch, Action<TdVae, MovingSpritesData>? beforeScoring = null,
-        TdVaeOptions? options = null, int trainCount = 1024, int testCount = 256)
+        TdVaeOptions? options = null, int trainCount = 1024, int testCount = 256, int size = 16, int frames = 16, int batchSize = 32, float speed = 1f, ulong seed = 1)
     {
-        var train = MovingSprites.Generate(trainCount, 16, 16, seed: 1);
-        var test = MovingSprites.Generate(testCount, 16, 16, seed: 2);
-        var model = new TdVae(options ?? new TdVaeOptions(), train.Sequences.SampleShape, new Rng(1));
+        var train = MovingSprites.Generate(trainCount, frames, size, seed: 1, speed: speed);
+        var test = MovingSprites.Generate(testCount, frames, size, seed: 2, speed: speed);
+        var model = new TdVae(options ?? new TdVaeOptions(), train.Sequences.SampleShape, new Rng(seed));
         var clock = Stopwatch.StartNew();
-        Trainer.Fit(model, train.Sequences, null, new TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = lr, Seed = 1, CheckpointEvery = 0 },
+        Trainer.Fit(model, train.Sequences, null, new TrainingOptions { Epochs = epochs, BatchSize = batchSize, LearningRate = lr, Seed = seed, CheckpointEvery = 0 },
             onEpoch is null ? null : new EpochCallback(onEpoch));
         double seconds = clock.Elapsed.TotalSeconds;
         beforeScoring?.Invoke(model, test);
