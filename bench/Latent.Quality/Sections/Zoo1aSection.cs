@@ -5,6 +5,7 @@ using Latent.Data;
 using Latent.Data.Named;
 using Latent.Models;
 using Latent.Models.Denoising;
+using Latent.Models.Sparse;
 using Latent.Models.Metrics;
 using Latent.Models.Training;
 
@@ -46,7 +47,8 @@ internal static class Zoo1aSection
         var means = ClaimMetrics.MeanActivations(sparse, test);
         double rho = means.Average(), within = means.Count(m => Math.Abs(m - 0.05) <= 0.01) / (double)means.Length;
         double sse = Evaluation.Reconstruction(sparse, test).SsePerImage;
-        table.Add($"sparse-ae defaults ({sparse.Options.ToText()}), {nSparse} images x {sparseEpochs} epochs", "mean hidden activation (units within ±0.01)",
+        var so = (SparseOptions)sparse.Options;
+        table.Add(FormattableString.Invariant($"sparse-ae defaults (rho {so.Rho}, beta {so.Beta}, {so.Network.Architecture}), {nSparse} images x {sparseEpochs} epochs"), "mean hidden activation (units within ±0.01)",
             FormattableString.Invariant($"{rho:F4} ({within:P0}; {means.Min():F3}..{means.Max():F3}), test SSE {sse:F2}"), "0.05 ± 0.01", F0(s2));
         ctx.Result("sparse_rho_hat", rho);
         ctx.Result("sparse_units_within", within);
