@@ -48,7 +48,7 @@ internal static class Zoo1aSection
         double rho = means.Average(), within = means.Count(m => Math.Abs(m - 0.05) <= 0.01) / (double)means.Length;
         double sse = Evaluation.Reconstruction(sparse, test).SsePerImage;
         var so = (SparseOptions)sparse.Options;
-        table.Add(FormattableString.Invariant($"sparse-ae defaults (rho {so.Rho}, beta {so.Beta}, {so.Network.Architecture}), {nSparse} images x {sparseEpochs} epochs"), "mean hidden activation (units within ±0.01)",
+        table.Add(FormattableString.Invariant($"sparse-ae defaults (rho {so.Rho}, beta {so.Beta}, {so.Network.Architecture}), {nSparse} images (10 % held out) x {sparseEpochs} epochs"), "mean hidden activation (units within ±0.01)",
             FormattableString.Invariant($"{rho:F4} ({within:P0}; {means.Min():F3}..{means.Max():F3}), test SSE {sse:F2}"), "0.05 ± 0.01", F0(s2));
         ctx.Result("sparse_rho_hat", rho);
         ctx.Result("sparse_units_within", within);
