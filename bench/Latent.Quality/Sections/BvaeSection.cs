@@ -16,7 +16,8 @@ namespace Latent.Quality.Sections;
 /// on held-out sprites; optionally also the capacity objective (Burgess et al. 2018). RESULT keys bvae_mig_beta1 and
 /// bvae_mig_beta4 (mean over seeds), bvae_mig_capacity when run. Settings (--set bvae.KEY=…): train (quick 1,000, full
 /// 10,000 sprites), eval (quick 1,000, full 5,000), size (32), epochs (quick 2, full 20), arch (1024-512-256-10),
-/// seeds (quick 1, full 1,2,3), lr (1e-3), batch (64), capacity (0 = skip; else γ,C_max e.g. "1000,25").
+/// seeds (quick 1, full 1,2,3), lr (1e-3), batch (64), betas (the fixed-β variants, "1,4"; RESULT key bvae_mig_betaB
+/// each), capacity (0 = skip; else γ,C_max e.g. "1000,25").
 /// </summary>
 internal static class BvaeSection
 {
@@ -35,11 +36,8 @@ internal static class BvaeSection
         BenchContext.Log($"\n== beta-VAE disentanglement on sprites {size}x{size} (factors {string.Join("/", Sprites.FactorNames)}): " +
             $"{nTrain} train / {nEval} held-out, arch {arch}, {epochs} epochs, Adam {lr.ToString(CultureInfo.InvariantCulture)}, batch {batch}, seeds {string.Join(",", seeds)}");
 
-        var variants = new List<(string Key, string Label, string Settings)>
-        {
-            ("beta1", "beta=1", $"arch={arch},beta=1"),
-            ("beta4", "beta=4", $"arch={arch},beta=4"),
-        };
+        var variants = o.Get("bvae.betas", "1,4", "1,4").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(b => ($"beta{b}", $"beta={b}", $"arch={arch},beta={b}")).ToList();
         if (capacity != "0")
         {
             var gc = capacity.Split(',');
