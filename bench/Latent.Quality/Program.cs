@@ -14,6 +14,8 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("vq", VqSection.Run),
     ("tdvae", TdVaeSection.Run),
     ("zoo1a", Zoo1aSection.Run),
+    ("bvae", BvaeSection.Run),
+    ("dvae", DvaeSection.Run),
 };
 
 BenchOptions options;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Evidence on real data (issues 4 and 5): AE vs PCA at code 30, the seed experiment vs PyTorch, ODDS anomaly detection,
-# the VAE hook, VQ-VAE / VQ-VAE-2 on Fashion-MNIST, TD-VAE jumpy prediction, the regularised autoencoders' claims.
+# the VAE hook, VQ-VAE / VQ-VAE-2 on Fashion-MNIST, TD-VAE jumpy prediction, the regularised autoencoders' claims,
+# beta-VAE disentanglement (MIG) on the built-in sprites, the dVAE on Fashion-MNIST.
 #
-# usage: bench/quality/run.sh [--quick] [--sections seed,ae-pca,odds,vae,vq,tdvae,zoo1a] [--set key=value ...]
+# usage: bench/quality/run.sh [--quick] [--sections seed,ae-pca,odds,vae,vq,tdvae,zoo1a,bvae,dvae] [--set key=value ...]
 #   --quick     tiny versions of every section (a smoke check, minutes)
 #   --sections  run only these sections (default: all)
 #   --set       override a section setting for an experiment, e.g. --set fm.epochs=5 (see bench/Latent.Quality)
@@ -16,7 +17,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="${LATENT_DATA:-$root/../shared/datasets}"
 python="${TORCH_PYTHON:-/usr/bin/python3}"
 quick=0
-sections="seed,ae-pca,odds,vae,vq,tdvae,zoo1a"
+sections="seed,ae-pca,odds,vae,vq,tdvae,zoo1a,bvae,dvae"
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -90,6 +90,70 @@ if (what is "all" or "stacked")
     Fit("stacked-ae", new() { ["arch"] = "784-256-64-16", ["pretrain_epochs"] = "3" }, epochs);
     Fit("stacked-ae", new() { ["arch"] = "784-256-64-16", ["pretrain_epochs"] = "0" }, epochs);
 }
+if (what is "sparsesweep")
+{
+    // args[3..]: one configuration each, "key=value,key=value" (model settings) plus the training keys
+    // n= (train images), epochs=, batch= ; e.g. "beta=3,epochs=20" or "beta=10,n=60000,epochs=10,batch=128".
+    foreach (var spec in args.Skip(3))
+    {
+        var kv = spec.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        int n = kv.Remove("n", out var nv) ? int.Parse(nv) : nTrain;
+        int ep = kv.Remove("epochs", out var ev) ? int.Parse(ev) : epochs;
+        int batch = kv.Remove("batch", out var bv) ? int.Parse(bv) : 64;
+        var tr = trainAll.Subset(Enumerable.Range(0, n).ToArray());
+        var sw = Stopwatch.StartNew();
+        var m = ModelRegistry.Create("sparse-ae", kv, tr.SampleShape, new Rng(1));
+        Trainer.Fit(m, tr, null, new TrainingOptions { Epochs = ep, BatchSize = batch, LearningRate = 1e-3f, Seed = 1, CheckpointEvery = 0 });
+        var rec = Evaluation.Reconstruction(m, test);
+        var a = ClaimMetrics.MeanActivations(m, test);
+        Console.WriteLine($"sparse-ae {spec}: test SSE/img {rec.SsePerImage:F2}, mean rho_hat {a.Average():F4} (min {a.Min():F4}, max {a.Max():F4}, within ±0.01: {a.Count(v => Math.Abs(v - 0.05) <= 0.01)}/{a.Length}) ({sw.Elapsed.TotalSeconds:F0}s)");
+    }
+}
+if (what is "sparsenotes")
+{
+    // Ng's objective literally: J = (1/B) Σ_b ½‖σ(o_b) − x_b‖² + β Σ_j KL(ρ ‖ ρ̂_j) + (λ/2) Σ W², sigmoid outputs,
+    // trained with Adam 1e-3 on n images for the given epochs (args[3] = β, args[4] = batch). Then, on the test images,
+    // the ratio ‖∂L_BCE/∂h‖ / ‖∂L_notes/∂h‖ of the two reconstruction terms' pull on the code.
+    float beta = float.Parse(args.Length > 3 ? args[3] : "3", System.Globalization.CultureInfo.InvariantCulture);
+    int batch = int.Parse(args.Length > 4 ? args[4] : "64");
+    var sw = Stopwatch.StartNew();
+    var m = (Latent.Models.Sparse.SparseAutoencoder)ModelRegistry.Create("sparse-ae", new Dictionary<string, string> { ["beta"] = "0", ["decay"] = "0" }, train.SampleShape, new Rng(1));
+    var opt = new Latent.NN.Optim.Adam(m.Parameters(), 1e-3f);
+    var rng = new Rng(1);
+    Tensor NotesRec(Tensor o, Tensor x) => (o.Sigmoid() - x.Reshape(o.Shape)).Square().Sum() * (0.5f / x.Shape[0]);
+    for (int e = 0; e < epochs; e++)
+    {
+        var perm = rng.Permutation(train.Count);
+        for (int start = 0; start + batch <= train.Count; start += batch)
+        {
+            var x = train.Batch(perm.AsSpan(start, batch));
+            var h = m.Encoder.Forward(x);
+            var loss = NotesRec(m.Decoder.Forward(h), x) + Latent.Models.Sparse.SparseAutoencoder.KlSparsity(h, 0.05f) * beta;
+            var decay = Tensor.Scalar(0f);
+            foreach (var (name, w) in m.NamedParameters())
+                if (name.EndsWith(".weight", StringComparison.Ordinal) && w.Rank >= 2) decay = decay + w.Square().Sum();
+            loss = loss + decay * (1e-4f / 2f);
+            opt.ZeroGrad();
+            loss.Backward();
+            opt.Step();
+        }
+        var a = ClaimMetrics.MeanActivations(m, test);
+        var rec = Evaluation.Reconstruction(m, test);
+        Console.WriteLine($"notes objective beta {beta} epoch {e + 1}: test SSE/img {rec.SsePerImage:F2}, mean rho_hat {a.Average():F4} (min {a.Min():F4}, max {a.Max():F4}, within ±0.01: {a.Count(v => Math.Abs(v - 0.05) <= 0.01)}/{a.Length}) ({sw.Elapsed.TotalSeconds:F0}s)");
+    }
+    double bce = 0, notes = 0;
+    for (int start = 0; start < test.Count; start += 100)
+    {
+        var x = test.Batch(Enumerable.Range(start, 100).ToArray());
+        var h = m.Encoder.Forward(x).Detach().RequireGrad();
+        var o = m.Decoder.Forward(h);
+        var gb = Latent.Core.Autograd.Gradients.Grad(Latent.NN.Losses.Loss.BceWithLogits(o, x.Reshape(o.Shape), Latent.NN.Losses.Reduction.Sum) * (1f / 100), [h])[0];
+        var gn = Latent.Core.Autograd.Gradients.Grad(NotesRec(o, x), [h])[0];
+        bce += gb.Square().Sum().Item();
+        notes += gn.Square().Sum().Item();
+    }
+    Console.WriteLine($"reconstruction pull on the code, ‖∂BCE/∂h‖ / ‖∂(½ SSE of sigmoid)/∂h‖ on the test images: {Math.Sqrt(bce / notes):F2}");
+}
 if (what is "sparseprobe")
 {
     foreach (var beta in new[] { "10", "30", "100" })
