@@ -35,7 +35,7 @@ internal static class OddsSection
 
     /// <summary>The one configuration used for every set.</summary>
     private sealed record Config(double CodeFraction, double HiddenMultiple, string Hidden, int Steps, int MinEpochs, int MaxEpochs,
-        int Batch, float Lr, int Seeds, double PcaFraction, string Score, string Combine)
+        int Batch, float Lr, int Seeds, double PcaFraction, string Score, string Combine, double Trim, int TrimRounds)
     {
         public static Config From(BenchOptions o) => new(
             CodeFraction: double.Parse(o.Get("odds.code_frac", "0.25", "0.25"), CultureInfo.InvariantCulture),
@@ -49,7 +49,9 @@ internal static class OddsSection
             Seeds: o.GetInt("odds.seeds", 1, 3),
             PcaFraction: double.Parse(o.Get("odds.pca_frac", "0.25", "0.25"), CultureInfo.InvariantCulture),
             Score: o.Get("odds.score", "zres", "zres"),
-            Combine: o.Get("odds.combine", "norm", "norm"));
+            Combine: o.Get("odds.combine", "norm", "norm"),
+            Trim: double.Parse(o.Get("odds.trim", "0", "0"), CultureInfo.InvariantCulture),
+            TrimRounds: o.GetInt("odds.trim_rounds", 3, 3));
 
         /// <summary>Code size k = max(1, round(CodeFraction·d)).</summary>
         public int CodeSize(int d) => Math.Max(1, (int)Math.Round(CodeFraction * d));
@@ -68,7 +70,7 @@ internal static class OddsSection
 
         public override string ToString() =>
             $"code k=max(1,round({CodeFraction}·d)), hidden {(HiddenMultiple > 0 ? $"max(2k,round({HiddenMultiple}·d)) {Hidden}" : "none (linear)")}, " +
-            $"MSE, Adam {Lr:G3} constant, batch {Batch}, ≈{Steps} steps (epochs in [{MinEpochs},{MaxEpochs}]), score {Score}{(Combine.Length > 0 ? $" rank-averaged with {Combine}" : "")}, mean of {Seeds} seed(s); PCA k=max(1,round({PcaFraction}·d))";
+            $"MSE, Adam {Lr:G3} constant, batch {Batch}, ≈{Steps} steps (epochs in [{MinEpochs},{MaxEpochs}]), score {Score}{(Combine.Length > 0 ? $" rank-averaged with {Combine}" : "")}, {(Trim > 0 ? $"refitted {TrimRounds}x on the {1 - Trim:P0} of train rows with the lowest score" : "no trimming")}, mean of {Seeds} seed(s); PCA k=max(1,round({PcaFraction}·d))";
     }
 
     /// <summary>PCA detector components: k = max(1, round(fraction·d)).</summary>
@@ -81,46 +83,77 @@ internal static class OddsSection
         var models = o.Get("odds.models", "ae", "ae").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var only = o.Get("odds.sets", "", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var sets = only.Length > 0 ? Sets.Where(s => only.Contains(s.Name)).ToArray() : Sets;
-        BenchContext.Log($"\n== ODDS: {sets.Length} sets; configuration: {cfg}");
+        string splitKind = o.Get("odds.split", "sklearn", "sklearn");
+        int trials = o.GetInt("odds.trials", 1, 10);
+        if (trials < 1) throw new ArgumentException($"odds.trials {trials}: expected at least 1");
+        BenchContext.Log($"\n== ODDS: {sets.Length} sets, {trials} split(s) ({splitKind}, seeds 0..{trials - 1}); configuration: {cfg}");
 
         var header = new List<string> { "set", "n", "d", "outliers" };
         header.AddRange(models.Select(m => $"Latent {m}"));
         header.AddRange(["Latent PCA", "‖z‖²", "PyOD AE", "PyOD PCA", "PyOD IForest", "max(PyOD AE,PCA)", "train s"]);
         var table = new TextTable([.. header]);
         var sums = new double[models.Length];
+        bool explore = o.Get("odds.explore", "0", "0") == "1";
+        var exploreSums = new double[OddsExplore.Names.Length];
+        var exploreRows = new List<string>();
         double pcaSum = 0, normSum = 0, refSum = 0, seconds = 0;
         foreach (var set in sets)
         {
             var data = CsvTable.Load(Path.Combine(o.DataDir, "odds", set.Name + ".csv.gz"));
-            var split = DataSplit.Split(data, [0.6, 0.4], seed: 0);
-            var scaler = Standardizer.Fit(split["train"]);
-            var train = scaler.Transform(split["train"]);
-            var test = scaler.Transform(split["test"]);
-            var labels = test.Labels!.Select(l => l == 1).ToArray();
             int d = data.SampleSize;
-
-            var row = new List<string> { set.Name, data.Count.ToString(CultureInfo.InvariantCulture), d.ToString(CultureInfo.InvariantCulture), labels.Count(l => l).ToString(CultureInfo.InvariantCulture) };
+            int outliers = data.Labels!.Count(l => l == 1);
+            // Per trial t: the split with seed t, everything refitted; the set's numbers are the means over the trials.
+            var aucs = new double[models.Length];
+            double pcaAuc = 0, normAuc = 0;
+            var exploreAucs = new double[OddsExplore.Names.Length];
             var clock = Stopwatch.StartNew();
+            double modelSeconds = 0;
+            for (int t = 0; t < trials; t++)
+            {
+                var split = splitKind switch
+                {
+                    "sklearn" => DataSplit.SklearnTrainTestSplit(data, 0.4, (uint)t),
+                    "latent" => DataSplit.Split(data, [0.6, 0.4], seed: (ulong)t),
+                    _ => throw new ArgumentException($"odds.split '{splitKind}': expected sklearn or latent"),
+                };
+                var scaler = Standardizer.Fit(split["train"]);
+                var train = scaler.Transform(split["train"]);
+                var test = scaler.Transform(split["test"]);
+                var labels = test.Labels!.Select(l => l == 1).ToArray();
+                var modelClock = Stopwatch.StartNew();
+                for (int m = 0; m < models.Length; m++)
+                {
+                    var scores = EnsembleScores(models[m], cfg, train, test);
+                    if (cfg.Combine.Length > 0) scores = Combine(scores, cfg, train, test);
+                    aucs[m] += AnomalyMetrics.RocAuc(scores, labels) / trials;
+                }
+                modelSeconds += modelClock.Elapsed.TotalSeconds;
+                var pca = Pca.Fit(train, PcaComponents(d, cfg.PcaFraction));
+                pcaAuc += AnomalyMetrics.RocAuc(Evaluation.SquaredErrorPerSample(pca, test), labels) / trials;
+                // Baseline without any model: the squared distance to the train mean in standardised units (a "k = 0" PCA).
+                normAuc += AnomalyMetrics.RocAuc(NormScores(test), labels) / trials;
+                if (explore)
+                {
+                    var ex = OddsExplore.Scores(train, test);
+                    for (int e = 0; e < ex.Length; e++) exploreAucs[e] += AnomalyMetrics.RocAuc(ex[e], labels) / trials;
+                }
+            }
+            if (explore)
+            {
+                for (int e = 0; e < exploreAucs.Length; e++) exploreSums[e] += exploreAucs[e];
+                exploreRows.Add($"{set.Name,-11} " + string.Join(" ", exploreAucs.Select(OddsExplore.F)));
+            }
+            var row = new List<string> { set.Name, data.Count.ToString(CultureInfo.InvariantCulture), d.ToString(CultureInfo.InvariantCulture), outliers.ToString(CultureInfo.InvariantCulture) };
             for (int m = 0; m < models.Length; m++)
             {
-                var scores = EnsembleScores(models[m], cfg, train, test);
-                if (cfg.Combine.Length > 0) scores = Combine(scores, cfg, train, test);
-                double auc = AnomalyMetrics.RocAuc(scores, labels);
-                sums[m] += auc;
-                row.Add(F(auc));
+                sums[m] += aucs[m];
+                row.Add(F(aucs[m]));
             }
-            seconds += clock.Elapsed.TotalSeconds;
-            var pca = Pca.Fit(train, PcaComponents(d, cfg.PcaFraction));
-            double pcaAuc = AnomalyMetrics.RocAuc(Evaluation.SquaredErrorPerSample(pca, test), labels);
+            seconds += modelSeconds;
             pcaSum += pcaAuc;
-            // Baseline without any model: the squared distance to the train mean in standardised units (a "k = 0" PCA).
-            var norms = new float[test.Count];
-            for (int i = 0; i < test.Count; i++)
-                foreach (float v in test.X.AsSpan(i * d, d)) norms[i] += v * v;
-            double normAuc = AnomalyMetrics.RocAuc(norms, labels);
             normSum += normAuc;
             refSum += Math.Max(set.Ae, set.Pca);
-            row.AddRange([F(pcaAuc), F(normAuc), F(set.Ae), F(set.Pca), F(set.IForest), F(Math.Max(set.Ae, set.Pca)), clock.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)]);
+            row.AddRange([F(pcaAuc), F(normAuc), F(set.Ae), F(set.Pca), F(set.IForest), F(Math.Max(set.Ae, set.Pca)), modelSeconds.ToString("F0", CultureInfo.InvariantCulture)]);
             table.Add([.. row]);
             BenchContext.Log($"  {string.Join("  ", row)}");
         }
@@ -129,8 +162,14 @@ internal static class OddsSection
         mean.AddRange(sums.Select(s => F(s / count)));
         mean.AddRange([F(pcaSum / count), F(normSum / count), F(sets.Average(s => s.Ae)), F(sets.Average(s => s.Pca)), F(sets.Average(s => s.IForest)), F(refSum / count), seconds.ToString("F0", CultureInfo.InvariantCulture)]);
         table.Add([.. mean]);
-        table.Print("ODDS anomaly detection, ROC-AUC on the 40% test part (one configuration for all sets)");
+        table.Print($"ODDS anomaly detection, ROC-AUC on the 40% test part, mean over {trials} {splitKind} split(s) (one configuration for all sets)");
 
+        if (explore)
+        {
+            BenchContext.Log("explore: " + string.Join(" | ", OddsExplore.Names));
+            foreach (var r in exploreRows) BenchContext.Log(r);
+            BenchContext.Log($"{"mean",-11} " + string.Join(" ", exploreSums.Select(v => OddsExplore.F(v / count))));
+        }
         for (int m = 0; m < models.Length; m++)
         {
             double auc = sums[m] / count;
@@ -154,13 +193,26 @@ internal static class OddsSection
             // Hook: other registered models (vae, dae, ...) are trained with the same architecture rule and the
             // Gaussian (MSE) output; their scores are the reconstruction error of Reconstruct (the mean decode).
             var ae = QualityTraining.Create(model, $"arch={cfg.Architecture(d)},hidden={cfg.Hidden},output=gaussian", train.SampleShape, seed);
-            var options = new TrainingOptions
+            TrainingOptions Options(int n) => new()
             {
-                Epochs = cfg.Epochs(train.Count), BatchSize = cfg.Batch, LearningRate = cfg.Lr, Schedule = "constant", Seed = seed, CheckpointEvery = 0,
+                Epochs = cfg.Epochs(n), BatchSize = cfg.Batch, LearningRate = cfg.Lr, Schedule = "constant", Seed = seed, CheckpointEvery = 0,
             };
-            QualityTraining.Fit(ae, train, options, [], null, logEpochs: false);
+            QualityTraining.Fit(ae, train, Options(train.Count), [], null, logEpochs: false);
+            // Trimming: the train part holds the outliers too (unsupervised), so after the first fit the model is fitted
+            // again, warm, on the rows it finds most normal; the score's statistics come from those rows as well.
+            var kept = train;
+            for (int round = 0; round < (cfg.Trim > 0 ? cfg.TrimRounds : 0); round++)
+            {
+                ae.Eval();
+                var trainScores = Score(ae, cfg.Score, kept, train);
+                int keep = Math.Clamp((int)Math.Round((1 - cfg.Trim) * train.Count), Math.Min(train.Count, d + 2), train.Count);
+                var idx = Enumerable.Range(0, train.Count).OrderBy(i => trainScores[i]).Take(keep).ToArray();
+                kept = train.Subset(idx, $"{train.Name}:kept");
+                ae.Train();
+                QualityTraining.Fit(ae, kept, Options(kept.Count), [], null, logEpochs: false);
+            }
             ae.Eval();
-            var scores = Score(ae, cfg.Score, train, test);
+            var scores = Score(ae, cfg.Score, kept, test);
             for (int i = 0; i < scores.Length; i++) total[i] += scores[i] / (d * cfg.Seeds);
         }
         return total;
@@ -193,7 +245,8 @@ internal static class OddsSection
                     scores[i] = (float)sum;
                 }
                 return scores;
-            default: throw new ArgumentException($"odds.score '{score}': expected mse or zres");
+            case "nll": return GaussianNll(model, train, test);
+            default: throw new ArgumentException($"odds.score '{score}': expected mse, zres or nll");
         }
     }
 
@@ -212,10 +265,7 @@ internal static class OddsSection
             switch (name)
             {
                 case "norm":
-                    var norms = new float[test.Count];
-                    for (int i = 0; i < test.Count; i++)
-                        foreach (float v in test.X.AsSpan(i * d, d)) norms[i] += v * v;
-                    members.Add(norms);
+                    members.Add(NormScores(test));
                     break;
                 case "pca":
                     members.Add(Score(Pca.Fit(train, PcaComponents(d, cfg.PcaFraction)), cfg.Score, train, test));
@@ -233,6 +283,69 @@ internal static class OddsSection
             for (int r = 0; r < order.Length; r++) result[order[r]] += (float)(r + 1) / (order.Length * members.Count);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The negative log-likelihood (up to constants) of a linear-Gaussian latent model fitted around the autoencoder:
+    /// (z − μ_z)ᵀ C_z⁻¹ (z − μ_z) + ‖x − x̂‖²/σ², with z = Encode(x) (the mean code for a VAE), μ_z and C_z the mean
+    /// and covariance of the codes of <paramref name="train"/>, and σ² the train residual per discarded dimension,
+    /// Σᵢ‖rᵢ‖² / (n (d − k)). For a linear autoencoder at its optimum this is probabilistic PCA's score (Tipping &amp;
+    /// Bishop 1999): the code term is the Mahalanobis distance inside the principal subspace (the same whatever
+    /// invertible linear map the encoder applies to the code), the second the reconstruction error in units of the
+    /// residual noise.
+    /// </summary>
+    private static float[] GaussianNll(IAutoencoder model, Dataset train, Dataset test)
+    {
+        int d = train.SampleSize;
+        var zTrain = Codes(model, train);
+        int k = zTrain.Length / train.Count;
+        var codeSet = new Dataset("codes", zTrain, [k]);
+        var whiten = Pca.Fit(codeSet, k);
+        var lambda = whiten.ExplainedVariance.ToArray();
+        float floor = 1e-6f * Math.Max(lambda[0], 1e-12f);
+        var rTrain = Residuals(model, train);
+        double sse = 0;
+        foreach (float r in rTrain) sse += (double)r * r;
+        double sigma2 = Math.Max(sse / (train.Count * Math.Max(1, d - k)), 1e-12);
+        var zTest = Codes(model, test);
+        float[] y;
+        using (Latent.Core.Tensor.NoGrad()) y = whiten.Encode(new Latent.Core.Tensor(zTest, test.Count, k)).ToArray();
+        var rTest = Residuals(model, test);
+        var scores = new float[test.Count];
+        for (int i = 0; i < test.Count; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < k; j++) sum += (double)y[i * k + j] * y[i * k + j] / Math.Max(lambda[j], floor);
+            double res = 0;
+            for (int j = 0; j < d; j++) res += (double)rTest[i * d + j] * rTest[i * d + j];
+            scores[i] = (float)(sum + res / sigma2);
+        }
+        return scores;
+    }
+
+    /// <summary>Encode(x) for every row, [Count·k].</summary>
+    private static float[] Codes(IAutoencoder model, Dataset data)
+    {
+        var result = new List<float>();
+        using (Latent.Core.Tensor.NoGrad())
+        {
+            for (int start = 0; start < data.Count; start += 256)
+            {
+                int count = Math.Min(256, data.Count - start);
+                result.AddRange(model.Encode(data.Batch(Enumerable.Range(start, count).ToArray())).ToArray());
+            }
+        }
+        return [.. result];
+    }
+
+    /// <summary>‖z‖² per row: the squared distance to the train mean in standardised units.</summary>
+    private static float[] NormScores(Dataset test)
+    {
+        int d = test.SampleSize;
+        var norms = new float[test.Count];
+        for (int i = 0; i < test.Count; i++)
+            foreach (float v in test.X.AsSpan(i * d, d)) norms[i] += v * v;
+        return norms;
     }
 
     /// <summary>x − Reconstruct(x) for every row, [Count·d].</summary>
