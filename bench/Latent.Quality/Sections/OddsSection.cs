@@ -117,7 +117,6 @@ internal static class OddsSection
             var aucs = new double[models.Length];
             double pcaAuc = 0, normAuc = 0;
             var exploreAucs = new double[OddsExplore.Names.Length];
-            var clock = Stopwatch.StartNew();
             double modelSeconds = 0;
             for (int t = 0; t < trials; t++)
             {
