@@ -71,4 +71,32 @@ public sealed class DataSplit
         }
         return new DataSplit([.. names], parts);
     }
+
+    /// <summary>
+    /// The split of scikit-learn's <c>train_test_split(X, y, test_size=testFraction, random_state=seed)</c> (no
+    /// stratification, shuffle on), row for row: n_test = ⌈testFraction·n⌉, n_train = n − n_test, a permutation from
+    /// <c>numpy.random.RandomState(seed).permutation(n)</c> (<see cref="NumpyRandomState"/>), test = its first n_test
+    /// entries, train = the rest, each part in permutation order. Parts "train" and "test". This is the split behind
+    /// PyOD's benchmark tables (one <c>RandomState(i)</c> per trial i), so scores computed on it are on the same rows.
+    /// </summary>
+    public static DataSplit SklearnTrainTestSplit(Dataset data, double testFraction, uint seed)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(testFraction > 0 && testFraction < 1))
+            throw new ArgumentException($"SklearnTrainTestSplit: testFraction {testFraction} must be in (0, 1)", nameof(testFraction));
+        int n = data.Count;
+        int nTest = (int)Math.Ceiling(testFraction * n);
+        int nTrain = n - nTest;
+        if (nTest < 1 || nTrain < 1)
+            throw new ArgumentException($"SklearnTrainTestSplit: {n} rows with testFraction {testFraction} leave an empty part ({nTrain} train, {nTest} test)", nameof(data));
+        var perm = new NumpyRandomState(seed).Permutation(n);
+        var test = perm.AsSpan(0, nTest).ToArray();
+        var train = perm.AsSpan(nTest, nTrain).ToArray();
+        var parts = new Dictionary<string, (Dataset, int[])>(StringComparer.Ordinal)
+        {
+            ["train"] = (data.Subset(train, $"{data.Name}:train"), train),
+            ["test"] = (data.Subset(test, $"{data.Name}:test"), test),
+        };
+        return new DataSplit(["train", "test"], parts);
+    }
 }
