@@ -54,4 +54,42 @@ public class TableTests
         Assert.Contains("roc_auc", text.Out);
         Assert.Contains("quantile of training scores", text.Out);
     }
+    [Fact]
+    public void Gaussian_score_fits_on_the_training_split_and_ranks_the_off_plane_rows_first()
+    {
+        var tmp = CliRunner.TempDir();
+        var csv = WriteTable(tmp);
+        var dir = Path.Combine(tmp, "run");
+        var t = CliRunner.Run("train", "--data", csv, "--label", "y", "--arch", "6-16-2", "--epochs", "30", "--batch", "16", "--lr", "0.01", "--out", dir, "--quiet");
+        Assert.True(t.Code == 0, t.Err);
+
+        var r = CliRunner.Run("anomaly", dir, "--data", csv, "--score", "gaussian", "--contamination", "0.1", "--json");
+        Assert.True(r.Code == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out.Trim());
+        var root = doc.RootElement;
+        Assert.Equal(160, root.GetProperty("rows").GetInt32());
+        Assert.Contains("reference rows", root.GetProperty("threshold_source").GetString());
+        Assert.True(root.GetProperty("roc_auc").GetDouble() > 0.9, r.Out);
+
+        var explicitRef = CliRunner.Run("anomaly", dir, "--data", csv, "--score", "gaussian", "--reference", csv, "--json");
+        Assert.True(explicitRef.Code == 0, explicitRef.Err);
+        Assert.Contains("160 reference rows", explicitRef.Out);
+    }
+
+    [Fact]
+    public void Anomaly_rejects_a_reference_without_the_gaussian_score_and_an_unknown_score()
+    {
+        var tmp = CliRunner.TempDir();
+        var csv = WriteTable(tmp, normal: 40, anomalies: 4);
+        var dir = Path.Combine(tmp, "run");
+        var t = CliRunner.Run("train", "--data", csv, "--label", "y", "--arch", "6-4-2", "--epochs", "2", "--out", dir, "--quiet");
+        Assert.True(t.Code == 0, t.Err);
+
+        var r = CliRunner.Run("anomaly", dir, "--data", csv, "--reference", csv);
+        Assert.NotEqual(0, r.Code);
+        Assert.Contains("--reference", r.Err);
+        var bad = CliRunner.Run("anomaly", dir, "--data", csv, "--score", "mahalanobis");
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("mahalanobis", bad.Err);
+    }
 }
