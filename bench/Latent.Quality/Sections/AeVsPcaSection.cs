@@ -48,7 +48,7 @@ internal static class AeVsPcaSection
         string arch = o.Get($"{key}.arch", "784-256-128-30", "784-1000-500-250-30");
         string hidden = o.Get($"{key}.hidden", "relu", "elu");
         string output = o.Get($"{key}.output", "gaussian", "gaussian");
-        string network = o.Get($"{key}.network", "mlp", "mlp");
+        string network = o.Get($"{key}.network", "mlp", "mlp-bn");
         // {key}.model picks another registered family with the same network keys (e.g. dae, dropout-ae) and
         // {key}.extra adds its own settings ("noise=gaussian:0.1", "rate=0.1"); {key}.wd is the optimizer's weight decay.
         string modelName = o.Get($"{key}.model", "ae", "ae");
@@ -56,12 +56,12 @@ internal static class AeVsPcaSection
         float weightDecay = o.GetFloat($"{key}.wd", 0f, 0f);
         var training = new TrainingOptions
         {
-            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 20 : 50),
-            BatchSize = o.GetInt($"{key}.batch", 128, key == "fm" ? 128 : 64),
+            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 16 : 100),
+            BatchSize = o.GetInt($"{key}.batch", 128, 64),
             LearningRate = o.GetFloat($"{key}.lr", 1e-3f, 1e-3f),
             Optimizer = o.Get($"{key}.optimizer", "adam", "adam"),
             Schedule = o.Get($"{key}.schedule", "cosine", "cosine"),
-            Augmentation = o.Get($"{key}.augment", "none", "none"),
+            Augmentation = o.Get($"{key}.augment", "none", key == "fm" ? "none" : "shift:1"),
             Seed = (ulong)o.GetInt($"{key}.seed", 1, 1),
             CheckpointEvery = 0,
         };
@@ -87,7 +87,9 @@ internal static class AeVsPcaSection
         BenchContext.Log($"  AE: {desc}, train {aeTrain.Count}" + (valid is null ? "" : $", valid {valid.Count}"));
         // Test SSE after every epoch is logged (not used to choose anything), to see whether longer training would help;
         // its evaluation time is not counted as training time.
-        var every = Enumerable.Range(1, training.Epochs).ToArray();
+        // {key}.logevery=K logs every K-th epoch (and the last).
+        int logEvery = Math.Max(1, o.GetInt($"{key}.logevery", 1, key == "fm" ? 1 : 5));
+        var every = Enumerable.Range(1, training.Epochs).Where(e => e % logEvery == 0 || e == training.Epochs).ToArray();
         var services = weightDecay > 0
             ? QualityTraining.Services with { CreateOptimizer = (name, ps, lr) => Latent.NN.Optim.Optimizers.Create(name, ps, lr, weightDecay) }
             : QualityTraining.Services;
