@@ -13,7 +13,8 @@ namespace Latent.Quality.Sections;
 /// pixels for Fashion-MNIST (60k/10k) and MNIST (the 8,000/2,000 split of t10k). Targets: Fashion-MNIST ≤ 6.1,
 /// MNIST ≤ 4.5. Adds fm_ae30_sse, fm_pca30_sse, mnist_ae30_sse, mnist_pca30_sse (and the training seconds).
 /// Every setting can be overridden with --set fm.KEY=… / mnist.KEY=… (arch, hidden, output, network, epochs, batch, lr,
-/// schedule, seed, train).
+/// optimizer, schedule, augment, wd, model, extra, seed, train, valid, trainlog, logevery). With valid=N the last N
+/// training images are held out for choosing settings and the test set is not evaluated.
 /// </summary>
 internal static class AeVsPcaSection
 {
