@@ -11,7 +11,8 @@ namespace Latent.Models.Training;
 
 /// <summary>
 /// Mini-batch training of any <see cref="AutoencoderModel"/> on its own <see cref="AutoencoderModel.Loss"/>, with
-/// seeded shuffling, per-term epoch averages, validation, early stopping, gradient clipping, regularisation warm-up,
+/// seeded shuffling, optional image augmentation of the training batches (<see cref="TrainingOptions.Augmentation"/>),
+/// per-term epoch averages, validation, early stopping, gradient clipping, regularisation warm-up,
 /// a NaN/Inf guard, atomic checkpoints, exact resume and cancellation. No console output: progress goes to the
 /// callback.
 /// </summary>
