@@ -26,7 +26,8 @@ internal static class QualityTraining
     /// (1-based) calls <paramref name="afterEpoch"/>(epoch, training seconds so far). Returns the training seconds.
     /// </summary>
     public static double Fit(AutoencoderModel model, Dataset train, TrainingOptions options,
-        IReadOnlyCollection<int> callbackEpochs, Action<int, double>? afterEpoch, bool logEpochs = true)
+        IReadOnlyCollection<int> callbackEpochs, Action<int, double>? afterEpoch, bool logEpochs = true,
+        TrainerServices? services = null)
     {
         var clock = Stopwatch.StartNew();
         double excluded = 0;
@@ -43,7 +44,7 @@ internal static class QualityTraining
                 excluded += pause.Elapsed.TotalSeconds;
             }
         });
-        Trainer.Fit(model, train, null, options, progress, services: Services);
+        Trainer.Fit(model, train, null, options, progress, services: services ?? Services);
         return clock.Elapsed.TotalSeconds - excluded;
     }
 

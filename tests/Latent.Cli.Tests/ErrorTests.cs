@@ -90,6 +90,7 @@ public class ErrorTests(TrainedModelFixture fixture) : IClassFixture<TrainedMode
         TrainFails("imagenet", "unknown dataset 'imagenet'");
         TrainFails("no/such/file.csv", "not found");
         TrainFails("sprites", "unknown schedule", "--schedule", "warp");
+        TrainFails("sprites", "augmentation: unknown key 'flip'", "--augment", "flip:1");
         TrainFails("sprites", "--set 'x'", "--set", "x");
         TrainFails("sprites", "unknown option 'depth'", "--set", "depth=3");
         var r = CliRunner.Run("train", "--optimizer", "lion");

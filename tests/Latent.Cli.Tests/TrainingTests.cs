@@ -8,7 +8,7 @@ public class TrainingTests
     [Fact]
     public void Cancel_then_resume_gives_the_weights_of_an_uninterrupted_run()
     {
-        string[] extra = ["--epochs", "3", "--schedule", "cosine", "--optimizer", "adamw", "--clip", "1", "--no-report"];
+        string[] extra = ["--epochs", "3", "--schedule", "cosine", "--optimizer", "adamw", "--clip", "1", "--augment", "shift:1", "--no-report"];
         var straight = CliRunner.TempDir();
         Assert.Equal(0, CliRunner.Run(CliRunner.TinyTrain(straight, extra)).Code);
 

@@ -30,6 +30,11 @@ internal static class TrainCommand
             Description = "Learning-rate schedule: constant, cosine[:min=X,warmup=E], step[:size=N,gamma=G], exponential[:gamma=G], plateau[:patience=N,factor=F,min=X]",
             DefaultValueFactory = _ => "constant",
         };
+        var augment = new Option<string>("--augment")
+        {
+            Description = "Random augmentation of the training images: none, or shift:K[,rotate:DEG][,scale:S] (e.g. shift:1 for whole-pixel shifts up to ±1)",
+            DefaultValueFactory = _ => "none",
+        };
         var clip = new Option<float>("--clip") { Description = "Clip the gradient norm to this value (0 = off)" };
         var warmup = new Option<double>("--warmup") { Description = "Epochs of linear warm-up of the regularisation weight (KL annealing)" };
         var patience = new Option<int>("--patience") { Description = "Early stopping after N epochs without a better validation loss (0 = off; needs --val-fraction)" };
@@ -46,7 +51,7 @@ internal static class TrainCommand
             "  latent train --model ae --data fashion-mnist --arch 784-512-128-16 --epochs 20 --out runs/fm\n" +
             "  latent train --model ae --data table.csv --label class --code 4 --out runs/tab\n" +
             "  latent train --out runs/fm --resume                            # after Ctrl+C");
-        CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, clip, warmup,
+        CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
             patience, valFraction, outDir, resume, priorEpochs, noReport);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
@@ -67,6 +72,7 @@ internal static class TrainCommand
                 LearningRate = p.GetValue(lr),
                 Optimizer = p.GetValue(optimizer)!,
                 Schedule = p.GetValue(schedule)!,
+                Augmentation = p.GetValue(augment)!,
                 GradientClip = p.GetValue(clip),
                 WarmupEpochs = p.GetValue(warmup),
                 EarlyStoppingPatience = p.GetValue(patience),

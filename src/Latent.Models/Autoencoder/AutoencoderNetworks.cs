@@ -11,7 +11,7 @@ namespace Latent.Models.Autoencoder;
 public static class AutoencoderNetworks
 {
     /// <summary>The values <see cref="AutoencoderOptions.Network"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mlp", "conv", "conv-bn"];
+    public static IReadOnlyList<string> Names { get; } = ["mlp", "mlp-bn", "conv", "conv-bn"];
 
     /// <summary>The encoder and decoder for samples of <paramref name="inputShape"/>.</summary>
     /// <param name="options">Architecture, activations and network family.</param>
@@ -29,6 +29,7 @@ public static class AutoencoderNetworks
         return options.Network.ToLowerInvariant() switch
         {
             "mlp" => Mlp(options, inputShape, rng, encoderHidden, decoderHidden),
+            "mlp-bn" => Mlp(options, inputShape, rng, encoderHidden, decoderHidden, batchNorm: true),
             "conv" => Conv(options, inputShape, rng, batchNorm: false, encoderHidden, decoderHidden),
             "conv-bn" => Conv(options, inputShape, rng, batchNorm: true, encoderHidden, decoderHidden),
             _ => throw new ArgumentException($"ae: network '{options.Network}' is not supported", nameof(options)),
@@ -38,10 +39,12 @@ public static class AutoencoderNetworks
     /// <summary>
     /// Mirrored MLPs. Encoder: flatten, then Linear(s₀→s₁), act, ..., Linear(s_{n−1}→s_n), code activation.
     /// Decoder: Linear(s_n→s_{n−1}), act, ..., Linear(s₁→s₀), reshape to the input shape (no output activation:
-    /// the model applies sigmoid for Bernoulli outputs).
+    /// the model applies sigmoid for Bernoulli outputs). With <paramref name="batchNorm"/> ("mlp-bn") a BatchNorm1d
+    /// follows every hidden Linear layer, before its activation (Ioffe &amp; Szegedy 2015); the code and output layers
+    /// have none.
     /// </summary>
     public static EncoderDecoder Mlp(AutoencoderOptions options, int[] inputShape, Rng rng,
-        Func<Layer>? encoderHidden = null, Func<Layer>? decoderHidden = null)
+        Func<Layer>? encoderHidden = null, Func<Layer>? decoderHidden = null, bool batchNorm = false)
     {
         var sizes = options.LayerSizes();
         int inputSize = Shapes.Size(inputShape);
@@ -54,7 +57,11 @@ public static class AutoencoderNetworks
         for (int i = 0; i + 1 < sizes.Length; i++)
         {
             encoder.Append(new Linear(sizes[i], sizes[i + 1], rng));
-            if (i + 2 < sizes.Length) AppendHidden(encoder, options, encoderHidden);
+            if (i + 2 < sizes.Length)
+            {
+                if (batchNorm) encoder.Append(new BatchNorm1d(sizes[i + 1]));
+                AppendHidden(encoder, options, encoderHidden);
+            }
         }
         var codeAct = AutoencoderOptions.ActivationFor(options.CodeActivation, nameof(options.CodeActivation));
         if (codeAct.Name != "identity") encoder.Append(codeAct);
@@ -63,7 +70,11 @@ public static class AutoencoderNetworks
         for (int i = sizes.Length - 1; i > 0; i--)
         {
             decoder.Append(new Linear(sizes[i], sizes[i - 1], rng));
-            if (i > 1) AppendHidden(decoder, options, decoderHidden);
+            if (i > 1)
+            {
+                if (batchNorm) decoder.Append(new BatchNorm1d(sizes[i - 1]));
+                AppendHidden(decoder, options, decoderHidden);
+            }
         }
         decoder.Append(new BatchReshape(inputShape));
         return new EncoderDecoder(encoder, decoder, sizes[^1]);

@@ -24,7 +24,8 @@ public sealed record AutoencoderOptions : ModelOptions
     /// <summary>Output layer and reconstruction loss: logits + BCE (default) or linear + MSE.</summary>
     public OutputDistribution Output { get; init; } = OutputDistribution.Bernoulli;
 
-    /// <summary>The encoder/decoder family (<see cref="AutoencoderNetworks.Names"/>): "mlp", or for image inputs [C,H,W]
+    /// <summary>The encoder/decoder family (<see cref="AutoencoderNetworks.Names"/>): "mlp", "mlp-bn" (the MLP with batch
+    /// normalisation before every hidden activation), or for image inputs [C,H,W]
     /// "conv" (strided convolutions, then the <see cref="Architecture"/> sizes as fully connected layers) or "conv-bn"
     /// (the same with batch normalisation after every hidden convolution).</summary>
     public string Network { get; init; } = "mlp";

@@ -27,7 +27,7 @@ public sealed record DropoutOptions : ModelOptions
             throw new ArgumentException($"dropout-ae: rate {Rate} must be in [0, 1)", nameof(Rate));
         if (!Enum.IsDefined(Placement))
             throw new ArgumentException($"dropout-ae: placement {(int)Placement} is not one of {string.Join(", ", Enum.GetNames<DropoutPlacement>())}", nameof(Placement));
-        if (string.Equals(Network.Network, "mlp", StringComparison.OrdinalIgnoreCase) && Network.LayerSizes().Length < 3)
+        if (Network.Network.StartsWith("mlp", StringComparison.OrdinalIgnoreCase) && Network.LayerSizes().Length < 3)
             throw new ArgumentException($"dropout-ae: architecture '{Network.Architecture}' has no hidden layer to apply dropout to (use e.g. 784-256-32)", nameof(Network));
     }
 

@@ -11,7 +11,8 @@ namespace Latent.Models.Training;
 
 /// <summary>
 /// Mini-batch training of any <see cref="AutoencoderModel"/> on its own <see cref="AutoencoderModel.Loss"/>, with
-/// seeded shuffling, per-term epoch averages, validation, early stopping, gradient clipping, regularisation warm-up,
+/// seeded shuffling, optional image augmentation of the training batches (<see cref="TrainingOptions.Augmentation"/>),
+/// per-term epoch averages, validation, early stopping, gradient clipping, regularisation warm-up,
 /// a NaN/Inf guard, atomic checkpoints, exact resume and cancellation. No console output: progress goes to the
 /// callback.
 /// </summary>
@@ -74,6 +75,10 @@ public static class Trainer
         if (validData is null && options.EarlyStoppingPatience > 0)
             throw new ArgumentException("training: early stopping needs validation data or a validation fraction", nameof(options));
 
+        var augmentation = Latent.Data.Images.ImageAugmentation.Parse(options.Augmentation);
+        if (!augmentation.IsNone && trainData.SampleShape.Length is not (2 or 3))
+            throw new ArgumentException($"training: augmentation '{options.Augmentation}' needs image samples [C, H, W] or [H, W], dataset '{trainData.Name}' has {Shapes.Format(trainData.SampleShape)}", nameof(options));
+
         int n = trainData.Count, batch = options.BatchSize;
         int stepsPerEpoch = (n + batch - 1) / batch;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
@@ -108,6 +113,7 @@ public static class Trainer
             {
                 int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
                 var x = trainData.Batch(s.Permutation.AsSpan(start, count));
+                if (!augmentation.IsNone) x = augmentation.Apply(x, s.ModelRng);
                 float lr = optimizer.LearningRate;
                 lastLr = lr;
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,

@@ -20,6 +20,13 @@ public sealed record TrainingOptions
     /// <summary>Learning-rate schedule name, resolved by <see cref="TrainerServices.CreateSchedule"/> ("constant").</summary>
     public string Schedule { get; init; } = "constant";
 
+    /// <summary>
+    /// Random geometric augmentation of the training batches (image data only), as <see cref="Latent.Data.Images.ImageAugmentation.Parse"/>
+    /// reads it: "none" (default), or e.g. "shift:2" (whole-pixel translations up to ±2 px) or "shift:2,rotate:10,scale:0.1".
+    /// Drawn from the model's noise stream, so runs stay deterministic and resume exactly; validation data is never augmented.
+    /// </summary>
+    public string Augmentation { get; init; } = "none";
+
     /// <summary>Seed of the shuffling and of the model's noise stream; same seed and thread count ⇒ identical losses.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -58,6 +65,9 @@ public sealed record TrainingOptions
         if (!(LearningRate >= 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"training: learning rate {LearningRate} must be finite and >= 0", nameof(LearningRate));
         if (string.IsNullOrWhiteSpace(Optimizer)) throw new ArgumentException("training: optimizer name is empty", nameof(Optimizer));
         if (string.IsNullOrWhiteSpace(Schedule)) throw new ArgumentException("training: schedule name is empty", nameof(Schedule));
+        if (Augmentation is null) throw new ArgumentException("training: augmentation is null (use \"none\")", nameof(Augmentation));
+        try { _ = Latent.Data.Images.ImageAugmentation.Parse(Augmentation); }
+        catch (ArgumentException e) { throw new ArgumentException($"training: {e.Message}", nameof(Augmentation), e); }
         if (!(ValidationFraction is >= 0 and < 1)) throw new ArgumentException($"training: validation fraction {ValidationFraction} must be in [0, 1)", nameof(ValidationFraction));
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"training: early-stopping patience {EarlyStoppingPatience} must be >= 0", nameof(EarlyStoppingPatience));
         if (!(GradientClip >= 0f) || float.IsInfinity(GradientClip)) throw new ArgumentException($"training: gradient clip {GradientClip} must be finite and >= 0 (0 = off)", nameof(GradientClip));

@@ -56,6 +56,26 @@ public class ConvNetworkTests
     }
 
     [Fact]
+    public void Mlp_bn_puts_batch_norm_before_every_hidden_activation_only_and_trains()
+    {
+        var model = Conv([1, 28, 28], "784-64-32-8", "mlp-bn");
+        var enc = ((Sequential)model.Encoder).Layers;
+        var dec = ((Sequential)model.Decoder).Layers;
+        Assert.Equal([64, 32], enc.OfType<BatchNorm1d>().Select(b => b.NumFeatures));
+        Assert.Equal([32, 64], dec.OfType<BatchNorm1d>().Select(b => b.NumFeatures));
+        Assert.IsType<Linear>(enc[^1]); // linear code: no batch norm after the code layer
+        Assert.Equal(3, enc.OfType<Linear>().Count());
+        model.Eval();
+        var x = new Rng(3).Uniform([3, 1, 28, 28]);
+        Assert.Equal(model.Reconstruct(x).ToArray(), model.Reconstruct(x).ToArray());
+
+        var data = Sprites.Generate(48, seed: 4, size: 28);
+        ModelChecks.OneStepChangesEveryParameter(Conv([1, 28, 28], "784-32-8", "mlp-bn", seed: 5), data.Batch([0, 1, 2, 3]));
+        ModelChecks.LossFalls(Conv([1, 28, 28], "784-32-8", "mlp-bn", seed: 5), data, epochs: 4, ratio: 0.9, lr: 2e-3f);
+        ModelChecks.CheckpointLoadsBitIdentically(s => Conv([1, 28, 28], "784-32-8", "mlp-bn", s), data);
+    }
+
+    [Fact]
     public void Inputs_it_cannot_handle_get_a_clear_error()
     {
         var flat = Assert.Throws<ArgumentException>(() => Conv([784], "784-8"));
@@ -68,7 +88,7 @@ public class ConvNetworkTests
         Assert.Contains("784 elements", size.Message);
         var name = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Parse(new Dictionary<string, string> { ["network"] = "resnet" }));
         Assert.Equal("Network", name.ParamName);
-        Assert.Contains("mlp, conv, conv-bn", name.Message);
+        Assert.Contains("mlp, mlp-bn, conv, conv-bn", name.Message);
     }
 
     [Fact]

@@ -202,6 +202,7 @@ public class TrainerTests
     [InlineData("LearningRate")]
     [InlineData("ValidationFraction")]
     [InlineData("EarlyStoppingPatience")]
+    [InlineData("Augmentation")]
     public void Bad_options_name_the_option(string option)
     {
         var o = option switch
@@ -210,6 +211,7 @@ public class TrainerTests
             "BatchSize" => Options() with { BatchSize = 0 },
             "LearningRate" => Options() with { LearningRate = float.NaN },
             "ValidationFraction" => Options() with { ValidationFraction = 1 },
+            "Augmentation" => Options() with { Augmentation = "shift:x" },
             _ => Options() with { EarlyStoppingPatience = -1 },
         };
         Assert.Equal(option, Assert.Throws<ArgumentException>(() => Trainer.Fit(TestData.SmallAe(), Data, null, o)).ParamName);
@@ -224,5 +226,31 @@ public class TrainerTests
         var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(TestData.SmallAe(), Data, null, Options(dir) with { BatchSize = 5 },
             resumeFrom: Path.Combine(dir, Trainer.CheckpointFileName)));
         Assert.Contains("batch size 10", e.Message);
+    }
+
+    [Fact]
+    public void Augmentation_changes_the_training_batches_deterministically_and_resumes_bit_for_bit()
+    {
+        var o = Options() with { Augmentation = "shift:1" };
+        var (plain, _) = Run(TestData.SmallAe(seed: 1), Options());
+        var (a, _) = Run(TestData.SmallAe(seed: 1), o);
+        var (b, _) = Run(TestData.SmallAe(seed: 1), o);
+        Assert.Equal(a, b);
+        Assert.NotEqual(plain, a);
+
+        var dir = TestData.TempDir();
+        var cts = new CancellationTokenSource();
+        var (first, _) = Run(TestData.SmallAe(seed: 1), Options(dir) with { Augmentation = "shift:1" }, cancelAfter: cts, cancelAtStep: 6);
+        var (second, _) = Run(TestData.SmallAe(seed: 1), Options(dir) with { Augmentation = "shift:1" }, resume: Path.Combine(dir, Trainer.CheckpointFileName));
+        Assert.Equal(a, first.Concat(second).ToList());
+    }
+
+    [Fact]
+    public void Augmentation_needs_image_samples()
+    {
+        var flat = new Dataset("flat", new float[40 * 16], [16]);
+        var model = new Latent.Models.Autoencoder.Autoencoder(new Latent.Models.Autoencoder.AutoencoderOptions { Architecture = "16-8-3" }, [16], new Rng(1));
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, flat, null, Options() with { Augmentation = "shift:1" }));
+        Assert.Contains("needs image samples", e.Message);
     }
 }
