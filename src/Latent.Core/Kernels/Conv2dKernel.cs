@@ -21,7 +21,7 @@ namespace Latent.Core.Kernels;
 internal static class Conv2dKernel
 {
     /// <summary>Target size of one chunk's column matrix, in floats (8 MiB).</summary>
-    internal const int ColumnBudget = 1 << 21;
+    internal static int ColumnBudget = 1 << 21;
 
     /// <summary>small [N,O,Ho,Wo] = conv(big [N,C,H,W], w [O,C,Kh,Kw]) + bias [O] (bias may be empty).</summary>
     public static void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
@@ -92,7 +92,6 @@ internal static class Conv2dKernel
                     aSpan = a.AsSpan(0, o * ld);
                 }
                 Gemm.Sgemm(true, false, k, ld, o, 1f, w.AsSpan(0, o * k), k, aSpan, ld, 0f, cols.AsSpan(0, k * ld), ld);
-                big.AsSpan(n0 * bigSize, cnt * bigSize).Clear();
                 UnpackChunk(cols, ld, g, n0, cnt, big);
             }
             if (!bias.IsEmpty)
@@ -213,7 +212,7 @@ internal static class Conv2dKernel
     {
         int bigSize = g.C * g.BigPlane, p = g.SmallPlane;
         For(cnt, (long)g.K * p, b =>
-            Im2Col.Unpack(cols, ld, b * p, g, big.AsSpan((n0 + b) * bigSize, bigSize)));
+            Im2Col.Unpack(cols, ld, b * p, g, big.AsSpan((n0 + b) * bigSize, bigSize), overwrite: true));
     }
 
     /// <summary>Runs body(0..count-1), in parallel when there is enough work to pay for the threads.</summary>
