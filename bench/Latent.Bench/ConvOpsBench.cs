@@ -27,11 +27,8 @@ public static class ConvOpsBench
             ("c2", new ConvGeometry(n, 32, 14, 14, 64, 7, 7, 4, 4, 2, 1, 1)),
         };
         var rng = new Random(1);
-        foreach (int budget in new[] { 1 << 21 })
-        foreach (var (name0, g) in geometries)
+        foreach (var (name, g) in geometries)
         {
-            Conv2dKernel.ColumnBudget = budget;
-            string name = $"{name0}.b{budget >> 10}k";
             var big = Fill(rng, g.N * g.C * g.BigPlane);
             var small = Fill(rng, g.N * g.O * g.SmallPlane);
             var w = Fill(rng, g.O * g.K);
