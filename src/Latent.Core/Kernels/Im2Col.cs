@@ -44,8 +44,15 @@ internal static unsafe class Im2Col
         var map = NewMap(g, ph, stackalloc int[g.H + 3 * g.Stride]);
         fixed (float* img = image, cp = cols, sp = scratch)
         {
-            // Borders (padding) stay zero: only interior positions are written below, channel after channel.
-            new Span<float>(sp, ph.Size).Clear();
+            // Borders (padding) stay zero: only interior positions are written below, channel after channel, and the
+            // same geometry writes the same positions, so the next Pack of this geometry can skip the clearing.
+            var layout = g with { N = 0 };
+            if (!t_bordersClean || t_cleanLayout != layout)
+            {
+                new Span<float>(sp, ph.Size).Clear();
+                t_cleanLayout = layout;
+                t_bordersClean = true;
+            }
             float* row = cp + colOffset;
             for (int c = 0; c < channels; c++)
             {
@@ -82,6 +89,7 @@ internal static unsafe class Im2Col
         TapOffsets(g, ph, tapOffset);
         var map = NewMap(g, ph, stackalloc int[g.H + 3 * g.Stride]);
         bool vector = Vector256.IsHardwareAccelerated;
+        t_bordersClean = false; // the taps that fall in the padding accumulate into the borders
         // Pixels past the last tap's reach (bottom rows or right columns no tap reads) are not moved back below.
         if (overwrite && ((g.H - 1 + g.Pad) / g.Stride >= ph.A || (g.W - 1 + g.Pad) / g.Stride >= ph.B))
             image[..(g.C * g.BigPlane)].Clear();
@@ -275,10 +283,18 @@ internal static unsafe class Im2Col
     // Per-thread phase planes (images of one chunk are packed in parallel, one thread per range of images).
     [ThreadStatic] private static float[]? t_scratch;
 
+    // Whether the scratch's phase-plane borders are all zero for t_cleanLayout (set by Pack, cleared by Unpack).
+    [ThreadStatic] private static bool t_bordersClean;
+    [ThreadStatic] private static ConvGeometry t_cleanLayout;
+
     private static float[] Scratch(int floats)
     {
         var buf = t_scratch;
-        if (buf is null || buf.Length < floats) t_scratch = buf = new float[Math.Max(floats, 1024)];
+        if (buf is null || buf.Length < floats)
+        {
+            t_scratch = buf = new float[Math.Max(floats, 1024)];
+            t_bordersClean = false;
+        }
         return buf;
     }
 }

@@ -190,6 +190,17 @@ public class ConvTests
         Im2Col.Unpack(cols, ld, off, g, over, overwrite: true);
         Im2ColScalar.Unpack(cols, ld, off, g, slowImg);
         AssertSameBits(slowImg, over, $"unpack overwrite {g}");
+
+        // Pack again after the unpacks (which leave junk in the phase planes' padding) and after a pack of another
+        // geometry: Pack must not rely on stale scratch.
+        var again = Enumerable.Repeat(7f, g.K * ld).ToArray();
+        Im2Col.Pack(img, g, again, ld, off);
+        AssertSameBits(slow, again, $"pack after unpack {g}");
+        var other = g with { Pad = g.Pad + 1, Ho = g.Ho + 1, Wo = g.Wo + 1 };
+        Im2Col.Pack(Random(rng, g.C, g.H, g.W).ToArray(), other, new float[other.K * other.SmallPlane], other.SmallPlane, 0);
+        Array.Fill(again, 7f);
+        Im2Col.Pack(img, g, again, ld, off);
+        AssertSameBits(slow, again, $"pack after another geometry {g}");
     }
 
     private static void AssertSameBits(float[] expected, float[] actual, string what)
