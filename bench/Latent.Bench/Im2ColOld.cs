@@ -6,6 +6,8 @@ using Latent.Core.Kernels;
 namespace Latent.Bench;
 
 /// <summary>
+/// The im2col/col2im of main at 8c9baa2 (per-row strided gathers), kept only so `Latent.Bench convops` can time old
+/// against new in one process. Original summary:
 /// im2col and its adjoint col2im for one image, the data movement that turns a convolution into a GEMM.
 /// The column matrix has one row per tap (c, ki, kj), c-major then ki then kj — the order of a weight
 /// [O, C, Kh, Kw] read as [O, C·Kh·Kw] — and one column per small-image position (oh, ow), row-major.
