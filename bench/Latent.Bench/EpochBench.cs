@@ -11,11 +11,13 @@ using Latent.NN.Optim;
 namespace Latent.Bench;
 
 /// <summary>
-/// <c>mlp|conv --threads T --epochs E [--data DIR]</c>: training epochs over the 60,000 Fashion-MNIST training
+/// <c>mlp|conv --threads T --epochs E [--steps S] [--data DIR]</c>: training epochs over the 60,000 Fashion-MNIST training
 /// images, the same work as bench/torch_epochs.py (models, PyTorch-default init, loss, Adam 1e-3, batch,
-/// a fresh shuffle per epoch, the last batch smaller). Prints
-/// <c>LATENT &lt;task&gt; threads=T seconds=&lt;best epoch&gt; rss_mb=&lt;peak RSS&gt; loss=&lt;last epoch mean&gt; gc0= gc1= gc2= gc_pause_ms=</c>
-/// (GC counts and pause time of the best epoch).
+/// a fresh shuffle per epoch, the last batch smaller; <c>--steps</c> cuts each epoch to its first S batches for quick
+/// comparisons). Prints
+/// <c>LATENT &lt;task&gt; threads=T seconds=&lt;best epoch&gt; rss_mb=&lt;peak RSS&gt; loss=&lt;last epoch mean&gt; gc0= gc1= gc2= gc_pause_ms= alloc_mb_per_step= cpu_s=</c>
+/// (GC counts, pause time, managed allocation per step and process CPU time of the best epoch; CPU time is the
+/// steadier measure on a shared machine).
 /// </summary>
 public static class EpochBench
 {
@@ -29,6 +31,7 @@ public static class EpochBench
     {
         int threads = options.Int("threads", Environment.ProcessorCount);
         int epochs = options.Int("epochs", 2);
+        int maxSteps = options.Int("steps", int.MaxValue);
         Parallelism.MaxDegree = threads;
         string dir = options.Text("data", "");
         var resolution = NamedDatasets.Resolve("fashion-mnist", new DataOptions { DataDir = dir.Length == 0 ? null : dir });
@@ -45,16 +48,18 @@ public static class EpochBench
 
         double best = double.MaxValue, loss = double.NaN;
         int gc0 = 0, gc1 = 0, gc2 = 0;
-        double pauseMs = 0;
+        double pauseMs = 0, allocMb = 0, cpuSeconds = 0;
         for (int e = 0; e < epochs; e++)
         {
             int c0 = GC.CollectionCount(0), c1 = GC.CollectionCount(1), c2 = GC.CollectionCount(2);
             var pause0 = GC.GetTotalPauseDuration();
+            long alloc0 = GC.GetTotalAllocatedBytes();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             long t0 = Stopwatch.GetTimestamp();
             Shuffle(order, rng);
             double total = 0;
             int steps = 0;
-            for (int start = 0; start < count; start += batch)
+            for (int start = 0; start < count && steps < maxSteps; start += batch)
             {
                 int b = Math.Min(batch, count - start);
                 var data = new float[b * features];
@@ -75,10 +80,12 @@ public static class EpochBench
                 best = seconds;
                 gc0 = GC.CollectionCount(0) - c0; gc1 = GC.CollectionCount(1) - c1; gc2 = GC.CollectionCount(2) - c2;
                 pauseMs = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
+                allocMb = (GC.GetTotalAllocatedBytes() - alloc0) / (1024.0 * 1024.0 * steps);
+                cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LATENT {task} threads={threads} seconds={best:F3} rss_mb={PeakRssMb():F1} loss={loss:F5} gc0={gc0} gc1={gc1} gc2={gc2} gc_pause_ms={pauseMs:F0}"));
+            $"LATENT {task} threads={threads} seconds={best:F3} rss_mb={PeakRssMb():F1} loss={loss:F5} gc0={gc0} gc1={gc1} gc2={gc2} gc_pause_ms={pauseMs:F0} alloc_mb_per_step={allocMb:F1} cpu_s={cpuSeconds:F3}"));
         return 0;
     }
 

@@ -16,6 +16,7 @@ public static class Program
         ["sgemm"] = SgemmBench.Run,
         ["mlp"] = EpochBench.RunMlp,
         ["conv"] = EpochBench.RunConv,
+        ["convops"] = ConvOpsBench.Run,
     };
 
     /// <summary>Entry point; returns 0 on success, 2 on a usage error.</summary>

@@ -84,9 +84,15 @@ public sealed partial class Tensor
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new(new float[Shapes.CheckedSize(shape, nameof(shape))], shape);
 
-    /// <summary>A tensor with uninitialised contents, for ops that overwrite every element.</summary>
-    internal static Tensor Empty(int[] shape) =>
-        new(GC.AllocateUninitializedArray<float>((int)Shapes.CheckedSize(shape, nameof(shape))), shape);
+    /// <summary>
+    /// A tensor with uninitialised contents, for ops that overwrite every element. Inside a backward pass the storage
+    /// may be a recycled one (<see cref="Autograd.BufferPool"/>).
+    /// </summary>
+    internal static Tensor Empty(int[] shape)
+    {
+        int size = (int)Shapes.CheckedSize(shape, nameof(shape));
+        return new(Autograd.BufferPool.TryRent(size) ?? GC.AllocateUninitializedArray<float>(size), shape);
+    }
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)

@@ -12,6 +12,7 @@ public static class Program
     [
         new SgemmCheck(),
         new FusedCheck(),
+        new Im2ColCheck(),
     ];
 
     /// <summary>Entry point; optional arguments name the checks to run (default: all).</summary>

@@ -65,6 +65,14 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary><see cref="Record"/> for the library's own ops (see <see cref="Node.BuiltIn"/>).</summary>
+    internal Tensor RecordOp(string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        GradFn = new Node(op, inputs, backward) { BuiltIn = true };
+        _requiresGrad = true;
+        return this;
+    }
+
     /// <summary>
     /// Back-propagates from this tensor: adds d(this)/d(leaf) to <see cref="Grad"/> of every leaf that requires
     /// a gradient. A non-scalar tensor needs <paramref name="gradient"/> (the vector of the vector-Jacobian product).

@@ -46,23 +46,48 @@ public static class Gradients
         var result = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
 
         using var mode = createGraph ? GradMode.Enable() : GradMode.Disable();
-        for (int i = order.Count - 1; i >= 0; i--)
+        // Without createGraph nothing the pass creates is recorded, so its dropped buffers can be recycled.
+        var pool = createGraph ? null : BufferPool.Begin();
+        bool finished = false;
+        try
         {
-            var t = order[i];
-            if (!grads.Remove(t, out var g)) continue;
-            if (wanted is null ? t.IsLeaf : wanted.Contains(t)) result[t] = g;
-            var node = t.GradFn;
-            if (node is null) continue;
-            var inputGrads = node.Backward(g);
-            for (int k = 0; k < node.Inputs.Length; k++)
+            for (int i = order.Count - 1; i >= 0; i--)
             {
-                var input = node.Inputs[k];
-                var gi = inputGrads[k];
-                if (gi is null || !input.RequiresGrad) continue;
-                if (!Shapes.Equal(gi.Shape, input.Shape))
-                    throw new InvalidOperationException($"Backward of {node.Op}: gradient {Shapes.Format(gi.Shape)} for input {k} of shape {Shapes.Format(input.Shape)}");
-                grads[input] = grads.TryGetValue(input, out var acc) ? acc + gi : gi;
+                var t = order[i];
+                if (!grads.Remove(t, out var g)) continue;
+                if (wanted is null ? t.IsLeaf : wanted.Contains(t)) result[t] = g;
+                var node = t.GradFn;
+                if (node is null) continue;
+                Tensor?[] inputGrads;
+                if (pool is null || node.BuiltIn)
+                {
+                    inputGrads = node.Backward(g);
+                }
+                else
+                {
+                    // A user rule may keep g or what it allocates: g escapes, and nothing is rented meanwhile.
+                    pool.Escape(g);
+                    pool.Renting = false;
+                    try { inputGrads = node.Backward(g); }
+                    finally { pool.Renting = true; }
+                }
+                for (int k = 0; k < node.Inputs.Length; k++)
+                {
+                    var input = node.Inputs[k];
+                    var gi = inputGrads[k];
+                    if (gi is null || !input.RequiresGrad) continue;
+                    if (!Shapes.Equal(gi.Shape, input.Shape))
+                        throw new InvalidOperationException($"Backward of {node.Op}: gradient {Shapes.Format(gi.Shape)} for input {k} of shape {Shapes.Format(input.Shape)}");
+                    grads[input] = grads.TryGetValue(input, out var acc) ? acc + gi : gi;
+                }
             }
+            if (pool is not null)
+                foreach (var g in result.Values) pool.Escape(g);
+            finished = true;
+        }
+        finally
+        {
+            pool?.End(recycle: finished);
         }
         return result;
     }

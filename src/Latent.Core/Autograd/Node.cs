@@ -15,4 +15,10 @@ public sealed class Node(string op, Tensor[] inputs, Func<Tensor, Tensor?[]> bac
 
     /// <summary>Gradient of the output -> gradients of the inputs.</summary>
     public Func<Tensor, Tensor?[]> Backward { get; } = backward;
+
+    /// <summary>
+    /// True for the library's own ops (recorded with <c>RecordOp</c>), whose rules never keep the gradient they are
+    /// given nor what they allocate; a backward pass recycles those buffers (<see cref="BufferPool"/>).
+    /// </summary>
+    internal bool BuiltIn { get; init; }
 }

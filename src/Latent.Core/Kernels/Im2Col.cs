@@ -1,6 +1,5 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Latent.Core.Kernels;
 
@@ -12,11 +11,18 @@ namespace Latent.Core.Kernels;
 /// <remarks>
 /// Several images share one column matrix side by side: image b of a batch writes columns
 /// [colOffset, colOffset + Ho·Wo) of rows that are <c>ldCols</c> apart, so one GEMM covers the batch.
-/// Per row and output line the valid output columns are computed once (<see cref="ValidRange"/>): the
-/// padding on either side is zero-filled and the interior is a span copy (stride 1) or a strided gather.
+/// <para>
+/// Phase planes: a strided tap reads every s-th pixel, a short strided gather per output line. Instead each
+/// channel is first split, zero-padded, into s×s phase planes (phase (rh, rw) holds padded pixel
+/// (a·s + rh, b·s + rw) at (a, b)), in which tap (ki, kj) of output line oh is one contiguous run of Wo
+/// floats: row oh + ⌊ki·d/s⌋ of phase ((ki·d) mod s, (kj·d) mod s), from column ⌊kj·d/s⌋. Pack is then
+/// vector copies of those runs; Unpack accumulates the runs into the phase planes (seeded with the image) and
+/// writes the planes back, so every image element gets its terms in the same order as the per-element loop
+/// (tap rows ascending, at most one term per tap): the bits equal <see cref="Im2ColScalar"/>'s.
+/// </para>
 /// <see cref="Im2ColScalar"/> is the plain per-element twin the tests compare against.
 /// </remarks>
-internal static class Im2Col
+internal static unsafe class Im2Col
 {
     /// <summary>cols[(c,ki,kj), colOffset + oh·Wo + ow] = image[c, oh·s − p + ki·d, ow·s − p + kj·d] (0 outside).</summary>
     /// <param name="image">One big image [C, H, W].</param>
@@ -24,44 +30,38 @@ internal static class Im2Col
     /// <param name="cols">The column matrix [C·Kh·Kw, ldCols].</param>
     /// <param name="ldCols">Row stride of <paramref name="cols"/>.</param>
     /// <param name="colOffset">First column written.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(ReadOnlySpan<float> image, in ConvGeometry g, Span<float> cols, int ldCols, int colOffset)
     {
-        int s = g.Stride, wo = g.Wo;
-        int row = 0;
-        for (int c = 0; c < g.C; c++)
+        if (g.SmallPlane == 0 || g.K == 0) return;
+        Check(image.Length, g, cols.Length, ldCols, colOffset);
+        var ph = new Phases(g);
+        float[] scratch = Scratch(ph.Size);
+        int wo = g.Wo, ho = g.Ho;
+        int taps = g.Kh * g.Kw, pb = ph.Ld, bigPlane = g.BigPlane, channels = g.C;
+        int* tapOffset = stackalloc int[taps];
+        TapOffsets(g, ph, tapOffset);
+        var map = NewMap(g, ph, stackalloc int[g.H + 3 * g.Stride]);
+        fixed (float* img = image, cp = cols, sp = scratch)
         {
-            var plane = image.Slice(c * g.BigPlane, g.BigPlane);
-            for (int ki = 0; ki < g.Kh; ki++)
+            // Borders (padding) stay zero: only interior positions are written below, channel after channel, and the
+            // same geometry writes the same positions, so the next Pack of this geometry can skip the clearing.
+            var layout = g with { N = 0 };
+            if (!t_bordersClean || t_cleanLayout != layout)
             {
-                int offH = ki * g.Dilation - g.Pad;
-                ValidRange(g.H, g.Ho, offH, s, out int ohLo, out int ohHi);
-                for (int kj = 0; kj < g.Kw; kj++, row++)
+                new Span<float>(sp, ph.Size).Clear();
+                t_cleanLayout = layout;
+                t_bordersClean = true;
+            }
+            float* row = cp + colOffset;
+            for (int c = 0; c < channels; c++)
+            {
+                MovePhases(img + (nint)c * bigPlane, g, map, sp, toPhases: true);
+                for (int t = 0; t < taps; t++, row += ldCols)
                 {
-                    int offW = kj * g.Dilation - g.Pad;
-                    ValidRange(g.W, wo, offW, s, out int owLo, out int owHi);
-                    var dstRow = cols.Slice(row * ldCols + colOffset, g.SmallPlane);
-                    dstRow[..(ohLo * wo)].Clear();
-                    dstRow[(ohHi * wo)..].Clear();
-                    for (int oh = ohLo; oh < ohHi; oh++)
-                    {
-                        var dst = dstRow.Slice(oh * wo, wo);
-                        var src = plane.Slice((oh * s + offH) * g.W);
-                        dst[..owLo].Clear();
-                        dst[owHi..].Clear();
-                        if (owLo >= owHi) continue;
-                        if (s == 1)
-                        {
-                            src.Slice(owLo + offW, owHi - owLo).CopyTo(dst[owLo..owHi]);
-                        }
-                        else
-                        {
-                            // Strided gather without bounds checks: ValidRange keeps iw inside this image row.
-                            ref float d0 = ref MemoryMarshal.GetReference(dst);
-                            ref float s0 = ref MemoryMarshal.GetReference(src);
-                            int iw = owLo * s + offW;
-                            for (int ow = owLo; ow < owHi; ow++, iw += s) Unsafe.Add(ref d0, ow) = Unsafe.Add(ref s0, iw);
-                        }
-                    }
+                    float* src = sp + tapOffset[t];
+                    float* dst = row;
+                    for (int oh = 0; oh < ho; oh++, src += pb, dst += wo) CopySmall(src, dst, wo);
                 }
             }
         }
@@ -69,57 +69,232 @@ internal static class Im2Col
 
     /// <summary>
     /// The adjoint of <see cref="Pack"/>: image[c, ih, iw] += cols[(c,ki,kj), colOffset + oh·Wo + ow] for every
-    /// tap that lands inside the image. <paramref name="image"/> [C, H, W] is accumulated into, not cleared.
+    /// tap that lands inside the image. <paramref name="image"/> [C, H, W] is accumulated into, or, with
+    /// <paramref name="overwrite"/>, treated as zero (the same bits as clearing it first).
     /// </summary>
-    public static void Unpack(ReadOnlySpan<float> cols, int ldCols, int colOffset, in ConvGeometry g, Span<float> image)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Unpack(ReadOnlySpan<float> cols, int ldCols, int colOffset, in ConvGeometry g, Span<float> image, bool overwrite = false)
     {
-        int s = g.Stride, wo = g.Wo;
-        int row = 0;
-        for (int c = 0; c < g.C; c++)
+        if (g.SmallPlane == 0 || g.K == 0)
         {
-            var plane = image.Slice(c * g.BigPlane, g.BigPlane);
-            for (int ki = 0; ki < g.Kh; ki++)
+            if (overwrite) image[..(g.C * g.BigPlane)].Clear();
+            return;
+        }
+        Check(image.Length, g, cols.Length, ldCols, colOffset);
+        var ph = new Phases(g);
+        float[] scratch = Scratch(ph.Size);
+        int wo = g.Wo, ho = g.Ho;
+        int taps = g.Kh * g.Kw, pb = ph.Ld, bigPlane = g.BigPlane, channels = g.C;
+        int* tapOffset = stackalloc int[taps];
+        TapOffsets(g, ph, tapOffset);
+        var map = NewMap(g, ph, stackalloc int[g.H + 3 * g.Stride]);
+        bool vector = Vector256.IsHardwareAccelerated;
+        t_bordersClean = false; // the taps that fall in the padding accumulate into the borders
+        // Pixels past the last tap's reach (bottom rows or right columns no tap reads) are not moved back below.
+        if (overwrite && ((g.H - 1 + g.Pad) / g.Stride >= ph.A || (g.W - 1 + g.Pad) / g.Stride >= ph.B))
+            image[..(g.C * g.BigPlane)].Clear();
+        fixed (float* img = image, cp = cols, sp = scratch)
+        {
+            float* row = cp + colOffset, lo = cp, hi = cp + cols.Length;
+            for (int c = 0; c < channels; c++)
             {
-                int offH = ki * g.Dilation - g.Pad;
-                ValidRange(g.H, g.Ho, offH, s, out int ohLo, out int ohHi);
-                for (int kj = 0; kj < g.Kw; kj++, row++)
+                float* plane = img + (nint)c * bigPlane;
+                // Seed the interior with the image (or zeros); borders collect the taps that fall in the padding
+                // and are never read back, so whatever they hold does not matter.
+                if (overwrite) new Span<float>(sp, ph.Size).Clear();
+                else MovePhases(plane, g, map, sp, toPhases: true);
+                for (int t = 0; t < taps; t++, row += ldCols)
                 {
-                    int offW = kj * g.Dilation - g.Pad;
-                    ValidRange(g.W, wo, offW, s, out int owLo, out int owHi);
-                    if (owLo >= owHi) continue;
-                    var srcRow = cols.Slice(row * ldCols + colOffset, g.SmallPlane);
-                    for (int oh = ohLo; oh < ohHi; oh++)
+                    int qw = tapOffset[t] % pb; // the run's first column in its phase row
+                    float* dst = sp + (tapOffset[t] - qw);
+                    float* src = row;
+                    for (int oh = 0; oh < ho; oh++, src += wo, dst += pb)
                     {
-                        var src = srcRow.Slice(oh * wo, wo);
-                        var dst = plane.Slice((oh * s + offH) * g.W);
-                        if (s == 1)
-                        {
-                            var d = dst.Slice(owLo + offW, owHi - owLo);
-                            TensorPrimitives.Add(d, src[owLo..owHi], d);
-                        }
-                        else
-                        {
-                            ref float d0 = ref MemoryMarshal.GetReference(dst);
-                            ref float s0 = ref MemoryMarshal.GetReference(src);
-                            int iw = owLo * s + offW;
-                            for (int ow = owLo; ow < owHi; ow++, iw += s) Unsafe.Add(ref d0, iw) += Unsafe.Add(ref s0, ow);
-                        }
+                        if (vector && src - qw >= lo && src - qw + pb <= hi) AddRowVector(src, qw, wo, dst, pb);
+                        else AddSmall(src, dst + qw, wo);
                     }
                 }
+                MovePhases(plane, g, map, sp, toPhases: false);
+            }
+        }
+    }
+
+    private static PhaseMap NewMap(in ConvGeometry g, in Phases ph, Span<int> space)
+    {
+        var map = new PhaseMap
+        {
+            RowOffset = space[..g.H],
+            ColFirst = space.Slice(g.H, g.Stride),
+            ColCount = space.Slice(g.H + g.Stride, g.Stride),
+            ColOffset = space.Slice(g.H + 2 * g.Stride, g.Stride),
+        };
+        map.Fill(g, ph);
+        return map;
+    }
+
+    /// <summary>Offset in the phase planes of tap (ki, kj)'s first run: phase ((ki·d) mod s, (kj·d) mod s), row ⌊ki·d/s⌋, column ⌊kj·d/s⌋.</summary>
+    private static void TapOffsets(in ConvGeometry g, in Phases ph, int* offsets)
+    {
+        int s = g.Stride, d = g.Dilation, t = 0;
+        for (int ki = 0; ki < g.Kh; ki++)
+            for (int kj = 0; kj < g.Kw; kj++)
+                offsets[t++] = (ki * d % s * s + kj * d % s) * ph.Plane + ki * d / s * ph.Ld + kj * d / s;
+    }
+
+    /// <summary>Phase-plane sizes: A rows and B columns per phase, s² phases.</summary>
+    private readonly struct Phases
+    {
+        public readonly int A, B, Ld, Plane, Size;
+
+        public Phases(in ConvGeometry g)
+        {
+            A = g.Ho + (g.Kh - 1) * g.Dilation / g.Stride;
+            B = g.Wo + (g.Kw - 1) * g.Dilation / g.Stride;
+            Ld = (B + 7) & ~7; // rows start at multiples of 8 floats: Unpack adds whole 8-float blocks
+            Plane = A * Ld;
+            Size = g.Stride * g.Stride * Plane;
+        }
+    }
+
+    /// <summary>
+    /// Where <see cref="MovePhases"/> moves pixels, computed once per call (no divisions in the pixel loops):
+    /// image row ih goes to phase offset <c>RowOffset[ih]</c> (or nowhere when negative); within a row, the pixels
+    /// iw = <c>ColFirst[rw]</c> + i·s, i &lt; <c>ColCount[rw]</c>, go to <c>ColOffset[rw]</c> + i.
+    /// </summary>
+    private ref struct PhaseMap
+    {
+        public Span<int> RowOffset, ColFirst, ColCount, ColOffset;
+
+        public void Fill(in ConvGeometry g, in Phases ph)
+        {
+            int s = g.Stride, p = g.Pad;
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                int a = (ih + p) / s;
+                RowOffset[ih] = a < ph.A ? (ih + p) % s * s * ph.Plane + a * ph.Ld : -1;
+            }
+            for (int rw = 0; rw < s; rw++)
+            {
+                int iw0 = ((rw - p) % s + s) % s, b0 = (iw0 + p) / s;
+                ColFirst[rw] = iw0;
+                ColCount[rw] = iw0 >= g.W || b0 >= ph.B ? 0 : Math.Min((g.W - 1 - iw0) / s + 1, ph.B - b0);
+                ColOffset[rw] = rw * ph.Plane + b0;
             }
         }
     }
 
     /// <summary>
-    /// Output indices o in [lo, hi) whose input index o·s + off lies in [0, n), clipped to [0, outN).
-    /// lo = ⌈−off/s⌉ when off &lt; 0; hi = ⌊(n − 1 − off)/s⌋ + 1. Empty ranges come back as lo == hi.
+    /// Moves one channel between its image plane and its phase planes: phase[(ih+p) mod s, (iw+p) mod s][(ih+p)/s,
+    /// (iw+p)/s] = plane[ih, iw] (<paramref name="toPhases"/>) or back, for the positions some tap reads.
     /// </summary>
-    public static void ValidRange(int n, int outN, int off, int s, out int lo, out int hi)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MovePhases(float* plane, in ConvGeometry g, in PhaseMap map, float* phases, bool toPhases)
     {
-        lo = off >= 0 ? 0 : (-off + s - 1) / s;
-        int last = n - 1 - off; // largest o·s allowed
-        hi = last < 0 ? 0 : Math.Min(outN, last / s + 1);
-        lo = Math.Min(lo, outN);
-        if (hi < lo) hi = lo;
+        int s = g.Stride, w = g.W, h = g.H;
+        for (int ih = 0; ih < h; ih++)
+        {
+            int rowOffset = map.RowOffset[ih];
+            if (rowOffset < 0) break;
+            float* img = plane + (nint)ih * w;
+            for (int rw = 0; rw < s; rw++)
+            {
+                int count = map.ColCount[rw];
+                float* pix = img + map.ColFirst[rw];
+                float* ph0 = phases + rowOffset + map.ColOffset[rw];
+                if (s == 1)
+                {
+                    if (toPhases) CopySmall(pix, ph0, count);
+                    else CopySmall(ph0, pix, count);
+                }
+                else if (toPhases)
+                {
+                    for (int i = 0; i < count; i++) ph0[i] = pix[i * s];
+                }
+                else
+                {
+                    for (int i = 0; i < count; i++) pix[i * s] = ph0[i];
+                }
+            }
+        }
+    }
+
+    /// <summary>dst[0..n) = src[0..n): vector copies, the last one overlapping (no write outside the range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopySmall(float* src, float* dst, int n)
+    {
+        if (n >= 8 && Vector256.IsHardwareAccelerated)
+        {
+            int i = 0;
+            for (; i <= n - 8; i += 8) Vector256.Store(Vector256.Load(src + i), dst + i);
+            if (i < n) Vector256.Store(Vector256.Load(src + n - 8), dst + n - 8);
+            return;
+        }
+        if (n >= 4 && Vector128.IsHardwareAccelerated)
+        {
+            int i = 0;
+            for (; i <= n - 4; i += 4) Vector128.Store(Vector128.Load(src + i), dst + i);
+            if (i < n) Vector128.Store(Vector128.Load(src + n - 4), dst + n - 4);
+            return;
+        }
+        for (int i = 0; i < n; i++) dst[i] = src[i];
+    }
+
+    /// <summary>
+    /// dst[qw + i] += src[i] for i &lt; n over the whole phase row dst[0..ld) in aligned 8-float blocks: lanes outside
+    /// [qw, qw + n) add −0.0, which leaves every float (−0 and NaN included) as it is. Whole-block adds keep every load
+    /// of a phase row aligned with the earlier stores to it (a load straddling two stores cannot be forwarded and
+    /// stalls), so the taps of a phase can follow each other closely. src[−qw .. ld − qw) must be readable.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRowVector(float* src, int qw, int n, float* dst, int ld)
+    {
+        var lane = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+        var first = Vector256.Create((float)qw);
+        var end = Vector256.Create((float)(qw + n));
+        var negZero = Vector256.Create(-0f);
+        for (int j = 0; j < ld; j += 8, lane += Vector256.Create(8f))
+        {
+            var inside = Vector256.GreaterThanOrEqual(lane, first) & Vector256.LessThan(lane, end);
+            var v = Vector256.ConditionalSelect(inside, Vector256.Load(src - qw + j), negZero);
+            Vector256.Store(Vector256.Load(dst + j) + v, dst + j);
+        }
+    }
+
+    /// <summary>dst[i] += src[i] for i &lt; n (one add per element, as the scalar loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSmall(float* src, float* dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8) Vector256.Store(Vector256.Load(dst + i) + Vector256.Load(src + i), dst + i);
+        if (Vector128.IsHardwareAccelerated)
+            for (; i <= n - 4; i += 4) Vector128.Store(Vector128.Load(dst + i) + Vector128.Load(src + i), dst + i);
+        for (; i < n; i++) dst[i] += src[i];
+    }
+
+    private static void Check(int imageLength, in ConvGeometry g, int colsLength, int ldCols, int colOffset)
+    {
+        if (imageLength < g.C * g.BigPlane)
+            throw new ArgumentException($"Im2Col: image has {imageLength} elements, needs {g.C * g.BigPlane}", "image");
+        if (colOffset < 0 || colOffset + g.SmallPlane > ldCols || colsLength < (long)(g.K - 1) * ldCols + colOffset + g.SmallPlane)
+            throw new ArgumentException($"Im2Col: columns [{g.K}, {ldCols}] ({colsLength} elements) cannot hold {g.SmallPlane} columns from {colOffset}", "cols");
+    }
+
+    // Per-thread phase planes (images of one chunk are packed in parallel, one thread per range of images).
+    [ThreadStatic] private static float[]? t_scratch;
+
+    // Whether the scratch's phase-plane borders are all zero for t_cleanLayout (set by Pack, cleared by Unpack).
+    [ThreadStatic] private static bool t_bordersClean;
+    [ThreadStatic] private static ConvGeometry t_cleanLayout;
+
+    private static float[] Scratch(int floats)
+    {
+        var buf = t_scratch;
+        if (buf is null || buf.Length < floats)
+        {
+            t_scratch = buf = new float[Math.Max(floats, 1024)];
+            t_bordersClean = false;
+        }
+        return buf;
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.AddOp>(a, b, "add");
         if (ShouldRecord(a, b))
-            y.Record("add", [a, b], g => [g.SumTo(a.Shape), g.SumTo(b.Shape)]);
+            y.RecordOp("add", [a, b], g => [g.SumTo(a.Shape), g.SumTo(b.Shape)]);
         return y;
     }
 
@@ -21,7 +21,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.SubOp>(a, b, "sub");
         if (ShouldRecord(a, b))
-            y.Record("sub", [a, b], g => [g.SumTo(a.Shape), b.RequiresGrad ? (-g).SumTo(b.Shape) : null]);
+            y.RecordOp("sub", [a, b], g => [g.SumTo(a.Shape), b.RequiresGrad ? (-g).SumTo(b.Shape) : null]);
         return y;
     }
 
@@ -30,7 +30,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.MulOp>(a, b, "mul");
         if (ShouldRecord(a, b))
-            y.Record("mul", [a, b], g => [
+            y.RecordOp("mul", [a, b], g => [
                 a.RequiresGrad ? (g * b).SumTo(a.Shape) : null,
                 b.RequiresGrad ? (g * a).SumTo(b.Shape) : null]);
         return y;
@@ -41,7 +41,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.DivOp>(a, b, "div");
         if (ShouldRecord(a, b))
-            y.Record("div", [a, b], g => [
+            y.RecordOp("div", [a, b], g => [
                 a.RequiresGrad ? (g / b).SumTo(a.Shape) : null,
                 b.RequiresGrad ? (-(g * a) / (b * b)).SumTo(b.Shape) : null]);
         return y;
@@ -52,7 +52,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.PowOp>(a, b, "pow");
         if (ShouldRecord(a, b))
-            y.Record("pow", [a, b], g =>
+            y.RecordOp("pow", [a, b], g =>
             {
                 var zero = Scalar(0f);
                 // PyTorch's masks: d/da is 0 where b == 0 (x^0 is constant, even at a = 0), and d/db is 0 where
@@ -68,7 +68,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.MaxOp>(a, b, "maximum");
         if (ShouldRecord(a, b))
-            y.Record("maximum", [a, b], g =>
+            y.RecordOp("maximum", [a, b], g =>
             {
                 var half = EqualTo(a, b) * 0.5f;
                 return [a.RequiresGrad ? (g * (Greater(a, b) + half)).SumTo(a.Shape) : null,
@@ -82,7 +82,7 @@ public sealed partial class Tensor
     {
         var y = Elementwise.Binary<Elementwise.MinOp>(a, b, "minimum");
         if (ShouldRecord(a, b))
-            y.Record("minimum", [a, b], g =>
+            y.RecordOp("minimum", [a, b], g =>
             {
                 var half = EqualTo(a, b) * 0.5f;
                 return [a.RequiresGrad ? (g * (Greater(b, a) + half)).SumTo(a.Shape) : null,
@@ -114,7 +114,7 @@ public sealed partial class Tensor
         var ys = y.Span;
         for (int i = 0; i < ys.Length; i++) ys[i] = m[i] != 0f ? av[i] : bv[i];
         if (ShouldRecord(a, b))
-            y.Record("where", [a, b], g =>
+            y.RecordOp("where", [a, b], g =>
             {
                 var zero = ZerosLike(g);
                 return [a.RequiresGrad ? Where(mask, g, zero).SumTo(a.Shape) : null,
@@ -132,7 +132,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"BroadcastTo: {Shapes.Format(Shape)} cannot be broadcast to {Shapes.Format(shape)}", nameof(shape));
         var y = Empty(shape);
         Strided.Copy(Span, Shapes.BroadcastStrides(Shape, shape), shape, y.Span);
-        if (ShouldRecord(this)) y.Record("broadcast_to", [this], g => [g.SumTo(Shape)]);
+        if (ShouldRecord(this)) y.RecordOp("broadcast_to", [this], g => [g.SumTo(Shape)]);
         return y;
     }
 
@@ -174,7 +174,7 @@ public sealed partial class Tensor
     {
         var y = Empty(Shape);
         TensorPrimitives.Add(Span, c, y.Span);
-        if (ShouldRecord(this)) y.Record("add_scalar", [this], g => [g]);
+        if (ShouldRecord(this)) y.RecordOp("add_scalar", [this], g => [g]);
         return y;
     }
 
@@ -183,7 +183,7 @@ public sealed partial class Tensor
     {
         var y = Empty(Shape);
         TensorPrimitives.Multiply(Span, c, y.Span);
-        if (ShouldRecord(this)) y.Record("mul_scalar", [this], g => [g.MulScalar(c)]);
+        if (ShouldRecord(this)) y.RecordOp("mul_scalar", [this], g => [g.MulScalar(c)]);
         return y;
     }
 }

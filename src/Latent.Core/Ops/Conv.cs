@@ -92,7 +92,7 @@ public sealed partial class Tensor
         Conv2dKernel.Forward(x.Storage, weight.Storage, bias is null ? default : bias.Span, g, y.Storage);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         if (ShouldRecord(inputs))
-            y.Record("conv2d", inputs, gy =>
+            y.RecordOp("conv2d", inputs, gy =>
             [
                 x.RequiresGrad ? ConvBackwardData(gy, weight, null, g) : null,
                 weight.RequiresGrad ? ConvWeightGrad(x, gy, g) : null,
@@ -108,7 +108,7 @@ public sealed partial class Tensor
         Conv2dKernel.BackwardData(y.Storage, weight.Storage, bias is null ? default : bias.Span, g, x.Storage);
         Tensor[] inputs = bias is null ? [y, weight] : [y, weight, bias];
         if (ShouldRecord(inputs))
-            x.Record("conv_transpose2d", inputs, gx =>
+            x.RecordOp("conv_transpose2d", inputs, gx =>
             [
                 .. y.RequiresGrad && weight.RequiresGrad && !NeedsGrad(gx, y, weight)
                     ? ConvForwardAndWeightGrad(gx, weight, y, g)
@@ -136,7 +136,7 @@ public sealed partial class Tensor
         var dw = Empty([g.O, g.C, g.Kh, g.Kw]);
         Conv2dKernel.WeightGrad(a.Storage, b.Storage, g, dw.Storage);
         if (ShouldRecord(a, b))
-            dw.Record("conv2d_weight_grad", [a, b], gw =>
+            dw.RecordOp("conv2d_weight_grad", [a, b], gw =>
             [
                 a.RequiresGrad ? ConvBackwardData(b, gw, null, g) : null,
                 b.RequiresGrad ? ConvForward(a, gw, null, g) : null,

@@ -33,7 +33,7 @@ public sealed partial class Tensor
             1f, ys, Math.Max(1, outF));
 
         if (ShouldRecord([x, weight, bias]))
-            y.Record("linear", [x, weight, bias], g =>
+            y.RecordOp("linear", [x, weight, bias], g =>
             {
                 var g2 = g.Reshape(rows, outF);
                 return [

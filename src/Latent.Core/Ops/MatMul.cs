@@ -56,7 +56,7 @@ public sealed partial class Tensor
         }
 
         if (ShouldRecord(a, b))
-            y.Record("matmul", [a, b], g =>
+            y.RecordOp("matmul", [a, b], g =>
             {
                 // C = op(A) op(B). For each flag combination the input gradients are again single products.
                 Tensor? ga = null, gb = null;

@@ -22,7 +22,7 @@ public sealed partial class Tensor
         {
             var inShape = Shape;
             // Viewed as [N·C, H·W], y is x gathered along axis 1 at argmax.
-            y.Record("max_pool2d", [this], g =>
+            y.RecordOp("max_pool2d", [this], g =>
                 [g.Reshape(n * c, ho * wo).ScatterAddAlong(1, argmax, [n * c, h * w]).Reshape(inShape)]);
         }
         return y;
@@ -41,7 +41,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var inShape = Shape;
-            y.Record("avg_pool2d", [this], g => [g.AvgPool2dAdjoint(inShape, kernel, s, padding)]);
+            y.RecordOp("avg_pool2d", [this], g => [g.AvgPool2dAdjoint(inShape, kernel, s, padding)]);
         }
         return y;
     }
@@ -53,7 +53,7 @@ public sealed partial class Tensor
         var dx = Empty(inputShape);
         Pool2d.AvgAdjoint(Span, n * c, h, w, Shape[2], Shape[3], kernel, stride, padding, dx.Span);
         if (ShouldRecord(this))
-            dx.Record("avg_pool2d_adjoint", [this], g => [g.AvgPool2d(kernel, stride, padding)]);
+            dx.RecordOp("avg_pool2d_adjoint", [this], g => [g.AvgPool2d(kernel, stride, padding)]);
         return dx;
     }
 

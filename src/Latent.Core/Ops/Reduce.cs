@@ -10,7 +10,7 @@ public sealed partial class Tensor
     public Tensor Sum()
     {
         var y = Scalar(TensorPrimitives.Sum(Span));
-        if (ShouldRecord(this)) y.Record("sum", [this], g => [g.Reshape(Ones1(Rank)).BroadcastTo(Shape)]);
+        if (ShouldRecord(this)) y.RecordOp("sum", [this], g => [g.Reshape(Ones1(Rank)).BroadcastTo(Shape)]);
         return y;
     }
 
@@ -27,7 +27,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var inShape = Shape;
-            y.Record("sum_axes", [this], g => [g.Reshape(keptShape).BroadcastTo(inShape)]);
+            y.RecordOp("sum_axes", [this], g => [g.Reshape(keptShape).BroadcastTo(inShape)]);
         }
         return y;
     }
@@ -123,7 +123,7 @@ public sealed partial class Tensor
             }
         }
         if (ShouldRecord(this))
-            y.Record("softmax", [this], g => [y * (g - (g * y).Sum([a], keepDim: true))]);
+            y.RecordOp("softmax", [this], g => [y * (g - (g * y).Sum([a], keepDim: true))]);
         return y;
     }
 
@@ -134,7 +134,7 @@ public sealed partial class Tensor
         Tensor y;
         using (NoGrad()) y = Detach() - Detach().LogSumExp(a, keepDim: true);
         if (ShouldRecord(this))
-            y.Record("log_softmax", [this], g => [g - y.Exp() * g.Sum([a], keepDim: true)]);
+            y.RecordOp("log_softmax", [this], g => [g - y.Exp() * g.Sum([a], keepDim: true)]);
         return y;
     }
 

@@ -31,7 +31,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var inShape = Shape;
-            y.Record("reshape", [this], g => [g.Reshape(inShape)]);
+            y.RecordOp("reshape", [this], g => [g.Reshape(inShape)]);
         }
         return y;
     }
@@ -87,7 +87,7 @@ public sealed partial class Tensor
         {
             var inv = new int[Rank];
             for (int i = 0; i < Rank; i++) inv[p[i]] = i;
-            y.Record("permute", [this], g => [g.Permute(inv)]);
+            y.RecordOp("permute", [this], g => [g.Permute(inv)]);
         }
         return y;
     }
@@ -131,7 +131,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var inShape = Shape;
-            y.Record("slice", [this], g => [g.PlaceInto(inShape, starts)]);
+            y.RecordOp("slice", [this], g => [g.PlaceInto(inShape, starts)]);
         }
         return y;
     }
@@ -155,7 +155,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var mySizes = Shape;
-            y.Record("place_into", [this], g => [g.Slice(starts, mySizes)]);
+            y.RecordOp("place_into", [this], g => [g.Slice(starts, mySizes)]);
         }
         return y;
     }
@@ -207,7 +207,7 @@ public sealed partial class Tensor
         if (ShouldRecord(tensors))
         {
             var sizes = tensors.Select(t => t.Shape[a]).ToArray();
-            y.Record("concat", tensors, g =>
+            y.RecordOp("concat", tensors, g =>
             {
                 var gs = new Tensor?[tensors.Length];
                 int start = 0;
@@ -266,7 +266,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var inShape = Shape;
-            y.Record("index_select", [this], g => [g.IndexAdd(a, index, inShape)]);
+            y.RecordOp("index_select", [this], g => [g.IndexAdd(a, index, inShape)]);
         }
         return y;
     }
@@ -287,7 +287,7 @@ public sealed partial class Tensor
                 var dst = ys.Slice((o * r + index[j]) * inner, inner);
                 System.Numerics.Tensors.TensorPrimitives.Add(dst, x.Slice((o * index.Length + j) * inner, inner), dst);
             }
-        if (ShouldRecord(this)) y.Record("index_add", [this], g => [g.IndexSelect(a, index)]);
+        if (ShouldRecord(this)) y.RecordOp("index_add", [this], g => [g.IndexSelect(a, index)]);
         return y;
     }
 
@@ -316,7 +316,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var inShape = Shape;
-            y.Record("gather", [this], g => [g.ScatterAddAlong(a, index, inShape)]);
+            y.RecordOp("gather", [this], g => [g.ScatterAddAlong(a, index, inShape)]);
         }
         return y;
     }
@@ -340,7 +340,7 @@ public sealed partial class Tensor
                     if ((uint)dst >= (uint)r) throw new ArgumentException($"ScatterAddAlong: index {dst} out of range for {Shapes.Format(shape)}");
                     ys[(o * r + dst) * inner + i] += x[p];
                 }
-        if (ShouldRecord(this)) y.Record("scatter_add", [this], g => [g.GatherAlong(a, index, Shape)]);
+        if (ShouldRecord(this)) y.RecordOp("scatter_add", [this], g => [g.GatherAlong(a, index, Shape)]);
         return y;
     }
 

@@ -37,7 +37,7 @@ public sealed partial class Tensor
     public Tensor Exp()
     {
         var y = Map(TensorPrimitives.Exp);
-        if (ShouldRecord(this)) y.Record("exp", [this], g => [g * y]);
+        if (ShouldRecord(this)) y.RecordOp("exp", [this], g => [g * y]);
         return y;
     }
 
@@ -45,7 +45,7 @@ public sealed partial class Tensor
     public Tensor Log()
     {
         var y = Map(TensorPrimitives.Log);
-        if (ShouldRecord(this)) y.Record("log", [this], g => [g / this]);
+        if (ShouldRecord(this)) y.RecordOp("log", [this], g => [g / this]);
         return y;
     }
 
@@ -53,7 +53,7 @@ public sealed partial class Tensor
     public Tensor Sqrt()
     {
         var y = Map(TensorPrimitives.Sqrt);
-        if (ShouldRecord(this)) y.Record("sqrt", [this], g => [g * 0.5f / y]);
+        if (ShouldRecord(this)) y.RecordOp("sqrt", [this], g => [g * 0.5f / y]);
         return y;
     }
 
@@ -61,7 +61,7 @@ public sealed partial class Tensor
     public Tensor Abs()
     {
         var y = Map(TensorPrimitives.Abs);
-        if (ShouldRecord(this)) y.Record("abs", [this], g => [g * Sign()]);
+        if (ShouldRecord(this)) y.RecordOp("abs", [this], g => [g * Sign()]);
         return y;
     }
 
@@ -75,7 +75,7 @@ public sealed partial class Tensor
         if (p == 1f) return this * 1f;
         var y = Map((x, d) => TensorPrimitives.Pow(x, p, d));
         // x^0 is constant: PyTorch's gradient is 0 everywhere, not 0·x^-1 (NaN at x = 0).
-        if (ShouldRecord(this)) y.Record("pow", [this], g => [p == 0f ? ZerosLike(g) : g * p * Pow(p - 1f)]);
+        if (ShouldRecord(this)) y.RecordOp("pow", [this], g => [p == 0f ? ZerosLike(g) : g * p * Pow(p - 1f)]);
         return y;
     }
 
@@ -83,7 +83,7 @@ public sealed partial class Tensor
     public Tensor Square()
     {
         var y = Map((x, d) => TensorPrimitives.Multiply(x, x, d));
-        if (ShouldRecord(this)) y.Record("square", [this], g => [g * this * 2f]);
+        if (ShouldRecord(this)) y.RecordOp("square", [this], g => [g * this * 2f]);
         return y;
     }
 
@@ -95,7 +95,7 @@ public sealed partial class Tensor
         if (ShouldRecord(this))
         {
             var x = this;
-            y.Record("clamp", [this], g => [g * x.MapScalar(v => v >= min && v <= max ? 1f : 0f)]);
+            y.RecordOp("clamp", [this], g => [g * x.MapScalar(v => v >= min && v <= max ? 1f : 0f)]);
         }
         return y;
     }
@@ -104,7 +104,7 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var y = Map((x, d) => TensorPrimitives.Max(x, 0f, d));
-        if (ShouldRecord(this)) y.Record("relu", [this], g => [ReluGrad(g, this)]);
+        if (ShouldRecord(this)) y.RecordOp("relu", [this], g => [ReluGrad(g, this)]);
         return y;
     }
 
@@ -114,7 +114,7 @@ public sealed partial class Tensor
         if (!Shapes.Equal(g.Shape, x.Shape)) throw new ArgumentException($"relu_grad: {Shapes.Format(g.Shape)} vs {Shapes.Format(x.Shape)}");
         var y = Empty(x.Shape);
         Kernels.ReluBackward.Run(g.Span, x.Span, y.Span);
-        if (ShouldRecord(g)) y.Record("relu_grad", [g, x], gg => [ReluGrad(gg, x), null]);
+        if (ShouldRecord(g)) y.RecordOp("relu_grad", [g, x], gg => [ReluGrad(gg, x), null]);
         return y;
     }
 
@@ -122,7 +122,7 @@ public sealed partial class Tensor
     public Tensor LeakyRelu(float slope = 0.01f)
     {
         var y = MapScalar(v => v > 0f ? v : slope * v);
-        if (ShouldRecord(this)) y.Record("leaky_relu", [this], g => [g * MapScalar(v => v > 0f ? 1f : slope)]);
+        if (ShouldRecord(this)) y.RecordOp("leaky_relu", [this], g => [g * MapScalar(v => v > 0f ? 1f : slope)]);
         return y;
     }
 
@@ -131,7 +131,7 @@ public sealed partial class Tensor
     {
         var y = MapScalar(v => v > 0f ? v : alpha * (MathF.Exp(v) - 1f));
         if (ShouldRecord(this))
-            y.Record("elu", [this], g =>
+            y.RecordOp("elu", [this], g =>
             {
                 var positive = Greater(this, Scalar(0f));
                 // d/dx = 1 for x > 0, else alpha·e^x = y + alpha (written with the saved output).
@@ -144,7 +144,7 @@ public sealed partial class Tensor
     public Tensor Sigmoid()
     {
         var y = Map(TensorPrimitives.Sigmoid);
-        if (ShouldRecord(this)) y.Record("sigmoid", [this], g => [SigmoidGrad(g, y)]);
+        if (ShouldRecord(this)) y.RecordOp("sigmoid", [this], g => [SigmoidGrad(g, y)]);
         return y;
     }
 
@@ -153,7 +153,7 @@ public sealed partial class Tensor
     {
         var r = Map2(g, y, static (gv, yv) => gv * yv * (1f - yv), "sigmoid_grad");
         if (ShouldRecord(g, y))
-            r.Record("sigmoid_grad", [g, y], gg => [SigmoidGrad(gg, y), gg * g * (1f - 2f * y)]);
+            r.RecordOp("sigmoid_grad", [g, y], gg => [SigmoidGrad(gg, y), gg * g * (1f - 2f * y)]);
         return r;
     }
 
@@ -161,7 +161,7 @@ public sealed partial class Tensor
     public Tensor Tanh()
     {
         var y = Map(TensorPrimitives.Tanh);
-        if (ShouldRecord(this)) y.Record("tanh", [this], g => [TanhGrad(g, y)]);
+        if (ShouldRecord(this)) y.RecordOp("tanh", [this], g => [TanhGrad(g, y)]);
         return y;
     }
 
@@ -170,7 +170,7 @@ public sealed partial class Tensor
     {
         var r = Map2(g, y, static (gv, yv) => gv * (1f - yv * yv), "tanh_grad");
         if (ShouldRecord(g, y))
-            r.Record("tanh_grad", [g, y], gg => [TanhGrad(gg, y), gg * g * y * -2f]);
+            r.RecordOp("tanh_grad", [g, y], gg => [TanhGrad(gg, y), gg * g * y * -2f]);
         return r;
     }
 
@@ -178,7 +178,7 @@ public sealed partial class Tensor
     public Tensor Softplus()
     {
         var y = MapScalar(static v => v > 20f ? v : MathF.Max(v, 0f) + (float)Log1p(Math.Exp(-Math.Abs(v))));
-        if (ShouldRecord(this)) y.Record("softplus", [this], g => [g * Sigmoid()]);
+        if (ShouldRecord(this)) y.RecordOp("softplus", [this], g => [g * Sigmoid()]);
         return y;
     }
 
@@ -193,7 +193,7 @@ public sealed partial class Tensor
     public Tensor Gelu()
     {
         var y = MapScalar(static v => v * NormalCdf(v));
-        if (ShouldRecord(this)) y.Record("gelu", [this], g => [GeluGrad(g, this)]);
+        if (ShouldRecord(this)) y.RecordOp("gelu", [this], g => [GeluGrad(g, this)]);
         return y;
     }
 
@@ -202,7 +202,7 @@ public sealed partial class Tensor
     {
         var r = Map2(g, x, static (gv, xv) => gv * (NormalCdf(xv) + xv * NormalPdf(xv)), "gelu_grad");
         if (ShouldRecord(g, x))
-            r.Record("gelu_grad", [g, x], gg => [GeluGrad(gg, x), gg * g * x.MapScalar(static v => NormalPdf(v) * (2f - v * v))]);
+            r.RecordOp("gelu_grad", [g, x], gg => [GeluGrad(gg, x), gg * g * x.MapScalar(static v => NormalPdf(v) * (2f - v * v))]);
         return r;
     }
 

@@ -28,7 +28,7 @@ public sealed partial class Tensor
                 for (int r = 1; r < scale; r++) first.CopyTo(ys.Slice(((pl * h + i) * scale + r) * wo, wo));
             }
         if (ShouldRecord(this))
-            y.Record("upsample_nearest2d", [this], g => [g.Reshape(n, c, h, scale, w, scale).Sum([3, 5])]);
+            y.RecordOp("upsample_nearest2d", [this], g => [g.Reshape(n, c, h, scale, w, scale).Sum([3, 5])]);
         return y;
     }
 }

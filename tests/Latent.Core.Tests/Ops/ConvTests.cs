@@ -129,21 +129,86 @@ public class ConvTests
         {
             var (_, c, _, h, w, kh, kw, s, p, d) = Config(rng, i);
             var g = new ConvGeometry(1, c, h, w, 1, ConvGeometry.ConvOut(h, kh, s, p, d), ConvGeometry.ConvOut(w, kw, s, p, d), kh, kw, s, p, d);
-            var img = Random(rng, c, h, w).ToArray();
-            int ld = g.SmallPlane * 2 + 3, off = g.SmallPlane + 1; // a second image's columns, and a gap
-            var fast = Enumerable.Repeat(7f, g.K * ld).ToArray();
-            var slow = Enumerable.Repeat(7f, g.K * ld).ToArray();
-            Im2Col.Pack(img, g, fast, ld, off);
-            Im2ColScalar.Pack(img, g, slow, ld, off);
-            Assert.Equal(slow, fast); // columns outside [off, off + Ho·Wo) keep their 7s in both
-
-            var cols = Random(rng, g.K * ld).ToArray();
-            var fastImg = Random(rng, c, h, w).ToArray();
-            var slowImg = (float[])fastImg.Clone();
-            Im2Col.Unpack(cols, ld, off, g, fastImg);
-            Im2ColScalar.Unpack(cols, ld, off, g, slowImg);
-            for (int j = 0; j < fastImg.Length; j++) Assert.Equal(slowImg[j], fastImg[j], 5);
+            CheckIm2Col(rng, g);
         }
+    }
+
+    [Fact]
+    public void Im2ColMatchesItsScalarTwinOnStridedAndTransposedGeometries()
+    {
+        // The VAE's shapes (k4 s2 p1 on 28x28 and 14x14), odd sizes, strides larger than the kernel (phases no tap
+        // reads), and transposed-convolution geometries with output padding (big pixels past the last tap's reach).
+        var rng = new Random(5);
+        var cases = new List<ConvGeometry>
+        {
+            new(1, 1, 28, 28, 1, 14, 14, 4, 4, 2, 1, 1),
+            new(1, 3, 14, 14, 1, 7, 7, 4, 4, 2, 1, 1),
+            new(1, 2, 13, 11, 1, 6, 5, 3, 3, 2, 0, 1),
+            new(1, 2, 9, 10, 1, 3, 4, 2, 2, 3, 0, 1),
+            new(1, 2, 12, 12, 1, 4, 4, 3, 3, 3, 1, 2),
+            new(1, 2, 8, 8, 1, 3, 3, 2, 2, 2, 0, 1), // H = 8 but taps reach only rows 0..5
+            new(1, 1, 17, 19, 1, 17, 19, 3, 5, 1, 1, 1),
+            new(1, 2, 7, 7, 1, 1, 1, 7, 7, 1, 0, 1),
+            new(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1),
+            new(1, 1, 6, 40, 1, 2, 19, 3, 4, 2, 0, 1),
+        };
+        for (int i = 0; i < 40; i++)
+        {
+            int k = rng.Next(1, 6), st = rng.Next(1, 5), dil = rng.Next(1, 3), pad = rng.Next(0, 3);
+            int h = rng.Next(1, 24), w = rng.Next(1, 24);
+            int ho = ConvGeometry.ConvOut(h, k, st, pad, dil), wo = ConvGeometry.ConvOut(w, k, st, pad, dil);
+            if (ho <= 0 || wo <= 0) continue;
+            // Sometimes a smaller small image than the formula gives (as a transposed convolution's output padding does).
+            if (rng.Next(3) == 0) { ho = Math.Max(1, ho - 1); wo = Math.Max(1, wo - 1); }
+            cases.Add(new ConvGeometry(1, rng.Next(1, 4), h, w, 1, ho, wo, k, k, st, pad, dil));
+        }
+        foreach (var g in cases) CheckIm2Col(rng, g);
+    }
+
+    private static void CheckIm2Col(Random rng, ConvGeometry g)
+    {
+        var img = Random(rng, g.C, g.H, g.W).ToArray();
+        img[0] = -0f;
+        int ld = g.SmallPlane * 2 + 3, off = g.SmallPlane + 1; // a second image's columns, and a gap
+        var fast = Enumerable.Repeat(7f, g.K * ld).ToArray();
+        var slow = Enumerable.Repeat(7f, g.K * ld).ToArray();
+        Im2Col.Pack(img, g, fast, ld, off);
+        Im2ColScalar.Pack(img, g, slow, ld, off);
+        AssertSameBits(slow, fast, $"pack {g}"); // columns outside [off, off + Ho·Wo) keep their 7s in both
+
+        var cols = Random(rng, g.K * ld).ToArray();
+        cols[off] = -0f;
+        var fastImg = Random(rng, g.C, g.H, g.W).ToArray();
+        var slowImg = (float[])fastImg.Clone();
+        Im2Col.Unpack(cols, ld, off, g, fastImg);
+        Im2ColScalar.Unpack(cols, ld, off, g, slowImg);
+        AssertSameBits(slowImg, fastImg, $"unpack {g}");
+
+        // overwrite: the same bits as unpacking into a cleared image, whatever the image held.
+        var over = Enumerable.Repeat(float.NaN, fastImg.Length).ToArray();
+        Array.Clear(slowImg);
+        Im2Col.Unpack(cols, ld, off, g, over, overwrite: true);
+        Im2ColScalar.Unpack(cols, ld, off, g, slowImg);
+        AssertSameBits(slowImg, over, $"unpack overwrite {g}");
+
+        // Pack again after the unpacks (which leave junk in the phase planes' padding) and after a pack of another
+        // geometry: Pack must not rely on stale scratch.
+        var again = Enumerable.Repeat(7f, g.K * ld).ToArray();
+        Im2Col.Pack(img, g, again, ld, off);
+        AssertSameBits(slow, again, $"pack after unpack {g}");
+        var other = g with { Pad = g.Pad + 1, Ho = g.Ho + 1, Wo = g.Wo + 1 };
+        Im2Col.Pack(Random(rng, g.C, g.H, g.W).ToArray(), other, new float[other.K * other.SmallPlane], other.SmallPlane, 0);
+        Array.Fill(again, 7f);
+        Im2Col.Pack(img, g, again, ld, off);
+        AssertSameBits(slow, again, $"pack after another geometry {g}");
+    }
+
+    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int j = 0; j < expected.Length; j++)
+            if (BitConverter.SingleToInt32Bits(expected[j]) != BitConverter.SingleToInt32Bits(actual[j]))
+                Assert.Fail($"{what}: element {j}: expected {expected[j]}, got {actual[j]}");
     }
 
     [Fact]
