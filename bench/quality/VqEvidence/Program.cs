@@ -10,7 +10,14 @@ using Latent.Models.IO;
 //   restart, ...). The work is done by bench/quality/Shared/VqExperiment.cs (also used by latent-quality's "vq"
 //   section). Prints one line per epoch and appends a row to bench/quality/VqEvidence/results.md.
 var culture = CultureInfo.InvariantCulture;
-if (args.Length == 0) { Console.Error.WriteLine("usage: VqEvidence <vq-vae|vq-vae-2> [key=value ...]"); return 2; }
+if (args.Length == 0) { Console.Error.WriteLine("usage: VqEvidence <vq-vae|vq-vae-2> [key=value ...] | top-prior-ablation MODEL_DIR [epochs=2] [heads=4]"); return 2; }
+if (args[0] == "top-prior-ablation")
+{
+    if (args.Length < 2) { Console.Error.WriteLine("top-prior-ablation: MODEL_DIR (a saved vq-vae-2 folder) is missing"); return 2; }
+    var a = args.Skip(2).Select(x => x.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+    return TopPriorAblation.Run(args[1], int.Parse(a.GetValueOrDefault("epochs", "2"), culture), int.Parse(a.GetValueOrDefault("heads", "4"), culture),
+        NamedDatasets.Load("fashion-mnist", "train"), NamedDatasets.Load("fashion-mnist", "test"), Console.WriteLine);
+}
 var settings = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 string Take(string key, string fallback) { if (settings.Remove(key, out var v)) return v; return fallback; }
 var run = new VqRunSettings

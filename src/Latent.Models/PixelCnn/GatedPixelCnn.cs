@@ -12,12 +12,16 @@ namespace Latent.Models.PixelCnn;
 /// p(k) = Π_{i,j} p(k_{ij} | k_{&lt;ij}, y, s), a K-way softmax per position in raster order.
 /// Codes are embedded (K → F), passed through one type-A and L−1 type-B <see cref="GatedPixelCnnLayer"/>s (vertical and
 /// horizontal stacks, so the receptive field has no blind spot), then ReLU → 1×1 (F) → ReLU → 1×1 (K) logits.
+/// With <c>attentionHeads</c> &gt; 0 a <see cref="CausalSelfAttention"/> block (PixelSNAIL, Chen et al. 2018) acts on the
+/// horizontal stack after the middle gated layer and after the last one, so every position can read every earlier
+/// position directly, not only through the convolutions' receptive field (VQ-VAE-2's top prior, Razavi et al. 2019, §3.2).
 /// Trained by cross-entropy (nats per position); <see cref="Sample"/> draws position by position.
 /// A buffer "trained" (0 or 1) is saved with the weights so a loaded prior knows it was fitted.
 /// </summary>
 public sealed class GatedPixelCnn : Module
 {
     private readonly List<GatedPixelCnnLayer> _layers = [];
+    private readonly Dictionary<int, CausalSelfAttention> _attention = [];
     private readonly Tensor _trained;
 
     /// <summary>A prior over <paramref name="codebookSize"/> codes.</summary>
@@ -28,17 +32,24 @@ public sealed class GatedPixelCnn : Module
     /// <param name="classes">Classes for a per-class bias; 0 = unconditional.</param>
     /// <param name="conditionChannels">Channels of a spatial conditioning map; 0 = none.</param>
     /// <param name="rng">Initialisation stream.</param>
-    public GatedPixelCnn(int codebookSize, int channels, int layers, int kernel, int classes, int conditionChannels, Rng rng)
+    /// <param name="attentionHeads">Heads of the causal self-attention blocks after the middle and the last layer; 0 = no attention.</param>
+    public GatedPixelCnn(int codebookSize, int channels, int layers, int kernel, int classes, int conditionChannels, Rng rng, int attentionHeads = 0)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (codebookSize <= 0) throw new ArgumentException($"GatedPixelCnn: codebook size {codebookSize} must be positive", nameof(codebookSize));
         if (layers <= 0) throw new ArgumentException($"GatedPixelCnn: layers {layers} must be positive", nameof(layers));
+        if (attentionHeads < 0 || (attentionHeads > 0 && channels % attentionHeads != 0))
+            throw new ArgumentException($"GatedPixelCnn: attention heads {attentionHeads} must be 0 (none) or divide channels {channels}", nameof(attentionHeads));
         CodebookSize = codebookSize;
         Classes = classes;
         ConditionChannels = conditionChannels;
         Embedding = Add("embedding", new Embedding(codebookSize, channels, rng));
         for (int i = 0; i < layers; i++)
             _layers.Add(Add($"layer{i}", new GatedPixelCnnLayer(channels, i == 0 ? 2 * kernel + 1 : kernel, maskA: i == 0, classes, conditionChannels, rng)));
+        AttentionHeads = attentionHeads;
+        if (attentionHeads > 0)
+            foreach (int i in new[] { (layers - 1) / 2, layers - 1 }.Distinct())
+                _attention[i] = Add($"attention{i}", new CausalSelfAttention(channels, attentionHeads, rng));
         Head = Add("head", new Sequential(Activation.Relu(), new Conv(channels, channels, 1, rng), Activation.Relu(), new Conv(channels, codebookSize, 1, rng)));
         _trained = AddBuffer("trained", Tensor.Zeros(1));
     }
@@ -51,6 +62,12 @@ public sealed class GatedPixelCnn : Module
 
     /// <summary>Channels of the spatial conditioning map (0 = none).</summary>
     public int ConditionChannels { get; }
+
+    /// <summary>Heads of the self-attention blocks (0 = none).</summary>
+    public int AttentionHeads { get; }
+
+    /// <summary>The self-attention blocks, by the index of the gated layer they follow (empty without attention).</summary>
+    public IReadOnlyDictionary<int, CausalSelfAttention> Attention => _attention;
 
     /// <summary>Code embedding [K, F].</summary>
     public Embedding Embedding { get; }
@@ -88,7 +105,12 @@ public sealed class GatedPixelCnn : Module
         }
         var x = Embedding.Forward(codes).Reshape(batch, h, w, Embedding.EmbeddingDim).Permute(0, 3, 1, 2);
         Tensor v = x, hs = x;
-        foreach (var layer in _layers) (v, hs) = layer.Forward(v, hs, labels, condition);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            (v, hs) = _layers[i].Forward(v, hs, labels, condition);
+            // The horizontal stack at (i, j) depends only on codes before (i, j); attention over positions ≤ (i, j) keeps that.
+            if (_attention.TryGetValue(i, out var attention)) hs = attention.Forward(hs);
+        }
         return Head.Forward(hs);
     }
 

@@ -22,7 +22,8 @@ namespace Latent.Models.VqVae2;
 /// </code>
 /// With EMA codebooks (the paper's choice, the default) the codebook terms are zero. Priors (§3.2): a gated PixelCNN over
 /// the top maps, and one over the bottom maps conditioned on the top codes (their codebook vectors upsampled to the bottom
-/// map's size as a spatial conditioning input). The paper's self-attention in the top prior is not implemented.
+/// map's size as a spatial conditioning input); the top prior has causal multi-head self-attention blocks (PixelSNAIL-style,
+/// <see cref="CausalSelfAttention"/>) unless <see cref="VqVae2Options.PriorAttention"/> is off.
 /// Sampling: top prior → bottom prior given the top → decoder.
 /// </summary>
 public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
@@ -31,7 +32,7 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
     public static ModelInfo Info { get; } = new(
         Name: "vq-vae-2",
         Citation: "Razavi, van den Oord & Vinyals 2019, Generating Diverse High-Fidelity Images with VQ-VAE-2, NeurIPS",
-        Description: "VQ-VAE-2: two-level hierarchy (bottom H/4, top H/8 codes), EMA codebooks, gated PixelCNN priors (bottom conditioned on top)",
+        Description: "VQ-VAE-2: two-level hierarchy (bottom H/4, top H/8 codes), EMA codebooks, gated PixelCNN priors (top with causal self-attention, bottom conditioned on top)",
         Defaults: new VqVae2Options(),
         ParseOptions: VqVae2Options.Parse,
         Create: (options, shape, rng) => new VqVae2(
@@ -69,7 +70,8 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
         BottomQuantizer = Add("quantizer_bottom", new VectorQuantizer(options.BottomCodebookSize, d, rng, options.Ema, options.Decay, options.Epsilon, options.RestartAfter));
         UpsampleTop = Add("upsample_top", new ConvT(d, d, 3, rng, stride: 2, padding: 1, outputPadding: padH));
         Decoder = Add("decoder", VqVaeNetworks.Decoder(2 * d, inputShape[0], hid, rh, rb, rng));
-        TopPrior = Add("prior_top", new GatedPixelCnn(options.TopCodebookSize, options.PriorChannels, options.PriorLayers, options.PriorKernel, options.PriorClasses, 0, rng));
+        TopPrior = Add("prior_top", new GatedPixelCnn(options.TopCodebookSize, options.PriorChannels, options.PriorLayers, options.PriorKernel, options.PriorClasses, 0, rng,
+            attentionHeads: options.PriorAttention ? options.PriorHeads : 0));
         BottomPrior = Add("prior_bottom", new GatedPixelCnn(options.BottomCodebookSize, options.PriorChannels, options.PriorLayers, options.PriorKernel, options.PriorClasses, d, rng));
         TopSize = d * TopHeight * TopWidth;
         CodeSize = TopSize + d * BottomHeight * BottomWidth;

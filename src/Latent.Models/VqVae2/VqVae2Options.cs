@@ -56,11 +56,19 @@ public sealed record VqVae2Options : ModelOptions
     /// <summary>Classes of a class-conditional prior pair; 0 = unconditional.</summary>
     public int PriorClasses { get; init; }
 
+    /// <summary>Causal multi-head self-attention in the top prior (PixelSNAIL-style, as in the paper's top prior, §3.2).</summary>
+    public bool PriorAttention { get; init; } = true;
+
+    /// <summary>Heads of the top prior's attention blocks; must divide <see cref="PriorChannels"/>.</summary>
+    public int PriorHeads { get; init; } = 4;
+
     /// <summary>Checks every option; throws ArgumentException naming the bad one.</summary>
     public void Validate()
     {
         if (TopCodebookSize <= 0) throw new ArgumentException($"vq-vae-2: top codebook size {TopCodebookSize} must be positive", nameof(TopCodebookSize));
         if (BottomCodebookSize <= 0) throw new ArgumentException($"vq-vae-2: bottom codebook size {BottomCodebookSize} must be positive", nameof(BottomCodebookSize));
+        if (PriorAttention && (PriorHeads <= 0 || PriorChannels % PriorHeads != 0))
+            throw new ArgumentException($"vq-vae-2: prior heads {PriorHeads} must be positive and divide prior channels {PriorChannels}", nameof(PriorHeads));
         // The shared checks (D, hidden, β, γ, ε, priors) are those of the one-level model.
         try { Level(BottomCodebookSize).Validate(); }
         catch (ArgumentException e) { throw new ArgumentException(e.Message.Replace("vq-vae:", "vq-vae-2:", StringComparison.Ordinal), e.ParamName, e); }
@@ -74,7 +82,7 @@ public sealed record VqVae2Options : ModelOptions
         PriorLayers = PriorLayers, PriorChannels = PriorChannels, PriorKernel = PriorKernel, PriorClasses = PriorClasses,
     };
 
-    /// <summary>Options from "key=value" settings: k_top, k_bottom, d, hidden, res_hidden, res_blocks, beta, ema, decay, eps, restart, prior_layers, prior_channels, prior_kernel, prior_classes.</summary>
+    /// <summary>Options from "key=value" settings: k_top, k_bottom, d, hidden, res_hidden, res_blocks, beta, ema, decay, eps, restart, prior_layers, prior_channels, prior_kernel, prior_classes, prior_attention, prior_heads.</summary>
     public static VqVae2Options Parse(IReadOnlyDictionary<string, string> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -98,7 +106,9 @@ public sealed record VqVae2Options : ModelOptions
                 "prior_channels" => o with { PriorChannels = VqVaeOptions.Int(value, nameof(PriorChannels)) },
                 "prior_kernel" => o with { PriorKernel = VqVaeOptions.Int(value, nameof(PriorKernel)) },
                 "prior_classes" => o with { PriorClasses = VqVaeOptions.Int(value, nameof(PriorClasses)) },
-                _ => throw new ArgumentException($"vq-vae-2: unknown option '{key}' (expected k_top, k_bottom, d, hidden, res_hidden, res_blocks, beta, ema, decay, eps, restart, prior_layers, prior_channels, prior_kernel, prior_classes)", nameof(settings)),
+                "prior_attention" => o with { PriorAttention = VqVaeOptions.Bool(value, nameof(PriorAttention)) },
+                "prior_heads" => o with { PriorHeads = VqVaeOptions.Int(value, nameof(PriorHeads)) },
+                _ => throw new ArgumentException($"vq-vae-2: unknown option '{key}' (expected k_top, k_bottom, d, hidden, res_hidden, res_blocks, beta, ema, decay, eps, restart, prior_layers, prior_channels, prior_kernel, prior_classes, prior_attention, prior_heads)", nameof(settings)),
             };
         }
         o.Validate();
@@ -107,5 +117,5 @@ public sealed record VqVae2Options : ModelOptions
 
     /// <inheritdoc />
     public override string ToText() => string.Create(CultureInfo.InvariantCulture,
-        $"k_top={TopCodebookSize} k_bottom={BottomCodebookSize} d={EmbeddingDim} hidden={Hidden} res_hidden={ResidualHidden} res_blocks={ResidualBlocks} beta={Beta} ema={(Ema ? "true" : "false")} decay={Decay} eps={Epsilon} restart={RestartAfter} prior_layers={PriorLayers} prior_channels={PriorChannels} prior_kernel={PriorKernel} prior_classes={PriorClasses}");
+        $"k_top={TopCodebookSize} k_bottom={BottomCodebookSize} d={EmbeddingDim} hidden={Hidden} res_hidden={ResidualHidden} res_blocks={ResidualBlocks} beta={Beta} ema={(Ema ? "true" : "false")} decay={Decay} eps={Epsilon} restart={RestartAfter} prior_layers={PriorLayers} prior_channels={PriorChannels} prior_kernel={PriorKernel} prior_classes={PriorClasses} prior_attention={(PriorAttention ? "true" : "false")} prior_heads={PriorHeads}");
 }

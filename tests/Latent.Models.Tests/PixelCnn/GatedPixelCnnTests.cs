@@ -6,8 +6,8 @@ namespace Latent.Models.Tests.PixelCnn;
 
 public class GatedPixelCnnTests
 {
-    private static GatedPixelCnn Small(int classes = 0, int condition = 0, int layers = 3, ulong seed = 1) =>
-        new(codebookSize: 5, channels: 8, layers: layers, kernel: 3, classes: classes, conditionChannels: condition, new Rng(seed));
+    private static GatedPixelCnn Small(int classes = 0, int condition = 0, int layers = 3, ulong seed = 1, int heads = 0) =>
+        new(codebookSize: 5, channels: 8, layers: layers, kernel: 3, classes: classes, conditionChannels: condition, new Rng(seed), heads);
 
     private static int[] RandomCodes(int n, ulong seed)
     {
@@ -25,12 +25,17 @@ public class GatedPixelCnnTests
         Assert.Equal("codes", Assert.Throws<ArgumentException>(() => prior.Logits(new int[5], 2, 4, 3)).ParamName);
     }
 
-    [Fact]
-    public void Each_position_depends_on_every_earlier_position_and_on_nothing_later()
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(3, 2)]
+    [InlineData(1, 4)]
+    public void Each_position_depends_on_every_earlier_position_and_on_nothing_later(int layers, int heads)
     {
-        // Causality (masks A and B) and no blind spot (vertical + horizontal stacks): perturb one code at a time.
+        // Causality (masks A and B, and the attention's causal mask) and no blind spot (vertical + horizontal stacks, or
+        // with attention, also through its blocks): perturb one code at a time.
         const int h = 4, w = 4;
-        var prior = Small(layers: 3);
+        var prior = Small(layers: layers, heads: heads);
+        Assert.Equal(heads == 0 ? 0 : Math.Min(layers, 2), prior.Attention.Count);
         var codes = RandomCodes(h * w, 2);
         var baseLogits = prior.Logits(codes, 1, h, w).ToArray();
         for (int p = 0; p < h * w; p++)
@@ -45,6 +50,16 @@ public class GatedPixelCnnTests
                 else Assert.False(same, $"position {q} is blind to earlier position {p}");
             }
         }
+    }
+
+    [Fact]
+    public void Attention_blocks_follow_the_middle_and_the_last_layer_and_heads_must_divide_channels()
+    {
+        var prior = Small(layers: 8, heads: 2);
+        Assert.Equal([3, 7], prior.Attention.Keys.Order());
+        Assert.Contains(prior.NamedParameters(), p => p.Name == "attention3.qkv.weight");
+        Assert.Equal("attentionHeads", Assert.Throws<ArgumentException>(() => Small(heads: 3)).ParamName);
+        Assert.Equal("attentionHeads", Assert.Throws<ArgumentException>(() => Small(heads: -1)).ParamName);
     }
 
     [Fact]

@@ -34,6 +34,23 @@ public class VqVae2Tests
     }
 
     [Fact]
+    public void Top_prior_has_self_attention_by_default_and_the_bottom_prior_has_none()
+    {
+        var model = Small();
+        Assert.Equal(2, model.TopPrior.Attention.Count);
+        Assert.Equal(4, model.TopPrior.AttentionHeads);
+        Assert.Empty(model.BottomPrior.Attention);
+        Assert.Contains(model.NamedParameters(), p => p.Name.StartsWith("prior_top.attention", StringComparison.Ordinal));
+        var off = new Vq2(SmallOptions() with { PriorAttention = false }, [1, 8, 8], new Rng(1));
+        Assert.Empty(off.TopPrior.Attention);
+        var parsed = VqVae2Options.Parse(new Dictionary<string, string> { ["prior_attention"] = "false", ["prior_heads"] = "2" });
+        Assert.False(parsed.PriorAttention);
+        Assert.Equal(2, parsed.PriorHeads);
+        Assert.Contains("prior_attention=false prior_heads=2", parsed.ToText(), StringComparison.Ordinal);
+        Assert.Equal("PriorHeads", Assert.Throws<ArgumentException>(() => VqVae2Options.Parse(new Dictionary<string, string> { ["prior_heads"] = "5" })).ParamName);
+    }
+
+    [Fact]
     public void Encode_decode_and_indices_agree_and_loss_has_both_levels()
     {
         var model = Small(ema: false);
