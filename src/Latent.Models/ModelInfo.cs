@@ -23,6 +23,12 @@ public sealed record ModelInfo(
     /// <summary>The built-in data the model trains on when none is given: "sprites" (images) or "moving-sprites" (sequences).</summary>
     public string DefaultData { get; init; } = "sprites";
 
+    /// <summary>
+    /// Settings assumed for a saved model whose options text does not name these keys: the behaviour the model had
+    /// before the option existed (a newer default would rebuild a different network and the weights would not fit).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LegacyOptions { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The default options as text ("arch=784-1000-500-250-30 hidden=relu ...").</summary>
     public string DefaultOptionsText => Defaults.ToText();
 }

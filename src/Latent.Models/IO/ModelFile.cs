@@ -110,7 +110,9 @@ public static class ModelFile
         AutoencoderModel model;
         try
         {
-            var options = info.ParseOptions(ParseOptionsText(manifest.Options));
+            var settings = ParseOptionsText(manifest.Options);
+            foreach (var (key, value) in info.LegacyOptions) settings.TryAdd(key, value);
+            var options = info.ParseOptions(settings);
             model = info.Create(options, manifest.InputShape, new Rng(0));
         }
         catch (ArgumentException e)

@@ -46,6 +46,8 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
             shape, rng))
     {
         DefaultData = "moving-sprites",
+        // Files saved before the gated heads and the plain transition became the defaults.
+        LegacyOptions = new Dictionary<string, string> { ["gated"] = "false", ["residual"] = "true" },
     };
 
     private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);

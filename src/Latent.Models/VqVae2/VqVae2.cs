@@ -37,7 +37,11 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
         ParseOptions: VqVae2Options.Parse,
         Create: (options, shape, rng) => new VqVae2(
             options as VqVae2Options ?? throw new ArgumentException($"vq-vae-2: expected VqVae2Options, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+            shape, rng))
+    {
+        // Files saved before the top prior had self-attention.
+        LegacyOptions = new Dictionary<string, string> { ["prior_attention"] = "false" },
+    };
 
     private readonly VqVae2Options _options;
 

@@ -259,4 +259,26 @@ public class TdVaeTests
         Assert.Equal("data", Assert.Throws<ArgumentException>(() => TdVaeEvaluation.MotionAgreement(new TdVaeModel(Small, [6, 1, 32, 32], new Rng(1)), data, 2, 1)).ParamName);
         Assert.InRange(TdVaeEvaluation.MotionAgreement(model, data, 3, 2), -1.0, 1.0);
     }
+    [Fact]
+    public void A_model_file_saved_before_the_gated_and_residual_options_loads_as_it_was_trained()
+    {
+        var old = new TdVaeModel(Small with { Gated = false, ResidualTransition = true }, [6, 1, 16, 16], new Rng(5));
+        var dir = Path.Combine(Path.GetTempPath(), "latent-tdvae-legacy-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Latent.Models.IO.ModelFile.Save(dir, old, new Latent.Models.IO.ModelManifest { Model = "td-vae", Options = "", CodeSize = 0, InputShape = [] });
+            var path = Path.Combine(dir, "model.json");
+            var text = File.ReadAllText(path);
+            Assert.Contains(" gated=false residual=true", text);
+            File.WriteAllText(path, text.Replace(" gated=false residual=true", ""));
+
+            var (loaded, _) = Latent.Models.IO.ModelFile.Load(dir);
+            var options = Assert.IsType<TdVaeOptions>(loaded.Options);
+            Assert.False(options.Gated);
+            Assert.True(options.ResidualTransition);
+            var expected = old.StateDict().ToDictionary(p => p.Name, p => p.Tensor.ToArray());
+            foreach (var (name, t) in loaded.StateDict()) Assert.Equal(expected[name], t.ToArray());
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }
