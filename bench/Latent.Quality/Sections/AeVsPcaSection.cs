@@ -57,7 +57,7 @@ internal static class AeVsPcaSection
         float weightDecay = o.GetFloat($"{key}.wd", 0f, 0f);
         var training = new TrainingOptions
         {
-            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 30 : 100),
+            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 30 : 300),
             BatchSize = o.GetInt($"{key}.batch", 128, key == "fm" ? 128 : 64),
             LearningRate = o.GetFloat($"{key}.lr", 1e-3f, 1e-3f),
             Optimizer = o.Get($"{key}.optimizer", "adam", "adam"),
