@@ -26,19 +26,26 @@ public class TableTests
         return path;
     }
 
-    [Fact]
-    public void Train_on_a_table_then_score_anomalies()
+    /// <summary>Writes the table to a temp folder and trains a 6-16-2 AE on it; returns the table and the model folder.</summary>
+    private static (string Csv, string Dir) TrainOnTable()
     {
         var tmp = CliRunner.TempDir();
         var csv = WriteTable(tmp);
         var dir = Path.Combine(tmp, "run");
         var t = CliRunner.Run("train", "--data", csv, "--label", "y", "--arch", "6-16-2", "--epochs", "30", "--batch", "16", "--lr", "0.01", "--out", dir, "--quiet");
         Assert.True(t.Code == 0, t.Err);
+        return (csv, dir);
+    }
+
+    [Fact]
+    public void Train_on_a_table_then_score_anomalies()
+    {
+        var (csv, dir) = TrainOnTable();
         var manifest = ModelFile.ReadManifest(dir);
         Assert.Equal(6, manifest.Data!.Mean!.Length);
         Assert.Contains("output=gaussian", manifest.Options);
 
-        var scores = Path.Combine(tmp, "scores.csv");
+        var scores = Path.Combine(Path.GetDirectoryName(dir)!, "scores.csv");
         var r = CliRunner.Run("anomaly", dir, "--data", csv, "--contamination", "0.1", "--json", "--out", scores);
         Assert.True(r.Code == 0, r.Err);
         using var doc = JsonDocument.Parse(r.Out.Trim());
@@ -57,11 +64,7 @@ public class TableTests
     [Fact]
     public void Gaussian_score_fits_on_the_training_split_and_ranks_the_off_plane_rows_first()
     {
-        var tmp = CliRunner.TempDir();
-        var csv = WriteTable(tmp);
-        var dir = Path.Combine(tmp, "run");
-        var t = CliRunner.Run("train", "--data", csv, "--label", "y", "--arch", "6-16-2", "--epochs", "30", "--batch", "16", "--lr", "0.01", "--out", dir, "--quiet");
-        Assert.True(t.Code == 0, t.Err);
+        var (csv, dir) = TrainOnTable();
 
         var r = CliRunner.Run("anomaly", dir, "--data", csv, "--score", "gaussian", "--contamination", "0.1", "--json");
         Assert.True(r.Code == 0, r.Err);
