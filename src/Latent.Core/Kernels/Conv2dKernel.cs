@@ -91,9 +91,9 @@ internal static class Conv2dKernel
                     aSpan = a.AsSpan(0, o * ld);
                 }
                 Gemm.Sgemm(true, false, k, ld, o, 1f, w.AsSpan(0, o * k), k, aSpan, ld, 0f, cols.AsSpan(0, k * ld), ld);
-                UnpackChunk(cols, ld, g, n0, cnt, big);
+                // col2im, each image's bias added right after its planes are written (still in cache).
+                RunChunk(big, g, n0, cnt, cols, ld, unpack: true, bias);
             }
-            if (!bias.IsEmpty) AddPlaneBias(big, bias, g.N, g.C, g.BigPlane);
         }
         finally
         {
@@ -230,32 +230,6 @@ internal static class Conv2dKernel
             }
     }
 
-    /// <summary>Adds bias[c] to every plane of channel c of big [N, C, plane], planes split between threads.</summary>
-    private static unsafe void AddPlaneBias(float[] big, ReadOnlySpan<float> bias, int n, int c, int plane)
-    {
-        fixed (float* pb = big, pbias = bias)
-        {
-            var job = new PlaneBiasJob { Big = pb, Bias = pbias, C = c, Plane = plane };
-            ParallelRange.For(n * c, 1, 2L * plane, &PlaneBiasPart, &job);
-        }
-    }
-
-    private unsafe struct PlaneBiasJob
-    {
-        public float* Big, Bias;
-        public int C, Plane;
-    }
-
-    private static unsafe void PlaneBiasPart(void* ctx, int lo, int hi)
-    {
-        ref PlaneBiasJob job = ref *(PlaneBiasJob*)ctx;
-        for (int i = lo; i < hi; i++)
-        {
-            var plane = new Span<float>(job.Big + (long)i * job.Plane, job.Plane);
-            TensorPrimitives.Add(plane, job.Bias[i % job.C], plane);
-        }
-    }
-
     /// <summary>
     /// bias gradient [C] of g [N, C, plane]: Σ over n and the plane, in the order of <c>g.Sum([0, 2, 3])</c>
     /// (each row of W by <c>TensorPrimitives.Sum</c>, the H row sums likewise, then the
@@ -297,13 +271,11 @@ internal static class Conv2dKernel
     private static void PackChunk(float[] big, ConvGeometry g, int n0, int cnt, float[] cols, int ld) =>
         RunChunk(big, g, n0, cnt, cols, ld, unpack: false);
 
-    private static void UnpackChunk(float[] cols, int ld, ConvGeometry g, int n0, int cnt, float[] big) =>
-        RunChunk(big, g, n0, cnt, cols, ld, unpack: true);
 
     /// <summary>One chunk's im2col (or col2im, overwriting its images) as a <see cref="WorkerPool"/> job.</summary>
     private unsafe struct ChunkJob
     {
-        public float* Big, Cols;
+        public float* Big, Cols, Bias;
         public int BigLength, ColsLength, Ld, N0, Count, Parts;
         public bool Unpack;
         public ConvGeometry G;
@@ -315,15 +287,16 @@ internal static class Conv2dKernel
     /// dominate). Runs on the kernel worker pool, which allocates nothing per call and lets the caller take the part
     /// of a worker the OS schedules late.
     /// </summary>
-    private static unsafe void RunChunk(float[] big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack)
+    private static unsafe void RunChunk(float[] big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack,
+        ReadOnlySpan<float> bias = default)
     {
         int parts = Math.Min(Parallelism.MaxDegree, cnt);
         if ((long)cnt * g.K * g.SmallPlane < 1 << 15) parts = 1;
-        fixed (float* pb = big, pc = cols)
+        fixed (float* pb = big, pc = cols, pbias = bias)
         {
             var job = new ChunkJob
             {
-                Big = pb, Cols = pc, BigLength = big.Length, ColsLength = cols.Length, Ld = ld, N0 = n0, Count = cnt,
+                Big = pb, Cols = pc, Bias = bias.IsEmpty ? null : pbias, BigLength = big.Length, ColsLength = cols.Length, Ld = ld, N0 = n0, Count = cnt,
                 Parts = Math.Max(1, parts), Unpack = unpack, G = g,
             };
             if (job.Parts == 1) ChunkPart(&job, 0);
@@ -341,7 +314,16 @@ internal static class Conv2dKernel
         for (int b = lo; b < hi; b++)
         {
             var image = new Span<float>(job.Big, job.BigLength).Slice((job.N0 + b) * bigSize, bigSize);
-            if (job.Unpack) Im2Col.Unpack(cols, job.Ld, b * p, job.G, image, overwrite: true);
+            if (job.Unpack)
+            {
+                Im2Col.Unpack(cols, job.Ld, b * p, job.G, image, overwrite: true);
+                if (job.Bias != null)
+                    for (int c = 0; c < job.G.C; c++)
+                    {
+                        var plane = image.Slice(c * job.G.BigPlane, job.G.BigPlane);
+                        TensorPrimitives.Add(plane, job.Bias[c], plane);
+                    }
+            }
             else Im2Col.Pack(image, job.G, cols, job.Ld, b * p);
         }
     }
