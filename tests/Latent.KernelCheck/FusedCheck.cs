@@ -4,7 +4,8 @@ namespace Latent.KernelCheck;
 
 /// <summary>
 /// <see cref="ReluBackward.Run"/> and <see cref="AdamKernel.Run"/> vs their scalar twins, bit for bit, for every
-/// length 0..256 and two long odd ones (the vector paths evaluate the scalar expressions in the same order).
+/// length 0..256 and three long odd ones, the last long enough for Adam to split between threads (the vector paths
+/// evaluate the scalar expressions in the same order).
 /// </summary>
 public sealed class FusedCheck : IKernelCheck
 {
@@ -19,7 +20,7 @@ public sealed class FusedCheck : IKernelCheck
     {
         int cases = 0, bad = 0;
         var rng = new Random(11);
-        foreach (int n in Enumerable.Range(0, 257).Concat([1001, 4099]))
+        foreach (int n in Enumerable.Range(0, 257).Concat([1001, 4099, 70_001]))
         {
             var g = Random(rng, n);
             var x = Random(rng, n);

@@ -21,6 +21,43 @@ public static class AdamKernel
         float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2)
     {
         Check(p, g, m, v);
+        if ((long)p.Length * 5 < 2 * ParallelRange.MinWork || Parallelism.MaxDegree == 1)
+        {
+            Serial(p, g, m, v, beta1, beta2, stepSize, bc2Sqrt, eps, l2);
+            return;
+        }
+        // Large parameters: ranges of whole vectors on the kernel threads (each element's arithmetic is unchanged).
+        unsafe
+        {
+            fixed (float* pp = p, pg = g, pm = m, pv = v)
+            {
+                var job = new Job
+                {
+                    P = pp, G = pg, M = pm, V = pv, Beta1 = beta1, Beta2 = beta2, StepSize = stepSize, Bc2Sqrt = bc2Sqrt,
+                    Eps = eps, L2 = l2,
+                };
+                ParallelRange.For(p.Length, ParallelRange.VectorAlign, 5, &Part, &job);
+            }
+        }
+    }
+
+    private unsafe struct Job
+    {
+        public float* P, G, M, V;
+        public float Beta1, Beta2, StepSize, Bc2Sqrt, Eps, L2;
+    }
+
+    private static unsafe void Part(void* ctx, int lo, int hi)
+    {
+        ref Job j = ref *(Job*)ctx;
+        int len = hi - lo;
+        Serial(new Span<float>(j.P + lo, len), new ReadOnlySpan<float>(j.G + lo, len), new Span<float>(j.M + lo, len),
+            new Span<float>(j.V + lo, len), j.Beta1, j.Beta2, j.StepSize, j.Bc2Sqrt, j.Eps, j.L2);
+    }
+
+    private static void Serial(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float beta1, float beta2, float stepSize, float bc2Sqrt, float eps, float l2)
+    {
         int n = p.Length, i = 0;
         if (Vector.IsHardwareAccelerated)
         {

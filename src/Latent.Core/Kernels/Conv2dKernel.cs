@@ -58,14 +58,7 @@ internal static class Conv2dKernel
                 Gemm.Sgemm(false, false, o, ld, k, 1f, w.AsSpan(0, o * k), k, cols.AsSpan(0, k * ld), ld,
                     0f, tmp.AsSpan(0, o * ld), ld);
                 // [O, cnt·P] -> [cnt, O, P], adding the bias on the way.
-                for (int b = 0; b < cnt; b++)
-                    for (int oc = 0; oc < o; oc++)
-                    {
-                        var src = tmp.AsSpan(oc * ld + b * p, p);
-                        var dst = small.AsSpan(((n0 + b) * o + oc) * p, p);
-                        if (bias.IsEmpty) src.CopyTo(dst);
-                        else TensorPrimitives.Add(src, bias[oc], dst);
-                    }
+                Scatter(tmp, small, bias, n0, cnt, o, p);
             }
         }
         finally
@@ -98,15 +91,9 @@ internal static class Conv2dKernel
                     aSpan = a.AsSpan(0, o * ld);
                 }
                 Gemm.Sgemm(true, false, k, ld, o, 1f, w.AsSpan(0, o * k), k, aSpan, ld, 0f, cols.AsSpan(0, k * ld), ld);
-                UnpackChunk(cols, ld, g, n0, cnt, big);
+                // col2im, each image's bias added right after its planes are written (still in cache).
+                RunChunk(big, g, n0, cnt, cols, ld, unpack: true, bias);
             }
-            if (!bias.IsEmpty)
-                for (int n = 0; n < g.N; n++)
-                    for (int c = 0; c < g.C; c++)
-                    {
-                        var plane = big.AsSpan((n * g.C + c) * g.BigPlane, g.BigPlane);
-                        TensorPrimitives.Add(plane, bias[c], plane);
-                    }
         }
         finally
         {
@@ -169,9 +156,7 @@ internal static class Conv2dKernel
                 // Forward: [O, cnt·P] = w · cols, then scattered to [cnt, O, P] (as Forward without bias).
                 Gemm.Sgemm(false, false, o, ld, k, 1f, w.AsSpan(0, o * k), k, cols.AsSpan(0, k * ld), ld,
                     0f, tmp.AsSpan(0, o * ld), ld);
-                for (int b = 0; b < cnt; b++)
-                    for (int oc = 0; oc < o; oc++)
-                        tmp.AsSpan(oc * ld + b * p, p).CopyTo(small.AsSpan(((n0 + b) * o + oc) * p, p));
+                Scatter(tmp, small, default, n0, cnt, o, p);
                 // Weight gradient: gather smallIn to [O, cnt·P] (reusing tmp) and accumulate into dw.
                 ReadOnlySpan<float> aSpan;
                 if (cnt == 1) aSpan = smallIn.AsSpan(n0 * o * p, o * p);
@@ -199,24 +184,98 @@ internal static class Conv2dKernel
     }
 
     /// <summary>dst [O, cnt·P] with dst[o, b·P + q] = src[n0 + b, o, q].</summary>
-    private static void GatherChannels(float[] src, int n0, int cnt, int o, int p, float[] dst)
+    private static void GatherChannels(float[] src, int n0, int cnt, int o, int p, float[] dst) =>
+        Rearrange(dst, src, default, n0, cnt, o, p, toImages: false);
+
+    /// <summary>dst [n0 + b, o, q] = src[o, b·P + q] (+ bias[o] when given): the forward's GEMM result to image order.</summary>
+    private static void Scatter(float[] src, float[] dst, ReadOnlySpan<float> bias, int n0, int cnt, int o, int p) =>
+        Rearrange(src, dst, bias, n0, cnt, o, p, toImages: true);
+
+    /// <summary>Between a chunk's channel-major matrix [O, cnt·P] and its images [cnt, O, P], as a job.</summary>
+    private unsafe struct RearrangeJob
     {
-        int ld = cnt * p;
-        for (int b = 0; b < cnt; b++)
+        public float* Mat, Images, Bias;
+        public int O, P, Ld, N0;
+        public bool ToImages;
+    }
+
+    /// <summary>
+    /// Copies a chunk between [O, cnt·P] (<paramref name="mat"/>) and [N, O, P] (<paramref name="images"/>), adding
+    /// the bias on the way to the images when given; images are split between threads (each writes its own rows).
+    /// </summary>
+    private static unsafe void Rearrange(float[] mat, float[] images, ReadOnlySpan<float> bias, int n0, int cnt, int o, int p, bool toImages)
+    {
+        fixed (float* pm = mat, pi = images, pbias = bias)
+        {
+            var job = new RearrangeJob
+            {
+                Mat = pm, Images = pi, Bias = bias.IsEmpty ? null : pbias, O = o, P = p, Ld = cnt * p, N0 = n0, ToImages = toImages,
+            };
+            ParallelRange.For(cnt, 1, 2L * o * p, &RearrangePart, &job);
+        }
+    }
+
+    private static unsafe void RearrangePart(void* ctx, int lo, int hi)
+    {
+        ref RearrangeJob job = ref *(RearrangeJob*)ctx;
+        int o = job.O, p = job.P;
+        for (int b = lo; b < hi; b++)
             for (int oc = 0; oc < o; oc++)
-                src.AsSpan(((n0 + b) * o + oc) * p, p).CopyTo(dst.AsSpan(oc * ld + b * p, p));
+            {
+                var m = new Span<float>(job.Mat + (long)oc * job.Ld + (long)b * p, p);
+                var img = new Span<float>(job.Images + ((long)(job.N0 + b) * o + oc) * p, p);
+                if (!job.ToImages) img.CopyTo(m);
+                else if (job.Bias == null) m.CopyTo(img);
+                else TensorPrimitives.Add(m, job.Bias[oc], img);
+            }
+    }
+
+    /// <summary>
+    /// bias gradient [C] of g [N, C, plane]: Σ over n and the plane, in the order of <c>g.Sum([0, 2, 3])</c>
+    /// (each row of W by <c>TensorPrimitives.Sum</c>, the H row sums likewise, then the
+    /// images in order from 0), so the bits equal that reduction's; channels are split between threads.
+    /// </summary>
+    public static unsafe void BiasGrad(float[] g, int n, int c, int h, int w, float[] db)
+    {
+        fixed (float* pg = g, pd = db)
+        {
+            var job = new BiasGradJob { G = pg, Db = pd, N = n, C = c, H = h, W = w };
+            ParallelRange.For(c, 1, (long)n * h * w, &BiasGradPart, &job);
+        }
+    }
+
+    private unsafe struct BiasGradJob
+    {
+        public float* G, Db;
+        public int N, C, H, W;
+    }
+
+    private static unsafe void BiasGradPart(void* ctx, int lo, int hi)
+    {
+        ref BiasGradJob job = ref *(BiasGradJob*)ctx;
+        int h = job.H, w = job.W;
+        Span<float> rows = h <= 256 ? stackalloc float[h] : new float[h];
+        for (int ch = lo; ch < hi; ch++)
+        {
+            float acc = 0f;
+            for (int b = 0; b < job.N; b++)
+            {
+                float* plane = job.G + ((long)b * job.C + ch) * h * w;
+                for (int y = 0; y < h; y++) rows[y] = TensorPrimitives.Sum(new ReadOnlySpan<float>(plane + (long)y * w, w));
+                acc += TensorPrimitives.Sum(rows);
+            }
+            job.Db[ch] = acc;
+        }
     }
 
     private static void PackChunk(float[] big, ConvGeometry g, int n0, int cnt, float[] cols, int ld) =>
         RunChunk(big, g, n0, cnt, cols, ld, unpack: false);
 
-    private static void UnpackChunk(float[] cols, int ld, ConvGeometry g, int n0, int cnt, float[] big) =>
-        RunChunk(big, g, n0, cnt, cols, ld, unpack: true);
 
     /// <summary>One chunk's im2col (or col2im, overwriting its images) as a <see cref="WorkerPool"/> job.</summary>
     private unsafe struct ChunkJob
     {
-        public float* Big, Cols;
+        public float* Big, Cols, Bias;
         public int BigLength, ColsLength, Ld, N0, Count, Parts;
         public bool Unpack;
         public ConvGeometry G;
@@ -228,15 +287,16 @@ internal static class Conv2dKernel
     /// dominate). Runs on the kernel worker pool, which allocates nothing per call and lets the caller take the part
     /// of a worker the OS schedules late.
     /// </summary>
-    private static unsafe void RunChunk(float[] big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack)
+    private static unsafe void RunChunk(float[] big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack,
+        ReadOnlySpan<float> bias = default)
     {
         int parts = Math.Min(Parallelism.MaxDegree, cnt);
         if ((long)cnt * g.K * g.SmallPlane < 1 << 15) parts = 1;
-        fixed (float* pb = big, pc = cols)
+        fixed (float* pb = big, pc = cols, pbias = bias)
         {
             var job = new ChunkJob
             {
-                Big = pb, Cols = pc, BigLength = big.Length, ColsLength = cols.Length, Ld = ld, N0 = n0, Count = cnt,
+                Big = pb, Cols = pc, Bias = bias.IsEmpty ? null : pbias, BigLength = big.Length, ColsLength = cols.Length, Ld = ld, N0 = n0, Count = cnt,
                 Parts = Math.Max(1, parts), Unpack = unpack, G = g,
             };
             if (job.Parts == 1) ChunkPart(&job, 0);
@@ -254,7 +314,16 @@ internal static class Conv2dKernel
         for (int b = lo; b < hi; b++)
         {
             var image = new Span<float>(job.Big, job.BigLength).Slice((job.N0 + b) * bigSize, bigSize);
-            if (job.Unpack) Im2Col.Unpack(cols, job.Ld, b * p, job.G, image, overwrite: true);
+            if (job.Unpack)
+            {
+                Im2Col.Unpack(cols, job.Ld, b * p, job.G, image, overwrite: true);
+                if (job.Bias != null)
+                    for (int c = 0; c < job.G.C; c++)
+                    {
+                        var plane = image.Slice(c * job.G.BigPlane, job.G.BigPlane);
+                        TensorPrimitives.Add(plane, job.Bias[c], plane);
+                    }
+            }
             else Im2Col.Pack(image, job.G, cols, job.Ld, b * p);
         }
     }

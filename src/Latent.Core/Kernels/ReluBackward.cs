@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -39,6 +40,48 @@ public static class ReluBackward
                 (Vector128.GreaterThan(Vector128.LoadUnsafe(ref xr, (nuint)i), Vector128<float>.Zero)
                     & Vector128.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref gr, i) : 0f;
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> over ranges of whole vectors split between the kernel threads (same bits as one call); then
+    /// <c>Run(g, x, y)</c>'s spans are taken from the first <paramref name="n"/> floats of each array.
+    /// </summary>
+    internal static unsafe void RunParallel(float[] g, float[] x, float[] y, int n)
+    {
+        fixed (float* pg = g, px = x, py = y)
+        {
+            var job = new Job { G = pg, X = px, Y = py };
+            ParallelRange.For(n, ParallelRange.VectorAlign, 3, &Part, &job);
+        }
+    }
+
+    /// <summary>y = max(x, 0) as <c>TensorPrimitives.Max(x, 0f, y)</c>, split likewise.</summary>
+    internal static unsafe void ForwardParallel(float[] x, float[] y, int n)
+    {
+        fixed (float* px = x, py = y)
+        {
+            var job = new Job { X = px, Y = py };
+            ParallelRange.For(n, ParallelRange.VectorAlign, 2, &ForwardPart, &job);
+        }
+    }
+
+    private unsafe struct Job
+    {
+        public float* G, X, Y;
+    }
+
+    private static unsafe void Part(void* ctx, int lo, int hi)
+    {
+        ref Job job = ref *(Job*)ctx;
+        int len = hi - lo;
+        Run(new ReadOnlySpan<float>(job.G + lo, len), new ReadOnlySpan<float>(job.X + lo, len), new Span<float>(job.Y + lo, len));
+    }
+
+    private static unsafe void ForwardPart(void* ctx, int lo, int hi)
+    {
+        ref Job job = ref *(Job*)ctx;
+        int len = hi - lo;
+        TensorPrimitives.Max(new ReadOnlySpan<float>(job.X + lo, len), 0f, new Span<float>(job.Y + lo, len));
     }
 
     /// <summary>The scalar twin of <see cref="Run"/>.</summary>

@@ -96,7 +96,7 @@ public sealed partial class Tensor
             [
                 x.RequiresGrad ? ConvBackwardData(gy, weight, null, g) : null,
                 weight.RequiresGrad ? ConvWeightGrad(x, gy, g) : null,
-                .. bias is null ? Array.Empty<Tensor?>() : [bias.RequiresGrad ? gy.Sum([0, 2, 3]) : null],
+                .. bias is null ? Array.Empty<Tensor?>() : [bias.RequiresGrad ? ConvBiasGrad(gy) : null],
             ]);
         return y;
     }
@@ -113,9 +113,21 @@ public sealed partial class Tensor
                 .. y.RequiresGrad && weight.RequiresGrad && !NeedsGrad(gx, y, weight)
                     ? ConvForwardAndWeightGrad(gx, weight, y, g)
                     : [y.RequiresGrad ? ConvForward(gx, weight, null, g) : null, weight.RequiresGrad ? ConvWeightGrad(gx, y, g) : null],
-                .. bias is null ? Array.Empty<Tensor?>() : [bias.RequiresGrad ? gx.Sum([0, 2, 3]) : null],
+                .. bias is null ? Array.Empty<Tensor?>() : [bias.RequiresGrad ? ConvBiasGrad(gx) : null],
             ]);
         return x;
+    }
+
+    /// <summary>
+    /// g.Sum([0, 2, 3]) for a bias gradient: the same bits from one kernel that splits the channels between threads,
+    /// or the recorded Sum when the gradient itself is differentiated.
+    /// </summary>
+    private static Tensor ConvBiasGrad(Tensor g)
+    {
+        if (ShouldRecord(g)) return g.Sum([0, 2, 3]);
+        var db = Empty([g.Shape[1]]);
+        Conv2dKernel.BiasGrad(g.Storage, g.Shape[0], g.Shape[1], g.Shape[2], g.Shape[3], db.Storage);
+        return db;
     }
 
     /// <summary>

@@ -179,21 +179,42 @@ public sealed partial class Tensor
         var shape = (int[])x.Shape.Clone();
         shape[axis] = 1;
         var y = Zeros(shape);
-        ReadOnlySpan<float> xs = x.Span;
-        var ys = y.Span;
-        if (inner == 1)
+        // Split between the kernel threads by disjoint outputs (rows when inner == 1, column ranges otherwise);
+        // every output sums its terms in the same order, so the bits do not depend on the thread count.
+        unsafe
         {
-            for (int o = 0; o < outer; o++) ys[o] = TensorPrimitives.Sum(xs.Slice(o * r, r));
-        }
-        else
-        {
-            for (int o = 0; o < outer; o++)
+            fixed (float* px = x.Storage, py = y.Storage)
             {
-                var acc = ys.Slice(o * inner, inner);
-                for (int j = 0; j < r; j++) TensorPrimitives.Add(acc, xs.Slice((o * r + j) * inner, inner), acc);
+                var job = new SumAxisJob { X = px, Y = py, Outer = outer, R = r, Inner = inner };
+                if (inner == 1) Kernels.ParallelRange.For(outer, 1, r, &SumRows, &job);
+                else Kernels.ParallelRange.For(inner, Kernels.ParallelRange.VectorAlign, (long)outer * r, &SumColumns, &job);
             }
         }
         return y;
+    }
+
+    private unsafe struct SumAxisJob
+    {
+        public float* X, Y;
+        public int Outer, R, Inner;
+    }
+
+    private static unsafe void SumRows(void* ctx, int lo, int hi)
+    {
+        ref SumAxisJob job = ref *(SumAxisJob*)ctx;
+        for (int o = lo; o < hi; o++) job.Y[o] = TensorPrimitives.Sum(new ReadOnlySpan<float>(job.X + (long)o * job.R, job.R));
+    }
+
+    private static unsafe void SumColumns(void* ctx, int lo, int hi)
+    {
+        ref SumAxisJob job = ref *(SumAxisJob*)ctx;
+        int inner = job.Inner, len = hi - lo;
+        for (int o = 0; o < job.Outer; o++)
+        {
+            var acc = new Span<float>(job.Y + (long)o * inner + lo, len);
+            for (int j = 0; j < job.R; j++)
+                TensorPrimitives.Add(acc, new ReadOnlySpan<float>(job.X + ((long)o * job.R + j) * inner + lo, len), acc);
+        }
     }
 
     private int[] ArgExtreme(int axis, bool greater)

@@ -103,7 +103,8 @@ public sealed partial class Tensor
     /// <summary>max(x, 0).</summary>
     public Tensor Relu()
     {
-        var y = Map((x, d) => TensorPrimitives.Max(x, 0f, d));
+        var y = Empty(Shape);
+        Kernels.ReluBackward.ForwardParallel(Storage, y.Storage, Size);
         if (ShouldRecord(this)) y.RecordOp("relu", [this], g => [ReluGrad(g, this)]);
         return y;
     }
@@ -113,7 +114,7 @@ public sealed partial class Tensor
     {
         if (!Shapes.Equal(g.Shape, x.Shape)) throw new ArgumentException($"relu_grad: {Shapes.Format(g.Shape)} vs {Shapes.Format(x.Shape)}");
         var y = Empty(x.Shape);
-        Kernels.ReluBackward.Run(g.Span, x.Span, y.Span);
+        Kernels.ReluBackward.RunParallel(g.Storage, x.Storage, y.Storage, y.Size);
         if (ShouldRecord(g)) y.RecordOp("relu_grad", [g, x], gg => [ReluGrad(gg, x), null]);
         return y;
     }

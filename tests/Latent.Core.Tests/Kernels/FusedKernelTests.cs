@@ -133,5 +133,5 @@ public class FusedKernelTests
         Assert.Throws<ArgumentException>(() => BceWithLogitsKernel.Grad(new float[3], new float[3], new float[2], new float[3]));
     }
 
-    private static int[] Bits(float[] a) => a.Select(BitConverter.SingleToInt32Bits).ToArray();
+    internal static int[] Bits(float[] a) => a.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

@@ -1,0 +1,127 @@
+using Latent.Core.Kernels;
+
+namespace Latent.Core.Tests.Kernels;
+
+/// <summary>
+/// The elementwise and per-channel passes split between kernel threads (<see cref="ParallelRange"/>): ReLU forward and
+/// backward, Adam, the conv bias gradient and the conv output scatter give the same bits for 1, 2 and 3 threads as
+/// their serial twins. In the threading collection (it changes MaxDegree).
+/// </summary>
+[Collection(nameof(GemmThreadingCollection))]
+public class ParallelPassesTests
+{
+    private static readonly int[] Threads = [1, 2, 3];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(63)]
+    [InlineData(65_537)]
+    [InlineData(200_003)]
+    public void ReluForwardAndBackwardMatchSerialForAnyThreadCount(int n)
+    {
+        var rng = new Random(n + 5);
+        var g = FusedKernelTests.Random(rng, n);
+        var x = FusedKernelTests.Random(rng, n);
+        if (n > 3) { x[0] = 0f; x[1] = -0f; x[2] = float.NaN; g[3] = float.NaN; x[3] = 1f; }
+        var expectedY = new float[n];
+        var expectedG = new float[n];
+        System.Numerics.Tensors.TensorPrimitives.Max(x, 0f, expectedY);
+        ReluBackward.Scalar(g, x, expectedG);
+        ForEachThreadCount(() =>
+        {
+            var y = new float[n];
+            var dx = new float[n];
+            ReluBackward.ForwardParallel(x, y, n);
+            ReluBackward.RunParallel(g, x, dx, n);
+            Assert.Equal(FusedKernelTests.Bits(expectedY), FusedKernelTests.Bits(y));
+            Assert.Equal(FusedKernelTests.Bits(expectedG), FusedKernelTests.Bits(dx));
+        });
+    }
+
+    [Theory]
+    [InlineData(13_107, 0f)]
+    [InlineData(100_003, 0.01f)]
+    public void AdamMatchesScalarForAnyThreadCount(int n, float l2)
+    {
+        var rng = new Random(n);
+        var p0 = FusedKernelTests.Random(rng, n);
+        var g = FusedKernelTests.Random(rng, n);
+        var m0 = FusedKernelTests.Random(rng, n);
+        var v0 = FusedKernelTests.Random(rng, n).Select(MathF.Abs).ToArray();
+        var (p, m, v) = ((float[])p0.Clone(), (float[])m0.Clone(), (float[])v0.Clone());
+        AdamKernel.Scalar(p, g, m, v, 0.9f, 0.999f, 1e-3f, 0.03f, 1e-8f, l2);
+        ForEachThreadCount(() =>
+        {
+            var (p2, m2, v2) = ((float[])p0.Clone(), (float[])m0.Clone(), (float[])v0.Clone());
+            AdamKernel.Run(p2, g, m2, v2, 0.9f, 0.999f, 1e-3f, 0.03f, 1e-8f, l2);
+            Assert.Equal(FusedKernelTests.Bits(p), FusedKernelTests.Bits(p2));
+            Assert.Equal(FusedKernelTests.Bits(m), FusedKernelTests.Bits(m2));
+            Assert.Equal(FusedKernelTests.Bits(v), FusedKernelTests.Bits(v2));
+        });
+    }
+
+    [Theory]
+    [InlineData(128, 32, 14, 14)]
+    [InlineData(3, 5, 7, 9)]
+    [InlineData(2, 1, 1, 1)]
+    [InlineData(0, 3, 2, 2)]
+    [InlineData(4, 2, 0, 3)]
+    [InlineData(5, 300, 3, 1)]
+    public void ConvBiasGradEqualsSumOverBatchAndPlane(int n, int c, int h, int w)
+    {
+        var rng = new Random(n * 1000 + c);
+        var data = FusedKernelTests.Random(rng, n * c * h * w);
+        var expected = new Tensor((float[])data.Clone(), n, c, h, w).Sum([0, 2, 3]).ToArray();
+        ForEachThreadCount(() =>
+        {
+            var db = new float[c];
+            Conv2dKernel.BiasGrad(data, n, c, h, w, db);
+            Assert.Equal(FusedKernelTests.Bits(expected), FusedKernelTests.Bits(db));
+        });
+    }
+
+    [Fact]
+    public void ConvWithBiasAndItsGradientsAreTheSameForAnyThreadCount()
+    {
+        var rng = new Random(3);
+        var x0 = FusedKernelTests.Random(rng, 40 * 3 * 15 * 13, 1f);
+        var w0 = FusedKernelTests.Random(rng, 32 * 3 * 4 * 4, 0.3f);
+        var b0 = FusedKernelTests.Random(rng, 32, 0.3f);
+        var wt0 = FusedKernelTests.Random(rng, 32 * 5 * 3 * 3, 0.3f);
+        var bt0 = FusedKernelTests.Random(rng, 5, 0.3f);
+        float[][]? reference = null;
+        ForEachThreadCount(() =>
+        {
+            var x = new Tensor((float[])x0.Clone(), 40, 3, 15, 13) { RequiresGrad = true };
+            var w = new Tensor((float[])w0.Clone(), 32, 3, 4, 4) { RequiresGrad = true };
+            var b = new Tensor((float[])b0.Clone(), 32) { RequiresGrad = true };
+            var wt = new Tensor((float[])wt0.Clone(), 32, 5, 3, 3) { RequiresGrad = true };
+            var bt = new Tensor((float[])bt0.Clone(), 5) { RequiresGrad = true };
+            var h = Tensor.Conv2d(x, w, b, stride: 2, padding: 1).Relu();
+            var y = Tensor.ConvTranspose2d(h, wt, bt, stride: 2, padding: 1).Relu();
+            y.Sum().Backward();
+            float[][] results = [y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray(), wt.Grad!.ToArray(), bt.Grad!.ToArray()];
+            if (reference is null) reference = results;
+            else
+                for (int i = 0; i < results.Length; i++)
+                    Assert.Equal(FusedKernelTests.Bits(reference[i]), FusedKernelTests.Bits(results[i]));
+        });
+    }
+
+    private static void ForEachThreadCount(Action check)
+    {
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            foreach (int threads in Threads)
+            {
+                Parallelism.MaxDegree = threads;
+                check();
+            }
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+}
