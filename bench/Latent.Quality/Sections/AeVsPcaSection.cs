@@ -46,10 +46,10 @@ internal static class AeVsPcaSection
         table.Add(name, $"PCA-{Code}", "Latent Pca.Fit on train", F(pcaSse), "", pcaSeconds.ToString("F0", CultureInfo.InvariantCulture));
         ctx.Result($"{key}_pca30_sse", pcaSse);
 
-        string arch = o.Get($"{key}.arch", "784-256-128-30", "784-1000-500-250-30");
+        string arch = o.Get($"{key}.arch", "784-256-128-30", "784-512-30");
         string hidden = o.Get($"{key}.hidden", "relu", "elu");
         string output = o.Get($"{key}.output", "gaussian", "gaussian");
-        string network = o.Get($"{key}.network", "mlp", key == "fm" ? "mlp" : "mlp-bn");
+        string network = o.Get($"{key}.network", "mlp", "conv");
         // {key}.model picks another registered family with the same network keys (e.g. dae, dropout-ae) and
         // {key}.extra adds its own settings ("noise=gaussian:0.1", "rate=0.1"); {key}.wd is the optimizer's weight decay.
         string modelName = o.Get($"{key}.model", "ae", "ae");
@@ -57,7 +57,7 @@ internal static class AeVsPcaSection
         float weightDecay = o.GetFloat($"{key}.wd", 0f, 0f);
         var training = new TrainingOptions
         {
-            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 30 : 300),
+            Epochs = o.GetInt($"{key}.epochs", 2, key == "fm" ? 30 : 40),
             BatchSize = o.GetInt($"{key}.batch", 128, key == "fm" ? 128 : 64),
             LearningRate = o.GetFloat($"{key}.lr", 1e-3f, 1e-3f),
             Optimizer = o.Get($"{key}.optimizer", "adam", "adam"),
