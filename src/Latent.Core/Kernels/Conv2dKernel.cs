@@ -18,7 +18,7 @@ namespace Latent.Core.Kernels;
 /// chunk run in parallel (each image owns its columns and its output plane). Buffers come from
 /// <see cref="ArrayPool{T}.Shared"/>, so a training step allocates only its output tensors.
 /// </remarks>
-internal static class Conv2dKernel
+internal static partial class Conv2dKernel
 {
     /// <summary>
     /// Target size of one chunk's column matrix, in floats (1 MiB, about one core's L2): the columns are written by
@@ -30,7 +30,7 @@ internal static class Conv2dKernel
     internal const int ColumnBudget = 1 << 18;
 
     /// <summary>small [N,O,Ho,Wo] = conv(big [N,C,H,W], w [O,C,Kh,Kw]) + bias [O] (bias may be empty).</summary>
-    public static void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
+    internal static void ForwardChunked(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
     {
         int k = g.K, p = g.SmallPlane, o = g.O;
         int nb = ChunkImages(g);
@@ -72,7 +72,7 @@ internal static class Conv2dKernel
     /// big [N,C,H,W] = col2im(wᵀ · small) + bias [C] (bias may be empty): the adjoint of <see cref="Forward"/>
     /// in its input, i.e. a transposed convolution with weight [O,C,Kh,Kw]. <paramref name="big"/> is overwritten.
     /// </summary>
-    public static void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
+    internal static void BackwardDataChunked(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
     {
         int k = g.K, p = g.SmallPlane, o = g.O, bigSize = g.C * g.BigPlane;
         int nb = ChunkImages(g);
@@ -103,7 +103,7 @@ internal static class Conv2dKernel
     }
 
     /// <summary>dw [O,C,Kh,Kw] = Σ_n small[n] [O, Ho·Wo] · cols(big[n])ᵀ; <paramref name="dw"/> is overwritten.</summary>
-    public static void WeightGrad(float[] big, float[] small, in ConvGeometry g, float[] dw)
+    internal static void WeightGradChunked(float[] big, float[] small, in ConvGeometry g, float[] dw)
     {
         int k = g.K, p = g.SmallPlane, o = g.O;
         int nb = ChunkImages(g);
@@ -140,7 +140,7 @@ internal static class Conv2dKernel
     /// The backward of a transposed convolution needs exactly this pair (big is its output gradient). Each result
     /// is the same sequence of operations as the separate calls, so the bits agree with them.
     /// </summary>
-    public static void ForwardAndWeightGrad(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw)
+    internal static void ForwardAndWeightGradChunked(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw)
     {
         int k = g.K, p = g.SmallPlane, o = g.O;
         int nb = ChunkImages(g);
@@ -277,6 +277,7 @@ internal static class Conv2dKernel
     {
         public float* Big, Cols, Bias;
         public int BigLength, ColsLength, Ld, N0, Count, Parts;
+        public int BigStride; // floats from one image to the next in Big; 0: G.C·H·W (a channel subset sets it)
         public bool Unpack;
         public ConvGeometry G;
     }
@@ -313,7 +314,7 @@ internal static class Conv2dKernel
         var cols = new Span<float>(job.Cols, job.ColsLength);
         for (int b = lo; b < hi; b++)
         {
-            var image = new Span<float>(job.Big, job.BigLength).Slice((job.N0 + b) * bigSize, bigSize);
+            var image = new Span<float>(job.Big, job.BigLength).Slice((job.N0 + b) * (job.BigStride == 0 ? bigSize : job.BigStride), bigSize);
             if (job.Unpack)
             {
                 Im2Col.Unpack(cols, job.Ld, b * p, job.G, image, overwrite: true);

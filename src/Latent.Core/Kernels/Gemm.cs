@@ -50,6 +50,20 @@ public static unsafe class Gemm
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
+        Dispatch(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree);
+    }
+
+    /// <summary>
+    /// <see cref="Sgemm"/> on the calling thread only (same bits: the split never changes an element's sum). For
+    /// callers that already run one product per thread, e.g. the convolution kernels' chunks.
+    /// </summary>
+    internal static void SgemmSerial(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        Dispatch(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
+
+    private static void Dispatch(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int maxParts)
+    {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f)
@@ -59,10 +73,10 @@ public static unsafe class Gemm
         }
 
         // The one dispatch of the call; each Run<TK> is specialised by the JIT for its kernel.
-        if (Avx512F.IsSupported) Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (Avx512F.IsSupported) Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
+        else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
+        else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
+        else Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
     }
 
     /// <summary>
@@ -82,16 +96,16 @@ public static unsafe class Gemm
         }
         switch (path)
         {
-            case "Vector512" when Avx512F.IsSupported: Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
-            case "Vector256" when Avx2.IsSupported && Fma.IsSupported: Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
-            case "VectorT" when System.Numerics.Vector.IsHardwareAccelerated: Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
-            case "fallback": Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "Vector512" when Avx512F.IsSupported: Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
+            case "Vector256" when Avx2.IsSupported && Fma.IsSupported: Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
+            case "VectorT" when System.Numerics.Vector.IsHardwareAccelerated: Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
+            case "fallback": Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
             default: return false;
         }
     }
 
     private static void Run<TK>(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int maxParts)
         where TK : IGemmMicroKernel
     {
         fixed (float* pa = a, pb = b, pc = c)
@@ -101,7 +115,7 @@ public static unsafe class Gemm
                 TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
                 A = pa, Lda = lda, B = pb, Ldb = ldb, C = pc, Ldc = ldc,
             };
-            Run<TK>(ref job);
+            Run<TK>(ref job, maxParts);
         }
     }
 
@@ -115,6 +129,19 @@ public static unsafe class Gemm
         : System.Numerics.Vector.IsHardwareAccelerated ? GemmKernelPortable.Name
         : GemmKernelScalar.Name;
 
+    /// <summary>
+    /// Micro-kernel tiles (MR x NR, padded) that a product with <paramref name="m"/> rows and <paramref name="n"/> columns
+    /// of C runs on <see cref="Sgemm"/>'s path: callers free to compute C or Cᵀ pick the one with fewer.
+    /// </summary>
+    internal static long PaddedTiles(int m, int n)
+    {
+        (int mr, int nr) = Avx512F.IsSupported ? (GemmKernelAvx512.MR, GemmKernelAvx512.NR)
+            : Avx2.IsSupported && Fma.IsSupported ? (GemmKernelAvx2.MR, GemmKernelAvx2.NR)
+            : System.Numerics.Vector.IsHardwareAccelerated ? (GemmKernelPortable.MR, GemmKernelPortable.NR)
+            : (GemmKernelScalar.MR, GemmKernelScalar.NR);
+        return (long)((m + mr - 1) / mr) * ((n + nr - 1) / nr);
+    }
+
     /// <summary>How many parts the calling thread's last multiply was split into (for tests).</summary>
     [ThreadStatic] internal static int t_lastParts;
 
@@ -127,14 +154,14 @@ public static unsafe class Gemm
         public nint Lda, Ldb, Ldc;
     }
 
-    private static void Run<TK>(ref Job job) where TK : IGemmMicroKernel
+    private static void Run<TK>(ref Job job, int maxParts) where TK : IGemmMicroKernel
     {
         // Split C across threads in whole tiles, along the dimension whose split repacks less: splitting columns
         // makes every thread pack all of A (m*k), splitting rows all of B (k*n).
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
         job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
-        int parts = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
+        int parts = work < ParallelThreshold ? 1 : Math.Min(maxParts, job.SplitN ? tilesN : tilesM);
         job.Parts = Math.Max(1, parts);
         t_lastParts = job.Parts;
         fixed (Job* ctx = &job)
