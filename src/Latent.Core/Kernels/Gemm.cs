@@ -254,11 +254,23 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBack(float* tile, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
+        // Whole 8-float vectors first: per lane the same multiply, then the same add (never fused), as the scalar loop.
+        var va = System.Runtime.Intrinsics.Vector256.Create(alpha);
+        var vb = System.Runtime.Intrinsics.Vector256.Create(beta);
+        bool vector = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
         for (int i = 0; i < mr; i++)
         {
             float* t = tile + i * ldt;
             float* ci = c + i * ldc;
-            for (int j = 0; j < nr; j++)
+            int j = 0;
+            if (vector)
+                for (; j <= nr - 8; j += 8)
+                {
+                    var v = System.Runtime.Intrinsics.Vector256.Load(t + j) * va;
+                    if (beta != 0f) v += vb * System.Runtime.Intrinsics.Vector256.Load(ci + j);
+                    System.Runtime.Intrinsics.Vector256.Store(v, ci + j);
+                }
+            for (; j < nr; j++)
             {
                 float v = t[j] * alpha;
                 if (beta != 0f) v += beta * ci[j];
