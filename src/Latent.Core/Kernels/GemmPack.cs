@@ -36,15 +36,10 @@ internal static unsafe class GemmPack
                 {
                     // 8 x 8 blocks transposed in registers: rows i..i+7 (fewer in the last block, e.g. 6 of 14),
                     // each 8 consecutive p, become one run of rows per p; the last kc % 8 steps are copied singly.
-                    // With MR >= 8 the last block of rows is the last 8 (rows 6..13 for MR = 14), overlapping the one before
-                    // and rewriting its rows with the same values, so every block is a full 8 x 8 with whole-vector stores.
                     int p = 0;
                     for (; p <= kc - 8; p += 8)
                         for (int i = 0; i < mrFull; i += 8)
-                        {
-                            int r = mrFull >= 8 && i + 8 > mrFull ? mrFull - 8 : i;
-                            Transpose8(src + r * lda + p, lda, Math.Min(8, mrFull - r), dst + p * mrFull + r, mrFull);
-                        }
+                            Transpose8(src + i * lda + p, lda, Math.Min(8, mrFull - i), dst + p * mrFull + i, mrFull);
                     for (; p < kc; p++)
                         for (int i = 0; i < mrFull; i++) dst[p * mrFull + i] = src[i * lda + p];
                     dst += kc * mrFull;
@@ -75,19 +70,7 @@ internal static unsafe class GemmPack
             {
                 // op(A)[i, p] = a[p*lda + i]: each k step is already MR contiguous floats.
                 float* src = a + p0 * lda + i0 + s;
-                if (mr == mrFull && mrFull >= 8 && mrFull <= 16 && Vector256.IsHardwareAccelerated)
-                {
-                    // Full strip of 8..16 rows: two 8-float copies per k step, the second overlapping the first when MR
-                    // is under 16 (e.g. 0..7 and 6..13 for MR = 14; the overlap rewrites the same values).
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* d = dst + p * mrFull;
-                        float* row = src + p * lda;
-                        Vector256.Store(Vector256.Load(row), d);
-                        Vector256.Store(Vector256.Load(row + mrFull - 8), d + mrFull - 8);
-                    }
-                }
-                else if (mr == mrFull && mrFull >= 4 && Vector128.IsHardwareAccelerated)
+                if (mr == mrFull && mrFull >= 4 && Vector128.IsHardwareAccelerated)
                 {
                     // Full strip: 4-float vector copies, the last one overlapping when MR is not a multiple of 4
                     // (it rewrites the same values), e.g. 0..3, 4..7, 8..11, 10..13 for MR = 14.
@@ -191,7 +174,7 @@ internal static unsafe class GemmPack
     /// row r, column q. Rows past <paramref name="rows"/> are neither read nor written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Transpose8(float* src, nint lds, int rows, float* dst, nint ldd)
+    private static void Transpose8(float* src, nint lds, int rows, float* dst, nint ldd)
     {
         Vector256<float> r0 = Avx.LoadVector256(src);
         Vector256<float> r1 = rows > 1 ? Avx.LoadVector256(src + lds) : default;
