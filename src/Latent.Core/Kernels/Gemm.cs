@@ -50,20 +50,6 @@ public static unsafe class Gemm
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        Dispatch(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree);
-    }
-
-    /// <summary>
-    /// <see cref="Sgemm"/> on the calling thread only (same bits: the split never changes an element's sum). For
-    /// callers that already run one product per thread, e.g. the convolution kernels' chunks.
-    /// </summary>
-    internal static void SgemmSerial(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
-        Dispatch(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
-
-    private static void Dispatch(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int maxParts)
-    {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f)
@@ -73,10 +59,10 @@ public static unsafe class Gemm
         }
 
         // The one dispatch of the call; each Run<TK> is specialised by the JIT for its kernel.
-        if (Avx512F.IsSupported) Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
-        else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
-        else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
-        else Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxParts);
+        if (Avx512F.IsSupported) Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>
@@ -96,16 +82,16 @@ public static unsafe class Gemm
         }
         switch (path)
         {
-            case "Vector512" when Avx512F.IsSupported: Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
-            case "Vector256" when Avx2.IsSupported && Fma.IsSupported: Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
-            case "VectorT" when System.Numerics.Vector.IsHardwareAccelerated: Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
-            case "fallback": Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxDegree); return true;
+            case "Vector512" when Avx512F.IsSupported: Run<GemmKernelAvx512>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "Vector256" when Avx2.IsSupported && Fma.IsSupported: Run<GemmKernelAvx2>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "VectorT" when System.Numerics.Vector.IsHardwareAccelerated: Run<GemmKernelPortable>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
+            case "fallback": Run<GemmKernelScalar>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return true;
             default: return false;
         }
     }
 
     private static void Run<TK>(bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, int maxParts)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
         where TK : IGemmMicroKernel
     {
         fixed (float* pa = a, pb = b, pc = c)
@@ -115,7 +101,7 @@ public static unsafe class Gemm
                 TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
                 A = pa, Lda = lda, B = pb, Ldb = ldb, C = pc, Ldc = ldc,
             };
-            Run<TK>(ref job, maxParts);
+            Run<TK>(ref job);
         }
     }
 
@@ -154,14 +140,14 @@ public static unsafe class Gemm
         public nint Lda, Ldb, Ldc;
     }
 
-    private static void Run<TK>(ref Job job, int maxParts) where TK : IGemmMicroKernel
+    private static void Run<TK>(ref Job job) where TK : IGemmMicroKernel
     {
         // Split C across threads in whole tiles, along the dimension whose split repacks less: splitting columns
         // makes every thread pack all of A (m*k), splitting rows all of B (k*n).
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
         job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
-        int parts = work < ParallelThreshold ? 1 : Math.Min(maxParts, job.SplitN ? tilesN : tilesM);
+        int parts = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
         job.Parts = Math.Max(1, parts);
         t_lastParts = job.Parts;
         fixed (Job* ctx = &job)
