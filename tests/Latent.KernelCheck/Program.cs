@@ -13,6 +13,7 @@ public static class Program
         new SgemmCheck(),
         new FusedCheck(),
         new Im2ColCheck(),
+        new ConvWeightGradCheck(),
     ];
 
     /// <summary>Entry point; optional arguments name the checks to run (default: all).</summary>

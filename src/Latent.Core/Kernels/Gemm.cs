@@ -115,6 +115,19 @@ public static unsafe class Gemm
         : System.Numerics.Vector.IsHardwareAccelerated ? GemmKernelPortable.Name
         : GemmKernelScalar.Name;
 
+    /// <summary>
+    /// Micro-kernel tiles (MR x NR, padded) that a product with <paramref name="m"/> rows and <paramref name="n"/> columns
+    /// of C runs on <see cref="Sgemm"/>'s path: callers free to compute C or Cᵀ pick the one with fewer.
+    /// </summary>
+    internal static long PaddedTiles(int m, int n)
+    {
+        (int mr, int nr) = Avx512F.IsSupported ? (GemmKernelAvx512.MR, GemmKernelAvx512.NR)
+            : Avx2.IsSupported && Fma.IsSupported ? (GemmKernelAvx2.MR, GemmKernelAvx2.NR)
+            : System.Numerics.Vector.IsHardwareAccelerated ? (GemmKernelPortable.MR, GemmKernelPortable.NR)
+            : (GemmKernelScalar.MR, GemmKernelScalar.NR);
+        return (long)((m + mr - 1) / mr) * ((n + nr - 1) / nr);
+    }
+
     /// <summary>How many parts the calling thread's last multiply was split into (for tests).</summary>
     [ThreadStatic] internal static int t_lastParts;
 
@@ -227,11 +240,23 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBack(float* tile, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
+        // Whole 8-float vectors first: per lane the same multiply, then the same add (never fused), as the scalar loop.
+        var va = System.Runtime.Intrinsics.Vector256.Create(alpha);
+        var vb = System.Runtime.Intrinsics.Vector256.Create(beta);
+        bool vector = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
         for (int i = 0; i < mr; i++)
         {
             float* t = tile + i * ldt;
             float* ci = c + i * ldc;
-            for (int j = 0; j < nr; j++)
+            int j = 0;
+            if (vector)
+                for (; j <= nr - 8; j += 8)
+                {
+                    var v = System.Runtime.Intrinsics.Vector256.Load(t + j) * va;
+                    if (beta != 0f) v += vb * System.Runtime.Intrinsics.Vector256.Load(ci + j);
+                    System.Runtime.Intrinsics.Vector256.Store(v, ci + j);
+                }
+            for (; j < nr; j++)
             {
                 float v = t[j] * alpha;
                 if (beta != 0f) v += beta * ci[j];

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Latent.Core.Kernels;
 
@@ -56,7 +57,7 @@ internal static unsafe class Im2Col
             float* row = cp + colOffset;
             for (int c = 0; c < channels; c++)
             {
-                MovePhases(img + (nint)c * bigPlane, g, map, sp, toPhases: true);
+                MovePhases(img + (nint)c * bigPlane, g, map, sp, sp + ph.Size, toPhases: true);
                 for (int t = 0; t < taps; t++, row += ldCols)
                 {
                     float* src = sp + tapOffset[t];
@@ -102,7 +103,7 @@ internal static unsafe class Im2Col
                 // Seed the interior with the image (or zeros); borders collect the taps that fall in the padding
                 // and are never read back, so whatever they hold does not matter.
                 if (overwrite) new Span<float>(sp, ph.Size).Clear();
-                else MovePhases(plane, g, map, sp, toPhases: true);
+                else MovePhases(plane, g, map, sp, sp + ph.Size, toPhases: true);
                 for (int t = 0; t < taps; t++, row += ldCols)
                 {
                     int qw = tapOffset[t] % pb; // the run's first column in its phase row
@@ -114,7 +115,7 @@ internal static unsafe class Im2Col
                         else AddSmall(src, dst + qw, wo);
                     }
                 }
-                MovePhases(plane, g, map, sp, toPhases: false);
+                MovePhases(plane, g, map, sp, sp + ph.Size, toPhases: false);
             }
         }
     }
@@ -188,9 +189,10 @@ internal static unsafe class Im2Col
     /// (iw+p)/s] = plane[ih, iw] (<paramref name="toPhases"/>) or back, for the positions some tap reads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MovePhases(float* plane, in ConvGeometry g, in PhaseMap map, float* phases, bool toPhases)
+    private static void MovePhases(float* plane, in ConvGeometry g, in PhaseMap map, float* phases, float* phasesEnd, bool toPhases)
     {
         int s = g.Stride, w = g.W, h = g.H;
+        float* planeEnd = plane + (nint)h * w;
         for (int ih = 0; ih < h; ih++)
         {
             int rowOffset = map.RowOffset[ih];
@@ -208,7 +210,9 @@ internal static unsafe class Im2Col
                 }
                 else if (toPhases)
                 {
-                    for (int i = 0; i < count; i++) ph0[i] = pix[i * s];
+                    int i = 0;
+                    if (s == 2 && Avx2.IsSupported) i = EvenPixels(pix, planeEnd, ph0, phasesEnd, count);
+                    for (; i < count; i++) ph0[i] = pix[i * s];
                 }
                 else
                 {
@@ -216,6 +220,32 @@ internal static unsafe class Im2Col
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// dst[i] = src[2i] for i &lt; n, 8 at a time: two 8-float loads, the even lanes gathered by a shuffle and a
+    /// 64-bit-lane permute. A last partial block is blended into what dst holds (lanes past n keep their values).
+    /// Only blocks whose 16 source floats lie before <paramref name="srcEnd"/> and whose 8 destination floats lie before
+    /// <paramref name="dstEnd"/> are done here; returns how many values were moved (the caller moves the rest singly).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EvenPixels(float* src, float* srcEnd, float* dst, float* dstEnd, int n)
+    {
+        int i = 0;
+        for (; i < n && src + 2 * i + 16 <= srcEnd && dst + i + 8 <= dstEnd; i += 8)
+        {
+            var a = Avx.LoadVector256(src + 2 * i);
+            var b = Avx.LoadVector256(src + 2 * i + 8);
+            // [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6]
+            var even = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+            if (n - i < 8)
+            {
+                var keep = Vector256.LessThan(Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f), Vector256.Create((float)(n - i)));
+                even = Vector256.ConditionalSelect(keep, even, Avx.LoadVector256(dst + i));
+            }
+            Avx.Store(dst + i, even);
+        }
+        return Math.Min(i, n);
     }
 
     /// <summary>dst[0..n) = src[0..n): vector copies, the last one overlapping (no write outside the range).</summary>

@@ -239,4 +239,29 @@ public class GemmTests
         Gemm.Sgemm(false, false, 1, 3, 0, 1f, [], 1, [], 3, 0f, c, 3);
         Assert.Equal([0f, 0f, 0f], c);
     }
+
+    [Theory]
+    [InlineData(1f, 0f)]
+    [InlineData(-0.5f, 2f)]
+    public void EdgeTilesGiveTheBitsOfFullTiles(float alpha, float beta)
+    {
+        // C rows and columns that sit in a full tile of a 64 x 64 product sit in edge tiles (through the scratch tile and
+        // the scalar/vector write-back) of the products of its first r rows and c columns; each element's bits must agree.
+        var rng = new Random(5);
+        const int m = 64, n = 64, k = 300;
+        var a = FusedKernelTests.Random(rng, m * k);
+        var b = FusedKernelTests.Random(rng, k * n);
+        var c0 = FusedKernelTests.Random(rng, m * n);
+        var full = (float[])c0.Clone();
+        Gemm.Sgemm(false, false, m, n, k, alpha, a, k, b, n, beta, full, n);
+        foreach (int r in new[] { 1, 7, 9, 15, 17, 30 })
+            foreach (int cols in new[] { 1, 8, 9, 17, 31, 33, 47 })
+            {
+                var part = (float[])c0.Clone();
+                Gemm.Sgemm(false, false, r, cols, k, alpha, a, k, b, n, beta, part, n);
+                for (int i = 0; i < r; i++)
+                    for (int j = 0; j < cols; j++)
+                        Assert.Equal(BitConverter.SingleToInt32Bits(full[i * n + j]), BitConverter.SingleToInt32Bits(part[i * n + j]));
+            }
+    }
 }
