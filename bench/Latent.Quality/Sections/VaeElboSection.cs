@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 using Latent.Core;
 using Latent.Data;
 using Latent.Data.Named;
+using Latent.Models;
 using Latent.Models.Metrics;
 using Latent.Models.Training;
+using Latent.Viz.Images;
 
 namespace Latent.Quality.Sections;
 
@@ -16,7 +18,7 @@ namespace Latent.Quality.Sections;
 /// side is the registered <c>vae</c> with arch=784-128-20 hidden=relu output=bernoulli, Adam 1e-3, batch 128 —
 /// the configuration of bench/quality/VaeQuality (the VAE author's check), trained here through the same trainer.
 /// Settings (--set vae.KEY=…): epochs (5; quick 1), seeds (1,2,3; quick 1), train (60000; quick 5000 — must match
-/// torch_vae.py's --train).
+/// torch_vae.py's --train). With --img, writes vae_prior_samples.png: 64 samples from the first seed's model's prior.
 /// </summary>
 internal static partial class VaeElboSection
 {
@@ -57,6 +59,16 @@ internal static partial class VaeElboSection
                 list.Add(negElbo);
                 BenchContext.Log(FormattableString.Invariant($"  seed {seed} epoch {e}: test -ELBO {negElbo:F3} ({s:F0} s)"));
             }, logEpochs: false);
+            // A grid of 64 samples from the prior of the first seed's model: z ~ N(0, I), decoded to pixel means.
+            if (o.ImageDir is not null && seed == seeds[0] && model is IGenerativeModel generative)
+            {
+                Tensor samples;
+                using (Tensor.NoGrad()) samples = generative.Sample(64, new Rng(seed + 11)).Clamp(0f, 1f);
+                string path = Path.Combine(o.ImageDir, "vae_prior_samples.png");
+                Directory.CreateDirectory(o.ImageDir);
+                ImageGrid.Compose(samples, new GridOptions { Columns = 8, Scale = 2 }).SavePng(path);
+                BenchContext.Log($"  wrote {path}");
+            }
         }
 
         var table = new TextTable("epoch", "Latent -ELBO", "PyTorch -ELBO", "Latent / PyTorch");
