@@ -45,6 +45,10 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
+        if (!(options.TrimFraction >= 0 && options.TrimFraction < 1))
+            throw new ArgumentException($"--trim {options.TrimFraction.ToString(CultureInfo.InvariantCulture)}: the fraction of training rows dropped must be in [0, 1)", nameof(options));
+        if (options.TrimFraction > 0 && options.TrimRounds < 1)
+            throw new ArgumentException($"--trim rounds {options.TrimRounds}: must be at least 1", nameof(options));
         string dir = options.OutputDirectory;
         model ??= CreateModel(options, data);
         var training = options.Training with { OutputDirectory = dir, CheckpointDirectory = Path.Combine(dir, CheckpointFolder) };
@@ -62,6 +66,11 @@ public static class TrainingRun
             pretrainable.Pretrain(data.Train, training, progress, cancellationToken);
         var result = Trainer.Fit(model, data.Train, null, training, relay, cancellationToken, resumeFrom);
         if (result.Status == TrainingStatus.Cancelled) { model.Eval(); return new TrainingRunResult(model, result, null, config); }
+        if (options.TrimFraction > 0)
+        {
+            result = Trim(model, data.Train, training, options, progress, cancellationToken, result);
+            if (result.Status == TrainingStatus.Cancelled) { model.Eval(); return new TrainingRunResult(model, result, null, config); }
+        }
 
         if (model is IPriorModel prior && options.PriorEpochs > 0)
             prior.FitPrior(data.Train, training with { Epochs = options.PriorEpochs }, progress, cancellationToken);
@@ -90,6 +99,38 @@ public static class TrainingRun
             TrainingScoreQuantiles = quantiles,
         });
         return new TrainingRunResult(model, result, manifest, config);
+    }
+
+    /// <summary>
+    /// The trimming rounds of <see cref="TrainingRunOptions.TrimFraction"/>: score every training row by its squared
+    /// reconstruction error, keep the round((1 − fraction)·n) lowest (ties in row order), and continue training on those
+    /// rows with the same options and a fresh optimizer, without checkpoints or metrics files (a cancelled or resumed
+    /// run repeats the rounds from the checkpoint of the main training, so the result does not depend on where it
+    /// stopped). Returns the main result with the rounds' epochs (numbered on from the main training's) and steps added,
+    /// or the main result marked Cancelled.
+    /// </summary>
+    private static TrainingResult Trim(AutoencoderModel model, Latent.Data.Dataset train, TrainingOptions training, TrainingRunOptions options,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, TrainingResult main)
+    {
+        var roundOptions = training with { OutputDirectory = null, CheckpointDirectory = null, CheckpointEvery = 0 };
+        int keep = Math.Clamp((int)Math.Round((1 - options.TrimFraction) * train.Count), Math.Min(train.Count, 2), train.Count);
+        var history = main.History.ToList();
+        long steps = main.Steps;
+        int epochs = main.EpochsCompleted;
+        for (int round = 0; round < options.TrimRounds; round++)
+        {
+            model.Eval();
+            var scores = Evaluation.SquaredErrorPerSample(model, train);
+            var kept = Enumerable.Range(0, train.Count).OrderBy(i => scores[i]).Take(keep).Order().ToArray();
+            model.Train();
+            var r = Trainer.Fit(model, train.Subset(kept, $"{train.Name}:trimmed"), null, roundOptions, progress, cancellationToken);
+            int offset = epochs;
+            history.AddRange(r.History.Select(h => h with { Epoch = h.Epoch + offset })); // epochs keep counting across rounds
+            steps += r.Steps;
+            epochs += r.EpochsCompleted;
+            if (r.Status == TrainingStatus.Cancelled) return main with { Status = TrainingStatus.Cancelled };
+        }
+        return main with { EpochsCompleted = epochs, Steps = steps, History = history };
     }
 
     /// <summary>The values at <paramref name="count"/> evenly spaced probabilities 0..1 of <paramref name="values"/> (linear interpolation).</summary>
@@ -135,6 +176,7 @@ public static class TrainingRun
             new("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)),
         };
         if (o.PriorEpochs > 0) list.Add(new("prior_epochs", o.PriorEpochs.ToString(CultureInfo.InvariantCulture)));
+        if (o.TrimFraction > 0) list.Add(new("trim", $"{F(o.TrimFraction)} x {o.TrimRounds.ToString(CultureInfo.InvariantCulture)} rounds"));
         foreach (var kv in o.Extra) list.Add(kv);
         return list;
     }

@@ -29,6 +29,16 @@ public sealed record TrainingRunOptions
     /// <summary>Epochs of prior fitting after training, for <see cref="IPriorModel"/> models; 0 = none.</summary>
     public int PriorEpochs { get; init; }
 
+    /// <summary>
+    /// Trimming, for training data that contain the anomalies to be found: after training, the model is refitted
+    /// (warm, same training options, fresh optimizer) on the 1 − <see cref="TrimFraction"/> of the training rows it
+    /// reconstructs best, <see cref="TrimRounds"/> times. 0 = off; must be in [0, 1).
+    /// </summary>
+    public double TrimFraction { get; init; }
+
+    /// <summary>Rounds of trimming when <see cref="TrimFraction"/> &gt; 0 (at least 1).</summary>
+    public int TrimRounds { get; init; } = 3;
+
     /// <summary>The configuration as text for model.json and the report (extra entries such as the command line).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 }
