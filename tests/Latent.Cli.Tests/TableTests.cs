@@ -8,7 +8,7 @@ namespace Latent.Cli.Tests;
 public class TableTests
 {
     /// <summary>Rows near a 2-d plane in 6-d (label 0), and a few far off it (label 1).</summary>
-    private static string WriteTable(string dir, int normal = 150, int anomalies = 10)
+    internal static string WriteTable(string dir, int normal = 150, int anomalies = 10)
     {
         var rng = new Random(3);
         var sb = new StringBuilder("a,b,c,d,e,f,y\n");

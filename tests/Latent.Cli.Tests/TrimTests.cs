@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Latent.Models.IO;
 
@@ -9,23 +7,7 @@ namespace Latent.Cli.Tests;
 public class TrimTests
 {
     /// <summary>A quarter of the rows are anomalies: 120 rows near a 2-d plane in 6-d (label 0), 40 scattered (label 1).</summary>
-    private static string ContaminatedTable(string dir)
-    {
-        var rng = new Random(5);
-        var sb = new StringBuilder("a,b,c,d,e,f,y\n");
-        for (int i = 0; i < 160; i++)
-        {
-            bool odd = i % 4 == 3;
-            double u = rng.NextDouble() * 2 - 1, v = rng.NextDouble() * 2 - 1;
-            double[] row = [u, v, u + v, u - v, 2 * u, -v];
-            if (odd) for (int j = 0; j < 6; j++) row[j] = (rng.NextDouble() * 2 - 1) * 3;
-            else for (int j = 0; j < 6; j++) row[j] += 0.01 * (rng.NextDouble() - 0.5);
-            sb.Append(string.Join(',', row.Select(x => x.ToString("F4", CultureInfo.InvariantCulture)))).Append(',').Append(odd ? 1 : 0).Append('\n');
-        }
-        var path = Path.Combine(dir, "table.csv");
-        File.WriteAllText(path, sb.ToString());
-        return path;
-    }
+    private static string ContaminatedTable(string dir) => TableTests.WriteTable(dir, normal: 120, anomalies: 40);
 
     private static string[] Train(string csv, string dir, params string[] extra) =>
         ["train", "--data", csv, "--label", "y", "--arch", "6-2", .. extra.Contains("--epochs") ? Array.Empty<string>() : ["--epochs", "20"], "--batch", "16", "--lr", "0.01",
