@@ -7,9 +7,9 @@ using Latent.Core.Kernels;
 namespace Latent.Bench;
 
 /// <summary>
-/// <c>convops --threads T [--reps R]</c>: the conv VAE's convolution kernels one by one at batch 128 (best of R
-/// reps, milliseconds), to see where a conv training step goes without a profiler. Prints one
-/// <c>OP name=... ms=...</c> line per kernel.
+/// <c>convops --threads T [--reps R] [--kernels 1]</c>: the conv VAE's convolution kernels one by one at batch 128 (best
+/// of R reps, milliseconds), to see where a conv training step goes without a profiler. Prints one
+/// <c>OP name=... ms=...</c> line per kernel; <c>--kernels 1</c> times only im2col's pack and unpack.
 /// </summary>
 public static class ConvOpsBench
 {
@@ -39,17 +39,6 @@ public static class ConvOpsBench
             int ld = g.N * g.SmallPlane;
             Time($"{name}.pack", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Pack(big.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane), g, cols, ld, b * g.SmallPlane); });
             Time($"{name}.unpack", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Unpack(cols, ld, b * g.SmallPlane, g, outBig.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane)); });
-            for (int rep = 0; rep < 2; rep++)
-            {
-                Time($"{name}.old.pack", reps, () => { for (int b = 0; b < g.N; b++) Im2ColOld.Pack(big.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane), g, cols, ld, b * g.SmallPlane); });
-                Time($"{name}.new.pack", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Pack(big.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane), g, cols, ld, b * g.SmallPlane); });
-                Time($"{name}.old.unpack", reps, () => { for (int b = 0; b < g.N; b++) Im2ColOld.Unpack(cols, ld, b * g.SmallPlane, g, outBig.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane)); });
-                Time($"{name}.new.unpack", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Unpack(cols, ld, b * g.SmallPlane, g, outBig.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane)); });
-                Time($"{name}.old.pack1", reps, () => { for (int b = 0; b < g.N; b++) Im2ColOld.Pack(big.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane), g, cols, g.SmallPlane, 0); });
-                Time($"{name}.new.pack1", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Pack(big.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane), g, cols, g.SmallPlane, 0); });
-                Time($"{name}.old.unpack1", reps, () => { for (int b = 0; b < g.N; b++) Im2ColOld.Unpack(cols, g.SmallPlane, 0, g, outBig.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane)); });
-                Time($"{name}.new.unpack1", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Unpack(cols, g.SmallPlane, 0, g, outBig.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane)); });
-            }
             if (options.Int("kernels", 2) == 1) continue;
             Time($"{name}.pack1", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Pack(big.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane), g, cols, g.SmallPlane, 0); });
             Time($"{name}.unpack1", reps, () => { for (int b = 0; b < g.N; b++) Im2Col.Unpack(cols, g.SmallPlane, 0, g, outBig.AsSpan(b * g.C * g.BigPlane, g.C * g.BigPlane)); });
