@@ -28,34 +28,20 @@ public sealed class ConvWeightGradCheck : IKernelCheck
         foreach (var (n, c, h, w, o, k, s, p) in shapes)
         {
             var g = new ConvGeometry(n, c, h, w, o, ConvGeometry.ConvOut(h, k, s, p, 1), ConvGeometry.ConvOut(w, k, s, p, 1), k, k, s, p, 1);
-            var big = Random(rng, n * c * h * w);
-            var weight = Random(rng, o * g.K);
-            var smallIn = Random(rng, n * o * g.SmallPlane);
+            var big = CheckData.Random(rng, n * c * h * w, 4f);
+            var weight = CheckData.Random(rng, o * g.K, 4f);
+            var smallIn = CheckData.Random(rng, n * o * g.SmallPlane, 4f);
             var expected = new float[weight.Length];
             var actual = new float[weight.Length];
             Conv2dKernel.WeightGrad(big, smallIn, g, expected, allowTranspose: false);
             Conv2dKernel.WeightGrad(big, smallIn, g, actual, allowTranspose: true);
             cases++;
-            if (!Same(expected, actual)) { bad++; log.WriteLine($"conv_wgrad {g}: mismatch"); }
+            if (!CheckData.Same(expected, actual)) { bad++; log.WriteLine($"conv_wgrad {g}: mismatch"); }
             var small = new float[n * o * g.SmallPlane];
             Conv2dKernel.ForwardAndWeightGrad(big, weight, smallIn, g, small, actual, allowTranspose: true);
             cases++;
-            if (!Same(expected, actual)) { bad++; log.WriteLine($"conv_wgrad fused {g}: mismatch"); }
+            if (!CheckData.Same(expected, actual)) { bad++; log.WriteLine($"conv_wgrad fused {g}: mismatch"); }
         }
         return (cases, bad);
-    }
-
-    private static float[] Random(Random rng, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 8 - 4);
-        return a;
-    }
-
-    private static bool Same(float[] a, float[] b)
-    {
-        for (int i = 0; i < a.Length; i++)
-            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
-        return true;
     }
 }

@@ -22,39 +22,25 @@ public sealed class FusedCheck : IKernelCheck
         var rng = new Random(11);
         foreach (int n in Enumerable.Range(0, 257).Concat([1001, 4099, 70_001]))
         {
-            var g = Random(rng, n);
-            var x = Random(rng, n);
+            var g = CheckData.Random(rng, n);
+            var x = CheckData.Random(rng, n);
             if (n > 2) { x[0] = -0f; x[1] = float.NaN; }
             var e = new float[n];
             var a = new float[n];
             ReluBackward.Scalar(g, x, e);
             ReluBackward.Run(g, x, a);
             cases++;
-            if (!Same(e, a)) { bad++; log.WriteLine($"relu_grad n={n}: mismatch"); }
+            if (!CheckData.Same(e, a)) { bad++; log.WriteLine($"relu_grad n={n}: mismatch"); }
 
-            var p = Random(rng, n);
-            var m = Random(rng, n);
-            var v = Random(rng, n).Select(MathF.Abs).ToArray();
+            var p = CheckData.Random(rng, n);
+            var m = CheckData.Random(rng, n);
+            var v = CheckData.Random(rng, n).Select(MathF.Abs).ToArray();
             var (p2, m2, v2) = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
             AdamKernel.Scalar(p, g, m, v, 0.9f, 0.999f, 1e-3f, 0.05f, 1e-8f, n % 2 == 0 ? 0f : 0.01f);
             AdamKernel.Run(p2, g, m2, v2, 0.9f, 0.999f, 1e-3f, 0.05f, 1e-8f, n % 2 == 0 ? 0f : 0.01f);
             cases++;
-            if (!Same(p, p2) || !Same(m, m2) || !Same(v, v2)) { bad++; log.WriteLine($"adam n={n}: mismatch"); }
+            if (!CheckData.Same(p, p2) || !CheckData.Same(m, m2) || !CheckData.Same(v, v2)) { bad++; log.WriteLine($"adam n={n}: mismatch"); }
         }
         return (cases, bad);
-    }
-
-    private static float[] Random(Random rng, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
-        return a;
-    }
-
-    private static bool Same(float[] a, float[] b)
-    {
-        for (int i = 0; i < a.Length; i++)
-            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
-        return true;
     }
 }

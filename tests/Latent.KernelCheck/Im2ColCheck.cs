@@ -39,41 +39,26 @@ public sealed class Im2ColCheck : IKernelCheck
                     }
         foreach (var g in geometries)
         {
-            var img = Random(rng, g.C * g.BigPlane);
+            var img = CheckData.Random(rng, g.C * g.BigPlane);
             int ld = g.SmallPlane * 2 + 3, off = g.SmallPlane + 1;
             var fast = Enumerable.Repeat(7f, g.K * ld).ToArray();
             var slow = (float[])fast.Clone();
             Im2Col.Pack(img, g, fast, ld, off);
             Im2ColScalar.Pack(img, g, slow, ld, off);
             cases++;
-            if (!Same(slow, fast)) { bad++; log.WriteLine($"im2col pack {g}: mismatch"); }
+            if (!CheckData.Same(slow, fast)) { bad++; log.WriteLine($"im2col pack {g}: mismatch"); }
 
-            var cols = Random(rng, g.K * ld);
+            var cols = CheckData.Random(rng, g.K * ld);
             foreach (bool overwrite in new[] { false, true })
             {
-                var fastImg = overwrite ? Enumerable.Repeat(float.NaN, g.C * g.BigPlane).ToArray() : Random(rng, g.C * g.BigPlane);
+                var fastImg = overwrite ? Enumerable.Repeat(float.NaN, g.C * g.BigPlane).ToArray() : CheckData.Random(rng, g.C * g.BigPlane);
                 var slowImg = overwrite ? new float[fastImg.Length] : (float[])fastImg.Clone();
                 Im2Col.Unpack(cols, ld, off, g, fastImg, overwrite);
                 Im2ColScalar.Unpack(cols, ld, off, g, slowImg);
                 cases++;
-                if (!Same(slowImg, fastImg)) { bad++; log.WriteLine($"im2col unpack overwrite={overwrite} {g}: mismatch"); }
+                if (!CheckData.Same(slowImg, fastImg)) { bad++; log.WriteLine($"im2col unpack overwrite={overwrite} {g}: mismatch"); }
             }
         }
         return (cases, bad);
-    }
-
-    private static float[] Random(Random rng, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
-        return a;
-    }
-
-    private static bool Same(float[] a, float[] b)
-    {
-        if (a.Length != b.Length) return false;
-        for (int i = 0; i < a.Length; i++)
-            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
-        return true;
     }
 }
