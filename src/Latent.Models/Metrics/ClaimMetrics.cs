@@ -103,13 +103,5 @@ public static class ClaimMetrics
         finally { model.Train(wasTraining); }
     }
 
-    private static void Check(AutoencoderModel model, Dataset data, int batchSize)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        if (batchSize < 1) throw new ArgumentException($"ClaimMetrics: batch size {batchSize} must be >= 1", nameof(batchSize));
-        if (data.Count == 0) throw new ArgumentException($"ClaimMetrics: dataset '{data.Name}' is empty", nameof(data));
-        if (!Shapes.Equal(data.SampleShape, model.InputShape))
-            throw new ArgumentException($"ClaimMetrics: dataset '{data.Name}' has samples {Shapes.Format(data.SampleShape)}, the model expects {Shapes.Format(model.InputShape)}", nameof(data));
-    }
+    private static void Check(AutoencoderModel model, Dataset data, int batchSize) => Evaluation.CheckArguments(model, data, batchSize, "ClaimMetrics");
 }

@@ -100,13 +100,16 @@ public static class Evaluation
         }
     }
 
-    private static void Check(IAutoencoder model, Dataset data, int batchSize)
+    private static void Check(IAutoencoder model, Dataset data, int batchSize) => CheckArguments(model, data, batchSize, "Evaluation");
+
+    /// <summary>The argument checks of the metrics: non-null, batch size ≥ 1, a non-empty dataset whose samples have the model's shape; messages start with <paramref name="caller"/>.</summary>
+    internal static void CheckArguments(IAutoencoder model, Dataset data, int batchSize, string caller)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        if (batchSize < 1) throw new ArgumentException($"Evaluation: batch size {batchSize} must be >= 1", nameof(batchSize));
-        if (data.Count == 0) throw new ArgumentException($"Evaluation: dataset '{data.Name}' is empty", nameof(data));
+        if (batchSize < 1) throw new ArgumentException($"{caller}: batch size {batchSize} must be >= 1", nameof(batchSize));
+        if (data.Count == 0) throw new ArgumentException($"{caller}: dataset '{data.Name}' is empty", nameof(data));
         if (!Shapes.Equal(data.SampleShape, model.InputShape))
-            throw new ArgumentException($"Evaluation: dataset '{data.Name}' has samples {Shapes.Format(data.SampleShape)}, the model expects {Shapes.Format(model.InputShape)}", nameof(data));
+            throw new ArgumentException($"{caller}: dataset '{data.Name}' has samples {Shapes.Format(data.SampleShape)}, the model expects {Shapes.Format(model.InputShape)}", nameof(data));
     }
 }

@@ -103,13 +103,6 @@ public sealed class LatentGaussianScore
         return (codes, squared);
     }
 
-    private static void Check(IAutoencoder model, Dataset data, int batchSize, string op)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        if (batchSize < 1) throw new ArgumentException($"LatentGaussianScore.{op}: batch size {batchSize} must be >= 1", nameof(batchSize));
-        if (data.Count == 0) throw new ArgumentException($"LatentGaussianScore.{op}: dataset '{data.Name}' is empty", nameof(data));
-        if (!Shapes.Equal(data.SampleShape, model.InputShape))
-            throw new ArgumentException($"LatentGaussianScore.{op}: dataset '{data.Name}' has samples {Shapes.Format(data.SampleShape)}, the model expects {Shapes.Format(model.InputShape)}", nameof(data));
-    }
+    private static void Check(IAutoencoder model, Dataset data, int batchSize, string op) =>
+        Evaluation.CheckArguments(model, data, batchSize, $"LatentGaussianScore.{op}");
 }
