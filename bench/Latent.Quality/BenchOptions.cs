@@ -4,8 +4,11 @@ namespace Latent.Quality;
 
 /// <summary>
 /// Command line of latent-quality: <c>[--quick] [--sections a,b] [--data DIR] [--img DIR] [--torch-seed FILE]
-/// [--torch-vae FILE] [--set key=value ...]</c>. <c>--set</c> overrides a section's configuration for experiments
-/// (e.g. <c>--set fm.epochs=5</c>); the committed defaults are what run.sh measures.
+/// [--torch-vae FILE] [--results DIR] [--command TEXT] [--tag NAME] [--set key=value ...]</c>. <c>--set</c> overrides a
+/// section's configuration for experiments (e.g. <c>--set fm.epochs=5</c>); the committed defaults are what run.sh
+/// measures. <c>--results</c> is the folder of the SECTION.json files (none written without it), <c>--command</c> the
+/// command line recorded in them (run.sh passes its own), <c>--tag</c> a suffix for every key (<c>_NAME</c>) so that
+/// a variant's figures sit beside the default's instead of replacing them.
 /// </summary>
 internal sealed record BenchOptions
 {
@@ -23,6 +26,15 @@ internal sealed record BenchOptions
 
     /// <summary>Output of bench/quality/torch_vae.py (hook for the VAE section), or null.</summary>
     public string? TorchVaeFile { get; init; }
+
+    /// <summary>Folder for the SECTION.json files, or null to write none.</summary>
+    public string? ResultsDir { get; init; }
+
+    /// <summary>The command line recorded with every figure (null: this program's own arguments).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>Suffix for every RESULT key and table id of this run ("" for none).</summary>
+    public string Tag { get; init; } = "";
 
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 
@@ -50,6 +62,12 @@ internal sealed record BenchOptions
                 case "--img": o = o with { ImageDir = Next() }; break;
                 case "--torch-seed": o = o with { TorchSeedFile = Next() }; break;
                 case "--torch-vae": o = o with { TorchVaeFile = Next() }; break;
+                case "--results": o = o with { ResultsDir = Next() }; break;
+                case "--command": o = o with { Command = Next() }; break;
+                case "--tag":
+                    o = o with { Tag = Next() };
+                    if (!System.Text.RegularExpressions.Regex.IsMatch(o.Tag, "^[a-z0-9_]+$")) throw new ArgumentException($"--tag '{o.Tag}': expected lower-case letters, digits and _");
+                    break;
                 case "--set":
                     var kv = Next();
                     int eq = kv.IndexOf('=', StringComparison.Ordinal);

@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using Latent.Quality;
+using Latent.Quality.Results;
 using Latent.Quality.Sections;
 
-// latent-quality: the evidence on real data behind docs/RESULTS.md (run through bench/quality/run.sh).
-// Each section is one function that prints its table and adds key=value pairs to the final RESULT line;
-// new sections (VAE, DAE, VQ-VAE...) are added to this list.
+// latent-quality: the measurements on real data behind docs/RESULTS.md (run through bench/quality/run.sh), and the
+// generator of that page ("results"). Each section is one function that prints its tables and adds key=value pairs
+// to the final RESULT line; with --results DIR each section's figures go to DIR/SECTION.json.
+if (args.Length > 0 && args[0] == "results") return ResultsCommand.Run(args[1..]);
+
 var sections = new (string Name, Action<BenchContext> Run)[]
 {
     ("seed", SeedAeSection.Run),
@@ -13,7 +16,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("vae", VaeElboSection.Run),
     ("vq", VqSection.Run),
     ("tdvae", TdVaeSection.Run),
-    ("zoo1a", Zoo1aSection.Run),
+    ("regularised", RegularisedSection.Run),
     ("bvae", BvaeSection.Run),
     ("dvae", DvaeSection.Run),
 };
@@ -36,20 +39,33 @@ if (unknown.Count > 0)
 }
 
 var ctx = new BenchContext(options);
-BenchContext.Log($"latent-quality {(options.Quick ? "--quick " : "")}on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+DateTime started = DateTime.UtcNow;
+BenchContext.Log($"latent-quality {(options.Quick ? "--quick " : "")}on {Environment.ProcessorCount} cores, {started:yyyy-MM-dd HH:mm} UTC");
+ResultsFile.Run? run = null;
+if (options.ResultsDir is { } resultsDir)
+{
+    Directory.CreateDirectory(resultsDir);
+    run = new ResultsFile.Run(options.Command ?? "latent-quality " + string.Join(" ", args), $"{started:yyyy-MM-dd HH:mm} UTC",
+        MachineInfo.Current, ResultsFile.Commit(resultsDir));
+}
 var total = Stopwatch.StartNew();
-foreach (var (name, run) in sections)
+foreach (var (name, runSection) in sections)
 {
     if (options.Sections.Count > 0 && !options.Sections.Contains(name)) continue;
     var clock = Stopwatch.StartNew();
-    run(ctx);
+    ctx.BeginSection();
+    runSection(ctx);
     BenchContext.Log($"[section {name}: {clock.Elapsed.TotalMinutes:F1} min]");
+    if (run is not null)
+    {
+        string path = Path.Combine(options.ResultsDir!, name + ".json");
+        ResultsFile.Write(path, name, run, ctx.SectionEntries, ctx.SectionTables);
+        BenchContext.Log($"[wrote {path}]");
+    }
 }
-// The headline keys first, in the order of issues 4 and 5, then every other pair the sections added.
-string[] headline = ["fm_ae30_sse", "mnist_ae30_sse", "seed_ae_ratio", "vae_elbo_ratio", "odds_mean_auc",
-    "vqvae_mse_over_var", "vqvae_perplexity", "vqvae2_mse_over_var", "tdvae_gain_over_copy", "tdvae_min_gain_over_copy"];
-var pairs = headline.Select(k => new KeyValuePair<string, string>(k, ctx.Results.FirstOrDefault(p => p.Key == k).Value ?? "na"))
-    .Concat(ctx.Results.Where(p => !headline.Contains(p.Key)));
+// The headline keys first, then every other pair the sections added.
+var headline = ctx.HeadlineKeys.ToList();
+var pairs = ctx.Results.Where(p => headline.Contains(p.Key)).Concat(ctx.Results.Where(p => !headline.Contains(p.Key)));
 BenchContext.Log($"[total: {total.Elapsed.TotalMinutes:F1} min]");
 BenchContext.Log("RESULT " + string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")));
 return 0;

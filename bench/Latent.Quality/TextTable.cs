@@ -2,13 +2,19 @@ using System.Text;
 
 namespace Latent.Quality;
 
-/// <summary>A plain fixed-width table for the console (and pasted into docs/RESULTS.md as Markdown).</summary>
+/// <summary>A plain fixed-width table for the console (also kept in bench/results/SECTION.json and rendered into docs/RESULTS.md).</summary>
 internal sealed class TextTable
 {
     private readonly string[] _header;
     private readonly List<string[]> _rows = [];
 
     public TextTable(params string[] header) => _header = header;
+
+    /// <summary>The column names.</summary>
+    public IReadOnlyList<string> Header => _header;
+
+    /// <summary>The rows added so far.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Rows => _rows;
 
     public void Add(params string[] row) => _rows.Add(row);
 

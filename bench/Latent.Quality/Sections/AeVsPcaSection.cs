@@ -22,16 +22,15 @@ internal static class AeVsPcaSection
 
     public static void Run(BenchContext ctx)
     {
-        var table = new TextTable("data", "model", "configuration", "test SSE/image", "target", "train s");
         var which = ctx.Options.Get("ae.sets", "fm,mnist", "fm,mnist").Split(',');
-        if (which.Contains("fm")) Measure(ctx, table, "fm", "fashion-mnist", target: 6.1);
-        if (which.Contains("mnist")) Measure(ctx, table, "mnist", "mnist", target: 4.5);
-        table.Print("AE vs PCA, code size 30 (test SSE per image, pixels in [0,1])");
+        if (which.Contains("fm")) MeasureSet(ctx, "fm", "fashion-mnist", "Fashion-MNIST", target: 6.1);
+        if (which.Contains("mnist")) MeasureSet(ctx, "mnist", "mnist", "MNIST (8k/2k)", target: 4.5);
     }
 
-    private static void Measure(BenchContext ctx, TextTable table, string key, string name, double target)
+    private static void MeasureSet(BenchContext ctx, string key, string name, string label, double target)
     {
         var o = ctx.Options;
+        var table = new TextTable("data", "model", "configuration", "test SSE/image", "target", "train s");
         var data = new DataOptions { DataDir = o.DataDir };
         var train = NamedDatasets.Load(name, "train", data);
         var test = NamedDatasets.Load(name, "test", data);
@@ -44,7 +43,7 @@ internal static class AeVsPcaSection
         double pcaSse = Evaluation.Reconstruction(pca, test).SsePerImage;
         BenchContext.Log($"  PCA-{Code}: test SSE {pcaSse:F3} ({pcaSeconds:F1} s)");
         table.Add(name, $"PCA-{Code}", "Latent Pca.Fit on train", F(pcaSse), "", pcaSeconds.ToString("F0", CultureInfo.InvariantCulture));
-        ctx.Result($"{key}_pca30_sse", pcaSse);
+        ctx.Result($"{key}_pca30_sse", pcaSse, new Measure("SSE/image", $"{label} PCA-30 test SSE per image"));
 
         string arch = o.Get($"{key}.arch", "784-256-128-30", "784-512-30");
         string hidden = o.Get($"{key}.hidden", "relu", "elu");
@@ -108,6 +107,7 @@ internal static class AeVsPcaSection
         if (valid is not null)
         {
             BenchContext.Log($"  (validation run: the test set was not evaluated; {training.Epochs} epochs in {seconds:F0} s)");
+            ctx.Print(table, $"sse-{key}-valid", $"{label}: PCA-{Code} (validation run)");
             return;
         }
         model.Eval();
@@ -115,8 +115,9 @@ internal static class AeVsPcaSection
         string status = sse <= target ? "met" : $"MISSED ({F(sse)} > {target})";
         BenchContext.Log($"  AE-{Code}: test SSE {sse:F3} in {seconds:F0} s — target ≤ {target}: {status}");
         table.Add(name, $"AE-{Code}", desc, F(sse), $"≤ {target}: {status}", seconds.ToString("F0", CultureInfo.InvariantCulture));
-        ctx.Result($"{key}_ae30_sse", sse);
-        ctx.Result($"{key}_ae30_seconds", Math.Round(seconds));
+        ctx.Result($"{key}_ae30_sse", sse, new Measure("SSE/image", $"{label} AE-30 test SSE per image", target, HigherIsBetter: false, Headline: true));
+        ctx.Result($"{key}_ae30_seconds", Math.Round(seconds), new Measure("s", $"{label} AE-30 training time (wall)"));
+        ctx.Print(table, $"sse-{key}", $"{label}: AE vs PCA, code size 30 (test SSE per image, pixels in [0,1])");
         if (o.ImageDir is not null && !o.Quick)
         {
             ReconstructionGrid.Save(model, test, 50, Path.Combine(o.ImageDir, $"{key}_ae30.png"));

@@ -73,11 +73,12 @@ internal static class BvaeSection
             double mean = migs.Average();
             double sd = migs.Count > 1 ? Math.Sqrt(migs.Sum(m => (m - mean) * (m - mean)) / (migs.Count - 1)) : 0;
             summary.Add(label, F(mean, "F3"), F(sd, "F3"), $"{F(migs.Min(), "F3")}..{F(migs.Max(), "F3")}", F(recons.Average(), "F1"), F(kls.Average(), "F1"));
-            ctx.Result($"bvae_mig_{key}", mean);
-            ctx.Result($"bvae_mig_{key}_sd", sd);
+            ctx.Result($"bvae_mig_{key}", mean, new Measure("MIG", $"beta-VAE {label}: MIG on held-out sprites, mean over seeds {string.Join(",", seeds)}",
+                TargetText: key == "beta4" ? "above β = 1" : null));
+            ctx.Result($"bvae_mig_{key}_sd", sd, new Measure("MIG", $"beta-VAE {label}: sample sd of MIG over seeds"));
         }
-        table.Print("beta-VAE: MIG on held-out sprites per seed (gap f = normalised MI of the best code dimension minus the second best, for factor f; MIG = their mean)");
-        summary.Print("beta-VAE: MIG over seeds (sd = sample standard deviation; recon and KL in nats per image on the held-out sprites)");
+        ctx.Print(table, "per-seed", "beta-VAE: MIG on held-out sprites per seed (gap f = normalised MI of the best code dimension minus the second best, for factor f; MIG = their mean)");
+        ctx.Print(summary, "over-seeds", "beta-VAE: MIG over seeds (sd = sample standard deviation; recon and KL in nats per image on the held-out sprites)");
     }
 
     /// <summary>Per factor: I(z_j1; v)/H(v) − I(z_j2; v)/H(v) for the two most informative code dimensions (NaN for a constant factor).</summary>

@@ -10,7 +10,7 @@ using Latent.Viz.Images;
 namespace Latent.Quality.Sections;
 
 /// <summary>
-/// The dVAE (Ramesh et al. 2021) on Fashion-MNIST (issue 5): "reconstruction and ELBO reported as temperature falls;
+/// The dVAE (Ramesh et al. 2021) on Fashion-MNIST: "reconstruction and ELBO reported as temperature falls;
 /// hard-sampled reconstructions close to soft ones". τ is annealed by the model's cosine schedule from 1 to 1/16 over
 /// the run; after every epoch the table gives τ, the training terms (relaxed samples), the test reconstruction and
 /// −ELBO with hard straight-through samples (the discrete model), and the noise-free soft vs hard test MSE at the
@@ -60,7 +60,7 @@ internal static class DvaeSection
         var result = Trainer.Fit(model, train, test, new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = lr, Seed = 1, CheckpointEvery = 0 },
             progress, services: QualityTraining.Services);
         double seconds = clock.Elapsed.TotalSeconds - excluded;
-        table.Print("dVAE on Fashion-MNIST per epoch (train terms with relaxed samples at the epoch's τ; test terms with hard samples; " +
+        ctx.Print(table, "per-epoch", "dVAE on Fashion-MNIST per epoch (train terms with relaxed samples at the epoch's τ; test terms with hard samples; " +
             "soft/hard MSE per pixel of the noise-free reconstructions at the τ reached at the epoch's end)");
 
         var final = DvaeEvaluation.HardVersusSoft(model, test);
@@ -69,13 +69,13 @@ internal static class DvaeSection
         summary.Add("hard one_hot(argmax l)", "-", F(final.HardMse, "F5"), "0");
         summary.Add("soft softmax(l/tau)", F(final.Temperature, "F4"), F(final.SoftMse, "F5"), F(final.HardSoftMse, "F6"));
         summary.Add("soft softmax(l/tau)", "1", F(atOne.SoftMse, "F5"), F(atOne.HardSoftMse, "F6"));
-        summary.Print($"dVAE hard vs soft reconstructions on {final.Samples} test images after {seconds:F0} s of training; codebook usage {final.CodebookUsage:P0} of {model.Categories}");
+        ctx.Print(summary, "hard-soft", $"dVAE hard vs soft reconstructions on {final.Samples} test images after {seconds:F0} s of training; codebook usage {final.CodebookUsage:P0} of {model.Categories}");
 
-        ctx.Result("dvae_hard_mse", final.HardMse);
-        ctx.Result("dvae_soft_mse", final.SoftMse);
-        ctx.Result("dvae_hard_soft_mse", final.HardSoftMse);
-        ctx.Result("dvae_test_neg_elbo_hard", result.History[^1].ValidationValue("neg_elbo"));
-        ctx.Result("dvae_codebook_usage", final.CodebookUsage);
+        ctx.Result("dvae_hard_mse", final.HardMse, new Measure("MSE/pixel", "dVAE test MSE per pixel, hard (argmax) codes", TargetText: "close to soft", Headline: true));
+        ctx.Result("dvae_soft_mse", final.SoftMse, new Measure("MSE/pixel", "dVAE test MSE per pixel, soft codes at the final τ"));
+        ctx.Result("dvae_hard_soft_mse", final.HardSoftMse, new Measure("MSE/pixel", "dVAE MSE between hard and soft reconstructions"));
+        ctx.Result("dvae_test_neg_elbo_hard", result.History[^1].ValidationValue("neg_elbo"), new Measure("nats/image", "dVAE test −ELBO with hard samples"));
+        ctx.Result("dvae_codebook_usage", final.CodebookUsage, new Measure("fraction", "dVAE codebook usage on the test images"));
         if (o.ImageDir is { } dir) SaveGrid(model, test, final.Temperature, Path.Combine(dir, "dvae-fashion.png"));
     }
 

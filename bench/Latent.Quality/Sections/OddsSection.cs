@@ -22,7 +22,6 @@ namespace Latent.Quality.Sections;
 /// AutoEncoder / PCA / IsolationForest ROC-AUCs (means over the same 10 splits). Adds odds_mean_auc (the first model
 /// of odds.models, default vae: the detector judged against the target), odds_{model}_mean_auc for every model in
 /// odds.models (default vae,ae), odds_pca_mean_auc and odds_norm_mean_auc.
-/// odds.explore=1 adds a table of PCA-based score rules on the same splits (<see cref="OddsExplore"/>).
 /// </summary>
 internal static class OddsSection
 {
@@ -108,9 +107,6 @@ internal static class OddsSection
         header.AddRange(["Latent PCA", "‖z‖²", "PyOD AE", "PyOD PCA", "PyOD IForest", "max(PyOD AE,PCA)", "train s"]);
         var table = new TextTable([.. header]);
         var sums = new double[models.Length];
-        bool explore = o.Get("odds.explore", "0", "0") == "1";
-        var exploreSums = new double[OddsExplore.Names.Length];
-        var exploreRows = new List<string>();
         double pcaSum = 0, normSum = 0, refSum = 0, seconds = 0;
         foreach (var set in sets)
         {
@@ -120,7 +116,6 @@ internal static class OddsSection
             // Per trial t: the split with seed t, everything refitted; the set's numbers are the means over the trials.
             var aucs = new double[models.Length];
             double pcaAuc = 0, normAuc = 0;
-            var exploreAucs = new double[OddsExplore.Names.Length];
             double modelSeconds = 0;
             for (int t = 0; t < trials; t++)
             {
@@ -146,16 +141,6 @@ internal static class OddsSection
                 pcaAuc += AnomalyMetrics.RocAuc(Evaluation.SquaredErrorPerSample(pca, test), labels) / trials;
                 // Baseline without any model: the squared distance to the train mean in standardised units (a "k = 0" PCA).
                 normAuc += AnomalyMetrics.RocAuc(NormScores(test), labels) / trials;
-                if (explore)
-                {
-                    var ex = OddsExplore.Scores(train, test);
-                    for (int e = 0; e < ex.Length; e++) exploreAucs[e] += AnomalyMetrics.RocAuc(ex[e], labels) / trials;
-                }
-            }
-            if (explore)
-            {
-                for (int e = 0; e < exploreAucs.Length; e++) exploreSums[e] += exploreAucs[e];
-                exploreRows.Add($"{set.Name,-11} " + string.Join(" ", exploreAucs.Select(OddsExplore.F)));
             }
             var row = new List<string> { set.Name, data.Count.ToString(CultureInfo.InvariantCulture), d.ToString(CultureInfo.InvariantCulture), outliers.ToString(CultureInfo.InvariantCulture) };
             for (int m = 0; m < models.Length; m++)
@@ -176,20 +161,15 @@ internal static class OddsSection
         mean.AddRange(sums.Select(s => F(s / count)));
         mean.AddRange([F(pcaSum / count), F(normSum / count), F(sets.Average(s => s.Ae)), F(sets.Average(s => s.Pca)), F(sets.Average(s => s.IForest)), F(refSum / count), seconds.ToString("F0", CultureInfo.InvariantCulture)]);
         table.Add([.. mean]);
-        table.Print($"ODDS anomaly detection, ROC-AUC on the 40% test part, mean over {trials} {splitKind} split(s) (one configuration for all sets)");
+        ctx.Print(table, "per-set", $"ODDS anomaly detection, ROC-AUC on the 40% test part, mean over {trials} {splitKind} split(s) (one configuration for all sets)");
 
-        if (explore)
-        {
-            BenchContext.Log("explore: " + string.Join(" | ", OddsExplore.Names));
-            foreach (var r in exploreRows) BenchContext.Log(r);
-            BenchContext.Log($"{"mean",-11} " + string.Join(" ", exploreSums.Select(v => OddsExplore.F(v / count))));
-        }
         for (int m = 0; m < models.Length; m++)
         {
             double auc = sums[m] / count;
             // odds_mean_auc is the first model's (the default detector); every model also gets odds_{model}_mean_auc.
-            if (m == 0) ctx.Result("odds_mean_auc", auc);
-            ctx.Result($"odds_{models[m].Replace('-', '_')}_mean_auc", auc);
+            if (m == 0)
+                ctx.Result("odds_mean_auc", auc, new Measure("ROC-AUC", $"ODDS mean ROC-AUC over {count} sets, {trials} {splitKind} split(s), {models[m]} reconstruction error", Target, HigherIsBetter: true, Headline: true));
+            ctx.Result($"odds_{models[m].Replace('-', '_')}_mean_auc", auc, new Measure("ROC-AUC", $"ODDS mean ROC-AUC, {models[m]}"));
             if (m == 0)
             {
                 // The target compares with PyOD's means over its 10 sklearn splits: only that protocol can meet or miss it.
@@ -199,8 +179,8 @@ internal static class OddsSection
                 BenchContext.Log($"odds_mean_auc {auc:F4} over {count} sets — target ≥ {Target}: {verdict}");
             }
         }
-        ctx.Result("odds_pca_mean_auc", pcaSum / count);
-        ctx.Result("odds_norm_mean_auc", normSum / count);
+        ctx.Result("odds_pca_mean_auc", pcaSum / count, new Measure("ROC-AUC", "ODDS mean ROC-AUC, Latent PCA reconstruction error"));
+        ctx.Result("odds_norm_mean_auc", normSum / count, new Measure("ROC-AUC", "ODDS mean ROC-AUC, ‖z‖² (no model)"));
     }
 
     /// <summary>Mean over <see cref="Config.Seeds"/> seeds of the per-row reconstruction MSE of <paramref name="model"/> trained on <paramref name="train"/>.</summary>

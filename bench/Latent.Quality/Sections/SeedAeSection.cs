@@ -47,33 +47,35 @@ internal static partial class SeedAeSection
         int lastCommon = 0;
         foreach (var (e, (sse, s)) in latent)
         {
-            ctx.Result($"seed_ae_sse_e{e}", sse);
+            ctx.Result($"seed_ae_sse_e{e}", sse, new Measure("SSE/image", $"seed AE test SSE per image after epoch {e}, Latent"));
             string ts = "na", tt = "na", ratio = "na";
             if (torch.TryGetValue(e, out var t))
             {
                 ts = t.Sse.ToString("F3", CultureInfo.InvariantCulture);
                 tt = t.Seconds.ToString("F0", CultureInfo.InvariantCulture);
                 ratio = (sse / t.Sse).ToString("F4", CultureInfo.InvariantCulture);
-                ctx.Result($"torch_seed_sse_e{e}", t.Sse);
+                ctx.Result($"torch_seed_sse_e{e}", t.Sse, new Measure("SSE/image", $"seed AE test SSE per image after epoch {e}, PyTorch"));
                 lastCommon = e;
             }
             table.Add(e.ToString(CultureInfo.InvariantCulture), sse.ToString("F3", CultureInfo.InvariantCulture), s.ToString("F0", CultureInfo.InvariantCulture), ts, tt, ratio);
         }
-        table.Print("Seed AE 784-256-128-20 on Fashion-MNIST: Latent vs PyTorch (test SSE per image)");
+        ctx.Print(table, "per-epoch", "Seed AE 784-256-128-20 on Fashion-MNIST: Latent vs PyTorch (test SSE per image)");
         if (lastCommon > 0)
         {
             double r = latent[lastCommon].Sse / torch[lastCommon].Sse;
             string status = Math.Abs(r - 1) <= 0.03 ? "met" : $"MISSED ({r:F4})";
             BenchContext.Log($"seed_ae_ratio at epoch {lastCommon}: {r:F4} — target 1 ± 0.03: {status}");
-            ctx.Result("seed_ae_ratio", r);
-            ctx.Result("seed_ae_ratio_epoch", lastCommon.ToString(CultureInfo.InvariantCulture));
+            ctx.Result("seed_ae_ratio", r, RatioMeasure);
+            ctx.Result("seed_ae_ratio_epoch", lastCommon.ToString(CultureInfo.InvariantCulture), new Measure("epoch", "the epoch seed_ae_ratio compares"));
         }
         else
         {
             BenchContext.Log("seed_ae_ratio: na (no PyTorch results given with --torch-seed)");
-            ctx.Result("seed_ae_ratio", "na");
+            ctx.Result("seed_ae_ratio", "na", RatioMeasure);
         }
     }
+
+    private static readonly Measure RatioMeasure = new("ratio", "seed AE: Latent / PyTorch test SSE at the last common epoch", 1, Tolerance: 0.03, Headline: true);
 
     /// <summary>TORCH_SEED lines: epoch → (test SSE, training seconds).</summary>
     private static Dictionary<int, (double Sse, double Seconds)> ReadTorch(string? path)

@@ -12,11 +12,11 @@ using Latent.Viz.Images;
 namespace Latent.Quality.Sections;
 
 /// <summary>
-/// The seed VAE, Latent vs PyTorch (issue 4): vae_elbo_ratio = mean over seeds of Latent's test negative ELBO /
+/// The seed VAE, Latent vs PyTorch: vae_elbo_ratio = mean over seeds of Latent's test negative ELBO /
 /// mean over seeds of PyTorch's, after the same number of epochs. PyTorch's side is bench/quality/torch_vae.py
 /// (run by run.sh, output passed with --torch-vae; lines <c>TORCH seed=… epoch=… test_neg_elbo=…</c>). Latent's
-/// side is the registered <c>vae</c> with arch=784-128-20 hidden=relu output=bernoulli, Adam 1e-3, batch 128 —
-/// the configuration of bench/quality/VaeQuality (the VAE author's check), trained here through the same trainer.
+/// side is the registered <c>vae</c> with arch=784-128-20 hidden=relu output=bernoulli, Adam 1e-3, batch 128, the test
+/// −ELBO with one reparameterised sample per image after every epoch (as torch_vae.py).
 /// Settings (--set vae.KEY=…): epochs (5; quick 1), seeds (1,2,3; quick 1), train (60000; quick 5000 — must match
 /// torch_vae.py's --train). With --img, writes vae_prior_samples.png: 64 samples from the first seed's model's prior.
 /// </summary>
@@ -81,12 +81,12 @@ internal static partial class VaeElboSection
             table.Add(e.ToString(CultureInfo.InvariantCulture), F(l), double.IsNaN(t) ? "na" : F(t),
                 double.IsNaN(t) ? "na" : (l / t).ToString("F4", CultureInfo.InvariantCulture));
         }
-        table.Print($"Seed VAE: test negative ELBO (nats/image), mean over seeds (Latent {seeds.Length}, PyTorch {(torch.TryGetValue(epochs, out var last) ? last.Count : 0)})");
+        ctx.Print(table, "per-epoch", $"Seed VAE: test negative ELBO (nats/image), mean over seeds (Latent {seeds.Length}, PyTorch {(torch.TryGetValue(epochs, out var last) ? last.Count : 0)})");
         if (double.IsNaN(ratio)) BenchContext.Log($"  no PyTorch line for epoch {epochs} (run torch_vae.py with the same --epochs/--train): vae_elbo_ratio=na");
-        ctx.Result("vae_elbo_ratio", ratio);
-        ctx.Result("vae_neg_elbo", latent[epochs].Average());
-        ctx.Result("torch_vae_neg_elbo", torch.TryGetValue(epochs, out var tv) ? tv.Average() : double.NaN);
-        ctx.Result("vae_seconds", Math.Round(seconds));
+        ctx.Result("vae_elbo_ratio", ratio, new Measure("ratio", $"seed VAE: Latent / PyTorch test −ELBO after {epochs} epochs", 1, Tolerance: 0.01, Headline: true));
+        ctx.Result("vae_neg_elbo", latent[epochs].Average(), new Measure("nats/image", "seed VAE test −ELBO, Latent"));
+        ctx.Result("torch_vae_neg_elbo", torch.TryGetValue(epochs, out var tv) ? tv.Average() : double.NaN, new Measure("nats/image", "seed VAE test −ELBO, PyTorch"));
+        ctx.Result("vae_seconds", Math.Round(seconds), new Measure("s", "seed VAE training time of all seeds (wall)"));
     }
 
     private static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);

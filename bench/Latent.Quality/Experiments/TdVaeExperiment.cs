@@ -4,10 +4,10 @@ using Latent.Data.Generated;
 using Latent.Models.TdVae;
 using Latent.Models.Training;
 
-namespace Latent.Evidence;
+namespace Latent.Quality.Experiments;
 
 /// <summary>
-/// The td-vae evidence run (shared by Zoo2bEvidence and latent-quality's "tdvae" section): trains TD-VAE on 1,024
+/// The TD-VAE run of the tdvae section: trains TD-VAE on 1,024
 /// 16-frame sequences of 16×16 moving sprites (seed 1), then scores jumpy prediction on 256 held-out sequences
 /// (seed 2) after 8 observed frames, k = 1..8 ahead, with the means (<see cref="TdVaeEvaluation.JumpyPrediction"/>).
 /// </summary>

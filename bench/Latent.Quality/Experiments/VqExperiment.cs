@@ -8,7 +8,7 @@ using Latent.Models.Training;
 using Latent.Viz.Images;
 using Latent.Viz.Png;
 
-namespace Latent.Evidence;
+namespace Latent.Quality.Experiments;
 
 /// <summary>
 /// What <see cref="VqExperiment.Run"/> measured: Mse is the test MSE per pixel, MseOverVariance that over the variance
@@ -20,12 +20,12 @@ internal sealed record VqReport(string Tag, string Options, int TrainCount, int 
     double Bits, double Mse, double MseOverVariance, double Usage, double Perplexity,
     IReadOnlyList<KeyValuePair<string, double>> TopTerms, int PriorEpochs, double PriorSeconds, string? SamplesPng)
 {
-    /// <summary>The markdown row of bench/quality/VqEvidence/results.md.</summary>
+    /// <summary>One markdown row with the run's settings and scores (printed at the end of the run).</summary>
     public string Row() => string.Create(CultureInfo.InvariantCulture,
         $"| {Tag} | {Options} | {TrainCount} | {Epochs}{(Cancelled ? "+" : "")} | {TrainSeconds:F0} | {Bits:F0} | {Mse:F5} | {MseOverVariance:F4} | {Usage:F3} | {Perplexity:F1} |");
 }
 
-/// <summary>Settings of one VQ-VAE / VQ-VAE-2 evidence run on Fashion-MNIST (shared by VqEvidence and latent-quality).</summary>
+/// <summary>Settings of one VQ-VAE / VQ-VAE-2 evidence run on Fashion-MNIST (the vq section).</summary>
 internal sealed record VqRunSettings
 {
     public required string Model { get; init; }

@@ -1,25 +1,23 @@
 using System.Globalization;
 using Latent.Core;
 using Latent.Data;
-using Latent.Models.IO;
 using Latent.Models.PixelCnn;
 using Latent.Models.Training;
 using Vq2 = Latent.Models.VqVae2.VqVae2;
 
-namespace Latent.Evidence;
+namespace Latent.Quality.Experiments;
 
 /// <summary>
 /// The top prior of a trained VQ-VAE-2 with and without causal self-attention: both fitted the same way (Adam, batch 64,
 /// seed 1, the same number of epochs) on the top codes of the training images, then scored by NLL (nats per position) on
-/// the top codes of the test images. Usage: VqEvidence top-prior-ablation MODEL_DIR [epochs=2] [heads=4].
+/// the top codes of the test images (the vq section with --set vq.attention_epochs=N).
 /// </summary>
 internal static class TopPriorAblation
 {
-    public static int Run(string modelDir, int epochs, int heads, Dataset train, Dataset test, Action<string> log)
+    /// <summary>Returns the test NLL (nats per position) with <paramref name="heads"/>-head attention and without.</summary>
+    public static (double WithAttention, double Without) Run(Vq2 model, int epochs, int heads, Dataset train, Dataset test, Action<string> log)
     {
         var c = CultureInfo.InvariantCulture;
-        var (loaded, _) = ModelFile.Load(modelDir);
-        var model = loaded as Vq2 ?? throw new ArgumentException($"top-prior-ablation: '{modelDir}' holds {loaded.Name}, not vq-vae-2", nameof(modelDir));
         int h = model.TopHeight, w = model.TopWidth, k = model.TopPrior.CodebookSize;
         int[] Codes(Dataset d)
         {
@@ -36,6 +34,7 @@ internal static class TopPriorAblation
         var trainCodes = Codes(train);
         var testCodes = Codes(test);
         int channels = model.TopPrior.Embedding.EmbeddingDim, layers = model.TopPrior.Layers.Count;
+        var nll = new List<double>();
         foreach (int attentionHeads in new[] { heads, 0 })
         {
             var prior = new GatedPixelCnn(k, channels, layers, 3, 0, 0, new Rng(1), attentionHeads);
@@ -49,8 +48,9 @@ internal static class TopPriorAblation
                     int n = Math.Min(500, test.Count - s);
                     sum += prior.Loss(testCodes.AsSpan(s * h * w, n * h * w).ToArray(), n, h, w).Item() * (double)n;
                 }
+            nll.Add(sum / test.Count);
             log(string.Create(c, $"top prior {layers}x{channels}, attention heads {attentionHeads}: params={prior.ParameterCount()} train NLL per epoch {string.Join(" -> ", history.Select(v => v.ToString("F4", c)))}, test NLL {sum / test.Count:F4} nats/position (log K = {Math.Log(k):F4}), {clock.Elapsed.TotalSeconds:F0}s"));
         }
-        return 0;
+        return (nll[0], nll[1]);
     }
 }
