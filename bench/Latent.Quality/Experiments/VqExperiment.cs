@@ -11,43 +11,6 @@ using Latent.Viz.Png;
 namespace Latent.Quality.Experiments;
 
 /// <summary>
-/// What <see cref="VqExperiment.Run"/> measured: Mse is the test MSE per pixel, MseOverVariance that over the variance
-/// of the training pixels (the Keras VQ-VAE example's measure); Usage and Perplexity are batch-averaged at batch 256
-/// (the bottom level for VQ-VAE-2, whose top-level terms are in TopTerms); Epochs counts full epochs, Cancelled says
-/// the time budget stopped training inside the next one.
-/// </summary>
-internal sealed record VqReport(string Tag, string Options, int TrainCount, int Epochs, bool Cancelled, double TrainSeconds,
-    double Bits, double Mse, double MseOverVariance, double Usage, double Perplexity,
-    IReadOnlyList<KeyValuePair<string, double>> TopTerms, int PriorEpochs, double PriorSeconds, string? SamplesPng)
-{
-    /// <summary>One markdown row with the run's settings and scores (printed at the end of the run).</summary>
-    public string Row() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Tag} | {Options} | {TrainCount} | {Epochs}{(Cancelled ? "+" : "")} | {TrainSeconds:F0} | {Bits:F0} | {Mse:F5} | {MseOverVariance:F4} | {Usage:F3} | {Perplexity:F1} |");
-}
-
-/// <summary>Settings of one VQ-VAE / VQ-VAE-2 evidence run on Fashion-MNIST (the vq section).</summary>
-internal sealed record VqRunSettings
-{
-    public required string Model { get; init; }
-    public IReadOnlyDictionary<string, string> ModelOptions { get; init; } = new Dictionary<string, string>();
-    public string Tag { get; init; } = "";
-    public int Epochs { get; init; } = 5;
-    /// <summary>Stop training cleanly after this many seconds (0 = no limit); the partial epoch's steps count.</summary>
-    public double BudgetSeconds { get; init; }
-    public int TrainCount { get; init; } = 60000;
-    /// <summary>Test images scored (all 10,000 by default).</summary>
-    public int TestCount { get; init; } = 10000;
-    public int Batch { get; init; } = 64;
-    public float LearningRate { get; init; } = 1e-3f;
-    public ulong Seed { get; init; } = 1;
-    /// <summary>Print the test reconstruction after every epoch (the test set is passed as validation data; early
-    /// stopping is off, so nothing is selected on it).</summary>
-    public bool EvalEachEpoch { get; init; }
-    public int PriorEpochs { get; init; }
-    public string? SamplesPng { get; init; }
-}
-
-/// <summary>
 /// Trains a registered vq-vae / vq-vae-2 with <see cref="Trainer.Fit"/> on Fashion-MNIST and scores it on the test
 /// images: MSE, MSE / training variance, codebook usage and perplexity, bits per image; optionally fits the PixelCNN
 /// prior(s) and writes a grid of 64 samples.
