@@ -46,7 +46,7 @@ if (options.ResultsDir is { } resultsDir)
 {
     Directory.CreateDirectory(resultsDir);
     run = new ResultsFile.Run(options.Command ?? "latent-quality " + string.Join(" ", args), $"{started:yyyy-MM-dd HH:mm} UTC",
-        MachineInfo.Current, ResultsFile.Commit(resultsDir));
+        MachineInfo.Current, ResultsFile.Commit(ResultsCommand.FindRoot() ?? resultsDir));
 }
 var total = Stopwatch.StartNew();
 foreach (var (name, runSection) in sections)

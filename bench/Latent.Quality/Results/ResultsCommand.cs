@@ -22,7 +22,7 @@ internal static class ResultsCommand
                     return 2;
             }
         }
-        root ??= FindRoot(Directory.GetCurrentDirectory());
+        root ??= FindRoot();
         if (root is null)
         {
             Console.Error.WriteLine("latent-quality results: no Latent.slnx in the working folder or above it (use --root DIR)");
@@ -55,10 +55,12 @@ internal static class ResultsCommand
         return 0;
     }
 
-    private static string? FindRoot(string start)
+    /// <summary>The folder holding Latent.slnx: from the working folder upwards, else from this program's folder upwards; null when neither has one.</summary>
+    public static string? FindRoot()
     {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Latent.slnx"))) return dir.FullName;
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Latent.slnx"))) return dir.FullName;
         return null;
     }
 }

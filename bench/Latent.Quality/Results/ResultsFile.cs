@@ -49,7 +49,7 @@ internal static class ResultsFile
         File.WriteAllText(path, root.ToJsonString(Indented) + "\n");
     }
 
-    /// <summary>The short hash of HEAD of the repository holding <paramref name="folder"/> ("+changes" when src/ or bench/ differ from it), or "unknown".</summary>
+    /// <summary>The short hash of HEAD of the repository holding <paramref name="folder"/> ("+changes" when src/ or the quality bench differ from it), or "unknown".</summary>
     public static string Commit(string folder)
     {
         string? head = Git(folder, "rev-parse --short=12 HEAD");
