@@ -10,8 +10,6 @@ namespace Latent.Models.Distributions;
 /// </summary>
 public sealed class GaussianLikelihood : IReconstructionLikelihood
 {
-    private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);
-
     /// <summary>N(<paramref name="mean"/>, <paramref name="variance"/>·I); <paramref name="normalised"/> false drops the constant (D/2) log 2πσ².</summary>
     public GaussianLikelihood(Tensor mean, float variance = 1f, bool normalised = true)
     {
@@ -74,7 +72,7 @@ public sealed class GaussianLikelihood : IReconstructionLikelihood
     private float Constant(Tensor x)
     {
         int d = x.Shape[0] == 0 ? 0 : x.Size / x.Shape[0];
-        return 0.5f * d * (Variance == 1f ? Log2Pi : MathF.Log(2f * MathF.PI * Variance));
+        return 0.5f * d * MathF.Log(2f * MathF.PI * Variance);
     }
 
     private void CheckTarget(Tensor x)
