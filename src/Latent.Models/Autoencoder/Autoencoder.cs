@@ -1,6 +1,4 @@
 using Latent.Core;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.Autoencoder;
 
@@ -49,15 +47,9 @@ public sealed class Autoencoder : NetworkAutoencoder
     }
 
     /// <summary>
-    /// The per-sample reconstruction loss averaged over the batch: BCE on logits or squared error, summed over
-    /// the elements of each sample. <paramref name="output"/> is the decoder's pre-output [B, ...].
+    /// The per-sample reconstruction loss averaged over the batch: −log p(x|z) of
+    /// <see cref="NetworkAutoencoder.Likelihood(OutputDistribution, Tensor)"/> for the decoder's pre-output [B, ...].
     /// </summary>
-    public static Tensor ReconstructionLoss(Tensor output, Tensor x, OutputDistribution distribution)
-    {
-        int batch = Math.Max(1, x.Shape[0]);
-        var sum = distribution == OutputDistribution.Bernoulli
-            ? NnLoss.BceWithLogits(output, x, Reduction.Sum)
-            : NnLoss.Mse(output, x, Reduction.Sum);
-        return sum * (1f / batch);
-    }
+    public static Tensor ReconstructionLoss(Tensor output, Tensor x, OutputDistribution distribution) =>
+        Likelihood(distribution, output).MeanNegativeLogLikelihood(x);
 }

@@ -1,4 +1,5 @@
 using Latent.Core;
+using Latent.Models.Distributions;
 using Latent.NN;
 
 namespace Latent.Models.Autoencoder;
@@ -51,11 +52,20 @@ public abstract class NetworkAutoencoder : AutoencoderModel
     public override Tensor Decode(Tensor z)
     {
         CheckCode(z, nameof(Decode));
-        var output = Decoder.Forward(z);
-        return Network.Output == OutputDistribution.Bernoulli ? output.Sigmoid() : output;
+        return Likelihood(Decoder.Forward(z)).Mean;
     }
 
+    /// <summary>
+    /// p(x|z) of a plain autoencoder for the decoder's pre-output <paramref name="output"/> [B, ...]: independent
+    /// Bernoulli variables on the logits, or the summed squared error (<see cref="GaussianLikelihood.SquaredError"/>).
+    /// </summary>
+    public static IReconstructionLikelihood Likelihood(OutputDistribution distribution, Tensor output) =>
+        distribution == OutputDistribution.Bernoulli ? new Bernoulli(output) : GaussianLikelihood.SquaredError(output);
+
+    /// <summary>p(x|z) of this model's output distribution for the decoder's pre-output [B, ...].</summary>
+    public IReconstructionLikelihood Likelihood(Tensor output) => Likelihood(Network.Output, output);
+
     /// <summary>The reconstruction term of <paramref name="output"/> (decoder pre-output [B, ...]) against <paramref name="target"/>:
-    /// per-sample BCE on logits or squared error, averaged over the batch (<see cref="Autoencoder.ReconstructionLoss"/>).</summary>
-    protected Tensor Reconstruction(Tensor output, Tensor target) => Autoencoder.ReconstructionLoss(output, target, Network.Output);
+    /// −log p(target|z) summed per sample (BCE on logits or squared error) and averaged over the batch.</summary>
+    protected Tensor Reconstruction(Tensor output, Tensor target) => Likelihood(output).MeanNegativeLogLikelihood(target);
 }

@@ -1,11 +1,16 @@
 namespace Latent.Models.Autoencoder;
 
-/// <summary>What the decoder's last layer produces and which reconstruction loss goes with it.</summary>
+/// <summary>
+/// What the decoder's last layer produces and which likelihood p(x|z) goes with it
+/// (<see cref="NetworkAutoencoder.Likelihood(OutputDistribution, Latent.Core.Tensor)"/>; the VAE's own in <see cref="Vae.Vae.Likelihood"/>).
+/// </summary>
 public enum OutputDistribution
 {
-    /// <summary>Logits; loss is binary cross-entropy on logits summed per sample; Decode returns sigmoid(logits). For data in [0,1].</summary>
+    /// <summary>Logits of independent Bernoulli variables (<see cref="Distributions.Bernoulli"/>): the loss is binary
+    /// cross-entropy on logits summed per sample; Decode returns sigmoid(logits). For data in [0,1].</summary>
     Bernoulli,
 
-    /// <summary>Linear output; loss is squared error summed per sample; Decode returns the output as is. For real-valued data.</summary>
+    /// <summary>The mean of a Gaussian (<see cref="Distributions.GaussianLikelihood"/>): the loss is squared error summed
+    /// per sample (the VAE: the unit-variance negative log-likelihood); Decode returns the output as is. For real-valued data.</summary>
     Gaussian,
 }

@@ -1,10 +1,9 @@
 using Latent.Core;
 using Latent.Models.Autoencoder;
+using Latent.Models.Distributions;
 using Latent.NN;
 using Latent.NN.Init;
 using Latent.NN.Layers;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.Dvae;
 
@@ -176,15 +175,13 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
         float tau = ctx.IsTraining ? _options.TemperatureAt(ctx.Progress) : _options.TemperatureEnd;
         float beta = _options.BetaAt(ctx.Progress) * ctx.RegularisationWeight;
 
-        var logits = Logits(x);
-        var y = GumbelSoftmax.Relaxed(logits, tau, ctx.Rng);
+        var q = new Categorical(Logits(x)); // q_φ(z|x), [B, N] categoricals over K
         // Evaluation scores the discrete model: hard one-hot forward, soft gradient backward.
-        if (!ctx.IsTraining) y = GumbelSoftmax.StraightThrough(y);
-        var reconstruction = NnLoss.BceWithLogits(DecoderLogits(y), x, Reduction.Sum) * (1f / b);
+        var y = ctx.IsTraining ? q.Relaxed(tau, ctx.Rng) : q.Hard(tau, ctx.Rng);
+        var reconstruction = new Bernoulli(DecoderLogits(y)).MeanNegativeLogLikelihood(x);
 
-        // KL(q ‖ U) = Σ_n Σ_k q log q + N log K, averaged over the batch.
-        var logQ = logits.LogSoftmax(-1);
-        var kl = (logQ.Exp() * logQ).Sum() * (1f / b) + Latents * MathF.Log(Categories);
+        // KL(q ‖ U) = Σ_n (Σ_k q log q + log K), averaged over the batch.
+        var kl = q.KlToUniform().Sum() * (1f / b);
         var regularisation = kl * beta;
         return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
             .With("kl", kl)

@@ -38,4 +38,29 @@ public static class Likelihood
         }
         return sum / data.Count;
     }
+
+    /// <summary>
+    /// The importance-weighted estimate from log-weights log w_bk = log p(x_b|z_k) + log p(z_k) − log q(z_k|x_b)
+    /// (row b·K + k of <paramref name="logWeights"/>, K = <paramref name="k"/> per input): the average over inputs of
+    /// −(logsumexp_k log w_bk − log K), in double precision.
+    /// </summary>
+    public static double NegativeLogMeanExp(ReadOnlySpan<double> logWeights, int k)
+    {
+        if (k <= 0) throw new ArgumentException($"Likelihood: k {k} must be positive", nameof(k));
+        if (logWeights.Length % k != 0)
+            throw new ArgumentException($"Likelihood: {logWeights.Length} log-weights are not a multiple of k = {k}", nameof(logWeights));
+        int batch = logWeights.Length / k;
+        if (batch == 0) return 0;
+        double total = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            var w = logWeights.Slice(b * k, k);
+            double max = double.NegativeInfinity;
+            foreach (var v in w) max = Math.Max(max, v);
+            double sum = 0;
+            foreach (var v in w) sum += Math.Exp(v - max);
+            total -= max + Math.Log(sum) - Math.Log(k);
+        }
+        return total / batch;
+    }
 }

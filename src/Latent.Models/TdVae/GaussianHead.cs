@@ -1,11 +1,12 @@
 using Latent.Core;
+using Latent.Models.Distributions;
 using Latent.NN;
 using Latent.NN.Layers;
 
 namespace Latent.Models.TdVae;
 
 /// <summary>
-/// A diagonal Gaussian from a small network: input [M, I] → mean [M, Z] and log-variance [M, Z].
+/// A diagonal Gaussian from a small network: input [M, I] → N(μ, diag σ²) with μ and log σ² [M, Z].
 /// <para>MLP: Linear(I, H), ReLU, Linear(H, H), ReLU, Linear(H, 2Z).</para>
 /// <para>Gated (the paper's "D" layer, Gregor et al. 2019, appendix): t = tanh(W₁x + c₁) ⊙ σ(W₂x + c₂), then
 /// [μ, log σ²] = W₃t + c₃.</para>
@@ -37,9 +38,6 @@ internal sealed class GaussianHead : Module
 
     public int Size { get; }
 
-    public (Tensor Mu, Tensor LogVar) Forward(Tensor x)
-    {
-        var o = _net is not null ? _net.Forward(x) : _out!.Forward(_value!.Forward(x).Tanh() * _gate!.Forward(x).Sigmoid());
-        return (o.Narrow(1, 0, Size), o.Narrow(1, Size, Size));
-    }
+    public DiagonalGaussian Forward(Tensor x) => DiagonalGaussian.FromConcatenated(
+        _net is not null ? _net.Forward(x) : _out!.Forward(_value!.Forward(x).Tanh() * _gate!.Forward(x).Sigmoid()));
 }

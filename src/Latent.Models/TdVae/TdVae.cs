@@ -1,9 +1,8 @@
 using Latent.Core;
 using Latent.Models.Autoencoder;
+using Latent.Models.Distributions;
 using Latent.NN;
 using Latent.NN.Layers;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.TdVae;
 
@@ -50,7 +49,6 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         LegacyOptions = new Dictionary<string, string> { ["gated"] = "false", ["residual"] = "true" },
     };
 
-    private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);
     private readonly TdVaeOptions _options;
     private readonly Sequential _frameEncoder;
     private readonly LstmCell _lstm;
@@ -114,18 +112,18 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         return Tensor.Stack(hs, 1);
     }
 
-    /// <summary>p_B(z | b): b [M, BeliefSize] → (μ, log σ²) [M, Z].</summary>
-    public (Tensor Mu, Tensor LogVar) Belief(Tensor b) => _belief.Forward(b);
+    /// <summary>p_B(z | b): b [M, BeliefSize] → N(μ, diag σ²) with μ, log σ² [M, Z].</summary>
+    public DiagonalGaussian Belief(Tensor b) => _belief.Forward(b);
 
-    /// <summary>p_T(z_t2 | z_t1) for a jump of <paramref name="jump"/> [M] steps: z_t1 [M, Z] → (μ = f(z_t1, δ), or z_t1 + f when residual; log σ²) [M, Z].</summary>
-    public (Tensor Mu, Tensor LogVar) Transition(Tensor z1, Tensor jump)
+    /// <summary>p_T(z_t2 | z_t1) for a jump of <paramref name="jump"/> [M] steps: z_t1 [M, Z] → N(μ, diag σ²) with μ = f(z_t1, δ) (z_t1 + f when residual), [M, Z].</summary>
+    public DiagonalGaussian Transition(Tensor z1, Tensor jump)
     {
-        var (delta, logVar) = _transition.Forward(Tensor.Concat([z1, JumpFeature(jump)], 1));
-        return (_options.ResidualTransition ? z1 + delta : delta, logVar);
+        var head = _transition.Forward(Tensor.Concat([z1, JumpFeature(jump)], 1));
+        return _options.ResidualTransition ? new DiagonalGaussian(z1 + head.Mean, head.LogVariance) : head;
     }
 
-    /// <summary>q_S(z_t1 | z_t2, b_t1, b_t2) for jumps [M]: → (μ, log σ²) [M, Z].</summary>
-    public (Tensor Mu, Tensor LogVar) Smoothing(Tensor z2, Tensor b1, Tensor b2, Tensor jump) =>
+    /// <summary>q_S(z_t1 | z_t2, b_t1, b_t2) for jumps [M]: → N(μ, diag σ²) with μ, log σ² [M, Z].</summary>
+    public DiagonalGaussian Smoothing(Tensor z2, Tensor b1, Tensor b2, Tensor jump) =>
         _smoothing.Forward(Tensor.Concat([z2, b1, b2, JumpFeature(jump)], 1));
 
     /// <summary>p_D(x | z) logits: z [M, Z] → [M, ...FrameShape].</summary>
@@ -136,7 +134,7 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     {
         CheckInput(x, nameof(Encode));
         var beliefs = Beliefs(x);
-        return Belief(beliefs.Narrow(1, SequenceLength - 1, 1).Reshape(x.Shape[0], _options.BeliefSize)).Mu;
+        return Belief(beliefs.Narrow(1, SequenceLength - 1, 1).Reshape(x.Shape[0], _options.BeliefSize)).Mean;
     }
 
     /// <summary>
@@ -151,7 +149,7 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         var frames = new Tensor[SequenceLength];
         for (int t = 0; t < SequenceLength; t++)
         {
-            if (t > 0) z = Transition(z, ones).Mu;
+            if (t > 0) z = Transition(z, ones).Mean;
             frames[t] = DecoderLogits(z).Sigmoid();
         }
         return Tensor.Stack(frames, 1);
@@ -162,7 +160,7 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     {
         CheckInput(x, nameof(Reconstruct));
         int b = x.Shape[0], t = SequenceLength;
-        var mu = Belief(Beliefs(x).Reshape(b * t, _options.BeliefSize)).Mu;
+        var mu = Belief(Beliefs(x).Reshape(b * t, _options.BeliefSize)).Mean;
         return DecoderLogits(mu).Sigmoid().Reshape(InputShape.Prepend(b).ToArray());
     }
 
@@ -197,18 +195,18 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         var x2 = frames.IndexSelect(0, i2);
 
         // z_t2 ~ p_B(·|b_t2), z_t1 ~ q_S(·|z_t2, b_t1, b_t2): the reparameterisation z = μ + e^{½ log σ²} ε.
-        var (muB2, lvB2) = Belief(b2);
-        var z2 = Reparameterise(muB2, lvB2, ctx.Rng);
-        var (muS, lvS) = Smoothing(z2, b1, b2, jump);
-        var z1 = Reparameterise(muS, lvS, ctx.Rng);
-        var (muB1, lvB1) = Belief(b1);
-        var (muT, lvT) = Transition(z1, jump);
+        var beliefT2 = Belief(b2);
+        var z2 = beliefT2.Sample(ctx.Rng);
+        var smoothing = Smoothing(z2, b1, b2, jump);
+        var z1 = smoothing.Sample(ctx.Rng);
+        var beliefT1 = Belief(b1);
+        var transition = Transition(z1, jump);
 
         float perPair = 1f / m;
-        var reconstruction = NnLoss.BceWithLogits(DecoderLogits(z2), x2, Reduction.Sum) * perPair; // −log p_D(x_t2|z_t2)
-        var klSmoothing = NnLoss.KlNormal(muS, lvS, muB1, lvB1, Reduction.Sum) * perPair;        // E_qS[log q_S − log p_B(z_t1|b_t1)]
-        var transitionNll = -LogNormal(z2, muT, lvT).Sum() * perPair;                            // −log p_T(z_t2|z_t1)
-        var beliefLogProb = LogNormal(z2, muB2, lvB2).Sum() * perPair;                           // log p_B(z_t2|b_t2)
+        var reconstruction = new Bernoulli(DecoderLogits(z2)).MeanNegativeLogLikelihood(x2); // −log p_D(x_t2|z_t2)
+        var klSmoothing = smoothing.Kl(beliefT1).Sum() * perPair;                           // E_qS[log q_S − log p_B(z_t1|b_t1)]
+        var transitionNll = -transition.LogDensity(z2).Sum() * perPair;                     // −log p_T(z_t2|z_t1)
+        var beliefLogProb = beliefT2.LogDensity(z2).Sum() * perPair;                        // log p_B(z_t2|b_t2)
         var regularisation = klSmoothing + transitionNll + beliefLogProb;
         return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
             .With("kl_smoothing", klSmoothing)
@@ -238,8 +236,7 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         var frames = new Tensor[steps];
         for (int s = 0; s < steps; s++)
         {
-            var (mu, lv) = Transition(z, jumps);
-            z = Reparameterise(mu, lv, rng);
+            z = Transition(z, jumps).Sample(rng);
             frames[s] = DecoderLogits(z).Sigmoid();
         }
         return Tensor.Stack(frames, 1);
@@ -261,8 +258,8 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         for (int left = ahead; left > 0;)
         {
             int d = Math.Min(left, _options.MaxJump);
-            var (mu, lv) = Transition(z, Tensor.Full(d, b));
-            z = sample ? Reparameterise(mu, lv, rng) : mu;
+            var transition = Transition(z, Tensor.Full(d, b));
+            z = sample ? transition.Sample(rng) : transition.Mean;
             left -= d;
         }
         return DecoderLogits(z).Sigmoid();
@@ -274,16 +271,9 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         CheckFrames(observed, op);
         int b = observed.Shape[0], t = observed.Shape[1];
         var last = Beliefs(observed).Narrow(1, t - 1, 1).Reshape(b, _options.BeliefSize);
-        var (mu, lv) = Belief(last);
-        return sample ? Reparameterise(mu, lv, rng) : mu;
+        var belief = Belief(last);
+        return sample ? belief.Sample(rng) : belief.Mean;
     }
-
-    /// <summary>z = μ + e^{½ log σ²} ⊙ ε, ε ~ N(0, I) (Kingma &amp; Welling 2014): differentiable in μ and log σ².</summary>
-    private static Tensor Reparameterise(Tensor mu, Tensor logVar, Rng rng) => mu + (logVar * 0.5f).Exp() * rng.Normal(mu.Shape);
-
-    /// <summary>log N(z; μ, diag e^{logVar}) per element: −½(logVar + (z − μ)²/e^{logVar} + log 2π), [M, Z].</summary>
-    private static Tensor LogNormal(Tensor z, Tensor mu, Tensor logVar) =>
-        -0.5f * (logVar + (z - mu).Square() * (-logVar).Exp() + Log2Pi);
 
     private Tensor JumpFeature(Tensor jump)
     {

@@ -21,15 +21,8 @@ public static class TdVaeEvaluation
     /// </summary>
     public static TdVaeJumpyReport JumpyPrediction(TdVae model, MovingSpritesData data, int observed, int maxAhead, Rng rng, int batchSize = 128, bool sample = false)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rng);
-        if (observed < 1) throw new ArgumentException($"td-vae: observed {observed} must be >= 1", nameof(observed));
-        if (maxAhead < 1 || observed + maxAhead > data.Frames)
-            throw new ArgumentException($"td-vae: observed {observed} + ahead {maxAhead} exceeds the {data.Frames} frames per sequence", nameof(maxAhead));
-        if (!Shapes.Equal(model.FrameShape, [1, data.Size, data.Size]))
-            throw new ArgumentException($"td-vae: model frames {Shapes.Format(model.FrameShape)} do not match the data's [1,{data.Size},{data.Size}]", nameof(data));
-        if (data.Count == 0) throw new ArgumentException("td-vae: no sequences to evaluate", nameof(data));
+        CheckArguments(model, data, observed, maxAhead, nameof(maxAhead));
         if (batchSize < 1) throw new ArgumentException($"td-vae: batch size {batchSize} must be >= 1", nameof(batchSize));
 
         int size = data.Size, per = size * size;
@@ -84,14 +77,7 @@ public static class TdVaeEvaluation
     /// </summary>
     public static double MotionAgreement(TdVae model, MovingSpritesData data, int observed, int ahead)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        if (observed < 1) throw new ArgumentException($"td-vae: observed {observed} must be >= 1", nameof(observed));
-        if (ahead < 1 || observed + ahead > data.Frames)
-            throw new ArgumentException($"td-vae: observed {observed} + ahead {ahead} exceeds the {data.Frames} frames per sequence", nameof(ahead));
-        if (!Shapes.Equal(model.FrameShape, [1, data.Size, data.Size]))
-            throw new ArgumentException($"td-vae: model frames {Shapes.Format(model.FrameShape)} do not match the data's [1,{data.Size},{data.Size}]", nameof(data));
-        if (data.Count == 0) throw new ArgumentException("td-vae: no sequences to evaluate", nameof(data));
+        CheckArguments(model, data, observed, ahead, nameof(ahead));
         int size = data.Size, per = size * size, n = data.Count;
         using var _ = Tensor.NoGrad();
         var seen = data.Sequences.Batch(Enumerable.Range(0, n).ToArray()).Narrow(1, 0, observed);
@@ -116,19 +102,7 @@ public static class TdVaeEvaluation
     /// The intensity-weighted centre (x, y) in pixels of a frame [size·size], with pixel (col, row) centred at
     /// (col + ½, row + ½) as <see cref="Sprites.Render"/> draws; the image centre for a blank frame.
     /// </summary>
-    public static (double X, double Y) Centroid(ReadOnlySpan<float> frame, int size)
-    {
-        double w = 0, sx = 0, sy = 0;
-        for (int r = 0; r < size; r++)
-        {
-            for (int c = 0; c < size; c++)
-            {
-                double v = Math.Max(0f, frame[r * size + c]);
-                w += v; sx += v * (c + 0.5); sy += v * (r + 0.5);
-            }
-        }
-        return w > 1e-9 ? (sx / w, sy / w) : (size / 2.0, size / 2.0);
-    }
+    public static (double X, double Y) Centroid(ReadOnlySpan<float> frame, int size) => WeightedCentroid(frame, size, 0f);
 
     /// <summary>
     /// The centroid of the frame's bright part: weights max(0, v − ½·max v), so a faint haze over the background (a
@@ -139,16 +113,35 @@ public static class TdVaeEvaluation
     {
         float peak = 0f;
         for (int i = 0; i < size * size; i++) peak = Math.Max(peak, frame[i]);
+        return WeightedCentroid(frame, size, 0.5f * peak);
+    }
+
+    // The centre of the weights max(0, v − floor), pixel (col, row) at (col + ½, row + ½); the image centre when they vanish.
+    private static (double X, double Y) WeightedCentroid(ReadOnlySpan<float> frame, int size, float floor)
+    {
         double w = 0, sx = 0, sy = 0;
         for (int r = 0; r < size; r++)
         {
             for (int c = 0; c < size; c++)
             {
-                double v = Math.Max(0f, frame[r * size + c] - 0.5f * peak);
+                double v = Math.Max(0f, frame[r * size + c] - floor);
                 w += v; sx += v * (c + 0.5); sy += v * (r + 0.5);
             }
         }
         return w > 1e-9 ? (sx / w, sy / w) : (size / 2.0, size / 2.0);
+    }
+
+    // The checks both evaluations share; the messages name the argument.
+    private static void CheckArguments(TdVae model, MovingSpritesData data, int observed, int ahead, string aheadName)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (observed < 1) throw new ArgumentException($"td-vae: observed {observed} must be >= 1", nameof(observed));
+        if (ahead < 1 || observed + ahead > data.Frames)
+            throw new ArgumentException($"td-vae: observed {observed} + ahead {ahead} exceeds the {data.Frames} frames per sequence", aheadName);
+        if (!Shapes.Equal(model.FrameShape, [1, data.Size, data.Size]))
+            throw new ArgumentException($"td-vae: model frames {Shapes.Format(model.FrameShape)} do not match the data's [1,{data.Size},{data.Size}]", nameof(data));
+        if (data.Count == 0) throw new ArgumentException("td-vae: no sequences to evaluate", nameof(data));
     }
 
     private static double Distance((double X, double Y) a, float x, float y) => Math.Sqrt((a.X - x) * (a.X - x) + (a.Y - y) * (a.Y - y));

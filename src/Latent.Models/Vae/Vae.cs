@@ -1,8 +1,7 @@
 using Latent.Core;
 using Latent.Models.Autoencoder;
+using Latent.Models.Distributions;
 using Latent.NN;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.Vae;
 
@@ -35,8 +34,6 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
         Create: (options, shape, rng) => new Vae(
             options as VaeOptions ?? throw new ArgumentException($"vae: expected VaeOptions, got {options.GetType().Name}", nameof(options)),
             shape, rng));
-
-    private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);
 
     private readonly VaeOptions _options;
 
@@ -79,19 +76,16 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     public DiagonalGaussian Posterior(Tensor x)
     {
         CheckInput(x, nameof(Posterior));
-        var h = Encoder.Forward(x);
-        var parts = h.Split([LatentSize, LatentSize], axis: 1);
-        return new DiagonalGaussian(parts[0], parts[1]);
+        return DiagonalGaussian.FromConcatenated(Encoder.Forward(x));
     }
 
-    /// <summary>The reparameterisation trick: z = μ + exp(½ log σ²) ⊙ ε, ε ~ N(0, I) from <paramref name="rng"/>; [B, Z].</summary>
-    public static Tensor Reparameterise(DiagonalGaussian q, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(rng);
-        var eps = rng.Normal(q.Mean.Shape);
-        return q.Mean + (q.LogVariance * 0.5f).Exp() * eps;
-    }
+    /// <summary>The prior p(z) = N(0, I) for <paramref name="count"/> samples, [count, Z].</summary>
+    public DiagonalGaussian Prior(int count) => DiagonalGaussian.Standard(count, LatentSize);
+
+    /// <summary>p(x|z) for the decoder's pre-output [B, ...InputShape]: Bernoulli on logits, or N(g(z), I).</summary>
+    public IReconstructionLikelihood Likelihood(Tensor output) => _options.Output == OutputDistribution.Bernoulli
+        ? new Bernoulli(output)
+        : new GaussianLikelihood(output);
 
     /// <inheritdoc />
     /// <remarks>Returns the posterior mean μ [B, Z].</remarks>
@@ -105,8 +99,7 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     public override Tensor Decode(Tensor z)
     {
         CheckCode(z, nameof(Decode));
-        var output = Decoder.Forward(z);
-        return _options.Output == OutputDistribution.Bernoulli ? output.Sigmoid() : output;
+        return Likelihood(Decoder.Forward(z)).Mean;
     }
 
     /// <inheritdoc />
@@ -115,9 +108,9 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
         CheckInput(x, nameof(Loss));
         ArgumentNullException.ThrowIfNull(ctx);
         var q = Posterior(x);
-        var z = Reparameterise(q, ctx.Rng);
-        var reconstruction = NegativeLogLikelihood(Decoder.Forward(z), x).Mean();
-        var kl = NnLoss.KlNormal(q.Mean, q.LogVariance, Reduction.Mean);
+        var z = q.Sample(ctx.Rng); // reparameterised: z = μ + σ ⊙ ε
+        var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
+        var kl = q.Kl(Prior(x.Shape[0])).Mean();
         var regularisation = Regularisation(kl, ctx);
         var terms = new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
             .With("kl", kl)
@@ -133,33 +126,20 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     /// <summary>Lets a variant report further terms (e.g. the capacity C); the default adds none.</summary>
     protected virtual LossTerms AddTerms(LossTerms terms, TrainingContext ctx) => terms;
 
-    /// <summary>
-    /// −log p(x|z) per sample, [B]: Σ_i BCE(logit_i, x_i) for Bernoulli output, ½‖x − μ‖² + (D/2) log 2π for the
-    /// unit-variance Gaussian. <paramref name="output"/> is the decoder's pre-output [B, ...InputShape].
-    /// </summary>
-    public Tensor NegativeLogLikelihood(Tensor output, Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(x);
-        int batch = x.Shape[0];
-        if (_options.Output == OutputDistribution.Bernoulli)
-            return NnLoss.BceWithLogits(output, x, Reduction.None).Reshape(batch, -1).Sum(1);
-        return ((output - x).Square() * 0.5f).Reshape(batch, -1).Sum(1) + 0.5f * InputSize * Log2Pi;
-    }
-
     /// <summary>Decodes z ~ N(0, I): [count, ...InputShape] in data space (probabilities for Bernoulli output).</summary>
     public Tensor Sample(int count, Rng rng)
     {
         if (count <= 0) throw new ArgumentException($"{Name}.Sample: count {count} must be positive", nameof(count));
         ArgumentNullException.ThrowIfNull(rng);
         using (Tensor.NoGrad())
-            return Decode(rng.Normal([count, LatentSize]));
+            return Decode(Prior(count).Sample(rng));
     }
 
     /// <summary>
     /// The importance-weighted estimate (Burda, Grosse &amp; Salakhutdinov 2016, "Importance Weighted Autoencoders",
     /// ICLR, Eq. 8) with q(z|x) as the proposal: log p(x) ≈ log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x),
-    /// computed as logsumexp_k [log p(x|z_k) + log p(z_k) − log q(z_k|x)] − log K in double precision. It is a
+    /// computed as logsumexp_k [log p(x|z_k) + log p(z_k) − log q(z_k|x)] − log K (the log-sum-exp in double precision,
+    /// <see cref="Metrics.Likelihood.NegativeLogMeanExp"/>). It is a
     /// stochastic lower bound on log p(x) that tightens as K grows; K = 1 gives the single-sample ELBO.
     /// Returns −log p(x) averaged over the batch x [B, ...InputShape], in nats.
     /// </summary>
@@ -178,23 +158,14 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
             using (Tensor.NoGrad())
             {
                 var q = Posterior(x);
-                float[] mu = q.Mean.ToArray(), logVar = q.LogVariance.ToArray();
-                var std = (q.LogVariance * 0.5f).Exp().ToArray();
+                var prior = Prior(batch);
                 for (int j = 0; j < k; j++)
                 {
-                    var eps = rng.Normal([batch, LatentSize]);
-                    var e = eps.Span;
-                    var zValues = new float[batch * LatentSize];
-                    for (int i = 0; i < zValues.Length; i++) zValues[i] = mu[i] + std[i] * e[i];
-                    var nll = NegativeLogLikelihood(Decoder.Forward(Tensor.FromArray(zValues, batch, LatentSize)), x).Span;
-                    for (int b = 0; b < batch; b++)
-                    {
-                        // log p(z) − log q(z|x) = Σ_j ½ (ε_j² + log σ_j² − z_j²); the log 2π terms cancel.
-                        double logRatio = 0;
-                        for (int d = b * LatentSize; d < (b + 1) * LatentSize; d++)
-                            logRatio += 0.5 * ((double)e[d] * e[d] + logVar[d] - (double)zValues[d] * zValues[d]);
-                        logW[b * k + j] = -nll[b] + logRatio;
-                    }
+                    var z = q.Sample(rng);
+                    // log w = log p(x|z) + [log p(z) − log q(z|x)], the two parts added in double.
+                    var nll = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Span;
+                    var ratio = (prior.LogProb(z) - q.LogProb(z)).Span;
+                    for (int b = 0; b < batch; b++) logW[b * k + j] = -nll[b] + (double)ratio[b];
                 }
             }
         }
@@ -202,16 +173,6 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
         {
             Train(wasTraining);
         }
-        double total = 0;
-        for (int b = 0; b < batch; b++)
-        {
-            var w = logW.AsSpan(b * k, k);
-            double max = double.NegativeInfinity;
-            foreach (var v in w) max = Math.Max(max, v);
-            double sum = 0;
-            foreach (var v in w) sum += Math.Exp(v - max);
-            total -= max + Math.Log(sum) - Math.Log(k);
-        }
-        return total / batch;
+        return Metrics.Likelihood.NegativeLogMeanExp(logW, k);
     }
 }

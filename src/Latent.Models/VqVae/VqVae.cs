@@ -1,5 +1,6 @@
 using Latent.Core;
 using Latent.Data;
+using Latent.Models.Distributions;
 using Latent.Models.PixelCnn;
 using Latent.Models.Training;
 using Latent.NN.Layers;
@@ -136,10 +137,9 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
     {
         CheckInput(x, nameof(Loss));
         ArgumentNullException.ThrowIfNull(ctx);
-        int batch = Math.Max(1, x.Shape[0]);
         var q = Quantizer.Forward(Encoder.Forward(x), ctx);
         var output = Decoder.Forward(q.StraightThrough);
-        var reconstruction = (output - x).Square().Sum() * (1f / batch);
+        var reconstruction = GaussianLikelihood.SquaredError(output).MeanNegativeLogLikelihood(x); // ‖x − D(z_q)‖² per sample
         var regularisation = q.Codebook + _options.Beta * q.Commitment;
         return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
             .With("codebook", q.Codebook)

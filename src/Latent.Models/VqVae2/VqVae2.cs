@@ -1,5 +1,6 @@
 using Latent.Core;
 using Latent.Data;
+using Latent.Models.Distributions;
 using Latent.Models.PixelCnn;
 using Latent.Models.Training;
 using Latent.Models.VqVae;
@@ -206,10 +207,9 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
     {
         CheckInput(x, nameof(Loss));
         ArgumentNullException.ThrowIfNull(ctx);
-        int batch = Math.Max(1, x.Shape[0]);
         var (top, bottom) = Quantize(x, ctx);
         var output = DecodeMaps(top.StraightThrough, bottom.StraightThrough);
-        var reconstruction = (output - x).Square().Sum() * (1f / batch);
+        var reconstruction = GaussianLikelihood.SquaredError(output).MeanNegativeLogLikelihood(x); // ‖x − D(z_q)‖² per sample
         var codebook = top.Codebook + bottom.Codebook;
         var commitment = top.Commitment + bottom.Commitment;
         var regularisation = codebook + _options.Beta * commitment;

@@ -1,5 +1,6 @@
 using Latent.Core;
 using Latent.Data;
+using Latent.Models.Distributions;
 using Latent.Models.Dvae;
 using Latent.Models.Training;
 using Latent.NN.Losses;

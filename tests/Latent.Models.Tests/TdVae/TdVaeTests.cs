@@ -218,8 +218,8 @@ public class TdVaeTests
         var plain = new TdVaeModel(Small with { ResidualTransition = false }, [6, 1, 16, 16], new Rng(1));
         var resid = new TdVaeModel(Small with { ResidualTransition = true }, [6, 1, 16, 16], new Rng(1));
         // Same weights (same seed): the residual mean is the plain one shifted by z_t1.
-        var a = plain.Transition(z, one).Mu.ToArray();
-        var b = resid.Transition(z, one).Mu.ToArray();
+        var a = plain.Transition(z, one).Mean.ToArray();
+        var b = resid.Transition(z, one).Mean.ToArray();
         for (int i = 0; i < 3; i++) Assert.Equal(a[i] + z.ToArray()[i], b[i], 5);
     }
 

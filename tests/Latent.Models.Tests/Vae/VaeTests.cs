@@ -1,6 +1,7 @@
 using Latent.Core;
 using Latent.Data;
 using Latent.Models.Autoencoder;
+using Latent.Models.Distributions;
 using Latent.Models.Metrics;
 using Latent.Models.Training;
 using Latent.Models.Vae;
@@ -53,7 +54,7 @@ public class VaeTests
     {
         var q = new DiagonalGaussian(Tensor.FromArray([1f, -2f], 1, 2), Tensor.FromArray([0f, MathF.Log(4f)], 1, 2));
         var eps = new Rng(9).Normal([1, 2]).ToArray();
-        var z = VaeModel.Reparameterise(q, new Rng(9)).ToArray();
+        var z = q.Sample(new Rng(9)).ToArray();
         Assert.Equal(1f + eps[0], z[0], 5);
         Assert.Equal(-2f + 2f * eps[1], z[1], 5);
     }
@@ -73,7 +74,7 @@ public class VaeTests
         Assert.Equal(values["total"], values["neg_elbo"], 3);
 
         // The reconstruction term is BCE on the decoder's logits at z = mu + sigma * eps with the context's stream.
-        var z = VaeModel.Reparameterise(q, new Rng(2));
+        var z = q.Sample(new Rng(2));
         float rec = Loss.BceWithLogits(model.Decoder.Forward(z), x, Reduction.Sum).Item() / 4;
         Assert.Equal(rec, values["reconstruction"], 3);
         Assert.All(values.Values, v => Assert.True(double.IsFinite(v)));
@@ -95,7 +96,7 @@ public class VaeTests
         var x = new Rng(4).Normal([3, 16], std: 2f);
         var output = model.Decoder.Forward(model.Encode(x));
         Assert.Contains(model.Decode(model.Encode(x)).ToArray(), v => v is < 0f or > 1f);
-        var nll = model.NegativeLogLikelihood(output, x).ToArray();
+        var nll = model.Likelihood(output).NegativeLogLikelihood(x).ToArray();
         var o = output.ToArray();
         var xs = x.ToArray();
         for (int b = 0; b < 3; b++)

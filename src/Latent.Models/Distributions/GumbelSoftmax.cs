@@ -1,6 +1,6 @@
 using Latent.Core;
 
-namespace Latent.Models.Dvae;
+namespace Latent.Models.Distributions;
 
 /// <summary>
 /// The Gumbel-softmax (concrete) relaxation of a categorical variable (Jang, Gu &amp; Poole 2017, "Categorical
