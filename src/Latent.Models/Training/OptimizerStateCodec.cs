@@ -4,15 +4,16 @@ using Latent.NN.Optim;
 namespace Latent.Models.Training;
 
 /// <summary>
-/// Saves any <see cref="Optimizer"/> through <see cref="Optimizer.GetState"/> / <see cref="Optimizer.SetState"/>: the
-/// kind is the optimizer's type name in lower case ("adam", "adamw", "sgd"), the buffers keep their names
-/// ("0.exp_avg", "0.momentum_buffer", ...) as tensors of shape [size], and the learning rate in effect is kept so
-/// that a schedule which is not a closed form of the epoch (reduce-on-plateau) resumes at the same rate.
+/// The one encoding of optimizer state in checkpoints, for any <see cref="Optimizer"/> through
+/// <see cref="Optimizer.GetState"/> / <see cref="Optimizer.SetState"/>: the kind is the optimizer's type name in lower
+/// case ("adam", "adamw", "sgd"), the buffers keep their names ("0.exp_avg", "0.momentum_buffer", ...) as tensors of
+/// shape [size], and the learning rate in effect is kept so that a schedule which is not a closed form of the epoch
+/// (reduce-on-plateau) resumes at the same rate.
 /// </summary>
-public sealed class OptimizerStateCodec : IOptimizerStateCodec
+public static class OptimizerStateCodec
 {
-    /// <inheritdoc />
-    public OptimizerSnapshot Export(Optimizer optimizer)
+    /// <summary>The state of <paramref name="optimizer"/> (copies), labelled with its <paramref name="phase"/>.</summary>
+    public static OptimizerSnapshot Export(Optimizer optimizer, string phase)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         var state = optimizer.GetState();
@@ -20,11 +21,11 @@ public sealed class OptimizerStateCodec : IOptimizerStateCodec
             .OrderBy(b => BufferIndex(b.Key)).ThenBy(b => b.Key, StringComparer.Ordinal)
             .Select(b => (b.Key, Tensor.FromArray(b.Value, b.Value.Length)))
             .ToList();
-        return new OptimizerSnapshot(Kind(optimizer), state.Step, tensors, state.LearningRate);
+        return new OptimizerSnapshot(Kind(optimizer), state.Step, tensors, state.LearningRate, phase);
     }
 
-    /// <inheritdoc />
-    public void Import(Optimizer optimizer, OptimizerSnapshot state)
+    /// <summary>Restores <paramref name="state"/> into <paramref name="optimizer"/>; ArgumentException when they do not match.</summary>
+    public static void Import(Optimizer optimizer, OptimizerSnapshot state)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(state);

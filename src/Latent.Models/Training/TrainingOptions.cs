@@ -57,8 +57,33 @@ public sealed record TrainingOptions
     /// <summary>Folder for checkpoint.latent when it should not sit beside metrics.csv; null = <see cref="OutputDirectory"/>.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// The training stage this run is, for runs with several (greedy pretraining "pretrain1"..., fitting a prior
+    /// "prior-4x4"): letters, digits and '-'; null = the main stage. The checkpoint is
+    /// <see cref="Trainer.CheckpointFileName"/> for the main stage and <c>checkpoint.STAGE.latent</c> otherwise, and
+    /// records the stage, so that a resumed run continues each stage from its own file.
+    /// </summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Continue from this stage's checkpoint in the checkpoint folder when that file exists (else start afresh).</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>
+    /// The options of a side stage of this run (pretraining a layer, fitting a prior): <paramref name="epochs"/> epochs
+    /// on all the stage's data (no validation, early stopping, warm-up or augmentation), checkpoints beside the main
+    /// one, no metrics.csv; optimizer, schedule, clipping, batch size, seed and resume as the run's.
+    /// </summary>
+    public TrainingOptions ForStage(string stage, int epochs) => this with
+    {
+        Stage = stage, Epochs = epochs, ValidationFraction = 0, EarlyStoppingPatience = 0, WarmupEpochs = 0, Augmentation = "none",
+        OutputDirectory = null, CheckpointDirectory = CheckpointDirectory ?? OutputDirectory,
+    };
+
     /// <summary>Throws ArgumentException naming the first bad option.</summary>
-    public void Validate()
+    public void Validate() => _ = Check();
+
+    /// <summary>Validates and returns the parsed <see cref="Augmentation"/>.</summary>
+    internal Latent.Data.Images.ImageAugmentation Check()
     {
         if (Epochs < 1) throw new ArgumentException($"training: epochs {Epochs} must be >= 1", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"training: batch size {BatchSize} must be >= 1", nameof(BatchSize));
@@ -66,7 +91,8 @@ public sealed record TrainingOptions
         if (string.IsNullOrWhiteSpace(Optimizer)) throw new ArgumentException("training: optimizer name is empty", nameof(Optimizer));
         if (string.IsNullOrWhiteSpace(Schedule)) throw new ArgumentException("training: schedule name is empty", nameof(Schedule));
         if (Augmentation is null) throw new ArgumentException("training: augmentation is null (use \"none\")", nameof(Augmentation));
-        try { _ = Latent.Data.Images.ImageAugmentation.Parse(Augmentation); }
+        Latent.Data.Images.ImageAugmentation augmentation;
+        try { augmentation = Latent.Data.Images.ImageAugmentation.Parse(Augmentation); }
         catch (ArgumentException e) { throw new ArgumentException($"training: {e.Message}", nameof(Augmentation), e); }
         if (!(ValidationFraction is >= 0 and < 1)) throw new ArgumentException($"training: validation fraction {ValidationFraction} must be in [0, 1)", nameof(ValidationFraction));
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"training: early-stopping patience {EarlyStoppingPatience} must be >= 0", nameof(EarlyStoppingPatience));
@@ -75,5 +101,8 @@ public sealed record TrainingOptions
         if (CheckpointEvery < 0) throw new ArgumentException($"training: checkpoint every {CheckpointEvery} must be >= 0", nameof(CheckpointEvery));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("training: output directory is empty (use null for none)", nameof(OutputDirectory));
         if (CheckpointDirectory is { Length: 0 }) throw new ArgumentException("training: checkpoint directory is empty (use null for the output directory)", nameof(CheckpointDirectory));
+        if (Stage is not null && (Stage.Length == 0 || !Stage.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+            throw new ArgumentException($"training: stage '{Stage}' must be letters, digits and '-'", nameof(Stage));
+        return augmentation;
     }
 }
