@@ -46,11 +46,8 @@ public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
     /// <summary>The training objective on a batch x [B, ...InputShape]; noise comes from <paramref name="ctx"/>.Rng.</summary>
     public abstract LossTerms Loss(Tensor x, TrainingContext ctx);
 
-    /// <summary>
-    /// The phases of one training step (<see cref="TrainingPhase"/>): by default one, "main", minimising
-    /// <see cref="Loss"/>'s total over every parameter with the run's optimizer. A model with several optimizers (an
-    /// adversarial game) overrides this and returns one phase per parameter group.
-    /// </summary>
+    /// <summary>The phases of a training step (<see cref="TrainingPhase"/>): by default "main", <see cref="Loss"/>'s total over every
+    /// parameter with the run's optimizer; a model with several optimizers (an adversarial game) returns one per parameter group.</summary>
     public virtual IReadOnlyList<TrainingPhase> TrainingPhases() => [new("main", Parameters().ToList(), Loss)];
 
     string ITrainable.OptionsText => Options.ToText();

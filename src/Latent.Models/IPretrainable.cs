@@ -5,9 +5,7 @@ namespace Latent.Models;
 
 /// <summary>
 /// A model with a training phase before the end-to-end one (greedy layer-wise pretraining of a stacked
-/// autoencoder). A training run calls <see cref="Pretrain"/> before <see cref="Trainer.Fit"/>; pretraining is itself
-/// <see cref="Trainer.Fit"/> on stages named by <see cref="TrainingOptions.Stage"/>, so it checkpoints, resumes and stops
-/// on cancellation like the main stage.
+/// autoencoder), itself <see cref="Trainer.Fit"/> on stages (<see cref="TrainingOptions.Stage"/>); a run calls it before the main stage.
 /// </summary>
 public interface IPretrainable
 {

@@ -1,4 +1,5 @@
 using Latent.Core;
+using Latent.Data;
 using Latent.Models.Training;
 
 namespace Latent.Models.PixelCnn;
@@ -31,8 +32,20 @@ public static class PriorFitting
         if (prior.ConditionChannels > 0 && condition is null)
             throw new ArgumentException("PriorFitting: the prior is conditional and needs a conditioning map", nameof(condition));
 
-        var objective = new PriorObjective(prior, codes, count, h, w, labels, condition);
-        var result = Trainer.Fit(objective, objective.Rows, null, options.ForStage($"prior-{h}x{w}", options.Epochs), progress, cancellationToken);
+        if (count > 1 << 24) throw new ArgumentException($"PriorFitting: {count} code maps; at most 2^24 are supported", nameof(count));
+
+        // The samples are the maps' row numbers [1] (exact in float32), so shuffling, checkpoints and resume apply unchanged.
+        int per = h * w;
+        var rows = new Dataset($"codes {h}x{w}", Enumerable.Range(0, count).Select(i => (float)i).ToArray(), [1]);
+        var objective = new Objective("pixelcnn-prior", $"codes={h}x{w}", [1], [("prior", prior)], (x, _) =>
+        {
+            var idx = x.ToArray().Select(v => (int)v).ToArray();
+            var batchCodes = new int[idx.Length * per];
+            for (int b = 0; b < idx.Length; b++) Array.Copy(codes, idx[b] * per, batchCodes, b * per, per);
+            var nll = prior.Loss(batchCodes, idx.Length, h, w, prior.Classes > 0 ? idx.Select(i => labels![i]).ToArray() : null, condition?.Invoke(idx));
+            return new LossTerms(nll, nll);
+        });
+        var result = Trainer.Fit(objective, rows, null, options.ForStage($"prior-{h}x{w}", options.Epochs), progress, cancellationToken);
         if (result.Status == TrainingStatus.Cancelled) throw new TrainingCancelledException(result);
         prior.IsTrained = true;
         prior.Eval();

@@ -72,11 +72,8 @@ public static class TrainingRun
 
         var config = Configuration(options, model, data, training);
         TrainingRunResult Cancelled(TrainingResult r) { model.Eval(); return new TrainingRunResult(model, r with { Status = TrainingStatus.Cancelled }, null, config); }
-        if (model is IPretrainable pretrainable && !(options.Resume && File.Exists(CheckpointPath(dir))))
-        {
-            var pretrained = pretrainable.Pretrain(data.Train, training, progress, cancellationToken);
-            if (pretrained.Status == TrainingStatus.Cancelled) return Cancelled(pretrained);
-        }
+        if (model is IPretrainable pretrainable && !(options.Resume && File.Exists(CheckpointPath(dir))) // a main checkpoint holds the pretrained weights
+            && pretrainable.Pretrain(data.Train, training, progress, cancellationToken) is { Status: TrainingStatus.Cancelled } pretrained) return Cancelled(pretrained);
         var result = Trainer.Fit(model, data.Train, null, training, new Relay(progress, onEpochEnd, model), cancellationToken);
         if (result.Status == TrainingStatus.Cancelled) return Cancelled(result);
         if (options.TrimFraction > 0)

@@ -73,11 +73,9 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
     }
 
     /// <summary>
-    /// Greedy layer-wise pretraining on <paramref name="train"/>: for each layer l, one <see cref="Trainer.Fit"/> of
-    /// <see cref="StackedOptions.PretrainEpochs"/> epochs on the shallow autoencoder of that layer over the codes of the
-    /// layers below, as the training stage "pretrainL" (<see cref="TrainingOptions.ForStage"/>: the run's optimizer,
-    /// schedule, clipping, batch size and seed; checkpoints beside the run's; <see cref="TrainingOptions.Resume"/>
-    /// continues each layer from its own checkpoint). Returns the last layer's result, or the cancelled one.
+    /// Greedy layer-wise pretraining on <paramref name="train"/>: per layer l, <see cref="Trainer.Fit"/> for
+    /// <see cref="StackedOptions.PretrainEpochs"/> epochs on its shallow autoencoder over the codes below, as stage
+    /// "pretrainL" (<see cref="TrainingOptions.ForStage"/>). Returns the last layer's result, or the cancelled one.
     /// </summary>
     public TrainingResult Pretrain(Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -95,8 +93,12 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
         {
             for (int l = 0; l < Depth; l++)
             {
-                var act = Activation(l);
-                var layer = new LayerObjective($"stacked-ae/layer{l + 1}", _encoders[l], act, _decoders[l], TargetDistribution(l), sizes[l]);
+                var (act, target, encoder, decoder) = (Activation(l), TargetDistribution(l), _encoders[l], _decoders[l]);
+                var layer = new Objective($"stacked-ae/layer{l + 1}", $"target={target}", [sizes[l]], [("encoder", encoder), ("decoder", decoder)], (x, _) =>
+                {
+                    var loss = Autoencoder.Autoencoder.ReconstructionLoss(decoder.Forward(act.Forward(encoder.Forward(x))), x, target);
+                    return new LossTerms(loss, loss);
+                });
                 result = Trainer.Fit(layer, level, null, options.ForStage($"pretrain{l + 1}", _options.PretrainEpochs), progress, cancellationToken);
                 if (result.Status == TrainingStatus.Cancelled) return result;
                 _history.Add(result.History.Select(e => e.TrainValue(LossTerms.TotalName)).ToArray());

@@ -3,11 +3,10 @@ using Latent.Core;
 namespace Latent.Models.Training;
 
 /// <summary>
-/// Anything <see cref="Trainer.Fit"/> can train: a model (<see cref="AutoencoderModel"/>), one layer of a stack while
-/// it is pretrained, or a prior over discrete codes. It names itself, says what one sample looks like, holds the state
-/// the checkpoints save, and declares the <see cref="TrainingPhases"/> of a step; the trainer owns everything else
-/// (optimizers, schedules, clipping, the NaN guard, checkpoints, progress, resume and cancellation). A
-/// <see cref="Latent.NN.Module"/> already has <see cref="StateDict"/>, <see cref="LoadStateDict"/> and <see cref="Train"/>.
+/// Anything <see cref="Trainer.Fit"/> trains: a model (<see cref="AutoencoderModel"/>), one layer of a stack, a prior
+/// over codes (<see cref="Objective"/>). It declares what one step minimises (<see cref="TrainingPhases"/>); the trainer
+/// owns everything else: optimizers, schedules, clipping, the NaN guard, checkpoints, progress, resume, cancellation.
+/// A <see cref="Latent.NN.Module"/> already has <see cref="StateDict"/>, <see cref="LoadStateDict"/> and <see cref="Train"/>.
 /// </summary>
 public interface ITrainable
 {
@@ -32,10 +31,6 @@ public interface ITrainable
     /// <summary>The objective on a batch x [B, ...InputShape], without updating anything (validation, evaluation).</summary>
     LossTerms Loss(Tensor x, TrainingContext ctx);
 
-    /// <summary>
-    /// The phases of one training step, in order (see <see cref="TrainingPhase"/>); called once per
-    /// <see cref="Trainer.Fit"/>. Most objectives have one phase: <see cref="Loss"/>'s total over every parameter with
-    /// the run's optimizer.
-    /// </summary>
+    /// <summary>The phases of one training step, in order (<see cref="TrainingPhase"/>); called once per <see cref="Trainer.Fit"/>.</summary>
     IReadOnlyList<TrainingPhase> TrainingPhases();
 }

@@ -48,7 +48,7 @@ public static class Trainer
     /// <param name="progress">Receives a report after every step and every epoch (synchronously), or null.</param>
     /// <param name="cancellationToken">Stops training cleanly at the end of the current step.</param>
     /// <param name="resumeFrom">A checkpoint written by an earlier run with the same batch size, seed and shuffling, or null.</param>
-    /// <param name="services">Optimizer/schedule factories and clipper; null = <see cref="TrainerServices.Default"/>.</param>
+    /// <param name="services">Optimizer factory and clipper; null = <see cref="TrainerServices.Default"/>.</param>
     public static TrainingResult Fit(
         ITrainable model,
         Dataset trainData,
@@ -102,7 +102,12 @@ public static class Trainer
         long samplesThisCall = 0, stepsThisCall = 0;
         double lastLr = phases[0].Optimizer.LearningRate;
         bool cancelled = false;
-        void Save() => SaveCheckpoint(checkpointPath, s, model, phases, options);
+        TrainingResult Finish(TrainingStatus status, string state)
+        {
+            s.Status = state;
+            SaveCheckpoint(checkpointPath, s, model, phases, options);
+            return Result(status, s, checkpointPath);
+        }
 
         while (s.Epoch < options.Epochs)
         {
@@ -134,9 +139,7 @@ public static class Trainer
                     if (s.StepInEpoch < stepsPerEpoch)
                     {
                         s.PartialSeconds += epochClock.Elapsed.TotalSeconds;
-                        s.Status = "cancelled";
-                        Save();
-                        return Result(TrainingStatus.Cancelled, s, checkpointPath);
+                        return Finish(TrainingStatus.Cancelled, "cancelled");
                     }
                     // The cancelled step ended the epoch: close the epoch normally, then stop.
                 }
@@ -149,26 +152,13 @@ public static class Trainer
             if (stop)
             {
                 model.LoadStateDict(s.BestWeights!.ToDictionary(p => p.Name, p => p.Tensor));
-                s.Status = "early_stopped";
-                Save();
-                return Result(TrainingStatus.EarlyStopped, s, checkpointPath);
+                return Finish(TrainingStatus.EarlyStopped, "early_stopped");
             }
-            if (cancelled && s.Epoch < options.Epochs)
-            {
-                s.Status = "cancelled";
-                Save();
-                return Result(TrainingStatus.Cancelled, s, checkpointPath);
-            }
+            if (cancelled && s.Epoch < options.Epochs) return Finish(TrainingStatus.Cancelled, "cancelled");
             if (options.CheckpointEvery > 0 && s.Epoch % options.CheckpointEvery == 0 && s.Epoch < options.Epochs)
-            {
-                s.Status = "running";
-                Save();
-            }
+                _ = Finish(TrainingStatus.Completed, "running"); // a periodic checkpoint; training goes on
         }
-
-        s.Status = "completed";
-        Save();
-        return Result(TrainingStatus.Completed, s, checkpointPath);
+        return Finish(TrainingStatus.Completed, "completed");
     }
 
     /// <summary>A phase as the trainer runs it: the declaration, its optimizer and the schedule driving that optimizer.</summary>
@@ -184,8 +174,9 @@ public static class Trainer
             if (string.IsNullOrEmpty(phase.Name) || !phase.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || phases.Any(p => p.Phase.Name == phase.Name))
                 throw new ArgumentException($"training: '{model.Name}' has a phase named '{phase.Name}'; names must be unique letters, digits, '-' or '_'", nameof(model));
             if (phase.Parameters.Count == 0) throw new ArgumentException($"training: phase '{phase.Name}' of '{model.Name}' has no parameters", nameof(model));
-            var optimizer = services.CreateOptimizer(phase.Optimizer.Resolve(options), phase.Parameters);
-            phases.Add(new ActivePhase(phase, optimizer, services.CreateSchedule(options.Schedule, optimizer, stepsPerEpoch, options.Epochs)));
+            var spec = phase.Optimizer with { Name = phase.Optimizer.Name ?? options.Optimizer, LearningRate = phase.Optimizer.LearningRate ?? options.LearningRate };
+            var optimizer = services.CreateOptimizer(spec, phase.Parameters);
+            phases.Add(new ActivePhase(phase, optimizer, LrSchedule.Create(options.Schedule, optimizer, stepsPerEpoch, options.Epochs)));
         }
         return phases;
     }
@@ -271,7 +262,7 @@ public static class Trainer
             Stage = options.Stage,
             Weights = model.StateDict().ToList(),
             BestWeights = s.BestWeights ?? [],
-            Optimizers = phases.Select(p => OptimizerStateCodec.Export(p.Optimizer, p.Phase.Name) with { SchedulerState = p.Schedule.Scheduler.GetState() }).ToList(),
+            Optimizers = phases.Select(p => OptimizerSnapshot.Capture(p.Optimizer, p.Phase.Name, p.Schedule.Scheduler.GetState())).ToList(),
             Schedule = phases[0].Schedule.Spec,
             ShuffleRngState = s.ShuffleRng.GetState(),
             ModelRngState = s.ModelRng.GetState(),
@@ -416,7 +407,7 @@ public static class Trainer
                     throw new ArgumentException(Mismatch($"optimizer {i} belongs to phase '{saved.Phase}', not '{phase.Name}'"), nameof(path));
                 // The schedule first: the optimizer's saved rate then wins where it does not follow from the schedule's counters (plateau).
                 if (saved.SchedulerState is not null) schedule.Scheduler.SetState(saved.SchedulerState);
-                OptimizerStateCodec.Import(optimizer, saved);
+                saved.RestoreInto(optimizer);
             }
             ShuffleRng.SetState(c.ShuffleRngState);
             ModelRng.SetState(c.ModelRngState);

@@ -4,9 +4,8 @@ using Latent.NN.Optim;
 namespace Latent.Models.Training;
 
 /// <summary>
-/// The pluggable parts of the trainer: optimizer and schedule factories and gradient clipping. The defaults use
-/// <see cref="Optimizers.Create"/> (adam, adamw, sgd), <see cref="LrSchedule.Create"/> (the NN schedules by name) and
-/// <see cref="GradClip.ClipGradNorm"/>.
+/// The pluggable parts of the trainer: the optimizer factory and gradient clipping. The defaults use
+/// <see cref="Optimizers.Create"/> (adam, adamw, sgd) and <see cref="GradClip.ClipGradNorm"/>.
 /// </summary>
 public sealed record TrainerServices
 {
@@ -19,18 +18,14 @@ public sealed record TrainerServices
     /// </summary>
     public Func<OptimizerSpec, IReadOnlyList<Tensor>, Optimizer> CreateOptimizer { get; init; } = DefaultOptimizer;
 
-    /// <summary>(spec, optimizer, steps per epoch, epochs) → the schedule driving the optimizer's learning rate.</summary>
-    public Func<string, Optimizer, int, int, LrSchedule> CreateSchedule { get; init; } = LrSchedule.Create;
-
     /// <summary>(parameters, max norm) → total gradient norm before clipping, scaling the gradients in place; null = clipping unavailable.</summary>
     public Func<IReadOnlyList<Tensor>, float, float>? ClipGradNorm { get; init; } = (parameters, maxNorm) => GradClip.ClipGradNorm(parameters, maxNorm);
 
     private static Optimizer DefaultOptimizer(OptimizerSpec spec, IReadOnlyList<Tensor> parameters)
     {
-        string name = spec.Name ?? throw new ArgumentException("training: the optimizer spec has no name (resolve it against the run's options)", nameof(spec));
+        if (spec.Name is not { } name || spec.LearningRate is not { } lr) throw new ArgumentException("training: the optimizer spec needs a name and a learning rate", nameof(spec));
         if (!Optimizers.Names.Contains(name.ToLowerInvariant()))
             throw new ArgumentException($"training: unknown optimizer '{name}' (expected one of {string.Join(", ", Optimizers.Names)})", nameof(TrainingOptions.Optimizer));
-        return Optimizers.Create(name, parameters, spec.LearningRate ?? throw new ArgumentException("training: the optimizer spec has no learning rate", nameof(spec)),
-            spec.WeightDecay, beta1: spec.Beta1 ?? 0.9f, beta2: spec.Beta2 ?? 0.999f);
+        return Optimizers.Create(name, parameters, lr, spec.WeightDecay, beta1: spec.Beta1 ?? 0.9f, beta2: spec.Beta2 ?? 0.999f);
     }
 }

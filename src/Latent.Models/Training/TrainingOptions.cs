@@ -17,7 +17,7 @@ public sealed record TrainingOptions
     /// <summary>Optimizer name, resolved by <see cref="TrainerServices.CreateOptimizer"/> ("adam").</summary>
     public string Optimizer { get; init; } = "adam";
 
-    /// <summary>Learning-rate schedule name, resolved by <see cref="TrainerServices.CreateSchedule"/> ("constant").</summary>
+    /// <summary>Learning-rate schedule, resolved by <see cref="LrSchedule.Create"/> ("constant"); every phase's optimizer follows it from its own base rate.</summary>
     public string Schedule { get; init; } = "constant";
 
     /// <summary>
@@ -58,21 +58,16 @@ public sealed record TrainingOptions
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>
-    /// The training stage this run is, for runs with several (greedy pretraining "pretrain1"..., fitting a prior
-    /// "prior-4x4"): letters, digits and '-'; null = the main stage. The checkpoint is
-    /// <see cref="Trainer.CheckpointFileName"/> for the main stage and <c>checkpoint.STAGE.latent</c> otherwise, and
-    /// records the stage, so that a resumed run continues each stage from its own file.
+    /// The training stage ("pretrain1", "prior-4x4": letters, digits, '-'), or null for the main one. Each stage has its
+    /// checkpoint (<see cref="Trainer.CheckpointFile"/>), which records the stage, so a resumed run continues each from its own.
     /// </summary>
     public string? Stage { get; init; }
 
     /// <summary>Continue from this stage's checkpoint in the checkpoint folder when that file exists (else start afresh).</summary>
     public bool Resume { get; init; }
 
-    /// <summary>
-    /// The options of a side stage of this run (pretraining a layer, fitting a prior): <paramref name="epochs"/> epochs
-    /// on all the stage's data (no validation, early stopping, warm-up or augmentation), checkpoints beside the main
-    /// one, no metrics.csv; optimizer, schedule, clipping, batch size, seed and resume as the run's.
-    /// </summary>
+    /// <summary>A side stage of this run (pretraining, a prior): <paramref name="epochs"/> epochs on all its data (no validation,
+    /// early stopping, warm-up, augmentation or metrics.csv), checkpoints beside the run's; everything else as the run's.</summary>
     public TrainingOptions ForStage(string stage, int epochs) => this with
     {
         Stage = stage, Epochs = epochs, ValidationFraction = 0, EarlyStoppingPatience = 0, WarmupEpochs = 0, Augmentation = "none",
