@@ -15,6 +15,7 @@ internal static class ErrorReporter
 
     public static int Report(Exception e, CliContext ctx)
     {
+        if (e is OperationCanceledException) { ctx.Err.WriteLine("latent: cancelled"); return Cancelled; }
         if (IsUserError(e))
         {
             ctx.Err.WriteLine("latent: " + OneLine(Message(e)));

@@ -36,7 +36,7 @@ internal static class TrainingProgressView
         public void Report(TrainingProgress p)
         {
             if (p.EpochEnd is { } e)
-                ctx.Info($"epoch {e.Epoch}/{p.Epochs}  {Terms(e.Train)}" + (e.Validation is null ? "" : "  " + Terms(e.Validation, "val_"))
+                ctx.Info($"{(p.Stage is null ? "" : p.Stage + " ")}epoch {e.Epoch}/{p.Epochs}  {Terms(e.Train)}" + (e.Validation is null ? "" : "  " + Terms(e.Validation, "val_"))
                     + $"  lr {e.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}  {p.SamplesPerSecond:F0} samples/s  {e.Seconds:F1} s");
             ctx.Hooks.OnProgress?.Invoke(p, model);
         }
@@ -49,9 +49,10 @@ internal static class TrainingProgressView
             task.MaxValue = Math.Max(1, p.TotalSteps);
             task.Value = p.Step;
             var terms = p.EpochEnd?.Validation ?? (p.Terms.Count > 0 ? p.Terms : p.EpochEnd?.Train ?? []);
-            task.Description = Markup.Escape($"epoch {Math.Min(p.Epoch + 1, epochs)}/{epochs}  {Terms(terms.Take(3))}  {p.SamplesPerSecond:F0} samples/s");
+            int shown = p.Stage is null ? epochs : p.Epochs; // a side stage (pretraining, prior) has its own epochs
+            task.Description = Markup.Escape($"{(p.Stage is null ? "" : p.Stage + " ")}epoch {Math.Min(p.Epoch + 1, shown)}/{shown}  {Terms(terms.Take(3))}  {p.SamplesPerSecond:F0} samples/s");
             if (p.EpochEnd is { } e)
-                AnsiConsole.MarkupLine(Markup.Escape($"epoch {e.Epoch}/{epochs}  {Terms(e.Train)}" + (e.Validation is null ? "" : "  " + Terms(e.Validation, "val_"))));
+                AnsiConsole.MarkupLine(Markup.Escape($"{(p.Stage is null ? "" : p.Stage + " ")}epoch {e.Epoch}/{shown}  {Terms(e.Train)}" + (e.Validation is null ? "" : "  " + Terms(e.Validation, "val_"))));
             ctx.Hooks.OnProgress?.Invoke(p, model);
         }
     }

@@ -1,4 +1,5 @@
 using Latent.Core;
+using Latent.Models.Training;
 using Latent.NN;
 
 namespace Latent.Models;
@@ -7,7 +8,7 @@ namespace Latent.Models;
 /// The contract every model in Latent fulfils: an encoder to a code [B, Z], a decoder back to data space and a
 /// training objective returned as named <see cref="LossTerms"/>. Trainer, metrics and the CLI use only this.
 /// </summary>
-public abstract class AutoencoderModel : Module, IAutoencoder
+public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
 {
     /// <summary>A model for samples of <paramref name="inputShape"/>.</summary>
     protected AutoencoderModel(int[] inputShape)
@@ -44,6 +45,12 @@ public abstract class AutoencoderModel : Module, IAutoencoder
 
     /// <summary>The training objective on a batch x [B, ...InputShape]; noise comes from <paramref name="ctx"/>.Rng.</summary>
     public abstract LossTerms Loss(Tensor x, TrainingContext ctx);
+
+    /// <summary>The phases of a training step (<see cref="TrainingPhase"/>): by default "main", <see cref="Loss"/>'s total over every
+    /// parameter with the run's optimizer; a model with several optimizers (an adversarial game) returns one per parameter group.</summary>
+    public virtual IReadOnlyList<TrainingPhase> TrainingPhases() => [new("main", Parameters().ToList(), Loss)];
+
+    string ITrainable.OptionsText => Options.ToText();
 
     /// <summary>Throws an ArgumentException naming the op when <paramref name="x"/> is not [B, ...InputShape].</summary>
     protected void CheckInput(Tensor x, string op)

@@ -13,6 +13,7 @@ public interface IPriorModel
     /// <summary>True once the prior has been fitted (or loaded).</summary>
     bool PriorTrained { get; }
 
-    /// <summary>Fits the prior on the codes of <paramref name="train"/> under the (frozen) trained model.</summary>
+    /// <summary>Fits the prior on the codes of <paramref name="train"/> under the (frozen) trained model, through
+    /// <see cref="PixelCnn.PriorFitting.Fit"/>: throws <see cref="TrainingCancelledException"/> when cancelled.</summary>
     void FitPrior(Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
 }

@@ -33,6 +33,45 @@ public class TrainingTests
         Assert.Equal(File.ReadAllLines(Path.Combine(straight, "metrics.csv")).Select(StripSeconds), File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Select(StripSeconds));
     }
 
+    /// <summary>
+    /// Ctrl+C while fitting the VQ-VAE's prior or while pretraining a stacked autoencoder: exit 130 with one line, the
+    /// stage's checkpoint kept, and the same command with --resume writes the uninterrupted run's model file.
+    /// </summary>
+    [Theory]
+    [InlineData("vq-vae", "prior-")]
+    [InlineData("stacked-ae", "pretrain")]
+    public void Cancel_in_a_side_stage_exits_130_and_resume_gives_the_uninterrupted_model(string model, string stage)
+    {
+        string[] Args(string dir, params string[] more) =>
+        [
+            "train", "--model", model, "--data", "sprites", "--samples", "40", "--image-size", "16", "--epochs", "2", "--batch", "16",
+            "--prior-epochs", "3", "--no-report", "--quiet", "--out", dir,
+            .. model == "vq-vae" ? ["--set", "hidden=8", "--set", "res_hidden=4", "--set", "k=8", "--set", "d=4", "--set", "prior_layers=2", "--set", "prior_channels=8"]
+                : new[] { "--arch", "256-24-12-4", "--set", "pretrain_epochs=2" },
+            .. more,
+        ];
+        var straight = CliRunner.TempDir();
+        var s = CliRunner.Run(Args(straight));
+        Assert.True(s.Code == 0, s.Err);
+
+        var dir = CliRunner.TempDir();
+        var cts = new CancellationTokenSource();
+        var e = new StringWriter();
+        int code = Cli.Run(Args(dir), new StringWriter(), e, new CliHooks
+        {
+            Cancellation = cts.Token,
+            OnProgress = (p, _) => { if (p.Stage?.StartsWith(stage, StringComparison.Ordinal) == true && p.Step == 3 && p.EpochEnd is null) cts.Cancel(); },
+        });
+        Assert.Equal(130, code);
+        Assert.Contains("--resume", Assert.Single(e.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("checkpoint." + stage, e.ToString());
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")));
+
+        var r = CliRunner.Run(Args(dir, "--resume"));
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(CliRunner.Hash(Path.Combine(straight, "model.safetensors")), CliRunner.Hash(Path.Combine(dir, "model.safetensors")));
+    }
+
     /// <summary>A bias: a NaN there reaches the loss whatever the input (a weight may meet only zero pixels).</summary>
     private static Latent.Core.Tensor Bias(AutoencoderModel model) => model.StateDict().First(p => p.Name.EndsWith("bias", StringComparison.Ordinal)).Tensor;
 

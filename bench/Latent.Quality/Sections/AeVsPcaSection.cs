@@ -91,7 +91,7 @@ internal static class AeVsPcaSection
         int logEvery = Math.Max(1, o.GetInt($"{key}.logevery", 1, key == "fm" ? 1 : 5));
         var every = Enumerable.Range(1, training.Epochs).Where(e => e % logEvery == 0 || e == training.Epochs).ToArray();
         var services = weightDecay > 0
-            ? QualityTraining.Services with { CreateOptimizer = (name, ps, lr) => Latent.NN.Optim.Optimizers.Create(name, ps, lr, weightDecay) }
+            ? QualityTraining.Services with { CreateOptimizer = (spec, ps) => Latent.NN.Optim.Optimizers.Create(spec.Name!, ps, spec.LearningRate!.Value, weightDecay) }
             : QualityTraining.Services;
         double seconds = QualityTraining.Fit(model, aeTrain, training, every,
             (e, s) =>

@@ -82,7 +82,7 @@ internal static class InfoCommands
         ctx.Out.WriteLine($"input shape  {Shapes.Format(c.InputShape)}");
         ctx.Out.WriteLine($"status       {c.Status}");
         ctx.Out.WriteLine($"position     {c.EpochsCompleted} epochs done, step {c.StepInEpoch} of the next, {c.GlobalStep} steps in all");
-        ctx.Out.WriteLine($"optimizer    {c.Optimizer.Kind}, {c.Optimizer.StepCount} steps" + (c.Schedule is null ? "" : $", schedule {c.Schedule}"));
+        ctx.Out.WriteLine($"optimizer    {string.Join("; ", c.Optimizers.Select(o => $"{(o.Phase is null ? "" : o.Phase + " ")}{o.Kind}, {o.StepCount} steps"))}" + (c.Schedule is null ? "" : $", schedule {c.Schedule}") + (c.Stage is null ? "" : $", stage {c.Stage}"));
         ctx.Out.WriteLine($"batch/seed   {c.BatchSize} / {c.Seed}");
         if (c.History.Count > 0)
             ctx.Out.WriteLine($"last epoch   {TrainingProgressView.Terms(c.History[^1].Train)}");

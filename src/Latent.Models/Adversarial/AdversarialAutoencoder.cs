@@ -4,7 +4,6 @@ using Latent.Models.Training;
 using Latent.NN;
 using Latent.NN.Layers;
 using Latent.NN.Losses;
-using Latent.NN.Optim;
 using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.Adversarial;
@@ -14,17 +13,18 @@ namespace Latent.Models.Adversarial;
 /// arXiv:1511.05644). A deterministic encoder q(z|x) = δ(z − f(x)), a decoder g and a discriminator D on codes.
 /// Training matches the aggregated posterior q(z) = ∫ q(z|x) p_d(x) dx to a prior p(z) with the GAN game (Eq. 1)
 /// min_f max_D E_{z~p(z)}[log D(z)] + E_{x~p_d}[log(1 − D(f(x)))], alongside reconstruction.
-/// <para>Each batch has two phases (§2):</para>
+/// <para>Each batch has a reconstruction and a regularisation phase (§2), declared as three training phases
+/// (<see cref="TrainingPhases"/>):</para>
 /// <list type="number">
-/// <item>Reconstruction: encoder and decoder minimise L_rec = (1/B) Σ_b −log p(x_b | g(f(x_b))) (BCE on logits or
-/// squared error summed per sample), with the trainer's optimizer.</item>
-/// <item>Regularisation: D minimises L_D = BCE(D(z'), 1) + BCE(D(f(x)), 0), z' ~ p(z), codes held fixed; then the
-/// encoder minimises L_G = w·BCE(D(f(x)), 1) (the non-saturating generator loss), w the warm-up weight.</item>
+/// <item>"reconstruction": encoder and decoder minimise L_rec = (1/B) Σ_b −log p(x_b | g(f(x_b))) (BCE on logits or
+/// squared error summed per sample), with the run's optimizer.</item>
+/// <item>"discriminator": D minimises L_D = BCE(D(z'), 1) + BCE(D(f(x)), 0), z' ~ p(z), codes held fixed; then
+/// "generator": the encoder minimises L_G = w·BCE(D(f(x)), 1) (the non-saturating generator loss), w the warm-up
+/// weight. Both with the run's optimizer at <see cref="AaeOptions.AdversarialLearningRate"/> and β₁ = 0.5 (Radford et al. 2016).</item>
 /// </list>
-/// D and the encoder's adversarial update have their own Adam optimizers (<see cref="ExtraOptimizers"/>), saved in
-/// checkpoints. Terms: total = L_rec + L_G, reconstruction, regularisation L_G, extras "discriminator" (L_D).
+/// Terms: total = L_rec + L_G, reconstruction, regularisation L_G, extras "discriminator" (L_D).
 /// </summary>
-public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeModel, ICustomTrainingStep
+public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeModel
 {
     /// <summary>The registry entry ("aae").</summary>
     public static ModelInfo Info { get; } = new(
@@ -44,7 +44,6 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
     public const float MixtureStd = 0.5f;
 
     private readonly AaeOptions _options;
-    private readonly Optimizer _discriminatorOptimizer, _generatorOptimizer;
 
     /// <summary>Builds encoder/decoder through <see cref="AutoencoderNetworks"/> and the discriminator MLP, initialised from <paramref name="rng"/>.</summary>
     public AdversarialAutoencoder(AaeOptions options, int[] inputShape, Rng rng)
@@ -64,10 +63,6 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
         }
         discriminator.Append(new Linear(width, 1, rng));
         Discriminator = Add("discriminator", discriminator);
-
-        // Adam with β₁ = 0.5 for the adversarial game (Radford et al. 2016).
-        _discriminatorOptimizer = new Adam(Discriminator.Parameters(), options.AdversarialLearningRate, beta1: 0.5f);
-        _generatorOptimizer = new Adam(Encoder.Parameters(), options.AdversarialLearningRate, beta1: 0.5f);
     }
 
     /// <inheritdoc />
@@ -78,9 +73,6 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
 
     /// <summary>D: z [B, Z] → logit of "drawn from the prior", [B, 1].</summary>
     public Layer Discriminator { get; }
-
-    /// <summary>The discriminator's optimizer, then the encoder's adversarial (generator) optimizer.</summary>
-    public IReadOnlyList<Optimizer> ExtraOptimizers => [_discriminatorOptimizer, _generatorOptimizer];
 
     /// <summary>
     /// <paramref name="count"/> draws from p(z), [count, Z]: N(0, I), or for the mixture a component c uniform in
@@ -127,38 +119,37 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
         return new LossTerms(reconstruction + generator, reconstruction, generator).With("discriminator", discriminator);
     }
 
-    /// <summary>One batch: the reconstruction phase with <paramref name="optimizer"/>, then the regularisation phase
-    /// (discriminator update, then generator update of the encoder) with the model's own optimizers.</summary>
-    public LossTerms TrainingStep(Tensor x, TrainingContext ctx, Optimizer optimizer)
+    /// <summary>
+    /// The reconstruction phase (encoder and decoder, the run's optimizer), then the regularisation phase: the
+    /// discriminator on prior samples ("real") against the codes held fixed ("fake"), then the generator (the encoder
+    /// learns to make D call its codes real); the adversarial phases use β₁ = 0.5 and the adversarial learning rate.
+    /// The generator phase reports the step's terms as <see cref="Loss"/> names them.
+    /// </summary>
+    public override IReadOnlyList<TrainingPhase> TrainingPhases()
     {
-        CheckInput(x, nameof(TrainingStep));
-        ArgumentNullException.ThrowIfNull(ctx);
-        ArgumentNullException.ThrowIfNull(optimizer);
-
-        // 1. Reconstruction phase: encoder + decoder (D is not in this graph, so the optimizer skips it).
-        optimizer.ZeroGrad();
-        var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
-        reconstruction.Backward();
-        optimizer.Step();
-
-        // 2a. Regularisation phase, discriminator: prior samples are "real", codes (held fixed) are "fake".
-        Tensor codes;
-        using (Tensor.NoGrad()) codes = Encoder.Forward(x);
-        _discriminatorOptimizer.ZeroGrad();
-        var discriminator = DiscriminatorLoss(SamplePrior(x.Shape[0], ctx.Rng), codes);
-        discriminator.Backward();
-        _discriminatorOptimizer.Step();
-
-        // 2b. Regularisation phase, generator: the encoder learns to make D call its codes "real".
-        _generatorOptimizer.ZeroGrad();
-        var generator = GeneratorLoss(Encoder.Forward(x)) * ctx.RegularisationWeight;
-        generator.Backward();
-        _generatorOptimizer.Step();
-        _discriminatorOptimizer.ZeroGrad(); // D received gradients in 2b but is not updated by them
-
-        return new LossTerms(
-            (reconstruction + generator).Detach(), reconstruction.Detach(), generator.Detach())
-            .With("discriminator", discriminator.Detach());
+        var adversarial = new OptimizerSpec { LearningRate = _options.AdversarialLearningRate, Beta1 = 0.5f };
+        Tensor? reconstruction = null, discriminator = null; // this step's values of the earlier phases, for the report
+        return
+        [
+            new("reconstruction", [.. Encoder.Parameters(), .. Decoder.Parameters()], (x, _) =>
+            {
+                reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
+                return new LossTerms(reconstruction, reconstruction);
+            }),
+            new("discriminator", [.. Discriminator.Parameters()], (x, ctx) =>
+            {
+                Tensor codes;
+                using (Tensor.NoGrad()) codes = Encoder.Forward(x);
+                discriminator = DiscriminatorLoss(SamplePrior(x.Shape[0], ctx.Rng), codes);
+                return new LossTerms(discriminator, discriminator);
+            }) { Optimizer = adversarial },
+            new("generator", [.. Encoder.Parameters()], (x, ctx) =>
+            {
+                var generator = GeneratorLoss(Encoder.Forward(x)) * ctx.RegularisationWeight;
+                var rec = reconstruction!.Detach();
+                return new LossTerms(rec + generator.Detach(), rec, generator).With("discriminator", discriminator!.Detach());
+            }) { Term = LossTerms.RegularisationName, Optimizer = adversarial },
+        ];
     }
 
     /// <summary>L_D = BCE(D(z_prior), 1) + BCE(D(z_codes), 0), each averaged over its batch (scalar).</summary>

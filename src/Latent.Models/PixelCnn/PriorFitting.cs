@@ -1,24 +1,23 @@
-using System.Diagnostics;
 using Latent.Core;
+using Latent.Data;
 using Latent.Models.Training;
-using Latent.NN.Optim;
 
 namespace Latent.Models.PixelCnn;
 
 /// <summary>
-/// The training loop of a code prior (van den Oord et al. 2017, §3.3: "we train the prior over these discrete latents
-/// after training the VQ-VAE"): Adam on the cross-entropy of the precomputed code maps of the training set, seeded shuffling,
-/// progress per step with the term "prior_nll" (nats per position) and an <see cref="EpochMetrics"/> at every epoch's end.
+/// Fits a code prior after its model (van den Oord et al. 2017, §3.3: "we train the prior over these discrete latents
+/// after training the VQ-VAE"): <see cref="Trainer.Fit"/> on the cross-entropy of the precomputed code maps of the
+/// training set, as the training stage "prior-HxW" (<see cref="TrainingOptions.ForStage"/>), so the run's optimizer,
+/// schedule, clipping, NaN guard, progress, checkpoints, resume and cancellation all apply.
 /// </summary>
 public static class PriorFitting
 {
-    /// <summary>Name of the loss term reported while fitting a prior.</summary>
-    public const string NllTerm = "prior_nll";
-
     /// <summary>
     /// Fits <paramref name="prior"/> to <paramref name="count"/> code maps of h×w (<paramref name="codes"/> row-major over
     /// [count, h, w]) with optional <paramref name="labels"/> [count] and a conditioning map for a batch of sample indices
-    /// (<paramref name="condition"/>). Marks the prior trained and returns the mean NLL (nats per position) of each epoch.
+    /// (<paramref name="condition"/>), for <paramref name="options"/>' epochs. Marks the prior trained and returns the
+    /// mean NLL (nats per position) of each epoch. When cancelled it writes its checkpoint and throws
+    /// <see cref="TrainingCancelledException"/>.
     /// </summary>
     public static IReadOnlyList<double> Fit(GatedPixelCnn prior, int[] codes, int count, int h, int w, int[]? labels,
         Func<int[], Tensor>? condition, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -26,7 +25,6 @@ public static class PriorFitting
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(codes);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (count <= 0 || codes.Length != count * h * w)
             throw new ArgumentException($"PriorFitting: {codes.Length} codes for {count} maps of {h}x{w}", nameof(codes));
         if (prior.Classes > 0 && (labels is null || labels.Length != count))
@@ -34,64 +32,23 @@ public static class PriorFitting
         if (prior.ConditionChannels > 0 && condition is null)
             throw new ArgumentException("PriorFitting: the prior is conditional and needs a conditioning map", nameof(condition));
 
-        int batch = options.BatchSize, per = h * w;
-        int stepsPerEpoch = (count + batch - 1) / batch;
-        long totalSteps = (long)stepsPerEpoch * options.Epochs, step = 0;
-        var optimizer = new Adam(prior.Parameters(), options.LearningRate);
-        var shuffle = new Rng(options.Seed ^ 0x9121_0C0D_E5u);
-        var history = new List<double>();
-        var clock = Stopwatch.StartNew();
-        prior.Train();
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
-        {
-            var epochClock = Stopwatch.StartNew();
-            var order = options.Shuffle ? shuffle.Permutation(count) : Enumerable.Range(0, count).ToArray();
-            double sum = 0;
-            for (int s = 0; s < stepsPerEpoch; s++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int start = s * batch, n = Math.Min(batch, count - start);
-                var idx = order.AsSpan(start, n).ToArray();
-                var batchCodes = new int[n * per];
-                for (int b = 0; b < n; b++) Array.Copy(codes, idx[b] * per, batchCodes, b * per, per);
-                int[]? batchLabels = prior.Classes > 0 ? idx.Select(i => labels![i]).ToArray() : null;
-                var cond = condition?.Invoke(idx);
+        if (count > 1 << 24) throw new ArgumentException($"PriorFitting: {count} code maps; at most 2^24 are supported", nameof(count));
 
-                optimizer.ZeroGrad();
-                var loss = prior.Loss(batchCodes, n, h, w, batchLabels, cond);
-                float value = loss.Item();
-                if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch + 1, step + 1, NllTerm, value);
-                loss.Backward();
-                optimizer.Step();
-                sum += (double)value * n;
-                step++;
-                if (progress is not null)
-                {
-                    double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    progress.Report(new TrainingProgress
-                    {
-                        Epoch = epoch, Epochs = options.Epochs, Step = step, TotalSteps = totalSteps,
-                        Terms = [new(NllTerm, value)], LearningRate = options.LearningRate,
-                        SamplesPerSecond = step * (double)batch / seconds,
-                        Eta = TimeSpan.FromSeconds((totalSteps - step) * seconds / step),
-                    });
-                }
-            }
-            history.Add(sum / count);
-            if (progress is not null)
-            {
-                double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                progress.Report(new TrainingProgress
-                {
-                    Epoch = epoch, Epochs = options.Epochs, Step = step, TotalSteps = totalSteps, Terms = [],
-                    EpochEnd = new EpochMetrics(epoch + 1, [new(NllTerm, sum / count)], null, options.LearningRate, epochClock.Elapsed.TotalSeconds),
-                    LearningRate = options.LearningRate, SamplesPerSecond = step * (double)batch / seconds,
-                    Eta = TimeSpan.FromSeconds((totalSteps - step) * seconds / step),
-                });
-            }
-        }
+        // The samples are the maps' row numbers [1] (exact in float32), so shuffling, checkpoints and resume apply unchanged.
+        int per = h * w;
+        var rows = new Dataset($"codes {h}x{w}", Enumerable.Range(0, count).Select(i => (float)i).ToArray(), [1]);
+        var objective = new Objective("pixelcnn-prior", $"codes={h}x{w}", [1], [("prior", prior)], (x, _) =>
+        {
+            var idx = x.ToArray().Select(v => (int)v).ToArray();
+            var batchCodes = new int[idx.Length * per];
+            for (int b = 0; b < idx.Length; b++) Array.Copy(codes, idx[b] * per, batchCodes, b * per, per);
+            var nll = prior.Loss(batchCodes, idx.Length, h, w, prior.Classes > 0 ? idx.Select(i => labels![i]).ToArray() : null, condition?.Invoke(idx));
+            return new LossTerms(nll, nll);
+        });
+        var result = Trainer.Fit(objective, rows, null, options.ForStage($"prior-{h}x{w}", options.Epochs), progress, cancellationToken);
+        if (result.Status == TrainingStatus.Cancelled) throw new TrainingCancelledException(result);
         prior.IsTrained = true;
         prior.Eval();
-        return history;
+        return result.History.Select(e => e.TrainValue(LossTerms.TotalName)).ToList();
     }
 }

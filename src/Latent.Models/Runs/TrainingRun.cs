@@ -10,7 +10,9 @@ namespace Latent.Models.Runs;
 /// One training run, as <c>latent train</c> does it: build the model from the registry, pretrain (if
 /// <see cref="IPretrainable"/>), train with checkpoints in <c>DIR/checkpoints/</c> and metrics in <c>DIR/metrics.csv</c>,
 /// fit the code prior (if <see cref="IPriorModel"/> and asked), evaluate on the test split and write the model file.
-/// A cancelled run leaves its checkpoint and writes no model file; a diverged run throws
+/// Every stage is a <see cref="Trainer.Fit"/> with its own checkpoint file in <c>DIR/checkpoints/</c>
+/// (<see cref="TrainingOptions.Stage"/>); a resumed run skips the finished stages and continues the interrupted one.
+/// A cancelled run (in any stage) leaves its checkpoints and writes no model file; a diverged run throws
 /// <see cref="TrainingDivergedException"/> with the last good checkpoint in place and no model file written.
 /// </summary>
 public static class TrainingRun
@@ -35,6 +37,22 @@ public static class TrainingRun
     }
 
     /// <summary>
+    /// Checks everything about a run that needs no data (ArgumentException naming the option): the training options
+    /// and, with <paramref name="trainingToo"/> false, only --prior-epochs and --trim (<see cref="Run"/> leaves the
+    /// training options to <see cref="Trainer.Fit"/>). A command line calls it before loading data.
+    /// </summary>
+    public static void Validate(TrainingRunOptions options, bool trainingToo = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (trainingToo) options.Training.Validate();
+        if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
+        if (!(options.TrimFraction >= 0 && options.TrimFraction < 1))
+            throw new ArgumentException($"--trim {options.TrimFraction.ToString(CultureInfo.InvariantCulture)}: the fraction of training rows dropped must be in [0, 1)", nameof(options));
+        if (options.TrimFraction > 0 && options.TrimRounds < 1)
+            throw new ArgumentException($"--trim rounds {options.TrimRounds}: must be at least 1", nameof(options));
+    }
+
+    /// <summary>
     /// Runs training. <paramref name="onEpochEnd"/> is called after every epoch (synchronously, the model in training
     /// mode; switch to evaluation mode and back if you use it) — for pictures at chosen epochs. <paramref name="model"/>:
     /// a model from <see cref="CreateModel"/> (to watch it while it trains), or null to build one here.
@@ -42,38 +60,34 @@ public static class TrainingRun
     public static TrainingRunResult Run(TrainingRunOptions options, LoadedData data, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default, Action<EpochMetrics, AutoencoderModel>? onEpochEnd = null, AutoencoderModel? model = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
-        if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
-        if (!(options.TrimFraction >= 0 && options.TrimFraction < 1))
-            throw new ArgumentException($"--trim {options.TrimFraction.ToString(CultureInfo.InvariantCulture)}: the fraction of training rows dropped must be in [0, 1)", nameof(options));
-        if (options.TrimFraction > 0 && options.TrimRounds < 1)
-            throw new ArgumentException($"--trim rounds {options.TrimRounds}: must be at least 1", nameof(options));
-        string dir = options.OutputDirectory;
+        Validate(options, trainingToo: false);
+        string dir = options.OutputDirectory, checkpoints = Path.Combine(dir, CheckpointFolder);
         model ??= CreateModel(options, data);
-        var training = options.Training with { OutputDirectory = dir, CheckpointDirectory = Path.Combine(dir, CheckpointFolder) };
-        training.Validate();
-        string? resumeFrom = null;
-        if (options.Resume)
-        {
-            resumeFrom = CheckpointPath(dir);
-            if (!File.Exists(resumeFrom)) throw new FileNotFoundException($"--resume: no checkpoint at '{resumeFrom}'", resumeFrom);
-        }
+        var training = options.Training with { OutputDirectory = dir, CheckpointDirectory = checkpoints, Resume = options.Resume };
+        if (options.Resume && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "checkpoint*.latent").Any()))
+            throw new FileNotFoundException($"--resume: no checkpoint at '{CheckpointPath(dir)}'", CheckpointPath(dir));
+        if (!options.Resume && Directory.Exists(checkpoints))
+            foreach (var stale in Directory.EnumerateFiles(checkpoints, "checkpoint*.latent")) File.Delete(stale); // a fresh run must not resume another's stages
 
         var config = Configuration(options, model, data, training);
-        var relay = new Relay(progress, onEpochEnd, model);
-        if (resumeFrom is null && model is IPretrainable pretrainable)
-            pretrainable.Pretrain(data.Train, training, progress, cancellationToken);
-        var result = Trainer.Fit(model, data.Train, null, training, relay, cancellationToken, resumeFrom);
-        if (result.Status == TrainingStatus.Cancelled) { model.Eval(); return new TrainingRunResult(model, result, null, config); }
+        TrainingRunResult Cancelled(TrainingResult r) { model.Eval(); return new TrainingRunResult(model, r with { Status = TrainingStatus.Cancelled }, null, config); }
+        if (model is IPretrainable pretrainable && !(options.Resume && File.Exists(CheckpointPath(dir))) // a main checkpoint holds the pretrained weights
+            && pretrainable.Pretrain(data.Train, training, progress, cancellationToken) is { Status: TrainingStatus.Cancelled } pretrained) return Cancelled(pretrained);
+        var result = Trainer.Fit(model, data.Train, null, training, new Relay(progress, onEpochEnd, model), cancellationToken);
+        if (result.Status == TrainingStatus.Cancelled) return Cancelled(result);
         if (options.TrimFraction > 0)
         {
             result = Trim(model, data.Train, training, options, progress, cancellationToken, result);
-            if (result.Status == TrainingStatus.Cancelled) { model.Eval(); return new TrainingRunResult(model, result, null, config); }
+            if (result.Status == TrainingStatus.Cancelled) return Cancelled(result);
         }
 
         if (model is IPriorModel prior && options.PriorEpochs > 0)
-            prior.FitPrior(data.Train, training with { Epochs = options.PriorEpochs }, progress, cancellationToken);
+        {
+            try { prior.FitPrior(data.Train, training with { Epochs = options.PriorEpochs }, progress, cancellationToken); }
+            catch (TrainingCancelledException e) { return Cancelled(e.Result); }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return Cancelled(result); }
+        }
         model.Eval();
 
         var metrics = new Dictionary<string, double>();
@@ -112,7 +126,7 @@ public static class TrainingRun
     private static TrainingResult Trim(AutoencoderModel model, Latent.Data.Dataset train, TrainingOptions training, TrainingRunOptions options,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, TrainingResult main)
     {
-        var roundOptions = training with { OutputDirectory = null, CheckpointDirectory = null, CheckpointEvery = 0 };
+        var roundOptions = training with { OutputDirectory = null, CheckpointDirectory = null, CheckpointEvery = 0, Resume = false };
         int keep = Math.Clamp((int)Math.Round((1 - options.TrimFraction) * train.Count), Math.Min(train.Count, 2), train.Count);
         var history = main.History.ToList();
         long steps = main.Steps;

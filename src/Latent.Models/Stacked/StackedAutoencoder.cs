@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Latent.Core;
 using Latent.Data;
 using Latent.Models.Autoencoder;
 using Latent.Models.Training;
 using Latent.NN;
 using Latent.NN.Layers;
-using Latent.NN.Optim;
 
 namespace Latent.Models.Stacked;
 
@@ -13,7 +11,7 @@ namespace Latent.Models.Stacked;
 /// A deep autoencoder trained in two phases (Hinton &amp; Salakhutdinov 2006, Science 313, Fig. 1, with shallow
 /// autoencoders in place of RBMs as in Bengio et al. 2007):
 /// <list type="number">
-/// <item><b>Greedy layer-wise pretraining</b> (<see cref="Pretrain"/>): for l = 1..L, the shallow autoencoder
+/// <item><b>Greedy layer-wise pretraining</b> (<see cref="Pretrain"/>, one training stage per layer): for l = 1..L, the shallow autoencoder
 /// h_l = a(W_l h_{l−1} + b_l), ĥ_{l−1} = W'_l h_l + b'_l is trained on the codes h_{l−1} of the layers below
 /// (h_0 = x), minimising L(h_{l−1}, ĥ_{l−1}) — cross-entropy on logits when h_{l−1} ∈ [0,1] (the data for a Bernoulli
 /// model, sigmoid hidden units), squared error otherwise — for <see cref="StackedOptions.PretrainEpochs"/> epochs,
@@ -75,73 +73,38 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
     }
 
     /// <summary>
-    /// Greedy layer-wise pretraining on <paramref name="train"/>: <see cref="StackedOptions.PretrainEpochs"/> epochs per
-    /// layer with Adam at <paramref name="options"/>' learning rate and batch size, samples shuffled from its seed.
-    /// Progress is reported after every epoch (term "pretrain_layerN"). On cancellation it stops after the current step.
+    /// Greedy layer-wise pretraining on <paramref name="train"/>: per layer l, <see cref="Trainer.Fit"/> for
+    /// <see cref="StackedOptions.PretrainEpochs"/> epochs on its shallow autoencoder over the codes below, as stage
+    /// "pretrainL" (<see cref="TrainingOptions.ForStage"/>). Returns the last layer's result, or the cancelled one.
     /// </summary>
-    public void Pretrain(Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    public TrainingResult Pretrain(Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (!Shapes.Equal(train.SampleShape, InputShape))
             throw new ArgumentException($"stacked-ae: dataset '{train.Name}' has samples {Shapes.Format(train.SampleShape)}, the model expects {Shapes.Format(InputShape)}", nameof(train));
-        if (train.Count == 0) throw new ArgumentException($"stacked-ae: dataset '{train.Name}' is empty", nameof(train));
         _history.Clear();
-        int epochs = _options.PretrainEpochs, n = train.Count, batch = options.BatchSize;
-        if (epochs == 0) return;
+        var result = new TrainingResult(TrainingStatus.Completed, 0, 0, [], 0, double.NaN, null);
+        if (_options.PretrainEpochs == 0) return result;
         var sizes = Network.LayerSizes();
-        int totalEpochs = epochs * Depth;
-        long stepsPerEpoch = (n + batch - 1) / batch, totalSteps = stepsPerEpoch * totalEpochs, step = 0;
-        var clock = Stopwatch.StartNew();
-        var shuffle = new Rng(options.Seed ^ 0x57AC_4ED0_0000_0001UL);
-        float[] level = train.X; // h_{l−1}, [N, sizes[l]] row-major
+        var level = new Dataset(train.Name, train.X, [sizes[0]]); // h_{l−1}, [N, sizes[l]]
         bool wasTraining = Training;
-        Train();
         try
         {
             for (int l = 0; l < Depth; l++)
             {
-                var act = Activation(l);
-                var target = TargetDistribution(l);
-                var optimizer = new Adam(_encoders[l].Parameters().Concat(_decoders[l].Parameters()), options.LearningRate);
-                var losses = new double[epochs];
-                for (int e = 0; e < epochs; e++)
+                var (act, target, encoder, decoder) = (Activation(l), TargetDistribution(l), _encoders[l], _decoders[l]);
+                var layer = new Objective($"stacked-ae/layer{l + 1}", $"target={target}", [sizes[l]], [("encoder", encoder), ("decoder", decoder)], (x, _) =>
                 {
-                    var order = options.Shuffle ? shuffle.Permutation(n) : Enumerable.Range(0, n).ToArray();
-                    double sum = 0;
-                    for (int start = 0; start < n; start += batch)
-                    {
-                        int count = Math.Min(batch, n - start);
-                        var x = Rows(level, sizes[l], order.AsSpan(start, count));
-                        optimizer.ZeroGrad();
-                        var logits = _decoders[l].Forward(act.Forward(_encoders[l].Forward(x)));
-                        var loss = Autoencoder.Autoencoder.ReconstructionLoss(logits, x, target);
-                        float value = loss.Item();
-                        if (!float.IsFinite(value)) throw new TrainingDivergedException(l * epochs + e + 1, step + 1, $"pretrain_layer{l + 1}", value);
-                        loss.Backward();
-                        optimizer.Step();
-                        sum += value * count;
-                        step++;
-                        if (cancellationToken.IsCancellationRequested) return;
-                    }
-                    losses[e] = sum / n;
-                    double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    progress?.Report(new TrainingProgress
-                    {
-                        Epoch = l * epochs + e,
-                        Epochs = totalEpochs,
-                        Step = step,
-                        TotalSteps = totalSteps,
-                        Terms = [new($"pretrain_layer{l + 1}", losses[e])],
-                        LearningRate = options.LearningRate,
-                        SamplesPerSecond = step * (double)batch / seconds,
-                        Eta = TimeSpan.FromSeconds((totalSteps - step) * seconds / step),
-                    });
-                }
-                _history.Add(losses);
-                if (l + 1 < Depth) level = Codes(level, sizes[l], sizes[l + 1], l, act);
+                    var loss = Autoencoder.Autoencoder.ReconstructionLoss(decoder.Forward(act.Forward(encoder.Forward(x))), x, target);
+                    return new LossTerms(loss, loss);
+                });
+                result = Trainer.Fit(layer, level, null, options.ForStage($"pretrain{l + 1}", _options.PretrainEpochs), progress, cancellationToken);
+                if (result.Status == TrainingStatus.Cancelled) return result;
+                _history.Add(result.History.Select(e => e.TrainValue(LossTerms.TotalName)).ToArray());
+                if (l + 1 < Depth) level = new Dataset($"{train.Name}/h{l + 1}", Codes(level.X, sizes[l], sizes[l + 1], l, act), [sizes[l + 1]]);
             }
+            return result;
         }
         finally
         {
@@ -176,13 +139,6 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
             }
         }
         return output;
-    }
-
-    private static Tensor Rows(float[] data, int width, ReadOnlySpan<int> rows)
-    {
-        var x = new float[rows.Length * width];
-        for (int i = 0; i < rows.Length; i++) data.AsSpan(rows[i] * width, width).CopyTo(x.AsSpan(i * width, width));
-        return Tensor.FromArray(x, rows.Length, width);
     }
 
     private static StackedOptions Checked(StackedOptions options)

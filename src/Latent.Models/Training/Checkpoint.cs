@@ -21,8 +21,11 @@ namespace Latent.Models.Training;
 ///        16+H   ...      data block: the entries' raw little-endian values
 ///        end−4  u32      CRC-32 (IEEE) of every byte before it
 /// </code>
-/// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim/&lt;buffer&gt;", "extra&lt;i&gt;/&lt;buffer&gt;"
-/// (the model's own optimizers, listed in the header's optional "extra_optimizers"), "permutation".
+/// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim&lt;i&gt;/&lt;buffer&gt;" (the optimizer of the i-th
+/// training phase, listed in the header's "optimizers" with its phase, kind, steps, learning rate and schedule counters),
+/// "permutation". The header's optional "stage" names the training stage (<see cref="TrainingOptions.Stage"/>).
+/// Checkpoints of the single-optimizer layout ("optimizer" and "optim/&lt;buffer&gt;") still load; those with the
+/// older adversarial layout ("extra&lt;i&gt;/" entries) are refused with a one-line error.
 /// <see cref="Load"/> checks the magic, version, lengths, table bounds and CRC, and throws
 /// <see cref="InvalidDataException"/> naming the file and what is wrong.
 /// </summary>
@@ -48,17 +51,14 @@ public sealed class Checkpoint
     /// <summary>The state dict at the best validation loss, or empty.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> BestWeights { get; init; } = [];
 
-    /// <summary>The optimizer's state.</summary>
-    public required OptimizerSnapshot Optimizer { get; init; }
+    /// <summary>The training stage (<see cref="TrainingOptions.Stage"/>), or null for the main stage.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Every training phase's optimizer state (with its schedule's counters), in phase order.</summary>
+    public required IReadOnlyList<OptimizerSnapshot> Optimizers { get; init; }
 
     /// <summary>The learning-rate schedule spec of the run, or null (older checkpoints).</summary>
     public string? Schedule { get; init; }
-
-    /// <summary>The schedule's counters (<see cref="Latent.NN.Optim.Scheduling.LrScheduler.GetState"/>), or null (older checkpoints).</summary>
-    public IReadOnlyDictionary<string, double>? SchedulerState { get; init; }
-
-    /// <summary>State of the model's own optimizers (<see cref="ICustomTrainingStep.ExtraOptimizers"/>), in order; empty for most models.</summary>
-    public IReadOnlyList<OptimizerSnapshot> ExtraOptimizers { get; init; } = [];
 
     /// <summary>State of the shuffling stream.</summary>
     public required ulong[] ShuffleRngState { get; init; }
@@ -127,9 +127,8 @@ public sealed class Checkpoint
         }
         foreach (var (n, t) in Weights) AddFloats("weights/" + n, t);
         foreach (var (n, t) in BestWeights) AddFloats("best/" + n, t);
-        foreach (var (n, t) in Optimizer.Tensors) AddFloats("optim/" + n, t);
-        for (int i = 0; i < ExtraOptimizers.Count; i++)
-            foreach (var (n, t) in ExtraOptimizers[i].Tensors) AddFloats($"extra{i}/{n}", t);
+        for (int i = 0; i < Optimizers.Count; i++)
+            foreach (var (n, t) in Optimizers[i].Tensors) AddFloats($"optim{i}/{n}", t);
         if (Permutation is not null)
         {
             var bytes = MemoryMarshal.AsBytes(Permutation.AsSpan());
@@ -143,6 +142,7 @@ public sealed class Checkpoint
             w.WriteStartObject();
             w.WriteString("model", ModelName);
             w.WriteString("model_options", ModelOptions);
+            if (Stage is not null) w.WriteString("stage", Stage);
             WriteInts(w, "input_shape", InputShape);
             w.WriteString("status", Status);
             w.WriteNumber("epochs_completed", EpochsCompleted);
@@ -153,33 +153,29 @@ public sealed class Checkpoint
             w.WriteBoolean("shuffle", Shuffle);
             w.WriteStartArray("shuffle_rng"); foreach (var s in ShuffleRngState) w.WriteNumberValue(s); w.WriteEndArray();
             w.WriteStartArray("model_rng"); foreach (var s in ModelRngState) w.WriteNumberValue(s); w.WriteEndArray();
-            w.WriteString("optimizer", Optimizer.Kind);
-            w.WriteNumber("optimizer_steps", Optimizer.StepCount);
-            if (float.IsFinite(Optimizer.LearningRate)) w.WriteNumber("optimizer_lr", Optimizer.LearningRate);
             if (Schedule is not null) w.WriteString("schedule", Schedule);
-            if (SchedulerState is not null)
+            w.WriteStartArray("optimizers");
+            foreach (var o in Optimizers)
             {
-                // Values may be ±∞ (reduce-on-plateau's best before the first epoch): written as strings.
-                w.WriteStartObject("scheduler_state");
-                foreach (var (k, v) in SchedulerState)
+                w.WriteStartObject();
+                if (o.Phase is not null) w.WriteString("phase", o.Phase);
+                w.WriteString("kind", o.Kind);
+                w.WriteNumber("steps", o.StepCount);
+                if (float.IsFinite(o.LearningRate)) w.WriteNumber("lr", o.LearningRate);
+                if (o.SchedulerState is not null)
                 {
-                    if (double.IsFinite(v)) w.WriteNumber(k, v);
-                    else w.WriteString(k, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    // Values may be ±∞ (reduce-on-plateau's best before the first epoch): written as strings.
+                    w.WriteStartObject("scheduler_state");
+                    foreach (var (k, v) in o.SchedulerState)
+                    {
+                        if (double.IsFinite(v)) w.WriteNumber(k, v);
+                        else w.WriteString(k, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    w.WriteEndObject();
                 }
                 w.WriteEndObject();
             }
-            if (ExtraOptimizers.Count > 0)
-            {
-                w.WriteStartArray("extra_optimizers");
-                foreach (var e in ExtraOptimizers)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("kind", e.Kind);
-                    w.WriteNumber("steps", e.StepCount);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-            }
+            w.WriteEndArray();
             WriteTerms(w, "partial_sums", PartialSums);
             w.WriteNumber("partial_samples", PartialSamples);
             WriteDouble(w, "partial_seconds", PartialSeconds);
@@ -312,6 +308,8 @@ public sealed class Checkpoint
             List<(string, Tensor)> Group(string prefix) =>
                 order.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => (n[prefix.Length..], FloatEntry(n))).ToList();
 
+            if (root.TryGetProperty("extra_optimizers", out _))
+                throw Bad("it keeps an adversarial autoencoder's optimizers in the older extra<i> layout, which this version cannot resume; train again without --resume", 16);
             int[]? permutation = null;
             if (blobs.TryGetValue("permutation", out var p))
             {
@@ -345,14 +343,11 @@ public sealed class Checkpoint
                 Shuffle = root.GetProperty("shuffle").GetBoolean(),
                 ShuffleRngState = root.GetProperty("shuffle_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
                 ModelRngState = root.GetProperty("model_rng").EnumerateArray().Select(x => x.GetUInt64()).ToArray(),
-                Optimizer = new OptimizerSnapshot(root.GetProperty("optimizer").GetString() ?? "", root.GetProperty("optimizer_steps").GetInt64(), Group("optim/"),
-                    root.TryGetProperty("optimizer_lr", out var lrElement) ? lrElement.GetSingle() : float.NaN),
+                Stage = root.TryGetProperty("stage", out var stageElement) ? stageElement.GetString() : null,
+                Optimizers = root.TryGetProperty("optimizers", out var optimizers)
+                    ? optimizers.EnumerateArray().Select((e, i) => Snapshot(e, Group($"optim{i}/"), e.TryGetProperty("phase", out var phase) ? phase.GetString() : null)).ToList()
+                    : [Snapshot(root, Group("optim/"), null, "optimizer", "optimizer_steps", "optimizer_lr")], // the single-optimizer layout
                 Schedule = root.TryGetProperty("schedule", out var scheduleElement) ? scheduleElement.GetString() : null,
-                SchedulerState = root.TryGetProperty("scheduler_state", out var schedulerElement) ? SchedulerValues(schedulerElement) : null,
-                ExtraOptimizers = root.TryGetProperty("extra_optimizers", out var extras)
-                    ? extras.EnumerateArray().Select((e, i) => new OptimizerSnapshot(
-                        e.GetProperty("kind").GetString() ?? "", e.GetProperty("steps").GetInt64(), Group($"extra{i}/"))).ToList()
-                    : [],
                 PartialSums = Terms(root.GetProperty("partial_sums")),
                 PartialSamples = root.GetProperty("partial_samples").GetInt64(),
                 PartialSeconds = Double(root.GetProperty("partial_seconds")),
@@ -370,6 +365,12 @@ public sealed class Checkpoint
             throw new InvalidDataException($"checkpoint '{path}': malformed header: {e.Message} (at byte 16)", e);
         }
     }
+
+    private static OptimizerSnapshot Snapshot(JsonElement e, List<(string, Tensor)> tensors, string? phase,
+        string kind = "kind", string steps = "steps", string lr = "lr") =>
+        new(e.GetProperty(kind).GetString() ?? "", e.GetProperty(steps).GetInt64(), tensors,
+            e.TryGetProperty(lr, out var rate) ? rate.GetSingle() : float.NaN, phase,
+            e.TryGetProperty("scheduler_state", out var scheduler) ? SchedulerValues(scheduler) : null);
 
     private static Dictionary<string, double> SchedulerValues(JsonElement e)
     {

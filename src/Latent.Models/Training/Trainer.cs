@@ -10,45 +10,47 @@ using Latent.NN.Optim;
 namespace Latent.Models.Training;
 
 /// <summary>
-/// Mini-batch training of any <see cref="AutoencoderModel"/> on its own <see cref="AutoencoderModel.Loss"/>, with
-/// seeded shuffling, optional image augmentation of the training batches (<see cref="TrainingOptions.Augmentation"/>),
-/// per-term epoch averages, validation, early stopping, gradient clipping, regularisation warm-up,
-/// a NaN/Inf guard, atomic checkpoints, exact resume and cancellation. No console output: progress goes to the
-/// callback.
+/// The one training loop: mini-batch training of any <see cref="ITrainable"/> (a model, one layer of a stack, a prior
+/// over codes) on the phases it declares (<see cref="ITrainable.TrainingPhases"/>), with seeded shuffling, optional
+/// image augmentation of the training batches (<see cref="TrainingOptions.Augmentation"/>), per-term epoch averages,
+/// validation, early stopping, learning-rate schedules, gradient clipping, regularisation warm-up, a NaN/Inf guard,
+/// atomic checkpoints, exact resume and cancellation. No console output: progress goes to the callback.
 /// </summary>
 public static class Trainer
 {
-    /// <summary>File name of the checkpoint inside <see cref="TrainingOptions.OutputDirectory"/>.</summary>
+    /// <summary>File name of the main stage's checkpoint inside the checkpoint folder (<see cref="CheckpointFile"/>).</summary>
     public const string CheckpointFileName = "checkpoint.latent";
 
     /// <summary>File name of the per-epoch metrics table inside <see cref="TrainingOptions.OutputDirectory"/>.</summary>
     public const string MetricsFileName = "metrics.csv";
 
+    /// <summary>The checkpoint file name of a stage: <see cref="CheckpointFileName"/> for the main stage (null), else checkpoint.STAGE.latent.</summary>
+    public static string CheckpointFile(string? stage) => stage is null ? CheckpointFileName : $"checkpoint.{stage}.latent";
+
     /// <summary>
     /// Trains <paramref name="model"/> in place.
     /// <para>Determinism: the sample order comes from a stream seeded with <see cref="TrainingOptions.Seed"/>, the model's
     /// noise from a stream forked from it; with the same seed and thread count the losses repeat bit for bit, and
-    /// resuming from a checkpoint (<paramref name="resumeFrom"/>) continues both streams, the epoch's sample order, the
-    /// optimizer state and the partial epoch sums, so an interrupted-then-resumed run has exactly the losses of an
-    /// uninterrupted one.</para>
-    /// <para>Each step: losses → NaN/Inf guard (throws <see cref="TrainingDivergedException"/> naming epoch, step and term,
-    /// before the update and before anything is written) → backward → optional clipping → optimizer step. A model that
-    /// implements <see cref="ICustomTrainingStep"/> runs its own step instead (given the batch, context and this optimizer;
-    /// the guard then checks its terms after its updates), and its <see cref="ICustomTrainingStep.ExtraOptimizers"/> are
-    /// saved in checkpoints and restored on resume. Each epoch:
-    /// validation (if any), <c>metrics.csv</c>, early stopping (restores the best weights), checkpoint every N epochs.
-    /// On cancellation the current step finishes, a checkpoint is written and the status is <see cref="TrainingStatus.Cancelled"/>.</para>
+    /// resuming from a checkpoint (<paramref name="resumeFrom"/>, or <see cref="TrainingOptions.Resume"/>) continues both
+    /// streams, the epoch's sample order, every phase's optimizer and schedule state and the partial epoch sums, so an
+    /// interrupted-then-resumed run has exactly the losses of an uninterrupted one.</para>
+    /// <para>Each step runs the phases in order (<see cref="TrainingPhase"/>): losses → NaN/Inf guard (throws
+    /// <see cref="TrainingDivergedException"/> naming epoch, step and term, before that phase's update and before
+    /// anything is written) → backward of the phase's term → optional clipping of its parameters → its optimizer's step.
+    /// Each epoch: validation (if any), <c>metrics.csv</c>, early stopping (restores the best weights), checkpoint every N
+    /// epochs. On cancellation the current step finishes, a checkpoint is written and the status is
+    /// <see cref="TrainingStatus.Cancelled"/>.</para>
     /// </summary>
-    /// <param name="model">The model; trained in place.</param>
-    /// <param name="trainData">Training samples shaped like <see cref="AutoencoderModel.InputShape"/>.</param>
-    /// <param name="validData">Validation samples, or null (then <see cref="TrainingOptions.ValidationFraction"/> may split one off).</param>
+    /// <param name="model">The model or objective; trained in place.</param>
+    /// <param name="trainData">Training samples shaped like <see cref="ITrainable.InputShape"/>.</param>
+    /// <param name="validData">Validation samples, or null (then <see cref="TrainingOptions.ValidationFraction"/> may split one off); models only.</param>
     /// <param name="options">Training options.</param>
     /// <param name="progress">Receives a report after every step and every epoch (synchronously), or null.</param>
     /// <param name="cancellationToken">Stops training cleanly at the end of the current step.</param>
     /// <param name="resumeFrom">A checkpoint written by an earlier run with the same batch size, seed and shuffling, or null.</param>
-    /// <param name="services">Optimizer/schedule factories, clipper and optimizer-state codec; null = <see cref="TrainerServices.Default"/>.</param>
+    /// <param name="services">Optimizer factory and clipper; null = <see cref="TrainerServices.Default"/>.</param>
     public static TrainingResult Fit(
-        AutoencoderModel model,
+        ITrainable model,
         Dataset trainData,
         Dataset? validData,
         TrainingOptions options,
@@ -60,39 +62,35 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(trainData);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        var augmentation = options.Check();
         services ??= TrainerServices.Default;
         CheckData(model, trainData, nameof(trainData));
         if (validData is not null) CheckData(model, validData, nameof(validData));
         if (options.GradientClip > 0f && services.ClipGradNorm is null)
             throw new ArgumentException("training: gradient clipping needs TrainerServices.ClipGradNorm", nameof(options));
-        var custom = model as ICustomTrainingStep;
-        if (custom is not null && options.GradientClip > 0f)
-            throw new ArgumentException($"training: model '{model.Name}' runs its own training step; gradient clipping is not supported for it", nameof(options));
 
         if (validData is null && options.ValidationFraction > 0)
             (trainData, validData) = Split(trainData, options.ValidationFraction, options.Seed);
         if (validData is null && options.EarlyStoppingPatience > 0)
             throw new ArgumentException("training: early stopping needs validation data or a validation fraction", nameof(options));
-
-        var augmentation = Latent.Data.Images.ImageAugmentation.Parse(options.Augmentation);
+        if (validData is not null && model is not AutoencoderModel)
+            throw new ArgumentException($"training: '{model.Name}' is not a model; validation is for models only", nameof(validData));
         if (!augmentation.IsNone && trainData.SampleShape.Length is not (2 or 3))
             throw new ArgumentException($"training: augmentation '{options.Augmentation}' needs image samples [C, H, W] or [H, W], dataset '{trainData.Name}' has {Shapes.Format(trainData.SampleShape)}", nameof(options));
 
         int n = trainData.Count, batch = options.BatchSize;
         int stepsPerEpoch = (n + batch - 1) / batch;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
-        var parameters = model.Parameters().ToList();
-        var optimizer = services.CreateOptimizer(options.Optimizer, parameters, options.LearningRate);
-        var schedule = services.CreateSchedule(options.Schedule, optimizer, stepsPerEpoch, options.Epochs);
+        var phases = CreatePhases(model, options, services, stepsPerEpoch);
         string? checkpointDir = options.CheckpointDirectory ?? options.OutputDirectory;
-        string? checkpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, CheckpointFileName);
+        string? checkpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, CheckpointFile(options.Stage));
         string? metricsPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, MetricsFileName);
+        if (resumeFrom is null && options.Resume && checkpointPath is not null && File.Exists(checkpointPath)) resumeFrom = checkpointPath;
 
         var s = new RunState(options.Seed);
         if (resumeFrom is not null)
         {
-            s.Restore(Checkpoint.Load(resumeFrom), model, optimizer, schedule, services, options, n, resumeFrom);
+            s.Restore(Checkpoint.Load(resumeFrom), model, phases, options, n, resumeFrom);
             if (s.Status == "early_stopped")
                 return Result(TrainingStatus.EarlyStopped, s, resumeFrom);
         }
@@ -102,8 +100,14 @@ public static class Trainer
         model.Train();
         var clock = Stopwatch.StartNew();
         long samplesThisCall = 0, stepsThisCall = 0;
-        double lastLr = optimizer.LearningRate;
+        double lastLr = phases[0].Optimizer.LearningRate;
         bool cancelled = false;
+        TrainingResult Finish(TrainingStatus status, string state)
+        {
+            s.Status = state;
+            SaveCheckpoint(checkpointPath, s, model, phases, options);
+            return Result(status, s, checkpointPath);
+        }
 
         while (s.Epoch < options.Epochs)
         {
@@ -114,41 +118,20 @@ public static class Trainer
                 int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
                 var x = trainData.Batch(s.Permutation.AsSpan(start, count));
                 if (!augmentation.IsNone) x = augmentation.Apply(x, s.ModelRng);
-                float lr = optimizer.LearningRate;
+                float lr = phases[0].Optimizer.LearningRate;
                 lastLr = lr;
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
                     regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
-
-                IReadOnlyList<KeyValuePair<string, double>> values;
-                if (custom is not null)
-                {
-                    // The model runs its own phases (and its own optimizers); its terms are checked afterwards.
-                    values = custom.TrainingStep(x, ctx, optimizer).Values();
-                    Guard(values, s.Epoch + 1, s.GlobalStep + 1);
-                }
-                else
-                {
-                    optimizer.ZeroGrad();
-                    var terms = model.Loss(x, ctx);
-                    values = terms.Values();
-                    Guard(values, s.Epoch + 1, s.GlobalStep + 1);
-                    terms.Total.Backward();
-                    if (options.GradientClip > 0f)
-                    {
-                        float norm = services.ClipGradNorm!(parameters, options.GradientClip);
-                        if (!float.IsFinite(norm)) throw new TrainingDivergedException(s.Epoch + 1, s.GlobalStep + 1, "gradient_norm", norm);
-                    }
-                    optimizer.Step();
-                }
-                schedule.AfterStep();
+                var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1);
+                foreach (var p in phases) p.Schedule.AfterStep();
 
                 s.Accumulate(values, count);
                 s.StepInEpoch++;
                 s.GlobalStep++;
                 samplesThisCall += count;
                 stepsThisCall++;
-                progress?.Report(Report(s, options.Epochs, totalSteps, values, null, lr, clock, samplesThisCall, stepsThisCall));
+                progress?.Report(Report(s, options, totalSteps, values, null, lr, clock, samplesThisCall, stepsThisCall));
 
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -156,9 +139,7 @@ public static class Trainer
                     if (s.StepInEpoch < stepsPerEpoch)
                     {
                         s.PartialSeconds += epochClock.Elapsed.TotalSeconds;
-                        s.Status = "cancelled";
-                        Save(checkpointPath, s, model, optimizer, schedule, services, options);
-                        return Result(TrainingStatus.Cancelled, s, checkpointPath);
+                        return Finish(TrainingStatus.Cancelled, "cancelled");
                     }
                     // The cancelled step ended the epoch: close the epoch normally, then stop.
                 }
@@ -166,31 +147,63 @@ public static class Trainer
 
             bool stop = EndEpoch(s, model, validData, options, lastLr, metricsPath, epochClock.Elapsed.TotalSeconds);
             var closed = s.History[^1];
-            schedule.AfterEpoch((closed.Validation ?? closed.Train)[0].Value);
-            progress?.Report(Report(s, options.Epochs, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
+            foreach (var p in phases) p.Schedule.AfterEpoch((closed.Validation ?? closed.Train)[0].Value);
+            progress?.Report(Report(s, options, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
             if (stop)
             {
                 model.LoadStateDict(s.BestWeights!.ToDictionary(p => p.Name, p => p.Tensor));
-                s.Status = "early_stopped";
-                Save(checkpointPath, s, model, optimizer, schedule, services, options);
-                return Result(TrainingStatus.EarlyStopped, s, checkpointPath);
+                return Finish(TrainingStatus.EarlyStopped, "early_stopped");
             }
-            if (cancelled && s.Epoch < options.Epochs)
-            {
-                s.Status = "cancelled";
-                Save(checkpointPath, s, model, optimizer, schedule, services, options);
-                return Result(TrainingStatus.Cancelled, s, checkpointPath);
-            }
+            if (cancelled && s.Epoch < options.Epochs) return Finish(TrainingStatus.Cancelled, "cancelled");
             if (options.CheckpointEvery > 0 && s.Epoch % options.CheckpointEvery == 0 && s.Epoch < options.Epochs)
-            {
-                s.Status = "running";
-                Save(checkpointPath, s, model, optimizer, schedule, services, options);
-            }
+                _ = Finish(TrainingStatus.Completed, "running"); // a periodic checkpoint; training goes on
         }
+        return Finish(TrainingStatus.Completed, "completed");
+    }
 
-        s.Status = "completed";
-        Save(checkpointPath, s, model, optimizer, schedule, services, options);
-        return Result(TrainingStatus.Completed, s, checkpointPath);
+    /// <summary>A phase as the trainer runs it: the declaration, its optimizer and the schedule driving that optimizer.</summary>
+    private sealed record ActivePhase(TrainingPhase Phase, Optimizer Optimizer, LrSchedule Schedule);
+
+    private static List<ActivePhase> CreatePhases(ITrainable model, TrainingOptions options, TrainerServices services, int stepsPerEpoch)
+    {
+        var declared = model.TrainingPhases();
+        if (declared is null || declared.Count == 0) throw new ArgumentException($"training: '{model.Name}' declares no training phases", nameof(model));
+        var phases = new List<ActivePhase>();
+        foreach (var phase in declared)
+        {
+            if (string.IsNullOrEmpty(phase.Name) || !phase.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || phases.Any(p => p.Phase.Name == phase.Name))
+                throw new ArgumentException($"training: '{model.Name}' has a phase named '{phase.Name}'; names must be unique letters, digits, '-' or '_'", nameof(model));
+            if (phase.Parameters.Count == 0) throw new ArgumentException($"training: phase '{phase.Name}' of '{model.Name}' has no parameters", nameof(model));
+            var spec = phase.Optimizer with { Name = phase.Optimizer.Name ?? options.Optimizer, LearningRate = phase.Optimizer.LearningRate ?? options.LearningRate };
+            var optimizer = services.CreateOptimizer(spec, phase.Parameters);
+            phases.Add(new ActivePhase(phase, optimizer, LrSchedule.Create(options.Schedule, optimizer, stepsPerEpoch, options.Epochs)));
+        }
+        return phases;
+    }
+
+    /// <summary>One step: every phase in order; returns the last phase's terms.</summary>
+    private static IReadOnlyList<KeyValuePair<string, double>> Step(List<ActivePhase> phases, Tensor x, TrainingContext ctx,
+        TrainingOptions options, TrainerServices services, int epoch, long step)
+    {
+        IReadOnlyList<KeyValuePair<string, double>> values = [];
+        foreach (var (phase, optimizer, _) in phases)
+        {
+            optimizer.ZeroGrad();
+            var terms = phase.Loss(x, ctx);
+            values = terms.Values();
+            Guard(values, epoch, step);
+            var minimised = terms.All().FirstOrDefault(t => t.Key == phase.Term).Value
+                ?? throw new ArgumentException($"training: phase '{phase.Name}' minimises term '{phase.Term}', which its loss does not return", nameof(phases));
+            minimised.Backward();
+            if (options.GradientClip > 0f)
+            {
+                float norm = services.ClipGradNorm!(phase.Parameters, options.GradientClip);
+                if (!float.IsFinite(norm)) throw new TrainingDivergedException(epoch, step, phases.Count == 1 ? "gradient_norm" : $"{phase.Name}_gradient_norm", norm);
+            }
+            optimizer.Step();
+        }
+        if (phases.Count > 1) foreach (var p in phases) p.Optimizer.ZeroGrad(); // a later phase's backward may reach an earlier phase's parameters
+        return values;
     }
 
     /// <summary>Linear warm-up 0 → 1 over <paramref name="warmupEpochs"/> epochs, measured in steps.</summary>
@@ -201,12 +214,12 @@ public static class Trainer
     }
 
     /// <summary>Closes an epoch: averages, validation, history, metrics.csv, early-stopping bookkeeping. True = stop now.</summary>
-    private static bool EndEpoch(RunState s, AutoencoderModel model, Dataset? validData, TrainingOptions options, double lr, string? metricsPath, double seconds)
+    private static bool EndEpoch(RunState s, ITrainable model, Dataset? validData, TrainingOptions options, double lr, string? metricsPath, double seconds)
     {
         var train = s.PartialSums.Select(kv => new KeyValuePair<string, double>(kv.Key, kv.Value / s.PartialSamples)).ToList();
         IReadOnlyList<KeyValuePair<string, double>>? valid = null;
         if (validData is not null)
-            valid = Evaluation.AverageLossTerms(model, validData, options.BatchSize, new Rng(options.Seed ^ 0xA5A5_5A5A_0F0F_F0F0UL));
+            valid = Evaluation.AverageLossTerms((AutoencoderModel)model, validData, options.BatchSize, new Rng(options.Seed ^ 0xA5A5_5A5A_0F0F_F0F0UL));
         s.History.Add(new EpochMetrics(s.Epoch + 1, train, valid, lr, s.PartialSeconds + seconds));
         s.Epoch++;
         s.StepInEpoch = 0;
@@ -238,20 +251,19 @@ public static class Trainer
         if (!double.IsFinite(values[0].Value)) throw new TrainingDivergedException(epoch, step, values[0].Key, values[0].Value);
     }
 
-    private static void Save(string? path, RunState s, AutoencoderModel model, Optimizer optimizer, LrSchedule schedule, TrainerServices services, TrainingOptions options)
+    private static void SaveCheckpoint(string? path, RunState s, ITrainable model, List<ActivePhase> phases, TrainingOptions options)
     {
         if (path is null) return;
         new Checkpoint
         {
             ModelName = model.Name,
-            ModelOptions = model.Options.ToText(),
+            ModelOptions = model.OptionsText,
             InputShape = model.InputShape,
+            Stage = options.Stage,
             Weights = model.StateDict().ToList(),
             BestWeights = s.BestWeights ?? [],
-            Optimizer = services.OptimizerStateCodec.Export(optimizer),
-            Schedule = schedule.Spec,
-            SchedulerState = schedule.Scheduler.GetState(),
-            ExtraOptimizers = (model as ICustomTrainingStep)?.ExtraOptimizers.Select(ExportExtra).ToList() ?? [],
+            Optimizers = phases.Select(p => OptimizerSnapshot.Capture(p.Optimizer, p.Phase.Name, p.Schedule.Scheduler.GetState())).ToList(),
+            Schedule = phases[0].Schedule.Spec,
             ShuffleRngState = s.ShuffleRng.GetState(),
             ModelRngState = s.ModelRng.GetState(),
             EpochsCompleted = s.Epoch,
@@ -270,24 +282,6 @@ public static class Trainer
             Shuffle = options.Shuffle,
             Status = s.Status,
         }.Save(path);
-    }
-
-    /// <summary>A model-owned optimizer's state (<see cref="Optimizer.GetState"/>) as a checkpoint snapshot; buffers as [n] tensors.</summary>
-    private static OptimizerSnapshot ExportExtra(Optimizer optimizer)
-    {
-        var state = optimizer.GetState();
-        var tensors = state.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal)
-            .Select(b => (b.Key, Tensor.FromArray(b.Value, b.Value.Length))).ToList();
-        return new OptimizerSnapshot(optimizer.GetType().Name, state.Step, tensors);
-    }
-
-    /// <summary>Restores <see cref="ExportExtra"/>'s snapshot, keeping the optimizer's current learning rate (the model sets it).</summary>
-    private static void ImportExtra(Optimizer optimizer, OptimizerSnapshot snapshot, string path)
-    {
-        if (snapshot.Kind != optimizer.GetType().Name)
-            throw new ArgumentException($"training: cannot resume from '{path}': a model optimizer is {optimizer.GetType().Name}, the checkpoint holds {snapshot.Kind}", nameof(path));
-        var buffers = snapshot.Tensors.ToDictionary(t => t.Name, t => t.Tensor.ToArray());
-        optimizer.SetState(new OptimizerState(snapshot.StepCount, optimizer.LearningRate, buffers));
     }
 
     /// <summary>Writes metrics.csv from the whole history (atomically, header once), so a resumed run never duplicates rows.</summary>
@@ -314,15 +308,16 @@ public static class Trainer
 
     private static string Format(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static TrainingProgress Report(RunState s, int epochs, long totalSteps, IReadOnlyList<KeyValuePair<string, double>> terms,
+    private static TrainingProgress Report(RunState s, TrainingOptions options, long totalSteps, IReadOnlyList<KeyValuePair<string, double>> terms,
         EpochMetrics? epochEnd, double lr, Stopwatch clock, long samples, long steps)
     {
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         double perStep = steps > 0 ? seconds / steps : 0;
         return new TrainingProgress
         {
+            Stage = options.Stage,
             Epoch = epochEnd is null ? s.Epoch : s.Epoch - 1,
-            Epochs = epochs,
+            Epochs = options.Epochs,
             Step = s.GlobalStep,
             TotalSteps = totalSteps,
             Terms = terms,
@@ -336,7 +331,7 @@ public static class Trainer
     private static TrainingResult Result(TrainingStatus status, RunState s, string? checkpoint) =>
         new(status, s.Epoch, s.GlobalStep, s.History.ToList(), s.BestEpoch, s.BestValidationLoss, checkpoint);
 
-    private static void CheckData(AutoencoderModel model, Dataset data, string name)
+    private static void CheckData(ITrainable model, Dataset data, string name)
     {
         if (data.Count == 0) throw new ArgumentException($"training: dataset '{data.Name}' is empty", name);
         if (!Shapes.Equal(data.SampleShape, model.InputShape))
@@ -388,26 +383,32 @@ public static class Trainer
             PartialSamples += count;
         }
 
-        public void Restore(Checkpoint c, AutoencoderModel model, Optimizer optimizer, LrSchedule schedule, TrainerServices services, TrainingOptions options, int n, string path)
+        public void Restore(Checkpoint c, ITrainable model, List<ActivePhase> phases, TrainingOptions options, int n, string path)
         {
             string Mismatch(string what) => $"training: cannot resume from '{path}': {what}";
             if (c.ModelName != model.Name) throw new ArgumentException(Mismatch($"it holds model '{c.ModelName}', not '{model.Name}'"), nameof(path));
+            if (c.Stage != options.Stage) throw new ArgumentException(Mismatch($"it holds stage '{c.Stage ?? "main"}', not '{options.Stage ?? "main"}'"), nameof(path));
             if (!Shapes.Equal(c.InputShape, model.InputShape))
                 throw new ArgumentException(Mismatch($"input shape {Shapes.Format(c.InputShape)} != {Shapes.Format(model.InputShape)}"), nameof(path));
             if (c.BatchSize != options.BatchSize || c.Seed != options.Seed || c.Shuffle != options.Shuffle)
                 throw new ArgumentException(Mismatch($"it used batch size {c.BatchSize}, seed {c.Seed}, shuffle {c.Shuffle}; the options say {options.BatchSize}, {options.Seed}, {options.Shuffle}"), nameof(path));
             if (c.Permutation is not null && c.Permutation.Length != n)
                 throw new ArgumentException(Mismatch($"its epoch order covers {c.Permutation.Length} samples, the training set has {n}"), nameof(path));
-            if (c.Schedule is not null && c.Schedule != schedule.Spec)
-                throw new ArgumentException(Mismatch($"it used learning-rate schedule '{c.Schedule}', the options say '{schedule.Spec}'"), nameof(path));
+            if (c.Schedule is not null && c.Schedule != phases[0].Schedule.Spec)
+                throw new ArgumentException(Mismatch($"it used learning-rate schedule '{c.Schedule}', the options say '{phases[0].Schedule.Spec}'"), nameof(path));
+            if (c.Optimizers.Count != phases.Count)
+                throw new ArgumentException(Mismatch($"it holds {c.Optimizers.Count} optimizer state(s), '{model.Name}' trains in {phases.Count} phase(s)"), nameof(path));
             model.LoadStateDict(c.Weights.ToDictionary(p => p.Name, p => p.Tensor));
-            // The schedule first: the optimizer's saved rate then wins where it does not follow from the schedule's counters (plateau).
-            if (c.SchedulerState is not null) schedule.Scheduler.SetState(c.SchedulerState);
-            services.OptimizerStateCodec.Import(optimizer, c.Optimizer);
-            var extras = (model as ICustomTrainingStep)?.ExtraOptimizers ?? [];
-            if (extras.Count != c.ExtraOptimizers.Count)
-                throw new ArgumentException(Mismatch($"it holds {c.ExtraOptimizers.Count} model optimizer state(s), the model has {extras.Count}"), nameof(path));
-            for (int i = 0; i < extras.Count; i++) ImportExtra(extras[i], c.ExtraOptimizers[i], path);
+            for (int i = 0; i < phases.Count; i++)
+            {
+                var (phase, optimizer, schedule) = phases[i];
+                var saved = c.Optimizers[i];
+                if (saved.Phase is not null && saved.Phase != phase.Name)
+                    throw new ArgumentException(Mismatch($"optimizer {i} belongs to phase '{saved.Phase}', not '{phase.Name}'"), nameof(path));
+                // The schedule first: the optimizer's saved rate then wins where it does not follow from the schedule's counters (plateau).
+                if (saved.SchedulerState is not null) schedule.Scheduler.SetState(saved.SchedulerState);
+                saved.RestoreInto(optimizer);
+            }
             ShuffleRng.SetState(c.ShuffleRngState);
             ModelRng.SetState(c.ModelRngState);
             Epoch = c.EpochsCompleted;

@@ -17,7 +17,7 @@ public sealed record TrainingOptions
     /// <summary>Optimizer name, resolved by <see cref="TrainerServices.CreateOptimizer"/> ("adam").</summary>
     public string Optimizer { get; init; } = "adam";
 
-    /// <summary>Learning-rate schedule name, resolved by <see cref="TrainerServices.CreateSchedule"/> ("constant").</summary>
+    /// <summary>Learning-rate schedule, resolved by <see cref="LrSchedule.Create"/> ("constant"); every phase's optimizer follows it from its own base rate.</summary>
     public string Schedule { get; init; } = "constant";
 
     /// <summary>
@@ -57,8 +57,28 @@ public sealed record TrainingOptions
     /// <summary>Folder for checkpoint.latent when it should not sit beside metrics.csv; null = <see cref="OutputDirectory"/>.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// The training stage ("pretrain1", "prior-4x4": letters, digits, '-'), or null for the main one. Each stage has its
+    /// checkpoint (<see cref="Trainer.CheckpointFile"/>), which records the stage, so a resumed run continues each from its own.
+    /// </summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Continue from this stage's checkpoint in the checkpoint folder when that file exists (else start afresh).</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>A side stage of this run (pretraining, a prior): <paramref name="epochs"/> epochs on all its data (no validation,
+    /// early stopping, warm-up, augmentation or metrics.csv), checkpoints beside the run's; everything else as the run's.</summary>
+    public TrainingOptions ForStage(string stage, int epochs) => this with
+    {
+        Stage = stage, Epochs = epochs, ValidationFraction = 0, EarlyStoppingPatience = 0, WarmupEpochs = 0, Augmentation = "none",
+        OutputDirectory = null, CheckpointDirectory = CheckpointDirectory ?? OutputDirectory,
+    };
+
     /// <summary>Throws ArgumentException naming the first bad option.</summary>
-    public void Validate()
+    public void Validate() => _ = Check();
+
+    /// <summary>Validates and returns the parsed <see cref="Augmentation"/>.</summary>
+    internal Latent.Data.Images.ImageAugmentation Check()
     {
         if (Epochs < 1) throw new ArgumentException($"training: epochs {Epochs} must be >= 1", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"training: batch size {BatchSize} must be >= 1", nameof(BatchSize));
@@ -66,7 +86,8 @@ public sealed record TrainingOptions
         if (string.IsNullOrWhiteSpace(Optimizer)) throw new ArgumentException("training: optimizer name is empty", nameof(Optimizer));
         if (string.IsNullOrWhiteSpace(Schedule)) throw new ArgumentException("training: schedule name is empty", nameof(Schedule));
         if (Augmentation is null) throw new ArgumentException("training: augmentation is null (use \"none\")", nameof(Augmentation));
-        try { _ = Latent.Data.Images.ImageAugmentation.Parse(Augmentation); }
+        Latent.Data.Images.ImageAugmentation augmentation;
+        try { augmentation = Latent.Data.Images.ImageAugmentation.Parse(Augmentation); }
         catch (ArgumentException e) { throw new ArgumentException($"training: {e.Message}", nameof(Augmentation), e); }
         if (!(ValidationFraction is >= 0 and < 1)) throw new ArgumentException($"training: validation fraction {ValidationFraction} must be in [0, 1)", nameof(ValidationFraction));
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"training: early-stopping patience {EarlyStoppingPatience} must be >= 0", nameof(EarlyStoppingPatience));
@@ -75,5 +96,8 @@ public sealed record TrainingOptions
         if (CheckpointEvery < 0) throw new ArgumentException($"training: checkpoint every {CheckpointEvery} must be >= 0", nameof(CheckpointEvery));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("training: output directory is empty (use null for none)", nameof(OutputDirectory));
         if (CheckpointDirectory is { Length: 0 }) throw new ArgumentException("training: checkpoint directory is empty (use null for the output directory)", nameof(CheckpointDirectory));
+        if (Stage is not null && (Stage.Length == 0 || !Stage.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+            throw new ArgumentException($"training: stage '{Stage}' must be letters, digits and '-'", nameof(Stage));
+        return augmentation;
     }
 }

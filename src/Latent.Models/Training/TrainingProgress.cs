@@ -6,6 +6,9 @@ namespace Latent.Models.Training;
 /// </summary>
 public sealed record TrainingProgress
 {
+    /// <summary>The stage reporting (<see cref="TrainingOptions.Stage"/>: "pretrain1", "prior-4x4", ...), or null for the main stage.</summary>
+    public string? Stage { get; init; }
+
     /// <summary>0-based epoch.</summary>
     public required int Epoch { get; init; }
 

@@ -2,7 +2,6 @@ using Latent.Core;
 using Latent.Models.Adversarial;
 using Latent.Models.Metrics;
 using Latent.Models.Training;
-using Latent.NN.Optim;
 
 namespace Latent.Models.Tests.Adversarial;
 
@@ -23,9 +22,14 @@ public class AdversarialAutoencoderTests
         Assert.Equal([16, 2], shapes["discriminator.0.weight"]);
         Assert.Equal([1, 16], shapes["discriminator.4.weight"]);
         Assert.Equal("aae", model.Name);
-        Assert.Equal(2, model.ExtraOptimizers.Count);
-        Assert.Equal(model.Discriminator.Parameters(), model.ExtraOptimizers[0].Params);
-        Assert.Equal(model.Encoder.Parameters(), model.ExtraOptimizers[1].Params);
+        var phases = model.TrainingPhases();
+        Assert.Equal(["reconstruction", "discriminator", "generator"], phases.Select(p => p.Name));
+        Assert.Equal(model.Encoder.Parameters().Concat(model.Decoder.Parameters()), phases[0].Parameters);
+        Assert.Equal(model.Discriminator.Parameters(), phases[1].Parameters);
+        Assert.Equal(model.Encoder.Parameters(), phases[2].Parameters);
+        Assert.Equal(OptimizerSpec.Run, phases[0].Optimizer);
+        Assert.All(phases.Skip(1), p => Assert.Equal(new OptimizerSpec { LearningRate = 1e-3f, Beta1 = 0.5f }, p.Optimizer));
+        Assert.Equal("regularisation", phases[2].Term);
     }
 
     [Fact]
@@ -50,12 +54,16 @@ public class AdversarialAutoencoderTests
     {
         var model = Small();
         var before = model.StateDict().ToDictionary(p => p.Name, p => p.Tensor.ToArray());
-        var main = new Adam(model.Parameters(), 1e-3f);
-        var terms = model.TrainingStep(Batch(8), new TrainingContext(new Rng(1)), main);
-        Assert.All(terms.Values(), v => Assert.True(double.IsFinite(v.Value)));
+        var dir = TestData.TempDir();
+        var reports = new List<TrainingProgress>();
+        Trainer.Fit(model, TestData.LowRankImages(8), null, new TrainingOptions { Epochs = 1, BatchSize = 8, OutputDirectory = dir },
+            new TestData.SyncProgress<TrainingProgress>(reports.Add));
+        Assert.Equal(["total", "reconstruction", "regularisation", "discriminator"], reports[0].Terms.Select(t => t.Key));
+        Assert.All(reports[0].Terms, v => Assert.True(double.IsFinite(v.Value)));
         foreach (var (name, t) in model.StateDict()) Assert.NotEqual(before[name], t.ToArray());
-        Assert.Equal(1, main.StepCount);
-        Assert.All(model.ExtraOptimizers, o => Assert.Equal(1, o.StepCount));
+        var ckpt = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName));
+        Assert.Equal(["reconstruction", "discriminator", "generator"], ckpt.Optimizers.Select(o => o.Phase));
+        Assert.All(ckpt.Optimizers, o => Assert.Equal(1, o.StepCount));
         Assert.All(model.Discriminator.Parameters(), p => Assert.Null(p.Grad)); // generator phase leaves no gradient on D
     }
 
@@ -81,7 +89,8 @@ public class AdversarialAutoencoderTests
         var data = TestData.LowRankImages(40);
         TrainingOptions Opts(string dir) => new() { Epochs = 3, BatchSize = 10, Seed = 5, OutputDirectory = dir };
         var straight = Small(seed: 1);
-        Trainer.Fit(straight, data, null, Opts(TestData.TempDir()));
+        var straightDir = TestData.TempDir();
+        Trainer.Fit(straight, data, null, Opts(straightDir));
 
         var dir = TestData.TempDir();
         var cts = new CancellationTokenSource();
@@ -89,29 +98,41 @@ public class AdversarialAutoencoderTests
         var cancelled = Trainer.Fit(Small(seed: 1), data, null, Opts(dir), progress, cts.Token);
         Assert.Equal(TrainingStatus.Cancelled, cancelled.Status);
         var ckpt = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName));
-        Assert.Equal(2, ckpt.ExtraOptimizers.Count);
-        Assert.All(ckpt.ExtraOptimizers, o => Assert.Equal(6, o.StepCount));
+        Assert.Equal(3, ckpt.Optimizers.Count);
+        Assert.All(ckpt.Optimizers, o => Assert.Equal(6, o.StepCount));
 
         var resumed = Small(seed: 77);
         var final = Trainer.Fit(resumed, data, null, Opts(dir), resumeFrom: Path.Combine(dir, Trainer.CheckpointFileName));
         Assert.Equal(TrainingStatus.Completed, final.Status);
         Assert.Equal(TestData.Weights(straight), TestData.Weights(resumed));
-        for (int i = 0; i < 2; i++)
+        var a = Checkpoint.Load(Path.Combine(straightDir, Trainer.CheckpointFileName)).Optimizers;
+        var b = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName)).Optimizers;
+        for (int i = 0; i < 3; i++)
         {
-            var a = straight.ExtraOptimizers[i].GetState();
-            var b = resumed.ExtraOptimizers[i].GetState();
-            Assert.Equal(a.Step, b.Step);
-            foreach (var (name, values) in a.Buffers) Assert.Equal(values, b.Buffers[name]);
+            Assert.Equal((a[i].Phase, a[i].StepCount), (b[i].Phase, b[i].StepCount));
+            Assert.Equal(a[i].Tensors.SelectMany(t => t.Tensor.ToArray()), b[i].Tensors.SelectMany(t => t.Tensor.ToArray()));
         }
     }
 
     [Fact]
-    public void Gradient_clipping_is_rejected_for_a_custom_step()
+    public void Gradient_clipping_applies_to_each_phase_on_its_own_parameters()
     {
-        var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(Small(), TestData.LowRankImages(20), null,
-            new TrainingOptions { Epochs = 1, BatchSize = 10, GradientClip = 1f },
-            services: TrainerServices.Default with { ClipGradNorm = (_, _) => 0f }));
-        Assert.Contains("aae", e.Message);
+        var model = Small();
+        var clipped = new List<int>();
+        Trainer.Fit(model, TestData.LowRankImages(20), null, new TrainingOptions { Epochs = 1, BatchSize = 10, GradientClip = 1f },
+            services: TrainerServices.Default with { ClipGradNorm = (ps, _) => { clipped.Add(ps.Count); return 0f; } });
+        int ae = model.Encoder.Parameters().Count() + model.Decoder.Parameters().Count(), d = model.Discriminator.Parameters().Count(), g = model.Encoder.Parameters().Count();
+        Assert.Equal([ae, d, g, ae, d, g], clipped);
+    }
+
+    [Fact]
+    public void The_run_optimizer_reaches_every_phase_and_the_adversarial_rate_stays()
+    {
+        var dir = TestData.TempDir();
+        Trainer.Fit(Small(lr: 3e-4f), TestData.LowRankImages(20), null, new TrainingOptions { Epochs = 1, BatchSize = 10, Optimizer = "sgd", LearningRate = 0.01f, OutputDirectory = dir });
+        var optimizers = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName)).Optimizers;
+        Assert.All(optimizers, o => Assert.Equal("sgd", o.Kind));
+        Assert.Equal([0.01f, 3e-4f, 3e-4f], optimizers.Select(o => o.LearningRate));
     }
 
     [Fact]

@@ -36,8 +36,10 @@ public class StackedAutoencoderTests
         Assert.Equal(3, model.PretrainHistory.Count);
         foreach (var losses in model.PretrainHistory)
             Assert.True(losses[^1] < losses[0], $"layer loss went {losses[0]} -> {losses[^1]}");
-        Assert.Equal(24, reports.Count);
-        Assert.Equal("pretrain_layer3", reports[^1].Terms[0].Key);
+        var epochs = reports.Where(r => r.EpochEnd is not null).ToList();
+        Assert.Equal(24, epochs.Count);
+        Assert.Equal(["pretrain1", "pretrain2", "pretrain3"], epochs.Select(r => r.Stage).Distinct());
+        Assert.All(reports, r => Assert.Equal(8, r.Epochs));
         foreach (var (name, tensor) in model.NamedParameters())
             Assert.False(before[name].SequenceEqual(tensor.ToArray()), $"{name} was not pretrained");
     }

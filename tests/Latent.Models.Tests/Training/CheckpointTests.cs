@@ -23,7 +23,7 @@ public class CheckpointTests
         Assert.Equal(6, c.GlobalStep);
         Assert.Equal(2, c.History.Count);
         Assert.Equal(c.Weights.Select(w => w.Name), c.BestWeights.Select(w => w.Name));
-        Assert.Equal(16, c.Optimizer.Tensors.Count); // m and v for 8 parameters
+        Assert.Equal(16, c.Optimizers[0].Tensors.Count); // m and v for 8 parameters
         var copy = Path.Combine(Path.GetDirectoryName(path)!, "copy.latent");
         c.Save(copy);
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(copy));

@@ -42,9 +42,9 @@ public class ScheduleWiringTests
         var (first, cancelled) = Run(TestData.SmallAe(seed: 1), Options(dir, optimizer, schedule), cancelAt);
         Assert.Equal(TrainingStatus.Cancelled, cancelled.Status);
         var ckpt = Checkpoint.Load(cancelled.CheckpointPath!);
-        Assert.Equal(optimizer, ckpt.Optimizer.Kind);
+        Assert.Equal(optimizer, ckpt.Optimizers[0].Kind);
         Assert.Equal(schedule, ckpt.Schedule);
-        Assert.NotNull(ckpt.SchedulerState);
+        Assert.NotNull(ckpt.Optimizers[0].SchedulerState);
 
         var resumed = TestData.SmallAe(seed: 9);
         var (second, final) = Run(resumed, Options(dir, optimizer, schedule), resume: cancelled.CheckpointPath);
@@ -70,7 +70,7 @@ public class ScheduleWiringTests
     public void Plateau_reads_the_loss_and_saves_its_best()
     {
         var (_, result) = Run(TestData.SmallAe(), Options(TestData.TempDir(), "adam", "plateau:patience=0,factor=0.5"));
-        var state = Checkpoint.Load(result.CheckpointPath!).SchedulerState!;
+        var state = Checkpoint.Load(result.CheckpointPath!).Optimizers[0].SchedulerState!;
         Assert.True(double.IsFinite(state["best"]));
         Assert.Equal(4, state["last_epoch"]);
     }

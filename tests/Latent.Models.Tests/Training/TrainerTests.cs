@@ -81,7 +81,7 @@ public class TrainerTests
         Assert.Equal("cancelled", ckpt.Status);
         Assert.Equal(3, ckpt.GlobalStep);
         Assert.Equal(3, ckpt.StepInEpoch);
-        Assert.Equal(3, ckpt.Optimizer.StepCount);
+        Assert.Equal(3, ckpt.Optimizers[0].StepCount);
         Assert.Equal(40, ckpt.Permutation!.Length);
         Assert.Equal(30, ckpt.PartialSamples);
     }

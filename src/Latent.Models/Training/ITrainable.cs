@@ -1,0 +1,36 @@
+using Latent.Core;
+
+namespace Latent.Models.Training;
+
+/// <summary>
+/// Anything <see cref="Trainer.Fit"/> trains: a model (<see cref="AutoencoderModel"/>), one layer of a stack, a prior
+/// over codes (<see cref="Objective"/>). It declares what one step minimises (<see cref="TrainingPhases"/>); the trainer
+/// owns everything else: optimizers, schedules, clipping, the NaN guard, checkpoints, progress, resume, cancellation.
+/// A <see cref="Latent.NN.Module"/> already has <see cref="StateDict"/>, <see cref="LoadStateDict"/> and <see cref="Train"/>.
+/// </summary>
+public interface ITrainable
+{
+    /// <summary>The name written to checkpoints ("vae", "stacked-ae/layer2", ...); a resume checks it.</summary>
+    string Name { get; }
+
+    /// <summary>The options as text, written to checkpoints for the record.</summary>
+    string OptionsText { get; }
+
+    /// <summary>Shape of one training sample.</summary>
+    int[] InputShape { get; }
+
+    /// <summary>Every parameter and buffer by name (the checkpoint's weights).</summary>
+    IEnumerable<(string Name, Tensor Tensor)> StateDict(string prefix = "");
+
+    /// <summary>Restores <see cref="StateDict"/>'s tensors.</summary>
+    void LoadStateDict(IReadOnlyDictionary<string, Tensor> state);
+
+    /// <summary>Training mode on (off for validation).</summary>
+    void Train(bool on = true);
+
+    /// <summary>The objective on a batch x [B, ...InputShape], without updating anything (validation, evaluation).</summary>
+    LossTerms Loss(Tensor x, TrainingContext ctx);
+
+    /// <summary>The phases of one training step, in order (<see cref="TrainingPhase"/>); called once per <see cref="Trainer.Fit"/>.</summary>
+    IReadOnlyList<TrainingPhase> TrainingPhases();
+}
