@@ -40,6 +40,8 @@ internal sealed class ToyModel : AutoencoderModel
 
     private sealed record ToyOptions : ModelOptions
     {
-        public override string ToText() => "";
+        private static readonly Options.OptionSchema<ToyOptions> Schema = new("toy");
+
+        public override Options.OptionSchema GetSchema() => Schema;
     }
 }
