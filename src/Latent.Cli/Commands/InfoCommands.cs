@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Latent.Core;
 using Latent.Core.IO;
 using Latent.Models;
 using Latent.Models.IO;
+using Latent.Models.Options;
 using Latent.Models.Training;
 
 namespace Latent.Cli.Commands;
@@ -13,19 +15,72 @@ internal static class InfoCommands
 {
     public static Command Models(Func<ParseResult, CliContext> context)
     {
-        var cmd = new Command("models", "List every registered model with its paper and default options (keys for --set).\n\nExample:\n  latent models");
-        cmd.SetAction(Cli.Action(context, (_, ctx) =>
+        var json = CommonOptions.Json();
+        var verbose = new Option<bool>("--options") { Description = "Also list every option: key, type, default, allowed values and meaning" };
+        var cmd = new Command("models",
+            "List every registered model with its paper and default options (keys for --set).\n\n" +
+            "Examples:\n  latent models\n  latent models --options\n  latent models --json      # every option: key, aliases, type, default, allowed, doc");
+        CommonOptions.Add(cmd, json, verbose);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            if (p.GetValue(json))
+            {
+                ctx.Out.WriteLine(JsonOutput.Object(w => ModelsJson(w)));
+                return 0;
+            }
             foreach (var m in ModelRegistry.All)
             {
                 ctx.Out.WriteLine(m.Name);
                 ctx.Out.WriteLine($"  {m.Description}");
                 ctx.Out.WriteLine($"  paper:    {m.Citation}");
                 ctx.Out.WriteLine($"  defaults: {m.DefaultOptionsText}");
+                if (!p.GetValue(verbose)) continue;
+                var defaults = m.Defaults;
+                foreach (var o in m.Schema.Options)
+                    ctx.Out.WriteLine($"    {string.Join(", ", o.Aliases.Prepend(o.Key)),-24} {o.Type,-7} {o.Text(defaults),-20} {o.Allowed,-24} {o.Doc}");
             }
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>{"models": [{name, citation, description, default_data, options: [{key, aliases, type, default, allowed, values?, role?, doc}]}]}.</summary>
+    private static void ModelsJson(Utf8JsonWriter w)
+    {
+        w.WriteStartArray("models");
+        foreach (var m in ModelRegistry.All)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", m.Name);
+            w.WriteString("citation", m.Citation);
+            w.WriteString("description", m.Description);
+            w.WriteString("default_data", m.DefaultData);
+            w.WriteStartArray("options");
+            var defaults = m.Defaults;
+            foreach (var o in m.Schema.Options)
+            {
+                w.WriteStartObject();
+                w.WriteString("key", o.Key);
+                w.WriteStartArray("aliases");
+                foreach (var a in o.Aliases) w.WriteStringValue(a);
+                w.WriteEndArray();
+                w.WriteString("type", o.Type);
+                w.WriteString("default", o.Text(defaults));
+                w.WriteString("allowed", o.Allowed);
+                if (o.Values is { } values)
+                {
+                    w.WriteStartArray("values");
+                    foreach (var v in values) w.WriteStringValue(v);
+                    w.WriteEndArray();
+                }
+                if (o.Role != OptionRole.None) w.WriteString("role", o.Role.ToString().ToLowerInvariant());
+                w.WriteString("doc", o.Doc);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     public static Command Info(Func<ParseResult, CliContext> context)

@@ -61,9 +61,10 @@ internal static class TrainCommand
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             string dir = p.GetValue(outDir)!;
+            var info = ModelRegistry.Get(p.GetValue(model)!);
             var request = new DataRequest
             {
-                Source = p.GetValue(data) ?? ModelRegistry.Get(p.GetValue(model)!).DefaultData,
+                Source = p.GetValue(data) ?? info.DefaultData,
                 DataDir = ctx.DataDir,
                 LabelColumn = p.GetValue(label),
                 ImageSize = p.GetValue(imageSize),
@@ -100,7 +101,7 @@ internal static class TrainCommand
                 TrimRounds = trimRounds,
                 Extra = new Dictionary<string, string> { ["command"] = "latent " + string.Join(' ', p.Tokens.Select(t => t.Value)) },
             };
-            ModelRegistry.Get(options.Model); // unknown model: fail before loading data
+            ModelSettings.Check(info, options); // a bad model option fails before any data is loaded
 
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");

@@ -20,7 +20,7 @@ public sealed record SparseOptions : ModelOptions
     /// <summary>The network keys, penalty, rho, beta, lambda and decay.</summary>
     public static readonly OptionSchema<SparseOptions> Schema = new OptionSchema<SparseOptions>("sparse-ae")
         .Network(o => o.Network)
-        .Choice(o => o.Penalty, "penalty", "kl: β Σ_j KL(ρ ‖ ρ̂_j) (needs code=sigmoid); l1: λ₁ (1/B) Σ |h|")
+        .Choice(o => o.Penalty, "penalty", "kl: β Σ_j KL(ρ ‖ ρ̂_j) (needs code=sigmoid); l1: λ₁ times the mean L1 norm of the code")
         .Real(o => o.Rho, "rho", "(0, 1)", "target mean activation ρ of each code unit (the notes' example)")
         .Real(o => o.Beta, "beta", "[0, inf)", "weight β of the KL penalty: the notes' 3 scaled to the cross-entropy reconstruction")
         .Real(o => o.L1Weight, "lambda", "[0, inf)", "weight λ₁ of the L1 activity penalty (our choice; no paper value)")

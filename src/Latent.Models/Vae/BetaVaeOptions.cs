@@ -13,9 +13,9 @@ public sealed record BetaVaeOptions : VaeOptions
     /// <summary>The keys of <see cref="VaeOptions.Schema"/>, objective, gamma and capacity.</summary>
     public static new readonly OptionSchema<BetaVaeOptions> Schema = new OptionSchema<BetaVaeOptions>("beta-vae")
         .Include(VaeOptions.Schema)
-        .Choice(o => o.Objective, "objective", "beta: β·KL (Higgins 2017); capacity: γ·|KL − C| with C raised from 0 to C_max (Burgess 2018)",
+        .Choice(o => o.Objective, "objective", "beta: β·KL (Higgins 2017); capacity: γ·abs(KL − C) with C raised from 0 to C_max (Burgess 2018)",
             ("annealed", BetaVaeObjective.Capacity))
-        .Real(o => o.Gamma, "gamma", "[0, inf)", "γ, the weight of |KL − C| in the capacity objective (Burgess 2018, §5)")
+        .Real(o => o.Gamma, "gamma", "[0, inf)", "γ, the weight of abs(KL − C) in the capacity objective (Burgess 2018, §5)")
         .Real(o => o.CapacityMax, "capacity", "[0, inf)", "C_max in nats, the capacity reached at the end of training", aliases: ["c_max"]);
 
     /// <summary>The β-VAE defaults: β = 4, fixed-β objective.</summary>

@@ -1,5 +1,6 @@
 using Latent.Core;
 using Latent.Data;
+using Latent.Models.Options;
 
 namespace Latent.Models.Tests.Training;
 
@@ -40,8 +41,8 @@ internal sealed class ToyModel : AutoencoderModel
 
     private sealed record ToyOptions : ModelOptions
     {
-        private static readonly Options.OptionSchema<ToyOptions> Schema = new("toy");
+        private static readonly OptionSchema<ToyOptions> Schema = new("toy");
 
-        public override Options.OptionSchema GetSchema() => Schema;
+        public override OptionSchema GetSchema() => Schema;
     }
 }
