@@ -25,7 +25,7 @@ internal static class InfoCommands
         {
             if (p.GetValue(json))
             {
-                ctx.Out.WriteLine(JsonOutput.Object(w => ModelsJson(w)));
+                ctx.Out.WriteLine(ModelsJson());
                 return 0;
             }
             foreach (var m in ModelRegistry.All)
@@ -35,9 +35,8 @@ internal static class InfoCommands
                 ctx.Out.WriteLine($"  paper:    {m.Citation}");
                 ctx.Out.WriteLine($"  defaults: {m.DefaultOptionsText}");
                 if (!p.GetValue(verbose)) continue;
-                var defaults = m.Defaults;
                 foreach (var o in m.Schema.Options)
-                    ctx.Out.WriteLine($"    {string.Join(", ", o.Aliases.Prepend(o.Key)),-24} {o.Type,-7} {o.Text(defaults),-20} {o.Allowed,-24} {o.Doc}");
+                    ctx.Out.WriteLine($"    {string.Join(", ", o.Aliases.Prepend(o.Key)),-24} {o.Type,-7} {o.Text(m.Defaults),-20} {o.Allowed,-24} {o.Doc}");
             }
             return 0;
         }));
@@ -45,43 +44,18 @@ internal static class InfoCommands
     }
 
     /// <summary>{"models": [{name, citation, description, default_data, options: [{key, aliases, type, default, allowed, values?, role?, doc}]}]}.</summary>
-    private static void ModelsJson(Utf8JsonWriter w)
+    private static string ModelsJson() => JsonSerializer.Serialize(new
     {
-        w.WriteStartArray("models");
-        foreach (var m in ModelRegistry.All)
+        models = ModelRegistry.All.Select(m => new
         {
-            w.WriteStartObject();
-            w.WriteString("name", m.Name);
-            w.WriteString("citation", m.Citation);
-            w.WriteString("description", m.Description);
-            w.WriteString("default_data", m.DefaultData);
-            w.WriteStartArray("options");
-            var defaults = m.Defaults;
-            foreach (var o in m.Schema.Options)
+            name = m.Name, citation = m.Citation, description = m.Description, default_data = m.DefaultData,
+            options = m.Schema.Options.Select(o => new
             {
-                w.WriteStartObject();
-                w.WriteString("key", o.Key);
-                w.WriteStartArray("aliases");
-                foreach (var a in o.Aliases) w.WriteStringValue(a);
-                w.WriteEndArray();
-                w.WriteString("type", o.Type);
-                w.WriteString("default", o.Text(defaults));
-                w.WriteString("allowed", o.Allowed);
-                if (o.Values is { } values)
-                {
-                    w.WriteStartArray("values");
-                    foreach (var v in values) w.WriteStringValue(v);
-                    w.WriteEndArray();
-                }
-                if (o.Role != OptionRole.None) w.WriteString("role", o.Role.ToString().ToLowerInvariant());
-                w.WriteString("doc", o.Doc);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+                key = o.Key, aliases = o.Aliases, type = o.Type, @default = o.Text(m.Defaults), allowed = o.Allowed, values = o.Values,
+                role = o.Role == OptionRole.None ? null : o.Role.ToString().ToLowerInvariant(), doc = o.Doc,
+            }),
+        }),
+    }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 
     public static Command Info(Func<ParseResult, CliContext> context)
     {

@@ -48,16 +48,6 @@ public sealed record AaeOptions : EncoderDecoderOptions
     /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
     public static AaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 
-    /// <summary>The options the encoder/decoder builder reads (linear code units).</summary>
-    public AutoencoderOptions NetworkOptions() => new()
-    {
-        Architecture = Architecture,
-        HiddenActivation = HiddenActivation,
-        CodeActivation = "none",
-        Output = Output,
-        Network = Network,
-    };
-
     /// <summary>The parsed <see cref="Discriminator"/> hidden sizes (possibly empty: a linear discriminator).</summary>
     public int[] DiscriminatorSizes() =>
         OptionSpec.ParseSizes(Discriminator, 0, "0", out var sizes) is { } error ? throw Invalid("disc", error) : sizes;

@@ -42,14 +42,8 @@ public sealed record AutoencoderOptions : EncoderDecoderOptions
     /// <summary>The activation layer called <paramref name="name"/>; ArgumentException naming <paramref name="option"/> otherwise.</summary>
     internal static Activation ActivationFor(string name, string option)
     {
-        try
-        {
-            return Activation.FromName(name ?? "");
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"ae: {option}: {e.Message}", option, e);
-        }
+        try { return Activation.FromName(name ?? ""); }
+        catch (ArgumentException e) { throw new ArgumentException($"ae: {option}: {e.Message}", option, e); }
     }
 
     /// <summary>"784-256-128-20" → [784, 256, 128, 20]: at least two positive sizes; ArgumentException naming "Architecture" otherwise.</summary>

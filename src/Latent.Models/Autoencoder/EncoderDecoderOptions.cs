@@ -26,4 +26,15 @@ public abstract record EncoderDecoderOptions : ModelOptions
 
     /// <summary>The parsed <see cref="Architecture"/>; ArgumentException naming "Architecture" when it is malformed.</summary>
     public int[] LayerSizes() => AutoencoderOptions.ParseArchitecture(Architecture);
+
+    /// <summary>
+    /// The <see cref="AutoencoderOptions"/> that <see cref="AutoencoderNetworks.Build"/> turns into this encoder/decoder with
+    /// linear code units, the code resized to <paramref name="codeSize"/> units when given (2Z for a VAE's encoder).
+    /// </summary>
+    public AutoencoderOptions NetworkOptions(int? codeSize = null)
+    {
+        var sizes = LayerSizes();
+        sizes[^1] = codeSize ?? sizes[^1];
+        return new() { Architecture = string.Join('-', sizes), HiddenActivation = HiddenActivation, CodeActivation = "none", Output = Output, Network = Network };
+    }
 }

@@ -17,7 +17,7 @@ public sealed record DenoisingOptions : ModelOptions
         .Network(o => o.Network)
         .Custom(o => o.Noise, "noise", "corruption", "KIND:LEVEL",
             "masking:ν (zero a fraction ν, the paper's), gaussian:σ, salt-and-pepper:ν or block:f (a square hole of side f·H, for inpainting)",
-            Corruption.Parse, Check, c => c.ToString());
+            Corruption.Parse, c => c.Validate(), c => c.ToString());
 
     /// <summary>The encoder/decoder: 784-1000 with a sigmoid code and Bernoulli output by default.</summary>
     public AutoencoderOptions Network { get; init; } = new() { Architecture = "784-1000", CodeActivation = "sigmoid" };
@@ -30,11 +30,4 @@ public sealed record DenoisingOptions : ModelOptions
 
     /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
     public static DenoisingOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
-    private static string? Check(Corruption noise)
-    {
-        try { noise.Validate(); }
-        catch (ArgumentException e) { return e.Message; }
-        return null;
-    }
 }

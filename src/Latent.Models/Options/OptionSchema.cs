@@ -35,9 +35,6 @@ public abstract class OptionSchema
     /// <summary>The option with <paramref name="role"/>, or null.</summary>
     public OptionSpec? Find(OptionRole role) => Specs.FirstOrDefault(s => s.Role == role);
 
-    /// <summary>The default of <paramref name="spec"/> as text.</summary>
-    public string DefaultText(OptionSpec spec) => spec.Text(Defaults);
-
     /// <summary>
     /// Options from "key=value" <paramref name="settings"/> (keys or aliases, case-insensitive) over the defaults,
     /// checked with <see cref="ModelOptions.Validate"/>. ArgumentException for an unknown key or a bad value.
@@ -53,7 +50,7 @@ public abstract class OptionSchema
                 $"{Model}: unknown option '{key}' (expected {string.Join(", ", Specs.Select(s => s.Key))})", nameof(settings));
             object? v;
             try { v = spec.Parse(value); }
-            catch (FormatException e) { throw Invalid(spec, key, value, e.Message); }
+            catch (FormatException e) { throw Invalid(key, value, e.Message); }
             o = spec.Set(o, v);
             given.Add(spec.Key);
         }
@@ -77,18 +74,13 @@ public abstract class OptionSchema
     {
         ArgumentNullException.ThrowIfNull(options);
         foreach (var spec in Specs)
-            if (spec.Check(spec.Get(options)) is { } what) throw Invalid(spec, spec.Key, spec.Text(options), what);
+            if (spec.Check(spec.Get(options)) is { } what) throw Invalid(spec.Key, spec.Text(options), what);
     }
 
     /// <summary>The one-line error for option <paramref name="key"/> (declared key or alias) with <paramref name="value"/>: "MODEL: option 'KEY' = VALUE: WHAT".</summary>
-    public ArgumentException Invalid(string key, string value, string what)
-    {
-        var spec = Find(key) ?? throw new ArgumentException($"{Model}: no option '{key}' is declared", nameof(key));
-        return Invalid(spec, key, value, what);
-    }
-
-    private ArgumentException Invalid(OptionSpec spec, string key, string value, string what) =>
-        new($"{Model}: option '{key}' = {(value.Length == 0 ? "''" : value)}: {what}", spec.Property);
+    public ArgumentException Invalid(string key, string value, string what) =>
+        new($"{Model}: option '{key}' = {(value.Length == 0 ? "''" : value)}: {what}",
+            (Find(key) ?? throw new ArgumentException($"{Model}: no option '{key}' is declared", nameof(key))).Property);
 
     /// <summary>
     /// The markdown table of the options (key and aliases, type, default, allowed, doc) that docs/models/MODEL.md

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq.Expressions;
+using System.Numerics;
 using System.Reflection;
 using Latent.Models.Autoencoder;
 
@@ -39,34 +40,23 @@ public sealed class OptionSchema<T> : OptionSchema where T : ModelOptions, new()
 
     /// <summary>An integer option in <paramref name="range"/> ("[1, inf)").</summary>
     public OptionSchema<T> Int(Expression<Func<T, int>> property, string key, string range, string doc,
-        OptionRole role = OptionRole.None, string[]? aliases = null)
-    {
-        var r = NumericRange.Parse(range);
-        string what = $"must be an integer in {range}";
-        return Add(property, key, "int", range, doc, role, aliases,
-            t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new FormatException(what),
-            v => r.Contains((int)v!) ? null : what, OptionSpec.Number);
-    }
+        OptionRole role = OptionRole.None, string[]? aliases = null) =>
+        Number(property, key, "int", range, $"must be an integer in {range}", doc, role, aliases);
 
-    /// <summary>A single-precision number in <paramref name="range"/> ("(0, 1)"); "a/b" is accepted ("1/16").</summary>
-    public OptionSchema<T> Real(Expression<Func<T, float>> property, string key, string range, string doc, string[]? aliases = null)
-    {
-        var r = NumericRange.Parse(range);
-        string what = $"must be a number in {range}";
-        return Add(property, key, "real", range, doc, OptionRole.None, aliases,
-            t => Fraction(t) is double q ? (float)q
-                : float.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v : throw new FormatException(what),
-            v => r.Contains((float)v!) ? null : what, OptionSpec.Number);
-    }
+    /// <summary>A float or double option in <paramref name="range"/> ("(0, 1)"); "a/b" is accepted ("1/16").</summary>
+    public OptionSchema<T> Real<TNumber>(Expression<Func<T, TNumber>> property, string key, string range, string doc, string[]? aliases = null)
+        where TNumber : IFloatingPointIeee754<TNumber> =>
+        Number(property, key, "real", range, $"must be a number in {range}", doc, OptionRole.None, aliases);
 
-    /// <summary>A double-precision number in <paramref name="range"/>; "a/b" is accepted.</summary>
-    public OptionSchema<T> Real(Expression<Func<T, double>> property, string key, string range, string doc, string[]? aliases = null)
+    private OptionSchema<T> Number<TNumber>(Expression<Func<T, TNumber>> property, string key, string type, string range, string what, string doc,
+        OptionRole role, string[]? aliases) where TNumber : INumber<TNumber>
     {
         var r = NumericRange.Parse(range);
-        string what = $"must be a number in {range}";
-        return Add(property, key, "real", range, doc, OptionRole.None, aliases,
-            t => Fraction(t) ?? (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw new FormatException(what)),
-            v => r.Contains((double)v!) ? null : what, OptionSpec.Number);
+        return Add(property, key, type, range, doc, role, aliases,
+            t => type == "real" && Fraction(t) is double q ? TNumber.CreateChecked(q)
+                : TNumber.TryParse(t, type == "int" ? NumberStyles.Integer : NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new FormatException(what),
+            v => r.Contains(double.CreateChecked((TNumber)v!)) ? null : what, OptionSpec.Number);
     }
 
     /// <summary>A flag written and read as "true" or "false" (any case).</summary>
@@ -109,20 +99,18 @@ public sealed class OptionSchema<T> : OptionSchema where T : ModelOptions, new()
         Add(property, key, "sizes", allowed, doc, role, aliases,
             t => t, v => OptionSpec.ParseSizes((string?)v, minCount, none, out _), v => (string?)v ?? "");
 
-    /// <summary>A value of a family-specific type with its own parser (which throws ArgumentException) and check.</summary>
+    /// <summary>A value of a family-specific type whose parser and <paramref name="validate"/> throw ArgumentException.</summary>
     public OptionSchema<T> Custom<TValue>(Expression<Func<T, TValue>> property, string key, string type, string allowed, string doc,
-        Func<string, TValue> parse, Func<TValue, string?> check, Func<TValue, string> format)
+        Func<string, TValue> parse, Action<TValue> validate, Func<TValue, string> format)
     {
-        return Add(property, key, type, allowed, doc, OptionRole.None, null, Parse, v => v is TValue x ? check(x) : $"must be {allowed}", v => format((TValue)v!));
+        return Add(property, key, type, allowed, doc, OptionRole.None, null,
+            t => Try(() => parse(t)) switch { (_, string e) => throw new FormatException(e), (var v, _) => v },
+            v => v is TValue x ? Try(() => { validate(x); return x; }).Error : $"must be {allowed}", v => format((TValue)v!));
 
-        object? Parse(string t)
+        static (TValue? Value, string? Error) Try(Func<TValue> f)
         {
-            try { return parse(t); }
-            catch (ArgumentException e)
-            {
-                string suffix = $" (Parameter '{e.ParamName}')";
-                throw new FormatException(e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message);
-            }
+            try { return (f(), null); }
+            catch (ArgumentException e) { return (default, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)); }
         }
     }
 

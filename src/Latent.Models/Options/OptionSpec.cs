@@ -8,102 +8,73 @@ namespace Latent.Models.Options;
 /// property it sets and what the command line may do with it. Made by the <see cref="OptionSchema{T}"/> builder methods;
 /// the default is read from the family's default options, so it is declared once, in the record.
 /// </summary>
-public sealed class OptionSpec
+public sealed class OptionSpec(PropertyInfo[] path, string key, string type, string allowed, string doc, OptionRole role,
+    IReadOnlyList<string> aliases, Func<string, object?> parse, Func<object?, string?> check, Func<object?, string> format,
+    IReadOnlyList<string>? values = null)
 {
-    private readonly PropertyInfo[] _path;
-    private readonly Func<string, object?> _parse;
-    private readonly Func<object?, string?> _check;
-    private readonly Func<object?, string> _format;
-
-    internal OptionSpec(PropertyInfo[] path, string key, string type, string allowed, string doc, OptionRole role, IReadOnlyList<string> aliases,
-        Func<string, object?> parse, Func<object?, string?> check, Func<object?, string> format, IReadOnlyList<string>? values = null)
-    {
-        if (string.IsNullOrWhiteSpace(key) || key.Any(char.IsWhiteSpace) || key.Contains('='))
-            throw new ArgumentException($"option key '{key}' must be one word without '='", nameof(key));
-        _path = path;
-        Key = key;
-        Type = type;
-        Allowed = allowed;
-        Doc = doc;
-        Role = role;
-        Aliases = aliases;
-        Values = values;
-        _parse = parse;
-        _check = check;
-        _format = format;
-    }
-
     /// <summary>The key of <c>--set key=value</c> and of the options text ("k").</summary>
-    public string Key { get; }
+    public string Key { get; } = string.IsNullOrWhiteSpace(key) || key.Any(char.IsWhiteSpace) || key.Contains('=')
+        ? throw new ArgumentException($"option key '{key}' must be one word without '='", nameof(key)) : key;
 
     /// <summary>Other keys accepted on input ("codebook"); never written.</summary>
-    public IReadOnlyList<string> Aliases { get; }
+    public IReadOnlyList<string> Aliases { get; } = aliases;
 
     /// <summary>"int", "real", "bool", "choice", "sizes" or a family-specific type name ("corruption").</summary>
-    public string Type { get; }
+    public string Type { get; } = type;
 
     /// <summary>What is allowed, as shown to users: "[2, 65536]", "bernoulli, gaussian", ...</summary>
-    public string Allowed { get; }
+    public string Allowed { get; } = allowed;
 
     /// <summary>The allowed values of a choice or bool option (canonical spellings); null for other types.</summary>
-    public IReadOnlyList<string>? Values { get; }
+    public IReadOnlyList<string>? Values { get; } = values;
 
     /// <summary>One line for <c>latent models</c> and the docs tables.</summary>
-    public string Doc { get; }
+    public string Doc { get; } = doc;
 
     /// <summary>What <c>--arch</c>, <c>--code</c> and standardised data do with this option.</summary>
-    public OptionRole Role { get; }
+    public OptionRole Role { get; } = role;
 
     /// <summary>The C# property of the options record it sets, the ParamName of its errors: "CodebookSize", or "Network" for an option of a nested network record.</summary>
-    public string Property => _path[0].Name;
+    public string Property => path[0].Name;
 
     /// <summary>True when <paramref name="key"/> is the key or an alias (case-insensitive).</summary>
     public bool Matches(string key) =>
         string.Equals(Key, key, StringComparison.OrdinalIgnoreCase) || Aliases.Any(a => string.Equals(a, key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The value in <paramref name="options"/> as text ("128", "true", "784-1000-30").</summary>
-    public string Text(ModelOptions options) => _format(Get(options));
+    public string Text(ModelOptions options) => format(Get(options));
 
     internal object? Get(object options)
     {
         object? v = options;
-        foreach (var p in _path) v = p.GetValue(v ?? throw new ArgumentNullException(p.DeclaringType!.Name, $"{Key}: the options record holds null"));
+        foreach (var p in path) v = p.GetValue(v ?? throw new ArgumentNullException(p.DeclaringType!.Name, $"{Key}: the options record holds null"));
         return v;
     }
 
-    /// <summary>A copy of <paramref name="options"/> (same runtime type) with this option set to <paramref name="value"/>.</summary>
-    internal object Set(object options, object? value) => Set(options, 0, value);
-
-    private object Set(object target, int depth, object? value)
+    /// <summary>A copy of <paramref name="target"/> (same runtime type, made as <c>with</c> makes it) with this option set to <paramref name="value"/>.</summary>
+    internal object Set(object target, object? value, int depth = 0)
     {
-        var copy = Clone(target);
-        var p = _path[depth];
-        p.SetValue(copy, depth == _path.Length - 1 ? value : Set(p.GetValue(target)!, depth + 1, value));
+        var copy = target.GetType().GetMethod("<Clone>$")?.Invoke(target, null) ?? throw new InvalidOperationException($"{target.GetType().Name} is not a record");
+        path[depth].SetValue(copy, depth == path.Length - 1 ? value : Set(path[depth].GetValue(target)!, value, depth + 1));
         return copy;
     }
-
-    /// <summary>The record's compiler-generated copy (what <c>with</c> calls), keeping its runtime type.</summary>
-    private static object Clone(object record) =>
-        record.GetType().GetMethod("<Clone>$")?.Invoke(record, null)
-        ?? throw new InvalidOperationException($"{record.GetType().Name} is not a record");
 
     /// <summary>The value of <paramref name="text"/>, or a FormatException whose message says what is allowed.</summary>
     internal object? Parse(string text)
     {
-        var v = _parse(text);
-        if (_check(v) is { } what) throw new FormatException(what);
-        return v;
+        var v = parse(text);
+        return check(v) is { } what ? throw new FormatException(what) : v;
     }
 
     /// <summary>Null when <paramref name="value"/> is allowed, otherwise what is allowed ("must be an integer in [2, 65536]").</summary>
-    internal string? Check(object? value) => _check(value);
+    internal string? Check(object? value) => check(value);
 
     /// <summary>The same option reached through <paramref name="prefix"/> (a nested options record).</summary>
     internal OptionSpec Under(PropertyInfo[] prefix) =>
-        new([.. prefix, .. _path], Key, Type, Allowed, Doc, Role, Aliases, _parse, _check, _format, Values);
+        new([.. prefix, .. path], Key, Type, Allowed, Doc, Role, Aliases, parse, check, format, Values);
 
     /// <summary>The record type that declares the first property of the path.</summary>
-    internal Type DeclaringType => _path[0].DeclaringType!;
+    internal Type DeclaringType => path[0].DeclaringType!;
 
     /// <summary>
     /// "784-256-32" → [784, 256, 32]; null when valid, otherwise what is wrong. An empty text or <paramref name="none"/>

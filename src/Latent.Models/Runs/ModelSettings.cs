@@ -30,7 +30,7 @@ public static class ModelSettings
         {
             string key = result.Keys.FirstOrDefault(archOption.Matches) ?? archOption.Key; // the key as the user wrote it
             bool userArch = arch is not null || result.ContainsKey(key);
-            var sizes = (arch ?? (result.TryGetValue(key, out var a) ? a : schema.DefaultText(archOption))).Split('-');
+            var sizes = (arch ?? (result.TryGetValue(key, out var a) ? a : archOption.Text(schema.Defaults))).Split('-');
             if (!userArch && inputShape is not null && sizes.Length >= 2) sizes[0] = Latent.Core.Shapes.Size(inputShape).ToString(CultureInfo.InvariantCulture);
             if (code is int c) sizes[^1] = c.ToString(CultureInfo.InvariantCulture);
             result[key] = string.Join('-', sizes);

@@ -35,22 +35,4 @@ public record VaeOptions : EncoderDecoderOptions
 
     /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
     public static VaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
-    /// <summary>
-    /// The <see cref="AutoencoderOptions"/> that <see cref="AutoencoderNetworks.Build"/> turns into a network whose
-    /// code has <paramref name="codeSize"/> units (2Z for the encoder, Z for the decoder); linear code units.
-    /// </summary>
-    public AutoencoderOptions NetworkOptions(int codeSize)
-    {
-        var sizes = LayerSizes();
-        sizes[^1] = codeSize;
-        return new AutoencoderOptions
-        {
-            Architecture = string.Join('-', sizes),
-            HiddenActivation = HiddenActivation,
-            CodeActivation = "none",
-            Output = Output,
-            Network = Network,
-        };
-    }
 }
