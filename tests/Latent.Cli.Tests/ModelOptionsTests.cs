@@ -24,7 +24,7 @@ public class ModelOptionsTests
                     Assert.False(string.IsNullOrEmpty(o.GetProperty(field).GetString()), $"{info.Name}.{o.GetProperty("key")}.{field}");
         }
         var k = models["vq-vae"].GetProperty("options")[0];
-        Assert.Equal(("k", "int", "128", "[2, 65536]"), (k.GetProperty("key").GetString(), k.GetProperty("type").GetString(), k.GetProperty("default").GetString(), k.GetProperty("allowed").GetString()));
+        Assert.Equal(("k", "int", "128", "[1, 65536]"), (k.GetProperty("key").GetString(), k.GetProperty("type").GetString(), k.GetProperty("default").GetString(), k.GetProperty("allowed").GetString()));
         Assert.Equal("codebook", k.GetProperty("aliases")[0].GetString());
         var output = models["ae"].GetProperty("options").EnumerateArray().Single(o => o.GetProperty("key").GetString() == "output");
         Assert.Equal(["bernoulli", "gaussian"], output.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
@@ -37,12 +37,12 @@ public class ModelOptionsTests
         var r = CliRunner.Run("models", "--options");
         Assert.Equal(0, r.Code);
         Assert.Contains("prior_attention", r.Out);
-        Assert.Contains("[2, 65536]", r.Out);
-        Assert.DoesNotContain("[2, 65536]", CliRunner.Run("models").Out);
+        Assert.Contains("[1, 65536]", r.Out);
+        Assert.DoesNotContain("[1, 65536]", CliRunner.Run("models").Out);
     }
 
     [Theory]
-    [InlineData("vq-vae: option 'codebook' = 0: must be an integer in [2, 65536]", "--model", "vq-vae", "--set", "codebook=0")]
+    [InlineData("vq-vae: option 'codebook' = 0: must be an integer in [1, 65536]", "--model", "vq-vae", "--set", "codebook=0")]
     [InlineData("td-vae: option 'gated' = yes: must be true or false", "--model", "td-vae", "--set", "gated=yes")]
     [InlineData("k-sparse-ae: option 'k' = 40: must be in [1, code size 32]", "--model", "k-sparse-ae", "--code", "32", "--set", "k=40")]
     [InlineData("has no code-size option", "--model", "vq-vae", "--code", "8")]

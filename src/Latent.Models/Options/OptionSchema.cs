@@ -8,7 +8,7 @@ namespace Latent.Models.Options;
 /// validated), <see cref="ToText"/> (the options text of model.json and <c>latent models</c>), <see cref="Check"/>,
 /// <c>latent models --json</c>, the <c>--arch</c>/<c>--code</c> mapping (<see cref="OptionRole"/>) and the option tables
 /// of docs/models/*.md (<see cref="MarkdownTable"/>). Every error is one line:
-/// <c>vq-vae: option 'codebook' = 0: must be an integer in [2, 65536]</c>, with the C# property as ParamName.
+/// <c>vq-vae: option 'codebook' = 0: must be an integer in [1, 65536]</c>, with the C# property as ParamName.
 /// </summary>
 public abstract class OptionSchema
 {

@@ -12,7 +12,7 @@ namespace Latent.Models.Options;
 /// <see cref="OptionSchema.ToText"/> writes them:
 /// <code>
 /// public static readonly OptionSchema&lt;VqVaeOptions&gt; Schema = new OptionSchema&lt;VqVaeOptions&gt;("vq-vae")
-///     .Int(o => o.CodebookSize, "k", "[2, 65536]", "K, the number of codebook vectors", aliases: ["codebook"])
+///     .Int(o => o.CodebookSize, "k", "[1, 65536]", "K, the number of codebook vectors", aliases: ["codebook"])
 ///     .Real(o => o.Beta, "beta", "[0, inf)", "commitment weight β")
 ///     .Bool(o => o.Ema, "ema", "EMA codebook updates instead of the codebook loss");
 /// public override OptionSchema GetSchema() => Schema;

@@ -22,7 +22,7 @@ public sealed class OptionSpec(PropertyInfo[] path, string key, string type, str
     /// <summary>"int", "real", "bool", "choice", "sizes" or a family-specific type name ("corruption").</summary>
     public string Type { get; } = type;
 
-    /// <summary>What is allowed, as shown to users: "[2, 65536]", "bernoulli, gaussian", ...</summary>
+    /// <summary>What is allowed, as shown to users: "[1, 65536]", "bernoulli, gaussian", ...</summary>
     public string Allowed { get; } = allowed;
 
     /// <summary>The allowed values of a choice or bool option (canonical spellings); null for other types.</summary>
@@ -66,7 +66,7 @@ public sealed class OptionSpec(PropertyInfo[] path, string key, string type, str
         return check(v) is { } what ? throw new FormatException(what) : v;
     }
 
-    /// <summary>Null when <paramref name="value"/> is allowed, otherwise what is allowed ("must be an integer in [2, 65536]").</summary>
+    /// <summary>Null when <paramref name="value"/> is allowed, otherwise what is allowed ("must be an integer in [1, 65536]").</summary>
     internal string? Check(object? value) => check(value);
 
     /// <summary>The same option reached through <paramref name="prefix"/> (a nested options record).</summary>

@@ -14,7 +14,7 @@ public sealed record VqVaeOptions : VectorQuantizedOptions
 {
     /// <summary>k and the shared keys of <see cref="VectorQuantizedOptions"/> (d … prior_classes), which VQ-VAE-2 includes.</summary>
     public static readonly OptionSchema<VqVaeOptions> Schema = new OptionSchema<VqVaeOptions>("vq-vae")
-        .Int(o => o.CodebookSize, "k", "[2, 65536]", "K, codebook vectors (the Keras VQ-VAE example's comparison point; the paper: 512 on ImageNet)", aliases: ["codebook"])
+        .Int(o => o.CodebookSize, "k", "[1, 65536]", "K, codebook vectors (the Keras VQ-VAE example's comparison point; the paper: 512 on ImageNet)", aliases: ["codebook"])
         .Int(o => o.EmbeddingDim, "d", "[1, inf)", "D, the size of each codebook vector (paper: 64)", aliases: ["dim"])
         .Int(o => o.Hidden, "hidden", "[2, inf)", "trunk channels (paper: 256; narrowed for CPU; the first layer has hidden/2)")
         .Int(o => o.ResidualHidden, "res_hidden", "[1, inf)", "channels in the residual branch")

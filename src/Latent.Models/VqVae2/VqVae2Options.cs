@@ -13,12 +13,12 @@ public sealed record VqVae2Options : VectorQuantizedOptions
 {
     /// <summary>k_top, k_bottom, the shared keys of <see cref="VqVaeOptions.Schema"/>, prior_attention and prior_heads.</summary>
     public static readonly OptionSchema<VqVae2Options> Schema = new OptionSchema<VqVae2Options>("vq-vae-2")
-        .Int(o => o.TopCodebookSize, "k_top", "[2, 65536]", "K_t, codebook size of the top level (paper: 512)")
-        .Int(o => o.BottomCodebookSize, "k_bottom", "[2, 65536]", "K_b, codebook size of the bottom level (paper: 512)")
+        .Int(o => o.TopCodebookSize, "k_top", "[1, 65536]", "K_t, codebook size of the top level (paper: 512)")
+        .Int(o => o.BottomCodebookSize, "k_bottom", "[1, 65536]", "K_b, codebook size of the bottom level (paper: 512)")
         .Include(VqVaeOptions.Schema, "d", "hidden", "res_hidden", "res_blocks", "beta", "ema", "decay", "eps", "restart",
             "prior_layers", "prior_channels", "prior_kernel", "prior_classes")
         .Bool(o => o.PriorAttention, "prior_attention", "causal multi-head self-attention in the top prior (PixelSNAIL-style, the paper's §3.2)")
-        .Int(o => o.PriorHeads, "prior_heads", "[1, inf)", "heads of the top prior's attention blocks; must divide prior_channels");
+        .Int(o => o.PriorHeads, "prior_heads", "[0, inf)", "heads of the top prior's attention blocks; with prior_attention at least 1 and a divisor of prior_channels");
 
     /// <summary>EMA codebooks, as in the paper.</summary>
     public VqVae2Options()
@@ -48,6 +48,7 @@ public sealed record VqVae2Options : VectorQuantizedOptions
     protected override void CheckCombinations()
     {
         base.CheckCombinations();
-        if (PriorAttention && PriorChannels % PriorHeads != 0) throw Invalid("prior_heads", $"must divide prior_channels {PriorChannels}");
+        if (PriorAttention && (PriorHeads < 1 || PriorChannels % PriorHeads != 0))
+            throw Invalid("prior_heads", $"must be at least 1 and divide prior_channels {PriorChannels} (prior_attention=true)");
     }
 }

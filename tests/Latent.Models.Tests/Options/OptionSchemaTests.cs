@@ -36,6 +36,21 @@ public class OptionSchemaTests
         Assert.Equal(info.Defaults, info.Schema.Parse(Models.IO.ModelFile.ParseOptionsText(text)));
     }
 
+    [Theory]
+    [InlineData("td-vae", "hidden=128 belief=64 state=8 max_jump=4 pairs=4", "hidden=128 belief=64 state=8 max_jump=4 pairs=4 gated=false residual=true")]
+    [InlineData("vq-vae-2", "k_top=64 k_bottom=32 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=true decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0",
+        "k_top=64 k_bottom=32 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=true decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0 prior_attention=false prior_heads=4")]
+    [InlineData("vq-vae", "k=1 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=false decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0",
+        "k=1 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=false decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0")]
+    public void Options_text_of_older_model_files_still_reads(string model, string saved, string read)
+    {
+        // What ModelFile.Load does with a model.json: the saved text, and the legacy value of every key it does not name.
+        var info = ModelRegistry.Get(model);
+        var settings = Models.IO.ModelFile.ParseOptionsText(saved);
+        foreach (var (key, value) in info.LegacyOptions) settings.TryAdd(key, value);
+        Assert.Equal(read, info.ParseOptions(settings).ToText());
+    }
+
     [Fact]
     public void Every_family_declares_every_key_of_its_text_once_with_a_doc_and_an_allowed_default()
     {
@@ -57,7 +72,7 @@ public class OptionSchemaTests
     public void Errors_name_the_model_the_key_as_written_the_value_and_what_is_allowed()
     {
         var e = Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("codebook", "0")));
-        Assert.Equal("vq-vae: option 'codebook' = 0: must be an integer in [2, 65536]", Message(e));
+        Assert.Equal("vq-vae: option 'codebook' = 0: must be an integer in [1, 65536]", Message(e));
         Assert.Equal("CodebookSize", e.ParamName);
         Assert.Equal("vq-vae: option 'decay' = 1: must be a number in (0, 1)", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("decay", "1")))));
         Assert.Equal("vq-vae: option 'prior_kernel' = 4: must be odd", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("prior_kernel", "4")))));
