@@ -1,4 +1,5 @@
 using Latent.Core;
+using Latent.Models.Options;
 
 namespace Latent.Models;
 
@@ -10,7 +11,7 @@ namespace Latent.Models;
 /// <param name="Citation">The paper, "Authors Year, Title, Venue".</param>
 /// <param name="Description">One line for <c>latent models</c>.</param>
 /// <param name="Defaults">The paper's default options.</param>
-/// <param name="ParseOptions">Reads "key=value" settings over the defaults; ArgumentException naming the key for bad values.</param>
+/// <param name="ParseOptions">Reads "key=value" settings over the defaults: the family's <c>Schema.Parse</c>.</param>
 /// <param name="Create">Builds a model from options, input sample shape and the initialisation random stream.</param>
 public sealed record ModelInfo(
     string Name,
@@ -28,6 +29,9 @@ public sealed record ModelInfo(
     /// before the option existed (a newer default would rebuild a different network and the weights would not fit).
     /// </summary>
     public IReadOnlyDictionary<string, string> LegacyOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The family's declared options (keys, types, defaults, ranges, docs).</summary>
+    public OptionSchema Schema => Defaults.GetSchema();
 
     /// <summary>The default options as text ("arch=784-1000-500-250-30 hidden=relu ...").</summary>
     public string DefaultOptionsText => Defaults.ToText();

@@ -43,6 +43,9 @@ internal static class CommonOptions
     public static (Latent.Models.AutoencoderModel Model, ModelManifest Manifest, LoadedData Data) LoadModelAndData(
         CliContext ctx, string dir, string? data, string? label, int? imageSize, int? samples)
     {
+        // Checked before the model or any data is read.
+        if (imageSize is <= 0) throw new ArgumentException($"--image-size {imageSize} must be positive", nameof(imageSize));
+        if (samples is < 2) throw new ArgumentException($"--samples {samples} must be at least 2", nameof(samples));
         var (model, manifest) = ModelFile.Load(dir);
         var request = DataSource.RequestFor(manifest, data, ctx.DataDir);
         if (label is not null) request = request with { LabelColumn = label };

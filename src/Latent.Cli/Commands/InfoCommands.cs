@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Latent.Core;
 using Latent.Core.IO;
 using Latent.Models;
 using Latent.Models.IO;
+using Latent.Models.Options;
 using Latent.Models.Training;
 
 namespace Latent.Cli.Commands;
@@ -13,20 +15,47 @@ internal static class InfoCommands
 {
     public static Command Models(Func<ParseResult, CliContext> context)
     {
-        var cmd = new Command("models", "List every registered model with its paper and default options (keys for --set).\n\nExample:\n  latent models");
-        cmd.SetAction(Cli.Action(context, (_, ctx) =>
+        var json = CommonOptions.Json();
+        var verbose = new Option<bool>("--options") { Description = "Also list every option: key, type, default, allowed values and meaning" };
+        var cmd = new Command("models",
+            "List every registered model with its paper and default options (keys for --set).\n\n" +
+            "Examples:\n  latent models\n  latent models --options\n  latent models --json      # every option: key, aliases, type, default, allowed, doc");
+        CommonOptions.Add(cmd, json, verbose);
+        cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            if (p.GetValue(json))
+            {
+                ctx.Out.WriteLine(ModelsJson());
+                return 0;
+            }
             foreach (var m in ModelRegistry.All)
             {
                 ctx.Out.WriteLine(m.Name);
                 ctx.Out.WriteLine($"  {m.Description}");
                 ctx.Out.WriteLine($"  paper:    {m.Citation}");
                 ctx.Out.WriteLine($"  defaults: {m.DefaultOptionsText}");
+                if (!p.GetValue(verbose)) continue;
+                foreach (var o in m.Schema.Options)
+                    ctx.Out.WriteLine($"    {string.Join(", ", o.Aliases.Prepend(o.Key)),-24} {o.Type,-7} {o.Text(m.Defaults),-20} {o.Allowed,-24} {o.Doc}");
             }
             return 0;
         }));
         return cmd;
     }
+
+    /// <summary>{"models": [{name, citation, description, default_data, options: [{key, aliases, type, default, allowed, values?, role?, doc}]}]}.</summary>
+    private static string ModelsJson() => JsonSerializer.Serialize(new
+    {
+        models = ModelRegistry.All.Select(m => new
+        {
+            name = m.Name, citation = m.Citation, description = m.Description, default_data = m.DefaultData,
+            options = m.Schema.Options.Select(o => new
+            {
+                key = o.Key, aliases = o.Aliases, type = o.Type, @default = o.Text(m.Defaults), allowed = o.Allowed, values = o.Values,
+                role = o.Role == OptionRole.None ? null : o.Role.ToString().ToLowerInvariant(), doc = o.Doc,
+            }),
+        }),
+    }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 
     public static Command Info(Func<ParseResult, CliContext> context)
     {

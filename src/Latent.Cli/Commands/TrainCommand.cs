@@ -101,6 +101,7 @@ internal static class TrainCommand
                 Extra = new Dictionary<string, string> { ["command"] = "latent " + string.Join(' ', p.Tokens.Select(t => t.Value)) },
             };
             TrainingRun.Validate(options);
+            ModelSettings.Check(info, options); // a bad model option fails before any data is loaded
 
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");

@@ -10,7 +10,7 @@ namespace Latent.Models.Autoencoder;
 /// </summary>
 public static class AutoencoderNetworks
 {
-    /// <summary>The values <see cref="AutoencoderOptions.Network"/> accepts.</summary>
+    /// <summary>The values <see cref="EncoderDecoderOptions.Network"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mlp", "mlp-bn", "conv", "conv-bn"];
 
     /// <summary>The encoder and decoder for samples of <paramref name="inputShape"/>.</summary>
@@ -83,7 +83,7 @@ public static class AutoencoderNetworks
     /// <summary>
     /// Convolutional encoder/decoder for images [C,H,W] (the DCGAN-style trunk of Radford et al. 2016 without pooling):
     /// encoder Conv(C→32, k4, s2, p1), act, Conv(32→64, k4, s2, p1), act [, Conv(64→128, k4, s2, p1), act when
-    /// H, W ≥ 64], flatten to F = C_L·(H/2^L)·(W/2^L) features, then the <see cref="AutoencoderOptions.Architecture"/>
+    /// H, W ≥ 64], flatten to F = C_L·(H/2^L)·(W/2^L) features, then the <see cref="EncoderDecoderOptions.Architecture"/>
     /// sizes as fully connected layers with F in place of the input size (s₀ must still equal C·H·W), code activation.
     /// Decoder: the mirrored Linear layers up to F, act, unflatten, ConvTranspose(k4, s2, p1) layers that exactly
     /// double H and W, the last one to C channels with no activation (logits or linear output).

@@ -1,4 +1,5 @@
 using Latent.Models.Autoencoder;
+using Latent.Models.Options;
 
 namespace Latent.Models.Contractive;
 
@@ -11,6 +12,12 @@ namespace Latent.Models.Contractive;
 /// </summary>
 public sealed record ContractiveOptions : ModelOptions
 {
+    /// <summary>The network keys, lambda and jacobian.</summary>
+    public static readonly OptionSchema<ContractiveOptions> Schema = new OptionSchema<ContractiveOptions>("contractive-ae")
+        .Network(o => o.Network)
+        .Real(o => o.Lambda, "lambda", "[0, inf)", "weight λ of the contractive penalty ‖J_f(x)‖²_F (the paper picks it on validation data)")
+        .Choice(o => o.Jacobian, "jacobian", "auto: closed form for one sigmoid layer, exact autodiff otherwise; exact: always autodiff");
+
     /// <summary>The encoder/decoder: 784-1000 with a sigmoid code, Bernoulli output.</summary>
     public AutoencoderOptions Network { get; init; } = new() { Architecture = "784-1000", CodeActivation = "sigmoid" };
 
@@ -20,40 +27,9 @@ public sealed record ContractiveOptions : ModelOptions
     /// <summary>Closed form when possible (auto), or always exact.</summary>
     public JacobianMethod Jacobian { get; init; } = JacobianMethod.Auto;
 
-    /// <summary>Throws ArgumentException naming the bad option.</summary>
-    public void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(Network, nameof(Network));
-        Network.Validate();
-        if (!(Lambda >= 0f) || float.IsInfinity(Lambda)) throw new ArgumentException($"contractive-ae: lambda {Lambda} must be finite and >= 0", nameof(Lambda));
-        if (!Enum.IsDefined(Jacobian)) throw new ArgumentException($"contractive-ae: jacobian {(int)Jacobian} is not auto or exact", nameof(Jacobian));
-    }
-
-    /// <summary>Options from "key=value" settings over the defaults: lambda, jacobian (auto|exact) plus the network keys.</summary>
-    public static ContractiveOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        const string model = "contractive-ae";
-        var defaults = new ContractiveOptions();
-        var (network, own) = FamilySettings.Split(model, settings, defaults.Network, "lambda", "jacobian");
-        var o = defaults with { Network = network };
-        foreach (var (key, value) in own)
-        {
-            o = key switch
-            {
-                "lambda" => o with { Lambda = FamilySettings.Float(model, key, value, nameof(Lambda)) },
-                _ => o with
-                {
-                    Jacobian = Enum.TryParse<JacobianMethod>(value, ignoreCase: true, out var m) && Enum.IsDefined(m)
-                        ? m
-                        : throw new ArgumentException($"{model}: jacobian '{value}' is not auto or exact", nameof(Jacobian)),
-                },
-            };
-        }
-        o.Validate();
-        return o;
-    }
-
     /// <inheritdoc />
-    public override string ToText() =>
-        $"{Network.ToText()} lambda={FamilySettings.Text(Lambda)} jacobian={Jacobian.ToString().ToLowerInvariant()}";
+    public override OptionSchema GetSchema() => Schema;
+
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static ContractiveOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

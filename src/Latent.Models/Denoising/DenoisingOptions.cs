@@ -1,4 +1,5 @@
 using Latent.Models.Autoencoder;
+using Latent.Models.Options;
 
 namespace Latent.Models.Denoising;
 
@@ -11,37 +12,22 @@ namespace Latent.Models.Denoising;
 /// </summary>
 public sealed record DenoisingOptions : ModelOptions
 {
+    /// <summary>The network keys and noise.</summary>
+    public static readonly OptionSchema<DenoisingOptions> Schema = new OptionSchema<DenoisingOptions>("dae")
+        .Network(o => o.Network)
+        .Custom(o => o.Noise, "noise", "corruption", "KIND:LEVEL",
+            "masking:ν (zero a fraction ν, the paper's), gaussian:σ, salt-and-pepper:ν or block:f (a square hole of side f·H, for inpainting)",
+            Corruption.Parse, c => c.Validate(), c => c.ToString());
+
     /// <summary>The encoder/decoder: 784-1000 with a sigmoid code and Bernoulli output by default.</summary>
     public AutoencoderOptions Network { get; init; } = new() { Architecture = "784-1000", CodeActivation = "sigmoid" };
 
     /// <summary>The corruption q(x̃|x) applied to the training inputs (masking:0.25 by default).</summary>
     public Corruption Noise { get; init; } = new(CorruptionKind.Masking, 0.25f);
 
-    /// <summary>Throws ArgumentException naming the bad option.</summary>
-    public void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(Network, nameof(Network));
-        ArgumentNullException.ThrowIfNull(Noise, nameof(Noise));
-        Network.Validate();
-        try { Noise.Validate(); }
-        catch (ArgumentException e) { throw new ArgumentException($"dae: {e.Message}", nameof(Noise), e); }
-    }
-
-    /// <summary>Options from "key=value" settings over the defaults: noise=KIND:LEVEL plus the network keys (arch, hidden, code, output, network).</summary>
-    public static DenoisingOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        var defaults = new DenoisingOptions();
-        var (network, own) = FamilySettings.Split("dae", settings, defaults.Network, "noise");
-        var o = defaults with { Network = network };
-        if (own.TryGetValue("noise", out var noise))
-        {
-            try { o = o with { Noise = Corruption.Parse(noise) }; }
-            catch (ArgumentException e) { throw new ArgumentException($"dae: {e.Message}", nameof(Noise), e); }
-        }
-        o.Validate();
-        return o;
-    }
-
     /// <inheritdoc />
-    public override string ToText() => $"{Network.ToText()} noise={Noise}";
+    public override OptionSchema GetSchema() => Schema;
+
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static DenoisingOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

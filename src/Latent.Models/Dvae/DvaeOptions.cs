@@ -1,4 +1,4 @@
-using System.Globalization;
+using Latent.Models.Options;
 
 namespace Latent.Models.Dvae;
 
@@ -15,6 +15,20 @@ namespace Latent.Models.Dvae;
 /// </summary>
 public sealed record DvaeOptions : ModelOptions
 {
+    /// <summary>network, categories, latents, embedding, hidden, channels, beta, beta_warmup, tau_start, tau_end, tau_anneal.</summary>
+    public static readonly OptionSchema<DvaeOptions> Schema = new OptionSchema<DvaeOptions>("dvae")
+        .OneOf(o => o.Network, "network", ["conv", "mlp"], "conv: a grid of tokens (input [C,H,W] with H, W divisible by 4); mlp: `latents` flat tokens")
+        .Int(o => o.Categories, "categories", "[2, inf)", "K, categories per token (paper: 8192)", aliases: ["k"])
+        .Int(o => o.Latents, "latents", "[1, inf)", "N, tokens of the MLP network (the conv grid sets its own N)", aliases: ["n"])
+        .Int(o => o.EmbeddingDim, "embedding", "[1, inf)", "D, the width of the codebook the decoder reads", aliases: ["embedding_dim"])
+        .Sizes(o => o.Hidden, "hidden", 0, "sizes, or none", "hidden layer sizes of the MLP encoder (mirrored in the decoder)", none: "none")
+        .Int(o => o.Channels, "channels", "[1, inf)", "channels of the conv encoder/decoder")
+        .Real(o => o.Beta, "beta", "[0, inf)", "final KL weight β (paper)")
+        .Real(o => o.BetaWarmup, "beta_warmup", "[0, 1]", "fraction of training for the cosine warm-up of β from 0")
+        .Real(o => o.TemperatureStart, "tau_start", "(0, inf)", "temperature τ at the start (paper)")
+        .Real(o => o.TemperatureEnd, "tau_end", "(0, inf)", "final τ, also used at evaluation (paper: 1/16; \"1/16\" is accepted); at most tau_start")
+        .Real(o => o.TemperatureAnneal, "tau_anneal", "[0, 1]", "fraction of training for the cosine anneal of τ");
+
     /// <summary>"conv" (the paper's: a grid of tokens, input [C,H,W] with H and W divisible by 4) or "mlp" (<see cref="Latents"/> flat categorical variables).</summary>
     public string Network { get; init; } = "conv";
 
@@ -49,32 +63,20 @@ public sealed record DvaeOptions : ModelOptions
     public double TemperatureAnneal { get; init; } = 1.0;
 
     /// <summary>The parsed <see cref="Hidden"/> sizes (may be empty: "" or "none").</summary>
-    public int[] HiddenSizes()
-    {
-        if (string.IsNullOrWhiteSpace(Hidden) || Hidden.Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
-        return Hidden.Split('-').Select((p, i) =>
-            int.TryParse(p.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
-                ? v
-                : throw new ArgumentException($"dvae: hidden '{Hidden}': '{p}' (entry {i + 1}) is not a positive integer", nameof(Hidden))).ToArray();
-    }
+    public int[] HiddenSizes() =>
+        OptionSpec.ParseSizes(Hidden, 0, "none", out var sizes) is { } error ? throw Invalid("hidden", error) : sizes;
 
-    /// <summary>Checks every option; ArgumentException naming the bad one.</summary>
-    public void Validate()
+    /// <inheritdoc />
+    public override OptionSchema GetSchema() => Schema;
+
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static DvaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
+
+    /// <inheritdoc />
+    protected override void CheckCombinations()
     {
-        if (!Network.Equals("conv", StringComparison.OrdinalIgnoreCase) && !Network.Equals("mlp", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"dvae: network '{Network}' is not conv or mlp", nameof(Network));
-        if (Categories < 2) throw new ArgumentException($"dvae: categories {Categories} must be >= 2", nameof(Categories));
-        if (Latents < 1) throw new ArgumentException($"dvae: latents {Latents} must be >= 1", nameof(Latents));
-        if (EmbeddingDim < 1) throw new ArgumentException($"dvae: embedding {EmbeddingDim} must be >= 1", nameof(EmbeddingDim));
-        if (Channels < 1) throw new ArgumentException($"dvae: channels {Channels} must be >= 1", nameof(Channels));
-        _ = HiddenSizes();
-        if (!(Beta >= 0f) || float.IsInfinity(Beta)) throw new ArgumentException($"dvae: beta {Beta} must be finite and >= 0", nameof(Beta));
-        if (!(BetaWarmup is >= 0 and <= 1)) throw new ArgumentException($"dvae: beta_warmup {BetaWarmup} not in [0, 1]", nameof(BetaWarmup));
-        if (!(TemperatureStart > 0f) || float.IsInfinity(TemperatureStart))
-            throw new ArgumentException($"dvae: tau_start {TemperatureStart} must be finite and > 0", nameof(TemperatureStart));
-        if (!(TemperatureEnd > 0f) || TemperatureEnd > TemperatureStart)
-            throw new ArgumentException($"dvae: tau_end {TemperatureEnd} must be > 0 and <= tau_start {TemperatureStart}", nameof(TemperatureEnd));
-        if (!(TemperatureAnneal is >= 0 and <= 1)) throw new ArgumentException($"dvae: tau_anneal {TemperatureAnneal} not in [0, 1]", nameof(TemperatureAnneal));
+        if (TemperatureEnd > TemperatureStart)
+            throw Invalid("tau_end", $"must be <= tau_start {OptionSpec.Number(TemperatureStart)}");
     }
 
     /// <summary>
@@ -93,56 +95,4 @@ public sealed record DvaeOptions : ModelOptions
 
     /// <summary>β at training progress p ∈ [0, 1] (0 → <see cref="Beta"/> by a cosine over <see cref="BetaWarmup"/>).</summary>
     public float BetaAt(double progress) => Cosine(progress, BetaWarmup, 0f, Beta);
-
-    /// <summary>
-    /// Options from "key=value" settings over the defaults. Keys: network, categories (k), latents (n), embedding,
-    /// hidden, channels, beta, beta_warmup, tau_start, tau_end, tau_anneal.
-    /// </summary>
-    public static DvaeOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var o = new DvaeOptions();
-        foreach (var (key, value) in settings)
-        {
-            o = key.ToLowerInvariant() switch
-            {
-                "network" => o with { Network = value },
-                "categories" or "k" => o with { Categories = Int(value, nameof(Categories)) },
-                "latents" or "n" => o with { Latents = Int(value, nameof(Latents)) },
-                "embedding" or "embedding_dim" => o with { EmbeddingDim = Int(value, nameof(EmbeddingDim)) },
-                "hidden" => o with { Hidden = value },
-                "channels" => o with { Channels = Int(value, nameof(Channels)) },
-                "beta" => o with { Beta = (float)Real(value, nameof(Beta)) },
-                "beta_warmup" => o with { BetaWarmup = Real(value, nameof(BetaWarmup)) },
-                "tau_start" => o with { TemperatureStart = (float)Real(value, nameof(TemperatureStart)) },
-                "tau_end" => o with { TemperatureEnd = (float)Real(value, nameof(TemperatureEnd)) },
-                "tau_anneal" => o with { TemperatureAnneal = Real(value, nameof(TemperatureAnneal)) },
-                _ => throw new ArgumentException(
-                    $"dvae: unknown option '{key}' (expected network, categories, latents, embedding, hidden, channels, beta, beta_warmup, tau_start, tau_end, tau_anneal)",
-                    nameof(settings)),
-            };
-        }
-        o.Validate();
-        return o;
-    }
-
-    private static int Int(string value, string option) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-            ? v : throw new ArgumentException($"dvae: {option} '{value}' is not an integer", option);
-
-    private static double Real(string value, string option)
-    {
-        // "1/16" is accepted for temperatures, as the paper writes them.
-        var parts = value.Split('/');
-        if (parts.Length == 2
-            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
-            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b) && b != 0)
-            return a / b;
-        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
-            ? v : throw new ArgumentException($"dvae: {option} '{value}' is not a number", option);
-    }
-
-    /// <inheritdoc />
-    public override string ToText() => string.Create(CultureInfo.InvariantCulture,
-        $"network={Network} categories={Categories} latents={Latents} embedding={EmbeddingDim} hidden={Hidden} channels={Channels} beta={Beta:R} beta_warmup={BetaWarmup:R} tau_start={TemperatureStart:R} tau_end={TemperatureEnd:R} tau_anneal={TemperatureAnneal:R}");
 }

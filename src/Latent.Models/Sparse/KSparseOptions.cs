@@ -1,4 +1,5 @@
 using Latent.Models.Autoencoder;
+using Latent.Models.Options;
 
 namespace Latent.Models.Sparse;
 
@@ -12,6 +13,15 @@ namespace Latent.Models.Sparse;
 /// </summary>
 public sealed record KSparseOptions : ModelOptions
 {
+    /// <summary>The network keys, k, alpha, k_start and anneal; a k_start left at its default is raised to a larger k.</summary>
+    public static readonly OptionSchema<KSparseOptions> Schema = new OptionSchema<KSparseOptions>("k-sparse-ae")
+        .Network(o => o.Network)
+        .Int(o => o.K, "k", "[1, inf)", "code units kept per sample (the paper's MNIST setting); at most the code size")
+        .Real(o => o.Alpha, "alpha", "[1, inf)", "`Encode` keeps α·k units (the paper: 3 for classification features; 1 keeps the trained code)")
+        .Int(o => o.KStart, "k_start", "[1, inf)", "k at the start of training (≥ k; capped at the code size)")
+        .Real(o => o.AnnealFraction, "anneal", "[0, 1]", "fraction of training over which k falls linearly from k_start to k; 0 = fixed k")
+        .AfterParse((o, given) => given.Contains("k_start") || o.KStart >= o.K ? o : o with { KStart = o.K });
+
     /// <summary>The encoder/decoder: 784-1000, linear code, Gaussian (squared-error) output.</summary>
     public AutoencoderOptions Network { get; init; } = new() { Architecture = "784-1000", Output = OutputDistribution.Gaussian };
 
@@ -27,42 +37,17 @@ public sealed record KSparseOptions : ModelOptions
     /// <summary>Fraction of training (<see cref="TrainingContext.Progress"/>) over which k falls linearly from <see cref="KStart"/> to <see cref="K"/>; 0 = no schedule.</summary>
     public double AnnealFraction { get; init; } = 0.5;
 
-    /// <summary>Throws ArgumentException naming the bad option.</summary>
-    public void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(Network, nameof(Network));
-        Network.Validate();
-        int z = Network.LayerSizes()[^1];
-        if (K < 1 || K > z) throw new ArgumentException($"k-sparse-ae: k {K} must be in [1, code size {z}]", nameof(K));
-        if (!(Alpha >= 1f) || float.IsInfinity(Alpha)) throw new ArgumentException($"k-sparse-ae: alpha {Alpha} must be finite and >= 1", nameof(Alpha));
-        if (KStart < K) throw new ArgumentException($"k-sparse-ae: k_start {KStart} must be >= k {K}", nameof(KStart));
-        if (!(AnnealFraction is >= 0 and <= 1)) throw new ArgumentException($"k-sparse-ae: anneal {AnnealFraction} must be in [0, 1]", nameof(AnnealFraction));
-    }
+    /// <inheritdoc />
+    public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults: k, alpha, k_start, anneal plus the network keys.</summary>
-    public static KSparseOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        const string model = "k-sparse-ae";
-        var defaults = new KSparseOptions();
-        var (network, own) = FamilySettings.Split(model, settings, defaults.Network, "k", "alpha", "k_start", "anneal");
-        var o = defaults with { Network = network };
-        foreach (var (key, value) in own)
-        {
-            o = key switch
-            {
-                "k" => o with { K = FamilySettings.Int(model, key, value, nameof(K)) },
-                "alpha" => o with { Alpha = FamilySettings.Float(model, key, value, nameof(Alpha)) },
-                "k_start" => o with { KStart = FamilySettings.Int(model, key, value, nameof(KStart)) },
-                _ => o with { AnnealFraction = FamilySettings.Float(model, key, value, nameof(AnnealFraction)) },
-            };
-        }
-        // A k_start left at its default never blocks a larger k.
-        if (!own.ContainsKey("k_start") && o.KStart < o.K) o = o with { KStart = o.K };
-        o.Validate();
-        return o;
-    }
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static KSparseOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 
     /// <inheritdoc />
-    public override string ToText() =>
-        $"{Network.ToText()} k={K} alpha={FamilySettings.Text(Alpha)} k_start={KStart} anneal={AnnealFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
+    protected override void CheckCombinations()
+    {
+        int z = Network.LayerSizes()[^1];
+        if (K > z) throw Invalid("k", $"must be in [1, code size {z}]");
+        if (KStart < K) throw Invalid("k_start", $"must be >= k {K}");
+    }
 }

@@ -1,4 +1,5 @@
 using Latent.Models.Autoencoder;
+using Latent.Models.Options;
 
 namespace Latent.Models.Sparse;
 
@@ -16,6 +17,15 @@ namespace Latent.Models.Sparse;
 /// </summary>
 public sealed record SparseOptions : ModelOptions
 {
+    /// <summary>The network keys, penalty, rho, beta, lambda and decay.</summary>
+    public static readonly OptionSchema<SparseOptions> Schema = new OptionSchema<SparseOptions>("sparse-ae")
+        .Network(o => o.Network)
+        .Choice(o => o.Penalty, "penalty", "kl: β Σ_j KL(ρ ‖ ρ̂_j) (needs code=sigmoid); l1: λ₁ times the mean L1 norm of the code")
+        .Real(o => o.Rho, "rho", "(0, 1)", "target mean activation ρ of each code unit (the notes' example)")
+        .Real(o => o.Beta, "beta", "[0, inf)", "weight β of the KL penalty: the notes' 3 scaled to the cross-entropy reconstruction")
+        .Real(o => o.L1Weight, "lambda", "[0, inf)", "weight λ₁ of the L1 activity penalty (our choice; no paper value)")
+        .Real(o => o.WeightDecay, "decay", "[0, inf)", "weight decay (λ/2) Σ W² on the weight matrices (the notes' exercise)");
+
     /// <summary>The encoder/decoder: 784-196, sigmoid hidden and code units, Bernoulli output.</summary>
     public AutoencoderOptions Network { get; init; } = new() { Architecture = "784-196", HiddenActivation = "sigmoid", CodeActivation = "sigmoid" };
 
@@ -34,54 +44,17 @@ public sealed record SparseOptions : ModelOptions
     /// <summary>λ: weight decay (λ/2) Σ W² over the weight matrices (not the biases), as in the notes' cost J(W, b).</summary>
     public float WeightDecay { get; init; } = 1e-4f;
 
-    /// <summary>Throws ArgumentException naming the bad option.</summary>
-    public void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(Network, nameof(Network));
-        Network.Validate();
-        if (!Enum.IsDefined(Penalty))
-            throw new ArgumentException($"sparse-ae: penalty {(int)Penalty} is not kl or l1", nameof(Penalty));
-        if (!(Rho is > 0f and < 1f)) throw new ArgumentException($"sparse-ae: rho {Rho} must be in (0, 1)", nameof(Rho));
-        if (!(Beta >= 0f) || float.IsInfinity(Beta)) throw new ArgumentException($"sparse-ae: beta {Beta} must be finite and >= 0", nameof(Beta));
-        if (!(L1Weight >= 0f) || float.IsInfinity(L1Weight)) throw new ArgumentException($"sparse-ae: lambda {L1Weight} must be finite and >= 0", nameof(L1Weight));
-        if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay)) throw new ArgumentException($"sparse-ae: decay {WeightDecay} must be finite and >= 0", nameof(WeightDecay));
-        // ρ̂_j is a mean firing probability: the KL penalty needs code activations in (0, 1).
-        if (Penalty == SparsityPenalty.Kl && !string.Equals(Network.CodeActivation, "sigmoid", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"sparse-ae: the KL penalty needs code=sigmoid (activations in (0,1)), got code={Network.CodeActivation}", nameof(Network));
-    }
+    /// <inheritdoc />
+    public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults: penalty (kl|l1), rho, beta, lambda, decay plus the network keys.</summary>
-    public static SparseOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        const string model = "sparse-ae";
-        var defaults = new SparseOptions();
-        var (network, own) = FamilySettings.Split(model, settings, defaults.Network, "penalty", "rho", "beta", "lambda", "decay");
-        var o = defaults with { Network = network };
-        foreach (var (key, value) in own)
-        {
-            o = key switch
-            {
-                "penalty" => o with
-                {
-                    Penalty = value.ToLowerInvariant() switch
-                    {
-                        "kl" => SparsityPenalty.Kl,
-                        "l1" => SparsityPenalty.L1,
-                        _ => throw new ArgumentException($"{model}: penalty '{value}' is not kl or l1", nameof(Penalty)),
-                    },
-                },
-                "rho" => o with { Rho = FamilySettings.Float(model, key, value, nameof(Rho)) },
-                "beta" => o with { Beta = FamilySettings.Float(model, key, value, nameof(Beta)) },
-                "lambda" => o with { L1Weight = FamilySettings.Float(model, key, value, nameof(L1Weight)) },
-                _ => o with { WeightDecay = FamilySettings.Float(model, key, value, nameof(WeightDecay)) },
-            };
-        }
-        o.Validate();
-        return o;
-    }
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static SparseOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 
     /// <inheritdoc />
-    public override string ToText() =>
-        $"{Network.ToText()} penalty={Penalty.ToString().ToLowerInvariant()} rho={FamilySettings.Text(Rho)} beta={FamilySettings.Text(Beta)} " +
-        $"lambda={FamilySettings.Text(L1Weight)} decay={FamilySettings.Text(WeightDecay)}";
+    protected override void CheckCombinations()
+    {
+        // ρ̂_j is a mean firing probability: the KL penalty needs code activations in (0, 1).
+        if (Penalty == SparsityPenalty.Kl && !string.Equals(Network.CodeActivation, "sigmoid", StringComparison.OrdinalIgnoreCase))
+            throw Invalid("code", "penalty=kl needs code=sigmoid (activations in (0,1))");
+    }
 }

@@ -1,4 +1,5 @@
 using Latent.Models.Autoencoder;
+using Latent.Models.Options;
 
 namespace Latent.Models.Stacked;
 
@@ -11,34 +12,27 @@ namespace Latent.Models.Stacked;
 /// </summary>
 public sealed record StackedOptions : ModelOptions
 {
+    /// <summary>The network keys and pretrain_epochs.</summary>
+    public static readonly OptionSchema<StackedOptions> Schema = new OptionSchema<StackedOptions>("stacked-ae")
+        .Network(o => o.Network)
+        .Int(o => o.PretrainEpochs, "pretrain_epochs", "[0, inf)", "epochs of pretraining per layer (the paper's 50 passes per RBM); 0 = a plain deep autoencoder");
+
     /// <summary>The deep MLP (network=mlp only): 784-1000-500-250-30, sigmoid hidden units, linear code, Bernoulli output.</summary>
     public AutoencoderOptions Network { get; init; } = new() { HiddenActivation = "sigmoid" };
 
     /// <summary>Epochs of pretraining for each layer (0 = no pretraining: the model is then a plain deep autoencoder).</summary>
     public int PretrainEpochs { get; init; } = 50;
 
-    /// <summary>Throws ArgumentException naming the bad option.</summary>
-    public void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(Network, nameof(Network));
-        Network.Validate();
-        if (!string.Equals(Network.Network, "mlp", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"stacked-ae: greedy layer-wise pretraining needs network=mlp, got network={Network.Network}", nameof(Network));
-        if (PretrainEpochs < 0) throw new ArgumentException($"stacked-ae: pretrain_epochs {PretrainEpochs} must be >= 0", nameof(PretrainEpochs));
-    }
+    /// <inheritdoc />
+    public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults: pretrain_epochs plus the network keys.</summary>
-    public static StackedOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        var defaults = new StackedOptions();
-        var (network, own) = FamilySettings.Split("stacked-ae", settings, defaults.Network, "pretrain_epochs");
-        var o = defaults with { Network = network };
-        if (own.TryGetValue("pretrain_epochs", out var e))
-            o = o with { PretrainEpochs = FamilySettings.Int("stacked-ae", "pretrain_epochs", e, nameof(PretrainEpochs)) };
-        o.Validate();
-        return o;
-    }
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static StackedOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 
     /// <inheritdoc />
-    public override string ToText() => $"{Network.ToText()} pretrain_epochs={PretrainEpochs}";
+    protected override void CheckCombinations()
+    {
+        if (!string.Equals(Network.Network, "mlp", StringComparison.OrdinalIgnoreCase))
+            throw Invalid("network", "greedy layer-wise pretraining needs network=mlp");
+    }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Latent.Models.Options;
 
 namespace Latent.Models.TdVae;
 
@@ -10,6 +10,16 @@ namespace Latent.Models.TdVae;
 /// </summary>
 public sealed record TdVaeOptions : ModelOptions
 {
+    /// <summary>hidden, belief, state (the code size for <c>--code</c>), max_jump, pairs, gated, residual.</summary>
+    public static readonly OptionSchema<TdVaeOptions> Schema = new OptionSchema<TdVaeOptions>("td-vae")
+        .Int(o => o.Hidden, "hidden", "[1, inf)", "width of the frame encoder and of every MLP head")
+        .Int(o => o.BeliefSize, "belief", "[1, inf)", "size of the belief state b_t (the LSTM state)", aliases: ["belief_size"])
+        .Int(o => o.StateSize, "state", "[1, inf)", "size of the latent state z_t", OptionRole.CodeSize, aliases: ["z", "state_size"])
+        .Int(o => o.MaxJump, "max_jump", "[1, inf)", "largest t2 − t1 in training (and largest single jump of a rollout)", aliases: ["jump"])
+        .Int(o => o.PairsPerSequence, "pairs", "[1, inf)", "(t1, t2) pairs drawn per sequence per step")
+        .Bool(o => o.Gated, "gated", "the heads are the paper's gated D layers (false: two-layer ReLU MLPs)")
+        .Bool(o => o.ResidualTransition, "residual", "transition mean z_t1 + D(·) instead of the paper's D(·)");
+
     /// <summary>Width of the frame encoder's and every MLP head's hidden layers.</summary>
     public int Hidden { get; init; } = 128;
 
@@ -38,51 +48,9 @@ public sealed record TdVaeOptions : ModelOptions
     /// </summary>
     public bool ResidualTransition { get; init; }
 
-    /// <summary>Checks every option; ArgumentException naming the bad one.</summary>
-    public void Validate()
-    {
-        if (Hidden < 1) throw new ArgumentException($"td-vae: hidden {Hidden} must be >= 1", nameof(Hidden));
-        if (BeliefSize < 1) throw new ArgumentException($"td-vae: belief {BeliefSize} must be >= 1", nameof(BeliefSize));
-        if (StateSize < 1) throw new ArgumentException($"td-vae: state {StateSize} must be >= 1", nameof(StateSize));
-        if (MaxJump < 1) throw new ArgumentException($"td-vae: max_jump {MaxJump} must be >= 1", nameof(MaxJump));
-        if (PairsPerSequence < 1) throw new ArgumentException($"td-vae: pairs {PairsPerSequence} must be >= 1", nameof(PairsPerSequence));
-    }
-
-    /// <summary>Options from "key=value" settings over the defaults. Keys: hidden, belief, state (z), max_jump, pairs, gated, residual (true/false).</summary>
-    public static TdVaeOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var o = new TdVaeOptions();
-        foreach (var (key, value) in settings)
-        {
-            o = key.ToLowerInvariant() switch
-            {
-                "hidden" => o with { Hidden = Int(value, nameof(Hidden)) },
-                "belief" or "belief_size" => o with { BeliefSize = Int(value, nameof(BeliefSize)) },
-                "state" or "z" or "state_size" => o with { StateSize = Int(value, nameof(StateSize)) },
-                "max_jump" or "jump" => o with { MaxJump = Int(value, nameof(MaxJump)) },
-                "pairs" => o with { PairsPerSequence = Int(value, nameof(PairsPerSequence)) },
-                "gated" => o with { Gated = Bool(value, nameof(Gated)) },
-                "residual" => o with { ResidualTransition = Bool(value, nameof(ResidualTransition)) },
-                _ => throw new ArgumentException($"td-vae: unknown option '{key}' (expected hidden, belief, state, max_jump, pairs, gated, residual)", nameof(settings)),
-            };
-        }
-        o.Validate();
-        return o;
-    }
-
-    private static int Int(string value, string option) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-            ? v : throw new ArgumentException($"td-vae: {option} '{value}' is not an integer", option);
-
-    private static bool Bool(string value, string option) => value.ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        _ => throw new ArgumentException($"td-vae: {option} '{value}' is not true or false", option),
-    };
-
     /// <inheritdoc />
-    public override string ToText() =>
-        string.Create(CultureInfo.InvariantCulture, $"hidden={Hidden} belief={BeliefSize} state={StateSize} max_jump={MaxJump} pairs={PairsPerSequence} gated={(Gated ? "true" : "false")} residual={(ResidualTransition ? "true" : "false")}");
+    public override OptionSchema GetSchema() => Schema;
+
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static TdVaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -1,3 +1,5 @@
+using Latent.Models.Options;
+
 namespace Latent.Models.Vae;
 
 /// <summary>
@@ -8,6 +10,14 @@ namespace Latent.Models.Vae;
 /// </summary>
 public sealed record BetaVaeOptions : VaeOptions
 {
+    /// <summary>The keys of <see cref="VaeOptions.Schema"/>, objective, gamma and capacity.</summary>
+    public static new readonly OptionSchema<BetaVaeOptions> Schema = new OptionSchema<BetaVaeOptions>("beta-vae")
+        .Include(VaeOptions.Schema)
+        .Choice(o => o.Objective, "objective", "beta: β·KL (Higgins 2017); capacity: γ·abs(KL − C) with C raised from 0 to C_max (Burgess 2018)",
+            ("annealed", BetaVaeObjective.Capacity))
+        .Real(o => o.Gamma, "gamma", "[0, inf)", "γ, the weight of abs(KL − C) in the capacity objective (Burgess 2018, §5)")
+        .Real(o => o.CapacityMax, "capacity", "[0, inf)", "C_max in nats, the capacity reached at the end of training", aliases: ["c_max"]);
+
     /// <summary>The β-VAE defaults: β = 4, fixed-β objective.</summary>
     public BetaVaeOptions()
     {
@@ -24,45 +34,8 @@ public sealed record BetaVaeOptions : VaeOptions
     public float CapacityMax { get; init; } = 25f;
 
     /// <inheritdoc />
-    public override void Validate()
-    {
-        base.Validate();
-        if (!Enum.IsDefined(Objective))
-            throw new ArgumentException($"beta-vae: objective {(int)Objective} is not beta or capacity", nameof(Objective));
-        if (!(Gamma >= 0f) || float.IsInfinity(Gamma))
-            throw new ArgumentException($"beta-vae: gamma {Gamma} must be finite and >= 0", nameof(Gamma));
-        if (!(CapacityMax >= 0f) || float.IsInfinity(CapacityMax))
-            throw new ArgumentException($"beta-vae: capacity {CapacityMax} must be finite and >= 0", nameof(CapacityMax));
-    }
+    public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults. Keys: those of <see cref="VaeOptions.Parse"/>,
-    /// objective (beta|capacity), gamma, capacity (C_max in nats).</summary>
-    public static new BetaVaeOptions Parse(IReadOnlyDictionary<string, string> settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var o = new BetaVaeOptions();
-        foreach (var (key, value) in settings)
-        {
-            o = Apply(o, key, value) ?? key.ToLowerInvariant() switch
-            {
-                "objective" => o with { Objective = ParseObjective(value) },
-                "gamma" => o with { Gamma = ParseFloat(value, nameof(Gamma)) },
-                "capacity" or "c_max" => o with { CapacityMax = ParseFloat(value, nameof(CapacityMax)) },
-                _ => throw new ArgumentException($"beta-vae: unknown option '{key}' (expected {CommonKeys}, objective, gamma, capacity)", nameof(settings)),
-            };
-        }
-        o.Validate();
-        return o;
-    }
-
-    private static BetaVaeObjective ParseObjective(string value) => value.ToLowerInvariant() switch
-    {
-        "beta" => BetaVaeObjective.Beta,
-        "capacity" or "annealed" => BetaVaeObjective.Capacity,
-        _ => throw new ArgumentException($"beta-vae: objective '{value}' is not beta or capacity", nameof(Objective)),
-    };
-
-    /// <inheritdoc />
-    public override string ToText() =>
-        $"{base.ToText()} objective={Objective.ToString().ToLowerInvariant()} gamma={Format(Gamma)} capacity={Format(CapacityMax)}";
+    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
+    public static new BetaVaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -1,5 +1,6 @@
 using Latent.Core;
 using Latent.Data;
+using Latent.Models.Options;
 
 namespace Latent.Models.Tests.Training;
 
@@ -40,6 +41,8 @@ internal sealed class ToyModel : AutoencoderModel
 
     private sealed record ToyOptions : ModelOptions
     {
-        public override string ToText() => "";
+        private static readonly OptionSchema<ToyOptions> Schema = new("toy");
+
+        public override OptionSchema GetSchema() => Schema;
     }
 }
