@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Latent.Core;
 using Latent.Core.IO;
+using Latent.Models.Options;
 using Latent.Models.Training;
 
 namespace Latent.Models.Tests.Training;
@@ -51,7 +52,9 @@ public class PhaseTests
 
         private sealed record NoOptions : ModelOptions
         {
-            public override string ToText() => "";
+            private static readonly OptionSchema<NoOptions> Schema = new("two-phases");
+
+            public override OptionSchema GetSchema() => Schema;
         }
     }
 
