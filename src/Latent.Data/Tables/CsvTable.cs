@@ -56,14 +56,36 @@ public static class CsvTable
             long maxValues = InputLimits.MaxInputBytes / sizeof(float);
             var x = new List<float>(1 << 12);
             var y = labelIndex >= 0 ? new List<int>() : null;
-            if (headerless) AddRow(first, headerLine);
-            var row = new List<string>(header.Length);
-            while (reader.ReadDataRow(header.Length, out int cells, row))
+            int lineNo = headerLine;
+            // Each cell is parsed where it lies in the reader's buffer: a row of any length costs only its numbers.
+            void Cell(int c, ReadOnlySpan<char> cell)
             {
+                if (c >= header.Length) return;
+                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                    throw new DatasetFormatException(path, $"line {lineNo}, column {c + 1} ('{header[c]}'): expected a finite number, found '{Shorten(cell.ToString())}'");
+                if (c == labelIndex)
+                {
+                    if (v != Math.Floor(v) || Math.Abs(v) > int.MaxValue)
+                        throw new DatasetFormatException(path, $"line {lineNo}, column {c + 1} ('{header[c]}'): expected an integer label, found '{Shorten(cell.ToString())}'");
+                    y!.Add((int)v);
+                }
+                else
+                {
+                    if (Math.Abs(v) > float.MaxValue)
+                        throw new DatasetFormatException(path, $"line {lineNo}, column {c + 1} ('{header[c]}'): {Shorten(cell.ToString())} is beyond the float32 range");
+                    x.Add((float)v);
+                }
+            }
+            if (headerless)
+                for (int c = 0; c < first.Count; c++) Cell(c, first[c]);
+            CellHandler handler = Cell;
+            while (true)
+            {
+                lineNo = reader.Line + 1;
+                if (!reader.ReadRow(handler, out int cells)) break;
                 if (cells == 0) continue;
                 if (cells != header.Length)
                     throw new DatasetFormatException(path, $"line {reader.Line}: expected {header.Length} columns as in the {(headerless ? "first row" : "header")}, found {cells}");
-                AddRow(row, reader.Line);
                 if (x.Count > maxValues)
                     throw new DatasetFormatException(path, $"line {reader.Line}: more than {maxValues} values, over {InputLimits.Describe()}");
             }
@@ -74,28 +96,6 @@ public static class CsvTable
             return ds.WithDescription($"{(SeparatorFor(path) == '\t' ? "TSV" : "CSV")} {Path.GetFileName(path)}: {rows} rows x {features} features ({Preview(featureNames)})"
                 + (labelIndex >= 0 ? $", labels from column '{header[labelIndex]}'" : ", no labels")
                 + (headerless ? $"; no header row (the first row is numbers): columns numbered 1..{header.Length}, pick labels with --label N" : ""));
-
-            void AddRow(List<string> cellsOfRow, int lineNo)
-            {
-                for (int c = 0; c < cellsOfRow.Count; c++)
-                {
-                    var cell = cellsOfRow[c];
-                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-                        throw new DatasetFormatException(path, $"line {lineNo}, column {c + 1} ('{header[c]}'): expected a finite number, found '{Shorten(cell)}'");
-                    if (c == labelIndex)
-                    {
-                        if (v != Math.Floor(v) || Math.Abs(v) > int.MaxValue)
-                            throw new DatasetFormatException(path, $"line {lineNo}, column {c + 1} ('{header[c]}'): expected an integer label, found '{Shorten(cell)}'");
-                        y!.Add((int)v);
-                    }
-                    else
-                    {
-                        if (Math.Abs(v) > float.MaxValue)
-                            throw new DatasetFormatException(path, $"line {lineNo}, column {c + 1} ('{header[c]}'): {Shorten(cell)} is beyond the float32 range");
-                        x.Add((float)v);
-                    }
-                }
-            }
         }
         catch (InvalidDataException e)
         {
@@ -137,55 +137,51 @@ public static class CsvTable
         return list.Count <= 4 ? string.Join(",", list) : $"{list[0]},{list[1]},...,{list[^1]}";
     }
 
+    /// <summary>A cell of a row: its 0-based column and its text (trimmed of white space and quotes), valid only during the call.</summary>
+    private delegate void CellHandler(int column, ReadOnlySpan<char> cell);
+
     /// <summary>
-    /// Splits a text stream into cells on a separator outside double quotes, one character at a time. Cells are
-    /// trimmed of white space and of surrounding quotes; a cell longer than <see cref="MaxCellLength"/> is an error.
+    /// Splits a text stream into cells on a separator outside double quotes, one character at a time into a fixed
+    /// buffer. Cells are trimmed of white space and of surrounding quotes; a cell longer than
+    /// <see cref="MaxCellLength"/> is an error.
     /// </summary>
     private sealed class CellReader(StreamReader reader, char separator, string path) : IDisposable
     {
-        private readonly StringBuilder _cell = new();
+        private readonly char[] _cell = new char[MaxCellLength];
+        private int _length;
         private bool _eof;
 
         /// <summary>The line of the row read last (1-based).</summary>
         public int Line { get; private set; }
 
-        /// <summary>The first non-blank row, or null at the end of the file.</summary>
+        /// <summary>The cells of the first non-blank row (at most <see cref="MaxColumns"/>), or null at the end of the file.</summary>
         public List<string>? ReadHeaderRow()
         {
             var row = new List<string>();
             while (true)
             {
                 row.Clear();
-                if (!ReadRow(MaxColumns, out int cells, row)) return null;
+                if (!ReadRow((c, cell) => { if (c < MaxColumns) row.Add(cell.ToString()); }, out int cells)) return null;
                 if (cells > MaxColumns) throw new DatasetFormatException(path, $"line {Line}: {cells} columns, more than the {MaxColumns} a table may have");
                 if (cells > 0) return row;
             }
         }
 
-        /// <summary>
-        /// Reads the next row into <paramref name="row"/> (cleared first), keeping at most <paramref name="keep"/>
-        /// cells and counting the rest in <paramref name="cells"/> (0 for a blank line); false at the end of the file.
-        /// </summary>
-        public bool ReadDataRow(int keep, out int cells, List<string> row)
-        {
-            row.Clear();
-            return ReadRow(keep, out cells, row);
-        }
-
-        private bool ReadRow(int keep, out int cells, List<string> row)
+        /// <summary>Reads the next row, handing each cell to <paramref name="handle"/>; <paramref name="cells"/> is 0 for a blank line. False at the end of the file.</summary>
+        public bool ReadRow(CellHandler handle, out int cells)
         {
             cells = 0;
             if (_eof) return false;
             Line++;
             bool quoted = false, any = false, blank = true;
-            _cell.Clear();
+            _length = 0;
             while (true)
             {
                 int ch = reader.Read();
                 if (ch < 0)
                 {
                     _eof = true;
-                    if (!any && _cell.Length == 0) { Line--; return false; }
+                    if (!any) { Line--; return false; }
                     break;
                 }
                 any = true;
@@ -193,27 +189,24 @@ public static class CsvTable
                 if (!quoted && ch == '\n') break;
                 if (!quoted && ch == separator)
                 {
-                    Emit(keep, ref cells, row);
+                    handle(cells++, Trimmed());
+                    _length = 0;
                     blank = false;
                     continue;
                 }
                 if (ch == '\r' && !quoted && reader.Peek() == '\n') continue;
                 if (!char.IsWhiteSpace((char)ch)) blank = false;
-                if (_cell.Length >= MaxCellLength)
+                if (_length == _cell.Length)
                     throw new DatasetFormatException(path, $"line {Line}, column {cells + 1}: a cell longer than {MaxCellLength} characters (not a table of numbers?)");
-                _cell.Append((char)ch);
+                _cell[_length++] = (char)ch;
             }
-            if (blank) { _cell.Clear(); cells = 0; row.Clear(); return true; }
-            Emit(keep, ref cells, row);
+            if (blank) { cells = 0; return true; }
+            handle(cells++, Trimmed());
+            _length = 0;
             return true;
         }
 
-        private void Emit(int keep, ref int cells, List<string> row)
-        {
-            if (cells < keep) row.Add(_cell.ToString().Trim().Trim('"').Trim());
-            cells++;
-            _cell.Clear();
-        }
+        private ReadOnlySpan<char> Trimmed() => _cell.AsSpan(0, _length).Trim().Trim('"').Trim();
 
         public void Dispose() => reader.Dispose();
     }
