@@ -64,8 +64,11 @@ public static class Cli
     internal static Func<ParseResult, int> Action(Func<ParseResult, CliContext> context, Func<ParseResult, CliContext, int> body) => p =>
     {
         var ctx = context(p);
+        bool allowed = Latent.Data.Named.DataOptions.AllowDownloadInCurrentFlow;
         try
         {
+            // --download reaches every data request of this command without passing a flag down.
+            Latent.Data.Named.DataOptions.AllowDownloadInCurrentFlow = ctx.Download;
             if (ctx.Threads is int t)
             {
                 if (t < 1) throw new ArgumentException($"--threads {t} must be >= 1");
@@ -76,6 +79,10 @@ public static class Cli
         catch (Exception e)
         {
             return ErrorReporter.Report(e, ctx);
+        }
+        finally
+        {
+            Latent.Data.Named.DataOptions.AllowDownloadInCurrentFlow = allowed;
         }
     };
 }

@@ -13,6 +13,7 @@ internal sealed class CliContext
     public ulong Seed { get; init; }
     public bool Quiet { get; init; }
     public bool Verbose { get; init; }
+    public bool Download { get; init; }
 
     /// <summary>Draw a live progress bar: the real console, a terminal, not --quiet.</summary>
     public bool Interactive => Hooks.Console && !Quiet && !System.Console.IsOutputRedirected;
@@ -33,5 +34,6 @@ internal sealed class CliContext
         Seed = p.GetValue(GlobalOptions.Seed),
         Quiet = p.GetValue(GlobalOptions.Quiet),
         Verbose = p.GetValue(GlobalOptions.Verbose),
+        Download = p.GetValue(GlobalOptions.Download),
     };
 }

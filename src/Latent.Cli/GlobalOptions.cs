@@ -30,6 +30,12 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Download = new("--download")
+    {
+        Description = "Allow downloading mnist / fashion-mnist from their public mirrors into the cache when no folder holds them (or set LATENT_DOWNLOAD=1)",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new("--verbose")
     {
         Description = "Print the stack trace of unexpected errors",
@@ -42,6 +48,7 @@ internal static class GlobalOptions
         root.Options.Add(Threads);
         root.Options.Add(Seed);
         root.Options.Add(Quiet);
+        root.Options.Add(Download);
         root.Options.Add(Verbose);
     }
 }

@@ -15,6 +15,10 @@ internal sealed class LocalHttpServer : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _cts = new(TimeSpan.FromMinutes(1));
     private readonly ConcurrentDictionary<string, (int Status, byte[] Body, int? DropAfter)> _routes = new();
+    private readonly ConcurrentDictionary<string, Mode> _modes = new();
+
+    /// <summary>How a route misbehaves: sends part of the body then goes silent, or sends bytes without end and without a length.</summary>
+    public enum Mode { Stall, Endless }
     private readonly Task _loop;
 
     public LocalHttpServer()
@@ -31,6 +35,14 @@ internal sealed class LocalHttpServer : IDisposable
     public Uri Base(string prefix) => new($"http://127.0.0.1:{Port}/{prefix.Trim('/')}/");
 
     public void Serve(string path, byte[] body, int status = 200, int? dropAfter = null) => _routes[path] = (status, body, dropAfter);
+
+    /// <summary>Serves <paramref name="body"/> as announced, but <see cref="Mode.Stall"/>: stops after half of it and waits;
+    /// <see cref="Mode.Endless"/>: no Content-Length, the body repeated until the client goes away.</summary>
+    public void Misbehave(string path, byte[] body, Mode mode)
+    {
+        _routes[path] = (200, body, null);
+        _modes[path] = mode;
+    }
 
     private async Task AcceptLoop()
     {
@@ -62,6 +74,26 @@ internal sealed class LocalHttpServer : IDisposable
             var path = head.ToString().Split(' ')[1];
             Requests.Enqueue(path);
             var (status, body, drop) = _routes.TryGetValue(path, out var r) ? r : (404, Encoding.ASCII.GetBytes("not found"), null);
+            if (_modes.TryGetValue(path, out var mode))
+            {
+                try
+                {
+                    if (mode == Mode.Stall)
+                    {
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), _cts.Token);
+                        await stream.WriteAsync(body.AsMemory(0, body.Length / 2), _cts.Token);
+                        await stream.FlushAsync(_cts.Token);
+                        await Task.Delay(Timeout.Infinite, _cts.Token);
+                    }
+                    else
+                    {
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"), _cts.Token);
+                        while (true) await stream.WriteAsync(body, _cts.Token);
+                    }
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException or SocketException) { }
+                return;
+            }
             var header = $"HTTP/1.1 {status} {(status == 200 ? "OK" : "Error")}\r\nContent-Length: {body.Length}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(header), _cts.Token);
             await stream.WriteAsync(body.AsMemory(0, drop ?? body.Length), _cts.Token);

@@ -1,8 +1,13 @@
+using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Latent.Core;
 using Latent.Core.IO;
+using Latent.Data.Arrays;
+using Latent.Data.Idx;
+using Latent.Data.Images;
+using Latent.Data.Tables;
 using Latent.Models;
 using Latent.Models.IO;
 using Latent.Models.Options;
@@ -59,19 +64,53 @@ internal static class InfoCommands
 
     public static Command Info(Func<ParseResult, CliContext> context)
     {
-        var path = new Argument<string>("FILE_OR_DIR") { Description = "A model folder, a model.json, a .safetensors file or a checkpoint" };
-        var cmd = new Command("info", "Describe a model folder (model.json), a safetensors file (its tensors) or a checkpoint (its header).\n\nExamples:\n  latent info runs/demo\n  latent info runs/demo/model.safetensors\n  latent info runs/demo/checkpoints/checkpoint.latent");
+        var path = new Argument<string>("FILE_OR_DIR") { Description = "A model folder, a model.json, a .safetensors file, a checkpoint, or a data file (.npy/.npz, .csv/.tsv, .png, IDX)" };
+        var cmd = new Command("info", "Describe a model folder (model.json), a safetensors file (its tensors), a checkpoint (its header) or a data file (its shape); the kind is read from the file's first bytes.\n\nExamples:\n  latent info runs/demo\n  latent info runs/demo/model.safetensors\n  latent info runs/demo/checkpoints/checkpoint.latent");
         cmd.Arguments.Add(path);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             string target = p.GetValue(path)!;
             if (Directory.Exists(target) || target.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) Manifest(ctx, ModelFile.ReadManifest(target));
             else if (!File.Exists(target)) throw new FileNotFoundException($"'{target}' not found", target);
-            else if (target.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) Tensors(ctx, target);
-            else Checkpoint(ctx, target);
+            else Describe(ctx, target);
             return 0;
         }));
         return cmd;
+    }
+
+    // The kind of a file is read from its first bytes, not its name, so that any file gets a one-line answer.
+    private static void Describe(CliContext ctx, string target)
+    {
+        Span<byte> head = stackalloc byte[16];
+        int n;
+        using (var fs = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 64))
+            n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var h = head[..n];
+        string lower = target.ToLowerInvariant();
+        if (h.StartsWith("LATENTCK"u8)) Checkpoint(ctx, target);
+        else if (n >= 9 && h[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(h) < (ulong)SafeTensors.MaxHeaderBytes) Tensors(ctx, target);
+        else if (h.StartsWith((ReadOnlySpan<byte>)[0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y']))
+        {
+            var a = NpyReader.Read(target);
+            ctx.Out.WriteLine($"NPY array {target}: shape {Shapes.Format(a.Shape)}, dtype {a.Dtype}, {a.Length:N0} values");
+        }
+        else if (h.StartsWith("PK\u0003\u0004"u8))
+            ctx.Out.WriteLine($"NPZ archive {target}: arrays {string.Join(", ", NpyReader.NpzKeys(target))}");
+        else if (h.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            var img = PngDecoder.Decode(target);
+            ctx.Out.WriteLine($"PNG image {target}: {img.Width}x{img.Height}, {img.Channels} channel(s)");
+        }
+        else if (lower.EndsWith(".csv") || lower.EndsWith(".tsv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv.gz"))
+            ctx.Out.WriteLine(CsvTable.Load(target).Description);
+        else if (n >= 4 && h[0] == 0 && h[1] == 0 && h[2] is 0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E && h[3] > 0
+                 || n >= 2 && h[0] == 0x1F && h[1] == 0x8B)
+        {
+            var a = IdxReader.Read(target);
+            ctx.Out.WriteLine($"IDX array {target}: type {a.TypeCode:X2}, dimensions [{string.Join(",", a.Dims)}]");
+        }
+        else
+            throw new InvalidDataException($"'{target}' is not a kind of file latent describes (a model folder or model.json, .safetensors, checkpoint, .npy/.npz, .csv/.tsv, .png or IDX); it starts with {(n == 0 ? "nothing (empty)" : Convert.ToHexString(h[..Math.Min(n, 8)]))}");
     }
 
     private static void Manifest(CliContext ctx, ModelManifest m)

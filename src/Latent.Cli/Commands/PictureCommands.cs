@@ -29,9 +29,9 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            OptionLimits.Check(p.GetValue(count), "--count", 1, OptionLimits.MaxCount);
             var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
-            if (p.GetValue(count) < 1) throw new ArgumentException($"--count {p.GetValue(count)} must be positive");
             var idx = ModelPictures.FirstIndices(set, p.GetValue(count));
             string path = p.GetValue(outFile)!;
             ModelPictures.Reconstructions(model, set, idx).SavePng(path);
@@ -50,6 +50,7 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, dir, outFile, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            OptionLimits.Check(p.GetValue(count), "--count", 1, OptionLimits.MaxCount);
             var (model, _) = ModelFile.Load(p.GetValue(dir)!);
             if (model is not IGenerativeModel gen)
                 throw new ArgumentException($"model '{model.Name}' cannot draw samples (it is not generative); try a vae");
@@ -57,7 +58,6 @@ internal static class PictureCommands
                 throw new ArgumentException($"model '{model.Name}' needs its prior fitted before sampling; train with --prior-epochs N");
             RequireImages(model.InputShape);
             int n = p.GetValue(count);
-            if (n < 1) throw new ArgumentException($"--count {n} must be positive");
             string path = p.GetValue(outFile)!;
             ModelPictures.Samples(gen, n, new Rng(ctx.Seed), columns: (int)Math.Ceiling(Math.Sqrt(n))).SavePng(path);
             Saved(ctx, path);
@@ -78,6 +78,7 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, from, to, steps);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            OptionLimits.Check(p.GetValue(steps), "--steps", 2, OptionLimits.MaxSteps);
             var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
             int a = CommonOptions.Index(p.GetValue(from), set, "--from"), b = CommonOptions.Index(p.GetValue(to), set, "--to");
@@ -102,10 +103,11 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, index, steps, range, dims);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            OptionLimits.Check(p.GetValue(steps), "--steps", 2, OptionLimits.MaxSteps);
+            OptionLimits.Check(p.GetValue(dims), "--dims", 1, OptionLimits.MaxDims);
             var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
             int i = CommonOptions.Index(p.GetValue(index), set, "--index");
-            if (p.GetValue(dims) < 1) throw new ArgumentException($"--dims {p.GetValue(dims)} must be positive");
             string path = p.GetValue(outFile)!;
             ModelPictures.Traversal(model, set.Batch([i]), p.GetValue(steps), p.GetValue(range), p.GetValue(dims)).SavePng(path);
             Saved(ctx, path);
@@ -125,10 +127,10 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, noise, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            OptionLimits.Check(p.GetValue(count), "--count", 1, OptionLimits.MaxCount);
             var corruption = Corruption.Parse(p.GetValue(noise)!);
             var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
-            if (p.GetValue(count) < 1) throw new ArgumentException($"--count {p.GetValue(count)} must be positive");
             var (grid, noisy, restored) = ModelPictures.Denoise(model, set, ModelPictures.FirstIndices(set, p.GetValue(count)), corruption, new Rng(ctx.Seed));
             string path = p.GetValue(outFile)!;
             grid.SavePng(path);

@@ -12,7 +12,7 @@ public sealed class InvalidModelFileException : Exception
     /// <param name="problem">What is wrong, e.g. "header length 9000 exceeds the 120 bytes after the length field".</param>
     /// <param name="innerException">The lower-level error, if any (JSON parser, I/O).</param>
     public InvalidModelFileException(string filePath, string problem, Exception? innerException = null)
-        : base($"{filePath}: {OneLine(problem)}", innerException)
+        : base($"{OneLine(filePath)}: {OneLine(problem)}", innerException)
     {
         FilePath = filePath;
         Problem = OneLine(problem);
@@ -24,5 +24,10 @@ public sealed class InvalidModelFileException : Exception
     /// <summary>What is wrong with it, without the file name.</summary>
     public string Problem { get; }
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+    // Problems may quote bytes from the file; control characters become '?' so that the message stays one line.
+    private static string OneLine(string s) =>
+        string.Create(s.ReplaceLineEndings(" ").Length, s.ReplaceLineEndings(" "), (span, src) =>
+        {
+            for (int i = 0; i < src.Length; i++) span[i] = char.IsControl(src[i]) || src[i] is '\u2028' or '\u2029' ? '?' : src[i];
+        });
 }

@@ -49,6 +49,19 @@ public static class SafeTensors
         WriteCore(stream, list, BuildHeader(list, metadata));
     }
 
+    /// <summary>
+    /// Reads only the header of the safetensors file at <paramref name="path"/>: each tensor's name and shape (in
+    /// header order) and the metadata, after checking the header and the data layout against the file size. Nothing
+    /// sized by the tensors is allocated, so a caller can compare shapes with what it expects before loading.
+    /// </summary>
+    /// <exception cref="InvalidModelFileException">The file is malformed; the message names the file and the problem.</exception>
+    public static (IReadOnlyList<(string Name, int[] Shape)> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadHeader(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return SafeTensorsReader.ReadHeaderOnly(fs, path);
+    }
+
     /// <summary>Reads every tensor and the metadata of the safetensors file at <paramref name="path"/>.</summary>
     /// <returns>The tensors by name (in header order) and the metadata (empty when the file has none).</returns>
     /// <exception cref="InvalidModelFileException">The file is malformed; the message names the file and the problem.</exception>

@@ -23,6 +23,43 @@ internal static class SafeTensorsReader
 
     public static (IReadOnlyDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(Stream s, string file)
     {
+        var (entries, metadata) = ReadHeader(s, file);
+
+        // The ranges tile the data section, so reading them in offset order is one sequential pass.
+        var tensors = new Dictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
+        var byOffset = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        long dataStart = s.Position;
+        var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var e in byOffset)
+        {
+            int count = (int)((e.End - e.Begin) / sizeof(float));
+            var data = new float[count];
+            s.Position = dataStart + (long)e.Begin;
+            ReadExactly(s, MemoryMarshal.AsBytes(data.AsSpan()), file, $"data of tensor '{e.Name}'");
+            if (!BitConverter.IsLittleEndian)
+            {
+                var ints = MemoryMarshal.Cast<float, int>(data.AsSpan());
+                for (int i = 0; i < ints.Length; i++) ints[i] = BinaryPrimitives.ReverseEndianness(ints[i]);
+            }
+            loaded[e.Name] = new Tensor(data, e.Shape);
+        }
+        foreach (var e in entries) tensors[e.Name] = loaded[e.Name];
+        return (tensors, metadata);
+    }
+
+    /// <summary>
+    /// Reads and validates the header only (names, shapes, the layout of the data section against the file size),
+    /// leaving the stream at the start of the data section; nothing sized by the tensors is allocated.
+    /// </summary>
+    public static (IReadOnlyList<(string Name, int[] Shape)> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadHeaderOnly(Stream s, string file)
+    {
+        var (entries, metadata) = ReadHeader(s, file);
+        return (entries.Select(e => (e.Name, e.Shape)).ToList(), metadata);
+    }
+
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata) ReadHeader(Stream s, string file)
+    {
+        if (!s.CanSeek) throw Bad(file, "not a file that can be read twice (a pipe or device?)");
         long start = s.Position;
         long total = s.Length - start;
         if (total < 8)
@@ -45,27 +82,7 @@ internal static class SafeTensorsReader
 
         var (entries, metadata) = ParseHeader(header, file);
         CheckLayout(entries, dataLen, file);
-
-        // The ranges tile the data section, so reading them in offset order is one sequential pass.
-        var tensors = new Dictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
-        var byOffset = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
-        long dataStart = s.Position;
-        var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var e in byOffset)
-        {
-            int count = (int)((e.End - e.Begin) / sizeof(float));
-            var data = new float[count];
-            s.Position = dataStart + (long)e.Begin;
-            ReadExactly(s, MemoryMarshal.AsBytes(data.AsSpan()), file, $"data of tensor '{e.Name}'");
-            if (!BitConverter.IsLittleEndian)
-            {
-                var ints = MemoryMarshal.Cast<float, int>(data.AsSpan());
-                for (int i = 0; i < ints.Length; i++) ints[i] = BinaryPrimitives.ReverseEndianness(ints[i]);
-            }
-            loaded[e.Name] = new Tensor(data, e.Shape);
-        }
-        foreach (var e in entries) tensors[e.Name] = loaded[e.Name];
-        return (tensors, metadata);
+        return (entries, metadata);
     }
 
     private static (List<Entry> Entries, Dictionary<string, string> Metadata) ParseHeader(byte[] header, string file)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Latent.Core.IO;
 
 namespace Latent.Data.Arrays;
 
@@ -14,48 +15,110 @@ public static class NpyReader
 {
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    /// <summary>Reads a .npy file.</summary>
+    /// <summary>Reads a .npy file (at most <see cref="InputLimits.MaxInputBytes"/> bytes).</summary>
     public static NpyArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path), path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"data file not found: {path}", path);
+        return Parse(InputLimits.ReadAllBytes(path, why => new DatasetFormatException(path, why)), path);
     }
 
     /// <summary>Reads every array of a .npz file, keyed by entry name without ".npy".</summary>
-    public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path)
+    public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path) => ReadNpz(path, null);
+
+    /// <summary>
+    /// Reads the arrays named <paramref name="keys"/> (entry names without ".npy"; null = every array) of a .npz file.
+    /// Only those members are decompressed; each one's declared size is checked against
+    /// <see cref="InputLimits.MaxInputBytes"/> first, decompression stops at that size, and its CRC-32 must match.
+    /// Keys the archive does not hold are left out of the result.
+    /// </summary>
+    public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path, IReadOnlyCollection<string>? keys)
     {
         ArgumentNullException.ThrowIfNull(path);
         var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-        ZipArchive zip;
+        using var zip = OpenZip(path);
+        long limit = InputLimits.MaxInputBytes;
+        IReadOnlyList<ZipArchiveEntry> entries;
         try
         {
-            zip = ZipFile.OpenRead(path);
+            entries = zip.Entries;
         }
         catch (InvalidDataException e)
         {
             throw new DatasetFormatException(path, $"not a valid NPZ (ZIP) archive: {e.Message}", e);
         }
-        using (zip)
+        foreach (var entry in entries)
         {
-            foreach (var entry in zip.Entries)
+            if (entry.FullName.EndsWith('/')) continue;
+            string key = KeyOf(entry);
+            if (keys is not null && !keys.Contains(key)) continue;
+            string source = $"{path}:{entry.FullName}";
+            if (entry.Length > limit)
+                throw new DatasetFormatException(source, $"ZIP member declares {InputLimits.Format(entry.Length)} uncompressed, over {InputLimits.Describe()}");
+            if (entry.Length < 0) throw new DatasetFormatException(source, $"ZIP member declares a negative size {entry.Length}");
+            var bytes = new byte[entry.Length];
+            uint crc;
+            try
             {
-                if (entry.FullName.EndsWith('/')) continue;
-                string key = entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
-                string source = $"{path}:{entry.FullName}";
-                using var ms = new MemoryStream();
-                try
-                {
-                    using var s = entry.Open();
-                    s.CopyTo(ms);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new DatasetFormatException(source, $"corrupt ZIP entry: {e.Message}", e);
-                }
-                result[key] = Parse(ms.ToArray(), source);
+                using var s = entry.Open();
+                int got = s.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+                if (got != bytes.Length)
+                    throw new DatasetFormatException(source, $"ZIP member declares {entry.Length} bytes but holds {got} (truncated)");
+                if (s.ReadByte() >= 0)
+                    throw new DatasetFormatException(source, $"ZIP member declares {entry.Length} bytes but holds more");
+                crc = Crc32.Compute(bytes);
             }
+            catch (InvalidDataException e)
+            {
+                throw new DatasetFormatException(source, $"corrupt ZIP entry: {e.Message}", e);
+            }
+            catch (IOException e) when (e is not FileNotFoundException)
+            {
+                throw new DatasetFormatException(source, $"corrupt ZIP entry: {e.Message}", e);
+            }
+            if (crc != entry.Crc32)
+                throw new DatasetFormatException(source, $"ZIP member CRC-32 mismatch: stored {entry.Crc32:X8}, computed {crc:X8} (corrupt archive)");
+            result[key] = Parse(bytes, source);
         }
         return result;
+    }
+
+    /// <summary>The array names of a .npz file (entry names without ".npy"), without decompressing anything.</summary>
+    public static IReadOnlyList<string> NpzKeys(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var zip = OpenZip(path);
+        try
+        {
+            return zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(KeyOf).ToList();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetFormatException(path, $"not a valid NPZ (ZIP) archive: {e.Message}", e);
+        }
+    }
+
+    private static string KeyOf(ZipArchiveEntry entry) =>
+        entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
+
+    private static ZipArchive OpenZip(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"data file not found: {path}", path);
+        var length = new FileInfo(path).Length;
+        if (length > InputLimits.MaxInputBytes)
+            throw new DatasetFormatException(path, $"the file is {InputLimits.Format(length)}, over {InputLimits.Describe()}");
+        try
+        {
+            return ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetFormatException(path, $"not a valid NPZ (ZIP) archive: {e.Message}", e);
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            throw new DatasetFormatException(path, $"not a valid NPZ (ZIP) archive: {e.Message}", e);
+        }
     }
 
     /// <summary>Parses .npy bytes; <paramref name="source"/> names them in errors.</summary>
@@ -106,6 +169,8 @@ public static class NpyReader
             count *= d;
             if (count * itemSize > int.MaxValue) throw new DatasetFormatException(source, $"header: shape ({string.Join(", ", shape[..(i + 1)])}) is too large");
         }
+        if (count * Math.Max(itemSize, sizeof(float)) > InputLimits.MaxInputBytes)
+            throw new DatasetFormatException(source, $"header: shape ({string.Join(", ", shape)}) holds {count} values, over {InputLimits.Describe()}");
         int dataStart = headerStart + headerLen;
         long expected = count * itemSize;
         if (bytes.Length - dataStart != expected)
@@ -131,19 +196,25 @@ public static class NpyReader
         NpyArray? y = null;
         if (IsZip(path))
         {
-            var arrays = ReadNpz(path);
+            var arrays = ReadNpz(path, [xKey, labelKey]);
             if (!arrays.TryGetValue(xKey, out x!))
-                throw new DatasetFormatException(path, $"NPZ has no array '{xKey}'; found [{string.Join(", ", arrays.Keys)}]");
+                throw new DatasetFormatException(path, $"NPZ has no array '{xKey}'; found [{string.Join(", ", NpzKeys(path))}]");
             arrays.TryGetValue(labelKey, out y);
         }
         else x = Read(path);
-        if (labelsPath is not null) y = IsZip(labelsPath) ? ReadNpz(labelsPath).Values.First() : Read(labelsPath);
+        if (labelsPath is not null) y = IsZip(labelsPath) ? FirstArray(labelsPath) : Read(labelsPath);
         if (x.Shape.Length == 0)
             throw new DatasetFormatException(x.Source, "expected an array with a first axis of samples, found a scalar");
         int n = x.Shape[0];
         int[] sample = x.Shape.Length == 1 ? [1] : x.Shape[1..];
         if (sample.Any(d => d == 0)) throw new DatasetFormatException(x.Source, $"sample shape [{string.Join(",", sample)}] has a zero dimension");
         var values = x.ToSingle();
+        if (x.Kind == 'f')
+        {
+            int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new DatasetFormatException(x.Source, $"element {bad} is {values[bad]}: expected finite values (NaN, infinities and float64 values beyond the float32 range are refused)");
+        }
         if (x.Kind == 'u' && x.ItemSize == 1)
             for (int i = 0; i < values.Length; i++) values[i] /= 255f;
         int[]? labels = null;
@@ -157,8 +228,16 @@ public static class NpyReader
             .WithDescription($"NPY {x.Source}: {n} samples of shape [{string.Join(",", sample)}] ({x.Dtype})" + (y is null ? "" : $", labels from {y.Source}"));
     }
 
+    private static NpyArray FirstArray(string path)
+    {
+        var keys = NpzKeys(path);
+        if (keys.Count == 0) throw new DatasetFormatException(path, "NPZ holds no arrays");
+        return ReadNpz(path, [keys[0]])[keys[0]];
+    }
+
     private static bool IsZip(string path)
     {
+        if (!File.Exists(path)) throw new FileNotFoundException($"data file not found: {path}", path);
         using var fs = File.OpenRead(path);
         Span<byte> b = stackalloc byte[4];
         return fs.ReadAtLeast(b, 4, throwOnEndOfStream: false) == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
@@ -195,14 +274,16 @@ public static class NpyReader
     private static Dictionary<string, object?> ParseDict(string s, string source, int offset)
     {
         int i = 0;
-        object? v = Value(s, ref i, source, offset);
+        object? v = Value(s, ref i, source, offset, 0);
         if (v is not Dictionary<string, object?> d)
             throw new DatasetFormatException(source, $"offset {offset}: header is not a dict: '{s}'");
         return d;
     }
 
-    private static object? Value(string s, ref int i, string source, int offset)
+    private static object? Value(string s, ref int i, string source, int offset, int depth)
     {
+        if (depth > InputLimits.MaxNesting)
+            throw new DatasetFormatException(source, $"offset {offset + i}: header: brackets nested deeper than {InputLimits.MaxNesting} levels");
         Skip(s, ref i);
         if (i >= s.Length) throw Bad(s, i, source, offset, "a value");
         char ch = s[i];
@@ -214,11 +295,11 @@ public static class NpyReader
             {
                 Skip(s, ref i);
                 if (i < s.Length && s[i] == '}') { i++; return d; }
-                if (Value(s, ref i, source, offset) is not string key) throw Bad(s, i, source, offset, "a string key");
+                if (Value(s, ref i, source, offset, depth + 1) is not string key) throw Bad(s, i, source, offset, "a string key");
                 Skip(s, ref i);
                 if (i >= s.Length || s[i] != ':') throw Bad(s, i, source, offset, "':'");
                 i++;
-                d[key] = Value(s, ref i, source, offset);
+                d[key] = Value(s, ref i, source, offset, depth + 1);
                 Skip(s, ref i);
                 if (i < s.Length && s[i] == ',') { i++; continue; }
                 if (i < s.Length && s[i] == '}') { i++; return d; }
@@ -234,7 +315,7 @@ public static class NpyReader
             {
                 Skip(s, ref i);
                 if (i < s.Length && s[i] == close) { i++; return list; }
-                list.Add(Value(s, ref i, source, offset) ?? "None");
+                list.Add(Value(s, ref i, source, offset, depth + 1) ?? "None");
                 Skip(s, ref i);
                 if (i < s.Length && s[i] == ',') { i++; continue; }
                 if (i < s.Length && s[i] == close) { i++; return list; }

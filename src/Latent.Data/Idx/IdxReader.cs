@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Latent.Core.IO;
 
 namespace Latent.Data.Idx;
 
@@ -9,29 +10,36 @@ namespace Latent.Data.Idx;
 public static class IdxReader
 {
     /// <summary>Reads any IDX file. Throws <see cref="DatasetFormatException"/> for a bad magic number, unknown type
-    /// code, a length that does not match the dimensions (truncated or trailing bytes) or a corrupt gzip stream.</summary>
+    /// code, a length that does not match the dimensions (truncated or trailing bytes), dimensions whose data would
+    /// exceed <see cref="InputLimits.MaxInputBytes"/>, or a corrupt or truncated gzip stream. The header is read and
+    /// checked before anything sized by it is allocated.</summary>
     public static IdxArray Read(string path)
     {
-        byte[] bytes = DataFile.ReadAllBytes(path);
-        if (bytes.Length < 4)
-            throw new DatasetFormatException(path, $"IDX header: expected at least 4 bytes, found {bytes.Length}");
-        if (bytes[0] != 0 || bytes[1] != 0)
-            throw new DatasetFormatException(path, $"IDX magic at offset 0: expected 00 00 <type> <dims>, found {bytes[0]:X2} {bytes[1]:X2} {bytes[2]:X2} {bytes[3]:X2}");
-        byte type = bytes[2];
+        using var s = DataFile.OpenRead(path);
+        Span<byte> magic = stackalloc byte[4];
+        int got = ReadHead(s, magic, path);
+        if (got < 4)
+            throw new DatasetFormatException(path, $"IDX header: expected at least 4 bytes, found {got}");
+        if (magic[0] != 0 || magic[1] != 0)
+            throw new DatasetFormatException(path, $"IDX magic at offset 0: expected 00 00 <type> <dims>, found {magic[0]:X2} {magic[1]:X2} {magic[2]:X2} {magic[3]:X2}");
+        byte type = magic[2];
         int elem = type switch { 0x08 or 0x09 => 1, 0x0B => 2, 0x0C or 0x0D => 4, 0x0E => 8, _ => 0 };
         if (elem == 0)
             throw new DatasetFormatException(path, $"IDX type code at offset 2: expected one of 08 09 0B 0C 0D 0E, found {type:X2}");
-        int rank = bytes[3];
+        int rank = magic[3];
         if (rank == 0)
             throw new DatasetFormatException(path, "IDX header at offset 3: expected at least 1 dimension, found 0");
         int headerLen = 4 + 4 * rank;
-        if (bytes.Length < headerLen)
-            throw new DatasetFormatException(path, $"IDX header: {rank} dimensions need {headerLen} header bytes, file has {bytes.Length}");
+        var dimBytes = new byte[4 * rank];
+        got = ReadHead(s, dimBytes, path);
+        if (got < dimBytes.Length)
+            throw new DatasetFormatException(path, $"IDX header: {rank} dimensions need {headerLen} header bytes, file has {4 + got}");
         var dims = new int[rank];
         long count = 1;
+        long limit = InputLimits.MaxInputBytes;
         for (int i = 0; i < rank; i++)
         {
-            int d = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+            int d = BinaryPrimitives.ReadInt32BigEndian(dimBytes.AsSpan(4 * i));
             if (d < 0)
                 throw new DatasetFormatException(path, $"IDX dimension {i} at offset {4 + 4 * i}: expected a non-negative size, found {d}");
             dims[i] = d;
@@ -39,13 +47,28 @@ public static class IdxReader
             if (count > int.MaxValue)
                 throw new DatasetFormatException(path, $"IDX dimensions [{string.Join(",", dims[..(i + 1)])}]: more than {int.MaxValue} values");
         }
+        // Both the raw values and the float32 copy must fit the budget.
+        if (count * Math.Max(elem, sizeof(float)) > limit)
+            throw new DatasetFormatException(path, $"IDX dimensions [{string.Join(",", dims)}]: {count} values ({InputLimits.Format(count * sizeof(float))} as float32) are over {InputLimits.Describe()}");
         long expected = headerLen + count * elem;
-        if (bytes.Length != expected)
+        var data = new byte[count * elem];
+        got = ReadHead(s, data, path);
+        if (got < data.Length)
             throw new DatasetFormatException(path,
-                $"IDX dimensions [{string.Join(",", dims)}] of {elem}-byte values need {expected} bytes, found {bytes.Length} ({(bytes.Length < expected ? "truncated" : "trailing data")})");
+                $"IDX dimensions [{string.Join(",", dims)}] of {elem}-byte values need {expected} bytes, found {headerLen + got} (truncated)");
+        if (!DataFile.AtEnd(s, path))
+        {
+            // Count what follows (the stream stops at the input limit) so that the message gives the real length.
+            long extra = 1;
+            var sink = new byte[1 << 16];
+            int n;
+            while ((n = ReadHead(s, sink, path)) > 0) extra += n;
+            throw new DatasetFormatException(path,
+                $"IDX dimensions [{string.Join(",", dims)}] of {elem}-byte values need {expected} bytes, found {expected + extra} (trailing data)");
+        }
 
         var values = new float[count];
-        var p = bytes.AsSpan(headerLen);
+        var p = data.AsSpan();
         switch (type)
         {
             case 0x08: for (int i = 0; i < values.Length; i++) values[i] = p[i]; break;
@@ -56,6 +79,18 @@ public static class IdxReader
             default: for (int i = 0; i < values.Length; i++) values[i] = (float)BinaryPrimitives.ReadDoubleBigEndian(p[(8 * i)..]); break;
         }
         return new IdxArray(type, dims, values);
+    }
+
+    private static int ReadHead(Stream s, Span<byte> buffer, string path)
+    {
+        try
+        {
+            return s.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetFormatException(path, $"corrupt gzip stream: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads an IDX image file (unsigned bytes, [N, H, W]) as floats in [0, 1]; returns the values [N*H*W] and the shape.</summary>

@@ -44,7 +44,13 @@ public static class ImageFolder
                     throw new DatasetFormatException(files[i], $"image is {img.Width}x{img.Height}, expected {w}x{h} like {files[0]} (give a size to resize)");
             }
             else img = ImageOps.ResizeAndCrop(img, w, h, options.Resize);
-            x ??= new float[(long)files.Count * channels * w * h];
+            if (x is null)
+            {
+                long total = (long)files.Count * channels * w * h * sizeof(float);
+                if (total > Latent.Core.IO.InputLimits.MaxInputBytes)
+                    throw new DatasetFormatException(folder, $"{files.Count} images of {channels}x{h}x{w} need {Latent.Core.IO.InputLimits.Format(total)} of float32 values, over {Latent.Core.IO.InputLimits.Describe()}");
+                x = new float[total / sizeof(float)];
+            }
             img.ToChw().CopyTo(x, (long)i * channels * w * h);
 
             if (labels is not null)

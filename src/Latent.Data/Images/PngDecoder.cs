@@ -14,14 +14,19 @@ public static class PngDecoder
 {
     private static ReadOnlySpan<byte> Signature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>Largest image accepted, in pixels (guards memory against a corrupt header).</summary>
+    /// <summary>
+    /// Largest image accepted, in pixels (guards memory against a corrupt header). The decoded floats (and the
+    /// decompressed rows) must also fit <see cref="InputLimits.MaxInputBytes"/>; both are checked from IHDR before
+    /// any image data is decompressed.
+    /// </summary>
     public const long MaxPixels = 1L << 28;
 
     /// <summary>Decodes the PNG file at <paramref name="path"/>.</summary>
     public static ImageData Decode(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Decode(File.ReadAllBytes(path), path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"image not found: {path}", path);
+        return Decode(InputLimits.ReadAllBytes(path, why => new DatasetFormatException(path, why)), path);
     }
 
     /// <summary>Decodes PNG bytes; <paramref name="source"/> names them in error messages.</summary>
@@ -129,6 +134,10 @@ public static class PngDecoder
             throw new DatasetFormatException(source, $"offset {pos + 8}: IHDR size {w}x{h}: expected 1..2^31-1 each");
         if ((long)w * h > MaxPixels)
             throw new DatasetFormatException(source, $"offset {pos + 8}: IHDR size {w}x{h} exceeds the limit of {MaxPixels} pixels");
+        int maxChannels = color switch { 0 or 4 => 2, _ => 4 };
+        long floatBytes = (long)w * h * maxChannels * sizeof(float);
+        if (floatBytes > InputLimits.MaxInputBytes)
+            throw new DatasetFormatException(source, $"offset {pos + 8}: IHDR size {w}x{h} decodes to {InputLimits.Format(floatBytes)} of float32 values, over {InputLimits.Describe()}");
         bool ok = color switch
         {
             0 => depth is 1 or 2 or 4 or 8 or 16,

@@ -9,8 +9,35 @@ public sealed record DataOptions
     /// <summary>An explicit data directory, searched first (as dir/&lt;name&gt;/ and dir/).</summary>
     public string? DataDir { get; init; }
 
-    /// <summary>Whether missing files may be downloaded from the public mirrors (default false: offline).</summary>
+    /// <summary>
+    /// Whether missing files may be downloaded from the public mirrors (default false: offline). Downloads are also
+    /// allowed when <see cref="AllowDownloadInCurrentFlow"/> is set or the environment variable
+    /// <see cref="DownloadEnvironmentVariableName"/> is 1, true or yes (see <see cref="DownloadsAllowed"/>).
+    /// </summary>
     public bool AllowDownload { get; init; }
+
+    /// <summary>The environment variable that allows downloads: LATENT_DOWNLOAD=1.</summary>
+    public const string DownloadEnvironmentVariableName = "LATENT_DOWNLOAD";
+
+    private static readonly AsyncLocal<bool> AllowInFlow = new();
+
+    /// <summary>
+    /// Allows downloads for the code that runs in the current call flow (the CLI's --download sets it for one
+    /// command, so that every data request of that command may download without passing a flag down).
+    /// </summary>
+    public static bool AllowDownloadInCurrentFlow
+    {
+        get => AllowInFlow.Value;
+        set => AllowInFlow.Value = value;
+    }
+
+    /// <summary>True when <see cref="AllowDownload"/>, <see cref="AllowDownloadInCurrentFlow"/> or the environment variable allows downloads.</summary>
+    public bool DownloadsAllowed()
+    {
+        if (AllowDownload || AllowDownloadInCurrentFlow) return true;
+        var v = (GetEnvironmentVariable ?? Environment.GetEnvironmentVariable)(DownloadEnvironmentVariableName)?.Trim();
+        return v is not null && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>The per-user cache folder; null means $XDG_CACHE_HOME/latent, else ~/.cache/latent.</summary>
     public string? CacheDir { get; init; }

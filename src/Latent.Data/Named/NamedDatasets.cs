@@ -18,11 +18,11 @@ public static class NamedDatasets
         "mnist",
         // Train files are not available locally: SHA-256 of the official .gz archives as served by the mirrors
         // (published e.g. in ankane/torchvision-ruby lib/torchvision/datasets/mnist.rb and TensorFlow Datasets).
-        new RemoteFile("train-images-idx3-ubyte.gz", null, "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
-        new RemoteFile("train-labels-idx1-ubyte.gz", null, "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+        new RemoteFile("train-images-idx3-ubyte.gz", null, "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 47_040_016),
+        new RemoteFile("train-labels-idx1-ubyte.gz", null, "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 60_008),
         // Test files: SHA-256 of the decompressed content, computed from the official files in shared/datasets.
-        new RemoteFile("t10k-images-idx3-ubyte.gz", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
-        new RemoteFile("t10k-labels-idx1-ubyte.gz", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+        new RemoteFile("t10k-images-idx3-ubyte.gz", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 7_840_016),
+        new RemoteFile("t10k-labels-idx1-ubyte.gz", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 10_008),
         [
             new Uri("https://ossci-datasets.s3.amazonaws.com/mnist/"),
             new Uri("https://storage.googleapis.com/cvdf-datasets/mnist/"),
@@ -33,10 +33,10 @@ public static class NamedDatasets
     /// <summary>Fashion-MNIST (Xiao, Rasul, Vollgraf 2017). Checksums are of the decompressed content.</summary>
     public static NamedDatasetSpec FashionMnist { get; } = new(
         "fashion-mnist",
-        new RemoteFile("train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-        new RemoteFile("train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-        new RemoteFile("t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-        new RemoteFile("t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
+        new RemoteFile("train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", null, 47_040_016),
+        new RemoteFile("train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", null, 60_008),
+        new RemoteFile("t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", null, 7_840_016),
+        new RemoteFile("t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", null, 10_008),
         [
             new Uri("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
             new Uri("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
@@ -68,14 +68,19 @@ public static class NamedDatasets
         var candidates = Candidates(spec.Name, options);
         var searched = candidates.Select(c => c.Folder).ToList();
 
+        bool download = options.DownloadsAllowed();
         foreach (var (origin, folder) in candidates)
         {
             var found = spec.Files.Select(f => Find(folder, f.FileName)).ToArray();
             if (found.All(f => f is not null))
+            {
+                // Files in the cache came from a download: check them once per process; a bad one is fetched again when allowed.
+                if (origin == DataOrigin.Cache && !CachedFilesOk(spec, found!, download)) continue;
                 return new DataResolution(spec.Name, origin, folder, found[0], found[1], found[2]!, found[3]!, null, searched);
+            }
         }
 
-        if (options.AllowDownload)
+        if (download)
         {
             var cache = Path.Combine(options.ResolvedCacheDir(), spec.Name);
             var mirrors = options.Mirrors ?? spec.Mirrors;
@@ -100,7 +105,30 @@ public static class NamedDatasets
         var alt = spec.TestOnlyTrainCount is null ? "" : $" (the two t10k files alone also work: train = first {spec.TestOnlyTrainCount:N0} test images)";
         throw new DatasetNotFoundException(spec.Name, missing, searched,
             $"{spec.Name}: files not found: {string.Join(", ", missing)} (gzip or raw){alt}. Searched: {string.Join(", ", searched)}. " +
-            $"Put them in {where}, or in <dir>/{spec.Name}/ and pass the data directory or set {DataOptions.EnvironmentVariableName}=<dir>, or allow a download.");
+            $"Put them in {where}, or in <dir>/{spec.Name}/ and pass the data directory or set {DataOptions.EnvironmentVariableName}=<dir>, " +
+            $"or allow a download (latent --download, or {DataOptions.DownloadEnvironmentVariableName}=1).");
+    }
+
+    // True when every cached file matches its checksum. A file that does not is deleted when a download may replace
+    // it (false: download again); otherwise it is an error naming the file.
+    private static bool CachedFilesOk(NamedDatasetSpec spec, string?[] found, bool download)
+    {
+        bool ok = true;
+        for (int i = 0; i < found.Length; i++)
+        {
+            var file = spec.Files[i];
+            var path = found[i]!;
+            // A raw (decompressed) copy has the content checksum only.
+            var check = path.EndsWith(".gz", StringComparison.Ordinal) ? file : file with { ArchiveSha256 = null };
+            if (check.ContentSha256 is null && check.ArchiveSha256 is null) continue;
+            var problem = Downloader.VerifyCached(check, path);
+            if (problem is null) continue;
+            if (!download)
+                throw new DatasetFormatException(path, $"cached file fails its check ({problem}): delete it, or allow a download (latent --download, or {DataOptions.DownloadEnvironmentVariableName}=1) to fetch it again");
+            File.Delete(path);
+            ok = false;
+        }
+        return ok;
     }
 
     /// <summary>

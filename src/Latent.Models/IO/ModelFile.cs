@@ -31,6 +31,9 @@ public static class ModelFile
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };
 
+    /// <summary>The largest model.json accepted (16 MiB: a manifest with per-feature statistics is a few hundred KiB).</summary>
+    public const long MaxManifestBytes = 16L << 20;
+
     /// <summary>True when <paramref name="dir"/> holds a model.json.</summary>
     public static bool Exists(string dir) => File.Exists(Path.Combine(dir, ManifestFileName));
 
@@ -72,7 +75,10 @@ public static class ModelFile
         ModelManifest? m;
         try
         {
-            m = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllBytes(path), Json);
+            var bytes = InputLimits.ReadAllBytes(path, why => new InvalidModelFileException(path, why), MaxManifestBytes);
+            // Editors on some systems save UTF-8 with a byte-order mark; JSON readers must accept and skip it.
+            var json = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes.AsSpan();
+            m = JsonSerializer.Deserialize<ModelManifest>(json, Json);
         }
         catch (JsonException e)
         {
@@ -92,10 +98,12 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Rebuilds the model saved in <paramref name="dir"/>: reads the manifest, creates the model from the registry with
-    /// its options (initialisation is then overwritten), and loads the weights after checking every tensor's name and
-    /// shape against the model. Missing, extra or mis-shaped tensors throw <see cref="InvalidModelFileException"/> naming
-    /// the file and the tensor.
+    /// Rebuilds the model saved in <paramref name="dir"/>: reads the manifest and the weights file's header, checks that
+    /// the layer sizes the options name fit the parameters the header holds (so a manifest that asks for a far larger
+    /// model than its weights fails before anything is allocated), creates the model from the registry with its options
+    /// (initialisation is then overwritten), and loads the weights after checking every tensor's name and shape against
+    /// the model and that every value is finite. Missing, extra or mis-shaped tensors and NaN or infinite weights throw
+    /// <see cref="InvalidModelFileException"/> naming the file and the tensor.
     /// </summary>
     public static (AutoencoderModel Model, ModelManifest Manifest) Load(string dir)
     {
@@ -103,6 +111,10 @@ public static class ModelFile
         var manifest = ReadManifest(dir);
         string manifestPath = Path.Combine(dir, ManifestFileName);
         string weightsPath = Path.Combine(dir, WeightsFileName);
+
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"model folder '{dir}' has no {WeightsFileName}", weightsPath);
+        var (header, _) = SafeTensors.ReadHeader(weightsPath);
+        CheckSizesAgainstWeights(manifest, header, manifestPath, weightsPath);
 
         ModelInfo info;
         try { info = ModelRegistry.Get(manifest.Model); }
@@ -122,23 +134,60 @@ public static class ModelFile
         if (model.CodeSize != manifest.CodeSize)
             throw new InvalidModelFileException(manifestPath, $"code size {manifest.CodeSize} does not match the model built from its options ({model.CodeSize})");
 
-        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"model folder '{dir}' has no {WeightsFileName}", weightsPath);
-        var (tensors, _) = SafeTensors.Read(weightsPath);
         var expected = model.StateDict().ToList();
+        var declared = header.ToDictionary(h => h.Name, h => h.Shape, StringComparer.Ordinal);
         foreach (var (name, t) in expected)
         {
-            if (!tensors.TryGetValue(name, out var found))
+            if (!declared.TryGetValue(name, out var shape))
                 throw new InvalidModelFileException(weightsPath, $"tensor '{name}' {Shapes.Format(t.Shape)} of model '{model.Name}' is missing");
-            if (!Shapes.Equal(found.Shape, t.Shape))
-                throw new InvalidModelFileException(weightsPath, $"tensor '{name}' has shape {Shapes.Format(found.Shape)}, model '{model.Name}' expects {Shapes.Format(t.Shape)}");
+            if (!Shapes.Equal(shape, t.Shape))
+                throw new InvalidModelFileException(weightsPath, $"tensor '{name}' has shape {Shapes.Format(shape)}, model '{model.Name}' expects {Shapes.Format(t.Shape)}");
         }
         var names = expected.Select(e => e.Name).ToHashSet();
-        foreach (var name in tensors.Keys)
+        foreach (var name in declared.Keys)
             if (!names.Contains(name))
                 throw new InvalidModelFileException(weightsPath, $"unexpected tensor '{name}' (model '{model.Name}' has no such parameter)");
+        var (tensors, _) = SafeTensors.Read(weightsPath);
+        foreach (var (name, t) in tensors)
+        {
+            var values = t.Span;
+            for (int i = 0; i < values.Length; i++)
+                if (!float.IsFinite(values[i]))
+                    throw new InvalidModelFileException(weightsPath, $"tensor '{name}' holds {values[i]} at index {i}: the weights are not usable (did training diverge?)");
+        }
         model.LoadStateDict(tensors);
         model.Eval();
         return (model, manifest);
+    }
+
+    /// <summary>
+    /// Every option whose value is a list of layer sizes ("arch=784-256-20") implies fully connected layers between
+    /// consecutive sizes (the first size may be replaced by a convolutional trunk's output, so its layer counts as at
+    /// least one weight per output): at least s_1 + Σ_(i≥1) s_i·s_(i+1) weights. When that exceeds what the weights file holds, the manifest cannot belong to the
+    /// weights, and building the model would allocate for nothing (or for far more than the file).
+    /// </summary>
+    private static void CheckSizesAgainstWeights(ModelManifest manifest, IReadOnlyList<(string Name, int[] Shape)> header, string manifestPath, string weightsPath)
+    {
+        long held = 0;
+        foreach (var (_, shape) in header) held += shape.Aggregate(1L, (a, d) => a * d);
+        Dictionary<string, string> settings;
+        try { settings = ParseOptionsText(manifest.Options); }
+        catch (ArgumentException e) { throw new InvalidModelFileException(manifestPath, $"options '{manifest.Options}': {e.Message}", e); }
+        foreach (var (key, value) in settings)
+        {
+            var parts = value.Split('-');
+            if (parts.Length < 2) continue;
+            var sizes = new long[parts.Length];
+            bool allSizes = true;
+            for (int i = 0; i < parts.Length && allSizes; i++)
+                allSizes = long.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) && sizes[i] > 0;
+            if (!allSizes) continue;
+            double needed = sizes[1];
+            for (int i = 1; i + 1 < sizes.Length; i++) needed += (double)sizes[i] * sizes[i + 1];
+            if (needed > held)
+                throw new InvalidModelFileException(manifestPath,
+                    $"option {key}={value} needs at least {needed:0} weights but {Path.GetFileName(weightsPath)} holds {held}: the manifest and the weights do not belong together");
+        }
     }
 
     /// <summary>"a=1 b=two" → {a: 1, b: two} (the form of <see cref="ModelOptions.ToText"/>); ArgumentException for a token without '='.</summary>

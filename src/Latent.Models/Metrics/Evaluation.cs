@@ -91,7 +91,7 @@ public static class Evaluation
     /// <summary>The dataset in order, as batches [≤batchSize, ...SampleShape].</summary>
     internal static IEnumerable<Tensor> Batches(Dataset data, int batchSize)
     {
-        var idx = new int[batchSize];
+        var idx = new int[Math.Min(batchSize, data.Count)];
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, data.Count - start);

@@ -64,6 +64,7 @@ public static class DataSource
         {
             if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
             int size = r.ImageSize ?? 28;
+            CheckGenerated(r.Samples, (long)size * size, "sprites");
             var train = Sprites.Generate(r.Samples, r.Seed, size);
             var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size);
             return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r);
@@ -73,6 +74,7 @@ public static class DataSource
             // Sequences [frames, 1, size, size] for sequence models (TD-VAE): 10 frames of 32x32 unless --image-size.
             if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
             int size = r.ImageSize ?? 32;
+            CheckGenerated(r.Samples, 10L * size * size, "moving-sprites");
             var train = MovingSprites.Generate(r.Samples, 10, size, r.Seed).Sequences;
             var test = MovingSprites.Generate(Math.Max(20, r.Samples / 10), 10, size, r.Seed + 1_000_003).Sequences;
             return Done(train, test, "moving-sprites", $"generated: {train.Count} moving-sprite sequences of 10 frames {size}x{size} (seed {r.Seed})", size, null, r);
@@ -103,7 +105,8 @@ public static class DataSource
         if (lower.EndsWith(".csv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv"))
         {
             var all = CsvTable.Load(source, r.LabelColumn);
-            return SplitFile(all, r, "csv", $"table {Path.GetFullPath(source)}", null, trained, standardise: true);
+            int note = all.Description?.IndexOf("; no header row", StringComparison.Ordinal) ?? -1;
+            return SplitFile(all, r, "csv", $"table {Path.GetFullPath(source)}" + (note < 0 ? "" : all.Description![note..]), null, trained, standardise: true);
         }
         if (lower.EndsWith(".npy") || lower.EndsWith(".npz"))
         {
@@ -120,6 +123,16 @@ public static class DataSource
         }
         var idx = IdxReader.Load(source, labels, source);
         return SplitFile(idx, r, "idx", $"IDX {Path.GetFullPath(source)}" + (labels is null ? "" : $" with labels {Path.GetFullPath(labels)}"), null, trained);
+    }
+
+    // Generated data obeys the same budget as files: the training samples and the test tenth, as float32.
+    private static void CheckGenerated(int samples, long perSample, string kind)
+    {
+        if (perSample <= 0 || perSample > int.MaxValue)
+            throw new ArgumentException($"--image-size: {kind} of {perSample} values each are too large", "r");
+        long bytes = (samples + Math.Max(100L, samples / 10)) * perSample * sizeof(float);
+        if (bytes > Latent.Core.IO.InputLimits.MaxInputBytes)
+            throw new ArgumentException($"--samples {samples}: {kind} of {perSample} values each need {Latent.Core.IO.InputLimits.Format(bytes)}, over {Latent.Core.IO.InputLimits.Describe()}", "r");
     }
 
     private static LoadedData SplitFile(Dataset all, DataRequest r, string kind, string origin, int? imageSize, DataDescription? trained, bool standardise = false)

@@ -262,8 +262,8 @@ public sealed class Checkpoint
     public static Checkpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] file = File.ReadAllBytes(path);
         InvalidDataException Bad(string what, long offset) => new($"checkpoint '{path}': {what} (at byte {offset})");
+        byte[] file = ReadBounded(path, Bad);
 
         if (file.Length < 20) throw Bad($"file is {file.Length} bytes, shorter than the 20-byte minimum", 0);
         if (!file.AsSpan(0, 8).SequenceEqual(Magic)) throw Bad("not a Latent checkpoint (magic is not LATENTCK)", 0);
@@ -290,10 +290,11 @@ public sealed class Checkpoint
                 int[] shape = Ints(e.GetProperty("shape"));
                 long offset = e.GetProperty("offset").GetInt64(), length = e.GetProperty("length").GetInt64();
                 if (dtype is not ("f32" or "i32")) throw Bad($"entry '{name}' has unknown dtype '{dtype}'", 16);
-                if (shape.Any(d => d < 0) || (long)Shapes.Size(shape) * 4 != length)
+                if (shape.Any(d => d < 0) || shape.Aggregate(4L, (a, d) => a > int.MaxValue ? a : a * d) != length)
                     throw Bad($"entry '{name}': shape {Shapes.Format(shape)} does not match {length} bytes", 16);
-                if (offset < 0 || length < 0 || offset + length > dataLength)
-                    throw Bad($"entry '{name}' [{offset}, {offset + length}) lies outside the {dataLength}-byte data block", dataStart + Math.Max(0, offset));
+                // Compared without adding, so that a crafted offset cannot overflow into range.
+                if (offset < 0 || length < 0 || offset > dataLength || length > dataLength - offset)
+                    throw Bad($"entry '{name}' at {offset} of {length} bytes lies outside the {dataLength}-byte data block", dataStart + Math.Max(0, offset));
                 if (!blobs.TryAdd(name, (dtype, shape, (int)offset, (int)length))) throw Bad($"entry '{name}' appears twice", 16);
                 order.Add(name);
             }
@@ -315,7 +316,15 @@ public sealed class Checkpoint
             {
                 if (p.DType != "i32") throw Bad("entry 'permutation' is not i32", 16);
                 permutation = MemoryMarshal.Cast<byte, int>(file.AsSpan(dataStart + p.Offset, p.Length)).ToArray();
+                var seen = new bool[permutation.Length];
+                foreach (int k in permutation)
+                {
+                    if ((uint)k >= (uint)seen.Length || seen[k]) throw Bad($"entry 'permutation' is not an order of {seen.Length} samples (index {k})", dataStart + p.Offset);
+                    seen[k] = true;
+                }
             }
+            if (root.GetProperty("step_in_epoch").GetInt32() is int stepInEpoch && (stepInEpoch < 0 || (stepInEpoch > 0 && permutation is null)))
+                throw Bad($"step_in_epoch {stepInEpoch} {(stepInEpoch < 0 ? "is negative" : "without the epoch's sample order (no 'permutation' entry)")}", 16);
 
             var history = new List<EpochMetrics>();
             foreach (var h in root.GetProperty("history").EnumerateArray())
@@ -360,7 +369,7 @@ public sealed class Checkpoint
                 Permutation = permutation,
             };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or OverflowException)
         {
             throw new InvalidDataException($"checkpoint '{path}': malformed header: {e.Message} (at byte 16)", e);
         }
@@ -387,5 +396,22 @@ public sealed class Checkpoint
     private static double Double(JsonElement e) => e.ValueKind == JsonValueKind.Null ? double.NaN : e.GetDouble();
 
     private static List<KeyValuePair<string, double>> Terms(JsonElement e) =>
-        e.EnumerateArray().Select(pair => new KeyValuePair<string, double>(pair[0].GetString() ?? "", Double(pair[1]))).ToList();
+        e.EnumerateArray().Select(pair => pair.GetArrayLength() == 2
+            ? new KeyValuePair<string, double>(pair[0].GetString() ?? "", Double(pair[1]))
+            : throw new FormatException($"a loss term is {pair.GetRawText()}, expected [name, value]")).ToList();
+
+    // The file's bytes after checking its first 20 bytes (magic, version), so that a device or an unrelated large
+    // file is refused before it is read; at most four times the input limit (weights, best weights, optimizer state).
+    private static byte[] ReadBounded(string path, Func<string, long, InvalidDataException> bad)
+    {
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64))
+        {
+            Span<byte> head = stackalloc byte[20];
+            int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (n < 20) throw bad($"file is {n} bytes, shorter than the 20-byte minimum", 0);
+            if (!head[..8].SequenceEqual(Magic)) throw bad("not a Latent checkpoint (magic is not LATENTCK)", 0);
+        }
+        long limit = 4 * InputLimits.MaxInputBytes;
+        return InputLimits.ReadAllBytes(path, why => bad(why, 0), Math.Min(limit, Array.MaxLength));
+    }
 }

@@ -77,7 +77,10 @@ public sealed class LrSchedule
                 throw new ArgumentException($"schedule '{name}': unknown setting '{key}' (expected {string.Join(", ", allowed)})", param);
         double Get(string key, double fallback) => settings.TryGetValue(key, out var v) ? v : fallback;
 
-        int totalSteps = checked(stepsPerEpoch * epochs);
+        long steps = (long)stepsPerEpoch * epochs;
+        if (steps > int.MaxValue)
+            throw new ArgumentException($"schedule '{spec}': {epochs} epochs of {stepsPerEpoch} steps are {steps} steps, more than {int.MaxValue}", param);
+        int totalSteps = (int)steps;
         double warmupEpochs = Get("warmup", 0);
         if (warmupEpochs < 0) throw new ArgumentException($"schedule '{name}': warmup {warmupEpochs} must be >= 0", param);
         int warmupSteps = (int)Math.Round(warmupEpochs * stepsPerEpoch);

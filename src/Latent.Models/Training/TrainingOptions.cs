@@ -74,13 +74,16 @@ public sealed record TrainingOptions
         OutputDirectory = null, CheckpointDirectory = CheckpointDirectory ?? OutputDirectory,
     };
 
+    /// <summary>The most epochs a run may ask for (a million: far beyond any useful run, and far from int overflow).</summary>
+    public const int MaxEpochs = 1_000_000;
+
     /// <summary>Throws ArgumentException naming the first bad option.</summary>
     public void Validate() => _ = Check();
 
     /// <summary>Validates and returns the parsed <see cref="Augmentation"/>.</summary>
     internal Latent.Data.Images.ImageAugmentation Check()
     {
-        if (Epochs < 1) throw new ArgumentException($"training: epochs {Epochs} must be >= 1", nameof(Epochs));
+        if (Epochs < 1 || Epochs > MaxEpochs) throw new ArgumentException($"training: epochs {Epochs} must be between 1 and {MaxEpochs}", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"training: batch size {BatchSize} must be >= 1", nameof(BatchSize));
         if (!(LearningRate >= 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"training: learning rate {LearningRate} must be finite and >= 0", nameof(LearningRate));
         if (string.IsNullOrWhiteSpace(Optimizer)) throw new ArgumentException("training: optimizer name is empty", nameof(Optimizer));

@@ -40,7 +40,9 @@ public class NamedDatasetsTests
         using var tmp = new TempDir();
         var opts = Isolated(tmp, env: tmp.Sub("env")) with { DataDir = tmp.Sub("explicit"), SharedSearchStarts = [tmp.Sub("repo/a/b")] };
         WriteSet(Path.Combine(opts.CacheDir!, "fashion-mnist"), 3, 2);
-        Assert.Equal(DataOrigin.Cache, NamedDatasets.Resolve("fashion-mnist", opts).Origin);
+        // The cache is the last folder searched; its files came from a download and must match their checksums.
+        var bad = Assert.Throws<DatasetFormatException>(() => NamedDatasets.Resolve("fashion-mnist", opts));
+        Assert.Contains("cached file fails its check", bad.Message);
 
         WriteSet(Path.Combine(tmp.Path, "repo", "shared", "datasets", "fashion-mnist"), 3, 2);
         var r = NamedDatasets.Resolve("fashion-mnist", opts);
