@@ -8,7 +8,7 @@ namespace Latent.Packaging.Tests;
 public sealed class LocalFeed : IDisposable
 {
     /// <summary>The projects that become packages.</summary>
-    public static readonly string[] Projects = ["Latent.Core", "Latent.NN", "Latent.Data", "Latent.Models", "Latent.Viz", "Latent.Cli"];
+    public static readonly string[] Projects = ["Latent.Core", "Latent.NN", "Latent.Data", "Latent.Models", "Latent.Viz", "Latent.MLNet", "Latent.Cli"];
 
     /// <summary>Packs every project into <see cref="Folder"/>.</summary>
     public LocalFeed()

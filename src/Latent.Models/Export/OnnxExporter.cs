@@ -71,6 +71,59 @@ public static class OnnxExporter
         return g.ToModel($"{model.Name}_{part.ToString().ToLowerInvariant()}", options.IrVersion, options.Opset, ModelFile.LatentVersion, metadata);
     }
 
+    /// <summary>
+    /// An anomaly scorer for one sample at a time, with graph inputs and outputs named for a host pipeline (ML.NET's ONNX
+    /// transformer maps columns to them by name): input [1, ...InputShape] → the code [Z], the reconstruction error
+    /// (Σᵢ (xᵢ − x̂ᵢ)² over the sample's elements, float [1]: the score of <see cref="Runs.AnomalyScoring"/>) and whether it exceeds <paramref name="threshold"/> (bool [1]). For the plain-network and VAE
+    /// families (the code of a VAE is its mean, decoded for the reconstruction).
+    /// </summary>
+    public static byte[] ExportScorer(AutoencoderModel model, float threshold, OnnxScorerNames names, int opset = 17)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(names);
+        var options = new OnnxExportOptions(opset);
+        options.Validate();
+        model.Eval();
+        using var _ = Tensor.NoGrad();
+        var g = new OnnxGraph();
+        var emit = new Emitter(g, model.Name);
+        string x = g.Input(names.Input, OnnxGraph.Float, [1, .. model.InputShape.Select(d => (int?)d)]);
+        string code, reconstruction;
+        switch (model)
+        {
+            case NetworkAutoencoder n:
+            {
+                bool sigmoid = emit.DecodeAppliesSigmoid(n, n.Decoder, z => z);
+                string h = emit.Layer(n.Encoder, x, n.InputShape, "encoder").Value;
+                code = n is KSparseAutoencoder k ? emit.KeepTopK(h, k.CodeSize, k.EncodeK) : h;
+                string r = emit.Layer(n.Decoder, n is KSparseAutoencoder k2 ? emit.KeepTopK(h, k2.CodeSize, k2.K) : h, [n.CodeSize], "decoder").Value;
+                reconstruction = sigmoid ? g.Node1("Sigmoid", [r]) : r;
+                break;
+            }
+            case Vae.Vae v:
+            {
+                bool sigmoid = emit.DecodeAppliesSigmoid(v, v.Decoder, z => z);
+                string h = emit.Layer(v.Encoder, x, v.InputShape, "encoder").Value;
+                code = g.Node1("Slice", [h, g.ConstantInt64("start0", 0), g.ConstantInt64("endZ", v.LatentSize), g.ConstantInt64("axis1", 1)]);
+                string r = emit.Layer(v.Decoder, code, [v.LatentSize], "decoder").Value;
+                reconstruction = sigmoid ? g.Node1("Sigmoid", [r]) : r;
+                break;
+            }
+            default:
+                throw new NotSupportedException($"{model.Name}: the anomaly scorer has no ONNX export here (plain-network and VAE families only)");
+        }
+        string diff = g.Node1("Sub", [x, reconstruction]);
+        var axes = Enumerable.Range(1, model.InputShape.Length).Select(a => (long)a).ToArray();
+        // Σᵢ (xᵢ − x̂ᵢ)² per sample, the score of AnomalyScoring.
+        string sumSq = g.Node1("ReduceSum", [g.Node1("Mul", [diff, diff]), g.ConstantInt64("axes", axes)], OnnxAttribute.Int("keepdims", 0));
+        string error = g.Node1("Reshape", [sumSq, g.ConstantInt64("one", 1)]);
+        g.Output(g.Node1("Reshape", [code, g.ConstantInt64("code_shape", model.CodeSize)]), names.Code, OnnxGraph.Float, [model.CodeSize]);
+        g.Output(error, names.ReconstructionError, OnnxGraph.Float, [1]);
+        g.Output(g.Node1("Greater", [error, g.Scalar("threshold", threshold)]), names.IsAnomaly, OnnxGraph.Bool, [1]);
+        return g.ToModel($"{model.Name}_scorer", options.IrVersion, opset, ModelFile.LatentVersion,
+            new Dictionary<string, string> { ["latent.model"] = model.Name, ["latent.part"] = "scorer", ["latent.threshold"] = threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
     /// <summary>Writes <see cref="Export"/>'s bytes to <paramref name="path"/> atomically (no half-written file on failure).</summary>
     public static void ExportToFile(AutoencoderModel model, OnnxPart part, string path, OnnxExportOptions? options = null)
     {

@@ -10,7 +10,7 @@ namespace Latent.Models.Export;
 internal sealed class OnnxGraph
 {
     /// <summary>TensorProto.DataType values.</summary>
-    public const int Float = 1, Int64 = 7;
+    public const int Float = 1, Int64 = 7, Bool = 9;
 
     private readonly List<Action<ProtoWriter>> _nodes = [], _initializers = [], _inputs = [], _outputs = [];
     private readonly HashSet<string> _names = [];
