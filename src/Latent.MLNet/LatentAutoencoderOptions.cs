@@ -21,7 +21,7 @@ public sealed class LatentAutoencoderOptions
     /// <summary>Added: Score above the threshold, a Boolean.</summary>
     public string PredictedLabelColumnName { get; set; } = "IsAnomaly";
 
-    /// <summary>The registry name of the model: a plain-network family ("ae", "denoising-ae", "sparse-ae", ...) or "vae"/"beta-vae".</summary>
+    /// <summary>The registry name of the model: a plain-network family ("ae", "dae", "sparse-ae", ...) or "vae"/"beta-vae".</summary>
     public string Model { get; set; } = "ae";
 
     /// <summary>Model options as for <c>latent train --set key=value</c>; "arch" defaults to n-<see cref="HiddenSize"/>-<see cref="CodeSize"/> and "output" to gaussian.</summary>
