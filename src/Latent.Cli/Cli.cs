@@ -57,6 +57,8 @@ public static class Cli
         root.Subcommands.Add(InfoCommands.Models(context));
         root.Subcommands.Add(InfoCommands.Info(context));
         root.Subcommands.Add(RolloutCommand.Build(context));
+        root.Subcommands.Add(ExportCommand.Build(context));
+        root.Subcommands.Add(ImportCommand.Build(context));
         return root;
     }
 
