@@ -10,7 +10,7 @@ namespace Latent.Models.Sparse;
 /// reconstruct through sigmoid outputs with ½‖x − x̂‖², whose gradient on an output logit is (x̂ − x)·x̂(1 − x̂); our
 /// Bernoulli output uses cross-entropy on the logits, whose gradient is (x̂ − x), without the x̂(1 − x̂) ≤ ¼ factor.
 /// Measured on Fashion-MNIST after training with the notes' objective, the cross-entropy pulls on the code 5.9 times
-/// harder (‖∂L_BCE/∂h‖ / ‖∂L_notes/∂h‖, bench/quality/zoo1a-evidence.md), so the same balance needs β ≈ 3 × 5.9 ≈ 18.
+/// harder (‖∂L_BCE/∂h‖ / ‖∂L_notes/∂h‖), so the same balance needs β ≈ 3 × 5.9 ≈ 18.
 /// With β = 3 and cross-entropy the mean activation settles well above ρ (0.069 after 10 epochs on Fashion-MNIST).
 /// The notes use one hidden layer; 784-196 is the size of the notes' MNIST exercise. The L1 variant replaces the KL
 /// term by λ₁ (1/B) Σ |h|.

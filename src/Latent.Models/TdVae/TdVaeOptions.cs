@@ -38,7 +38,7 @@ public sealed record TdVaeOptions : ModelOptions
     /// <summary>
     /// The belief, smoothing and transition heads are the paper's gated "D" layers (tanh ⊙ sigmoid, Gregor et al. 2019,
     /// appendix) instead of two-layer ReLU MLPs. Default true: with the plain transition below, the state learns the sprite's
-    /// velocity (bench/quality/zoo2b-evidence.md, "tdvae2").
+    /// velocity (docs/RESULTS.md §6).
     /// </summary>
     public bool Gated { get; init; } = true;
 
