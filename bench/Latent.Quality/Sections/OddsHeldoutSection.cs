@@ -7,6 +7,7 @@ using Latent.Data.Tables;
 using Latent.Models.Anomaly;
 using Latent.Models.Metrics;
 using Latent.Models.Pca;
+using Latent.Models.Training;
 
 namespace Latent.Quality.Sections;
 
@@ -24,6 +25,7 @@ namespace Latent.Quality.Sections;
 /// Writes bench/results/odds_heldout.json (odds_heldout_mean_auc, _ap, and the PCA and Isolation Forest keys).
 /// Settings: odds_heldout.trials (10; --quick 1), odds_heldout.candidates (names, comma-separated; default all),
 /// odds_heldout.sets, odds_heldout.threads (2), odds_heldout.cache (a file of finished (set, split, candidate) results to resume from).
+/// A candidate whose training diverges on a split scores like chance on it (ROC-AUC 0.5, AP = the anomaly fraction).
 /// </summary>
 internal static class OddsHeldoutSection
 {
@@ -94,8 +96,18 @@ internal static class OddsHeldoutSection
                     lock (cache) found = cache.TryGetValue(key, out result);
                     if (!found)
                     {
-                        var scores = new AnomalyDetector(candidates[k].Options).Fit(train.X, d).DecisionFunction(test.X, d);
-                        result = (AnomalyMetrics.RocAuc(scores, labels), AnomalyMetrics.AveragePrecision(scores, labels));
+                        try
+                        {
+                            var scores = new AnomalyDetector(candidates[k].Options).Fit(train.X, d).DecisionFunction(test.X, d);
+                            result = (AnomalyMetrics.RocAuc(scores, labels), AnomalyMetrics.AveragePrecision(scores, labels));
+                        }
+                        catch (TrainingDivergedException e)
+                        {
+                            // A configuration that cannot be trained on a split scores like chance there (ROC-AUC 0.5,
+                            // average precision = the anomaly fraction): counted against it, not skipped.
+                            result = (0.5, labels.Count(b => b) / (double)labels.Length);
+                            BenchContext.Log($"  {sets[s]} split {t} {candidates[k].Name}: {e.Message} — counted as chance");
+                        }
                         lock (cache)
                         {
                             cache[key] = result;
