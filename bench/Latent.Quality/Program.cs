@@ -13,6 +13,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("seed", SeedAeSection.Run),
     ("ae-pca", AeVsPcaSection.Run),
     ("odds", OddsSection.Run),
+    ("odds-heldout", OddsHeldoutSection.Run),
     ("vae", VaeElboSection.Run),
     ("vq", VqSection.Run),
     ("tdvae", TdVaeSection.Run),

@@ -17,7 +17,7 @@ internal static class BaselineCommands
         var size = CommonOptions.ImageSize();
         var samples = CommonOptions.Samples();
         var json = CommonOptions.Json();
-        var cmd = new Command("pca", "Fit PCA with N components on the training split and report SSE per image, MSE and BCE on the test split.\n\nExample:\n  latent pca --code 30 --data mnist --json");
+        var cmd = new Command("pca", "Fit PCA with N components on the training split and report its reconstruction error on the test split (images: SSE per image, MSE, BCE; tables: SSE and MSE per row).\n\nExample:\n  latent pca --code 30 --data mnist --json");
         CommonOptions.Add(cmd, code, data, label, size, samples, json);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
@@ -29,24 +29,19 @@ internal static class BaselineCommands
             int k = p.GetValue(code);
             if (k < 1 || k > loaded.Train.SampleSize) throw new ArgumentException($"--code {k} must be in 1..{loaded.Train.SampleSize} (the number of features)");
             var pca = Latent.Models.Pca.Pca.Fit(loaded.Train, k);
-            var r = Evaluation.Reconstruction(pca, loaded.Test);
+            var metrics = ModelEvaluation.Reconstruction(pca, loaded.Test);
             if (p.GetValue(json))
                 ctx.Out.WriteLine(JsonOutput.Object(w =>
                 {
                     w.WriteString("model", "pca");
                     w.WriteNumber("code_size", k);
                     w.WriteString("data", loaded.Description.Source);
-                    w.WriteNumber("samples", r.Count);
-                    JsonOutput.Number(w, "sse_per_image", r.SsePerImage);
-                    JsonOutput.Number(w, "mse", r.Mse);
-                    JsonOutput.Number(w, "bce", r.Bce);
+                    JsonOutput.Numbers(w, metrics);
                 }));
             else
             {
-                ctx.Out.WriteLine($"pca with {k} components on {loaded.Description.Source} (test split, {r.Count} samples)");
-                ctx.Out.WriteLine($"sse_per_image  {r.SsePerImage.ToString("G6", CultureInfo.InvariantCulture)}");
-                ctx.Out.WriteLine($"mse            {r.Mse.ToString("G6", CultureInfo.InvariantCulture)}");
-                ctx.Out.WriteLine($"bce            {r.Bce.ToString("G6", CultureInfo.InvariantCulture)}");
+                ctx.Out.WriteLine($"pca with {k} components on {loaded.Description.Source} (test split, {loaded.Test.Count} samples)");
+                foreach (var (name, v) in metrics.Skip(1)) ctx.Out.WriteLine($"{name,-15}{v.ToString("G6", CultureInfo.InvariantCulture)}");
             }
             return 0;
         }));
@@ -65,18 +60,18 @@ internal static class BaselineCommands
             var (model, loaded, set) = md.Load(p, ctx);
             int k = Math.Min(model.CodeSize, loaded.Train.SampleSize);
             var pca = Latent.Models.Pca.Pca.Fit(loaded.Train, k);
-            var a = Evaluation.Reconstruction(model, set);
-            var b = Evaluation.Reconstruction(pca, set);
+            var a = ModelEvaluation.Reconstruction(model, set);
+            var b = ModelEvaluation.Reconstruction(pca, set);
             if (p.GetValue(json))
             {
                 ctx.Out.WriteLine(JsonOutput.Object(w =>
                 {
                     w.WriteNumber("code_size", model.CodeSize);
                     w.WriteStartObject(model.Name);
-                    JsonOutput.Number(w, "sse_per_image", a.SsePerImage); JsonOutput.Number(w, "mse", a.Mse); JsonOutput.Number(w, "bce", a.Bce);
+                    JsonOutput.Numbers(w, a.Skip(1));
                     w.WriteEndObject();
                     w.WriteStartObject("pca");
-                    JsonOutput.Number(w, "sse_per_image", b.SsePerImage); JsonOutput.Number(w, "mse", b.Mse); JsonOutput.Number(w, "bce", b.Bce);
+                    JsonOutput.Numbers(w, b.Skip(1));
                     w.WriteEndObject();
                 }));
                 return 0;
@@ -84,9 +79,7 @@ internal static class BaselineCommands
             string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
             ctx.Out.WriteLine($"code size {model.CodeSize}, {set.Count} samples ({p.GetValue(md.Split)} split of {loaded.Description.Source})");
             ctx.Out.WriteLine($"{"metric",-16}{model.Name,14}{"pca",14}");
-            ctx.Out.WriteLine($"{"sse_per_image",-16}{F(a.SsePerImage),14}{F(b.SsePerImage),14}");
-            ctx.Out.WriteLine($"{"mse",-16}{F(a.Mse),14}{F(b.Mse),14}");
-            ctx.Out.WriteLine($"{"bce",-16}{F(a.Bce),14}{F(b.Bce),14}");
+            for (int i = 1; i < a.Count; i++) ctx.Out.WriteLine($"{a[i].Key,-16}{F(a[i].Value),14}{F(b[i].Value),14}");
             return 0;
         }));
         return cmd;

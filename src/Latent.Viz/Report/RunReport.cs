@@ -148,8 +148,16 @@ public sealed class RunReport
         var chart = new ScatterChart { Title = "Test codes", XLabel = model.CodeSize > 2 ? "PC 1" : "z₁", YLabel = model.CodeSize > 2 ? "PC 2" : "z₂" };
         if (_data.Description.Kind == "sprites")
             for (int i = 0; i < Sprites.ShapeNames.Count; i++) chart.LabelNames[i] = Sprites.ShapeNames[i];
+        // A labelled table is usually an anomaly-detection set: its rare non-zero labels are drawn on top, larger.
+        bool anomalies = sub.SampleShape.Length == 1 && sub.Labels is { } ls && ls.Any(l => l != 0) && ls.Count(l => l != 0) * 2 < ls.Length;
+        if (anomalies)
+            foreach (int l in sub.Labels!.Distinct().Where(l => l != 0))
+            {
+                chart.Highlight.Add(l);
+                chart.LabelNames.TryAdd(l, $"anomaly ({l})");
+            }
         chart.AddPoints(xy, sub.Labels);
-        caption = $"{n} test samples placed by {axes}" + (sub.Labels is null ? "." : ", coloured by label.");
+        caption = $"{n} test samples placed by {axes}" + (sub.Labels is null ? "." : anomalies ? ", coloured by label; anomalies (label ≠ 0) drawn on top, larger." : ", coloured by label.");
         return chart.ToSvg();
     }
 

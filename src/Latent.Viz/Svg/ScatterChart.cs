@@ -34,6 +34,15 @@ public sealed class ScatterChart
     /// <summary>Legend names for labels (e.g. 3 → "cat"); labels without a name are shown as numbers.</summary>
     public IDictionary<int, string> LabelNames { get; } = new Dictionary<int, string>();
 
+    /// <summary>
+    /// Labels drawn on top of the others, with dots <see cref="HighlightScale"/> times larger and opaque (e.g. the
+    /// anomalies of a labelled table, so a handful of them stay visible among thousands of normal rows).
+    /// </summary>
+    public ISet<int> Highlight { get; } = new HashSet<int>();
+
+    /// <summary>Size factor of highlighted dots (default 2.5).</summary>
+    public double HighlightScale { get; set; } = 2.5;
+
     /// <summary>Number of points added (including any that are not finite).</summary>
     public int Count => _points.Count;
 
@@ -77,13 +86,15 @@ public sealed class ScatterChart
         if (finite.Count == 0)
             frame.Text((frame.Left + frame.Right) / 2, (frame.Top + frame.Bottom) / 2, "no data", "middle", "fill=\"#888888\"");
 
-        foreach (int label in labels)
+        // Highlighted labels last, so they are drawn on top.
+        foreach (int label in labels.Where(l => !Highlight.Contains(l)).Concat(labels.Where(Highlight.Contains)))
         {
+            bool top = Highlight.Contains(label);
             var d = new StringBuilder();
             foreach (var p in finite)
                 if (p.Label == label)
                     d.Append('M').Append(SvgText.N(frame.X(xAxis, p.X))).Append(' ').Append(SvgText.N(frame.Y(yAxis, p.Y))).Append("h0");
-            sb.Append($"<path class=\"points\" data-label=\"{label}\" d=\"{d}\" stroke=\"{Palette.Colour(label)}\" stroke-width=\"{SvgText.N(PointSize)}\" stroke-linecap=\"round\" stroke-opacity=\"0.75\" fill=\"none\"/>");
+            sb.Append($"<path class=\"points\" data-label=\"{label}\" d=\"{d}\" stroke=\"{Palette.Colour(label)}\" stroke-width=\"{SvgText.N(top ? PointSize * HighlightScale : PointSize)}\" stroke-linecap=\"round\" stroke-opacity=\"{(top ? "1" : "0.75")}\" fill=\"none\"/>");
         }
         frame.Legend(labels.Select(l => (Name(l), Palette.Colour(l))).ToList());
         return frame.Finish();

@@ -122,6 +122,22 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void ScatterDrawsHighlightedLabelsLastAndLarger()
+    {
+        var labels = new[] { 1, 0, 0, 0, 1, 0 };
+        var chart = new ScatterChart { PointSize = 3 };
+        chart.Highlight.Add(1);
+        chart.LabelNames[1] = "anomaly";
+        chart.AddPoints([0.0, 1, 2, 3, 4, 5], [0.0, 1, 2, 3, 4, 5], labels);
+        var paths = Parse(chart.ToSvg()).Descendants(Ns + "path").Where(p => (string?)p.Attribute("class") == "points").ToList();
+        Assert.Equal(["0", "1"], paths.Select(p => (string)p.Attribute("data-label")!));
+        Assert.Equal(3.0, double.Parse((string)paths[0].Attribute("stroke-width")!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(7.5, double.Parse((string)paths[1].Attribute("stroke-width")!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("1", (string)paths[1].Attribute("stroke-opacity")!);
+        Assert.Contains("anomaly", Texts(Parse(chart.ToSvg())));
+    }
+
+    [Fact]
     public void ScatterSkipsNonFinitePoints()
     {
         var chart = new ScatterChart().AddPoints([0.0, double.NaN, 1.0], [0.0, 1.0, double.NegativeInfinity]);
