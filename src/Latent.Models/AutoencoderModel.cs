@@ -51,6 +51,7 @@ public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
     public virtual IReadOnlyList<TrainingPhase> TrainingPhases() => [new("main", Parameters().ToList(), Loss)];
 
     string ITrainable.OptionsText => Options.ToText();
+    Module ITrainable.Module => this;
 
     /// <summary>Throws an ArgumentException naming the op when <paramref name="x"/> is not [B, ...InputShape].</summary>
     protected void CheckInput(Tensor x, string op)

@@ -119,12 +119,8 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
         return new LossTerms(reconstruction + generator, reconstruction, generator).With("discriminator", discriminator);
     }
 
-    /// <summary>
-    /// The reconstruction phase (encoder and decoder, the run's optimizer), then the regularisation phase: the
-    /// discriminator on prior samples ("real") against the codes held fixed ("fake"), then the generator (the encoder
-    /// learns to make D call its codes real); the adversarial phases use β₁ = 0.5 and the adversarial learning rate.
-    /// The generator phase reports the step's terms as <see cref="Loss"/> names them.
-    /// </summary>
+    /// <summary>Reconstruction (encoder + decoder), then discriminator (prior samples "real", codes held fixed "fake"), then
+    /// generator (the encoder makes D call its codes real), as in the type's summary; the last reports <see cref="Loss"/>'s terms.</summary>
     public override IReadOnlyList<TrainingPhase> TrainingPhases()
     {
         var adversarial = new OptimizerSpec { LearningRate = _options.AdversarialLearningRate, Beta1 = 0.5f };

@@ -10,9 +10,8 @@ namespace Latent.Models.Runs;
 /// One training run, as <c>latent train</c> does it: build the model from the registry, pretrain (if
 /// <see cref="IPretrainable"/>), train with checkpoints in <c>DIR/checkpoints/</c> and metrics in <c>DIR/metrics.csv</c>,
 /// fit the code prior (if <see cref="IPriorModel"/> and asked), evaluate on the test split and write the model file.
-/// Every stage is a <see cref="Trainer.Fit"/> with its own checkpoint file in <c>DIR/checkpoints/</c>
-/// (<see cref="TrainingOptions.Stage"/>); a resumed run skips the finished stages and continues the interrupted one.
-/// A cancelled run (in any stage) leaves its checkpoints and writes no model file; a diverged run throws
+/// Every stage is a <see cref="Trainer.Fit"/> with its own checkpoint; a resume skips the finished stages. A cancelled
+/// run (in any stage) leaves its checkpoints and writes no model file; a diverged run throws
 /// <see cref="TrainingDivergedException"/> with the last good checkpoint in place and no model file written.
 /// </summary>
 public static class TrainingRun
@@ -37,9 +36,8 @@ public static class TrainingRun
     }
 
     /// <summary>
-    /// Checks everything about a run that needs no data (ArgumentException naming the option): the training options
-    /// and, with <paramref name="trainingToo"/> false, only --prior-epochs and --trim (<see cref="Run"/> leaves the
-    /// training options to <see cref="Trainer.Fit"/>). A command line calls it before loading data.
+    /// Checks a run's options before any data is loaded (ArgumentException naming the option); <paramref name="trainingToo"/>
+    /// false skips the training options (<see cref="Run"/> leaves them to <see cref="Trainer.Fit"/>).
     /// </summary>
     public static void Validate(TrainingRunOptions options, bool trainingToo = true)
     {

@@ -130,14 +130,11 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
         int n = input.Length / inSize;
         var output = new float[n * outSize];
         using (Tensor.NoGrad())
-        {
-            for (int start = 0; start < n; start += 1024)
+            for (int start = 0, count; start < n; start += count)
             {
-                int count = Math.Min(1024, n - start);
-                var x = Tensor.FromArray(input.AsSpan(start * inSize, count * inSize), count, inSize);
-                act.Forward(_encoders[l].Forward(x)).Span.CopyTo(output.AsSpan(start * outSize, count * outSize));
+                count = Math.Min(1024, n - start);
+                act.Forward(_encoders[l].Forward(Tensor.FromArray(input.AsSpan(start * inSize, count * inSize), count, inSize))).Span.CopyTo(output.AsSpan(start * outSize));
             }
-        }
         return output;
     }
 

@@ -23,9 +23,8 @@ namespace Latent.Models.Training;
 /// </code>
 /// Entry names: "weights/&lt;state-dict key&gt;", "best/&lt;key&gt;", "optim&lt;i&gt;/&lt;buffer&gt;" (the optimizer of the i-th
 /// training phase, listed in the header's "optimizers" with its phase, kind, steps, learning rate and schedule counters),
-/// "permutation". The header's optional "stage" names the training stage (<see cref="TrainingOptions.Stage"/>).
-/// Checkpoints of the single-optimizer layout ("optimizer" and "optim/&lt;buffer&gt;") still load; those with the
-/// older adversarial layout ("extra&lt;i&gt;/" entries) are refused with a one-line error.
+/// "permutation"; the header's optional "stage" names the stage. The single-optimizer layout ("optimizer",
+/// "optim/&lt;buffer&gt;") still loads; the older adversarial layout ("extra&lt;i&gt;/") is refused with one line.
 /// <see cref="Load"/> checks the magic, version, lengths, table bounds and CRC, and throws
 /// <see cref="InvalidDataException"/> naming the file and what is wrong.
 /// </summary>

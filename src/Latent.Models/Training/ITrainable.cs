@@ -6,7 +6,6 @@ namespace Latent.Models.Training;
 /// Anything <see cref="Trainer.Fit"/> trains: a model (<see cref="AutoencoderModel"/>), one layer of a stack, a prior
 /// over codes (<see cref="Objective"/>). It declares what one step minimises (<see cref="TrainingPhases"/>); the trainer
 /// owns everything else: optimizers, schedules, clipping, the NaN guard, checkpoints, progress, resume, cancellation.
-/// A <see cref="Latent.NN.Module"/> already has <see cref="StateDict"/>, <see cref="LoadStateDict"/> and <see cref="Train"/>.
 /// </summary>
 public interface ITrainable
 {
@@ -19,14 +18,8 @@ public interface ITrainable
     /// <summary>Shape of one training sample.</summary>
     int[] InputShape { get; }
 
-    /// <summary>Every parameter and buffer by name (the checkpoint's weights).</summary>
-    IEnumerable<(string Name, Tensor Tensor)> StateDict(string prefix = "");
-
-    /// <summary>Restores <see cref="StateDict"/>'s tensors.</summary>
-    void LoadStateDict(IReadOnlyDictionary<string, Tensor> state);
-
-    /// <summary>Training mode on (off for validation).</summary>
-    void Train(bool on = true);
+    /// <summary>The module trained: its state dict is the checkpoint's weights, its training mode is switched on.</summary>
+    Latent.NN.Module Module { get; }
 
     /// <summary>The objective on a batch x [B, ...InputShape], without updating anything (validation, evaluation).</summary>
     LossTerms Loss(Tensor x, TrainingContext ctx);

@@ -25,9 +25,6 @@ public sealed class LrSchedule
         Spec = spec; Scheduler = scheduler; PerStep = perStep;
     }
 
-    /// <summary>The names accepted.</summary>
-    public static IReadOnlyList<string> Names => Schedules.Names;
-
     /// <summary>The spec this schedule was made from.</summary>
     public string Spec { get; }
 
@@ -36,9 +33,6 @@ public sealed class LrSchedule
 
     /// <summary>True: step after every optimizer step; false: after every epoch.</summary>
     public bool PerStep { get; }
-
-    /// <summary>True when each epoch step needs a metric (reduce-on-plateau).</summary>
-    public bool NeedsMetric => Scheduler is ReduceLrOnPlateau;
 
     /// <summary>
     /// Builds the schedule <paramref name="spec"/> over <paramref name="optimizer"/> (whose current rate is the base
@@ -70,7 +64,7 @@ public sealed class LrSchedule
             "step" => ["size", "gamma"],
             "exponential" => ["gamma"],
             "plateau" => ["patience", "factor", "min"],
-            _ => throw new ArgumentException($"unknown schedule '{name}' (expected one of {string.Join(", ", Names)})", param),
+            _ => throw new ArgumentException($"unknown schedule '{name}' (expected one of {string.Join(", ", Schedules.Names)})", param),
         };
         foreach (var key in settings.Keys)
             if (!allowed.Contains(key.ToLowerInvariant()))
@@ -113,6 +107,6 @@ public sealed class LrSchedule
     public void AfterEpoch(double loss)
     {
         if (PerStep) return;
-        Scheduler.Step(NeedsMetric ? (float)loss : null);
+        Scheduler.Step(Scheduler is ReduceLrOnPlateau ? (float)loss : null); // only reduce-on-plateau reads the metric
     }
 }

@@ -5,18 +5,14 @@ namespace Latent.Models.Training;
 
 /// <summary>
 /// A training objective made of a loss over some modules (one layer of a stack while it is pretrained, a prior over
-/// codes): one phase, "main", over all their parameters with the run's optimizer. The modules are registered under the
-/// given names, so their parameters and buffers are the checkpoint's weights.
+/// codes): one phase, "main", over all their parameters with the run's optimizer.
 /// </summary>
 public sealed class Objective : Module, ITrainable
 {
     private readonly Func<Tensor, TrainingContext, LossTerms> _loss;
 
-    /// <param name="name">The name checkpoints record ("stacked-ae/layer2").</param>
-    /// <param name="optionsText">What the objective is, for the record.</param>
-    /// <param name="inputShape">Shape of one sample.</param>
-    /// <param name="modules">The trained modules by name.</param>
-    /// <param name="loss">The terms on a batch x [B, ...inputShape] (the total is minimised).</param>
+    /// <summary>An objective named <paramref name="name"/> ("stacked-ae/layer2") on samples of <paramref name="inputShape"/>
+    /// minimising <paramref name="loss"/>'s total; the <paramref name="modules"/> are registered by name (their state is the checkpoint's weights).</summary>
     public Objective(string name, string optionsText, int[] inputShape, IEnumerable<(string Name, Module Module)> modules, Func<Tensor, TrainingContext, LossTerms> loss)
     {
         Name = name; OptionsText = optionsText; InputShape = inputShape; _loss = loss;
@@ -32,6 +28,7 @@ public sealed class Objective : Module, ITrainable
     /// <inheritdoc />
     public int[] InputShape { get; }
 
+    Module ITrainable.Module => this;
     /// <inheritdoc />
     public LossTerms Loss(Tensor x, TrainingContext ctx) => _loss(x, ctx);
 

@@ -19,9 +19,9 @@ public sealed record OptimizerSnapshot(string Kind, long StepCount, IReadOnlyLis
     /// <summary>The state of <paramref name="optimizer"/> (copies) for <paramref name="phase"/>.</summary>
     public static OptimizerSnapshot Capture(Optimizer optimizer, string? phase, IReadOnlyDictionary<string, double>? schedulerState = null)
     {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        var state = optimizer.GetState();
-        var tensors = state.Buffers.OrderBy(b => BufferIndex(b.Key)).ThenBy(b => b.Key, StringComparer.Ordinal)
+        var state = (optimizer ?? throw new ArgumentNullException(nameof(optimizer))).GetState();
+        // Buffers "k.name" in parameter order k, then by name.
+        var tensors = state.Buffers.OrderBy(b => int.TryParse(b.Key.AsSpan(0, Math.Max(0, b.Key.IndexOf('.'))), out int k) ? k : int.MaxValue).ThenBy(b => b.Key, StringComparer.Ordinal)
             .Select(b => (b.Key, Tensor.FromArray(b.Value, b.Value.Length))).ToList();
         return new OptimizerSnapshot(KindOf(optimizer), state.Step, tensors, state.LearningRate, phase, schedulerState);
     }
@@ -38,10 +38,4 @@ public sealed record OptimizerSnapshot(string Kind, long StepCount, IReadOnlyLis
 
     /// <summary>The kind written to checkpoints: the optimizer's type name in lower case.</summary>
     public static string KindOf(Optimizer optimizer) => optimizer.GetType().Name.ToLowerInvariant();
-
-    private static int BufferIndex(string name)
-    {
-        int dot = name.IndexOf('.');
-        return dot > 0 && int.TryParse(name.AsSpan(0, dot), out int k) ? k : int.MaxValue;
-    }
 }

@@ -29,17 +29,15 @@ public static class Trainer
 
     /// <summary>
     /// Trains <paramref name="model"/> in place.
-    /// <para>Determinism: the sample order comes from a stream seeded with <see cref="TrainingOptions.Seed"/>, the model's
-    /// noise from a stream forked from it; with the same seed and thread count the losses repeat bit for bit, and
-    /// resuming from a checkpoint (<paramref name="resumeFrom"/>, or <see cref="TrainingOptions.Resume"/>) continues both
-    /// streams, the epoch's sample order, every phase's optimizer and schedule state and the partial epoch sums, so an
-    /// interrupted-then-resumed run has exactly the losses of an uninterrupted one.</para>
-    /// <para>Each step runs the phases in order (<see cref="TrainingPhase"/>): losses → NaN/Inf guard (throws
-    /// <see cref="TrainingDivergedException"/> naming epoch, step and term, before that phase's update and before
-    /// anything is written) → backward of the phase's term → optional clipping of its parameters → its optimizer's step.
-    /// Each epoch: validation (if any), <c>metrics.csv</c>, early stopping (restores the best weights), checkpoint every N
-    /// epochs. On cancellation the current step finishes, a checkpoint is written and the status is
-    /// <see cref="TrainingStatus.Cancelled"/>.</para>
+    /// <para>Determinism: shuffling is seeded with <see cref="TrainingOptions.Seed"/>, the model's noise forked from it; the
+    /// same seed and thread count repeat the losses bit for bit, and a resume (<paramref name="resumeFrom"/> or
+    /// <see cref="TrainingOptions.Resume"/>) restores both streams, the epoch's order, every phase's optimizer and schedule
+    /// and the partial sums, so an interrupted-then-resumed run has exactly the losses of an uninterrupted one.</para>
+    /// <para>Each step runs the phases in order (<see cref="TrainingPhase"/>): losses → NaN/Inf guard
+    /// (<see cref="TrainingDivergedException"/> naming epoch, step and term, before the update) → backward of the phase's
+    /// term → clipping of its parameters → its optimizer's step. Each epoch: validation, <c>metrics.csv</c>, early stopping
+    /// (restores the best weights), checkpoint every N epochs. Cancellation finishes the step, writes a checkpoint and
+    /// returns <see cref="TrainingStatus.Cancelled"/>.</para>
     /// </summary>
     /// <param name="model">The model or objective; trained in place.</param>
     /// <param name="trainData">Training samples shaped like <see cref="ITrainable.InputShape"/>.</param>
@@ -97,7 +95,7 @@ public static class Trainer
         if (metricsPath is not null && s.History.Count > 0) WriteMetrics(metricsPath, s.History);
         else if (metricsPath is not null && File.Exists(metricsPath)) File.Delete(metricsPath);
 
-        model.Train();
+        model.Module.Train();
         var clock = Stopwatch.StartNew();
         long samplesThisCall = 0, stepsThisCall = 0;
         double lastLr = phases[0].Optimizer.LearningRate;
@@ -151,7 +149,7 @@ public static class Trainer
             progress?.Report(Report(s, options, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
             if (stop)
             {
-                model.LoadStateDict(s.BestWeights!.ToDictionary(p => p.Name, p => p.Tensor));
+                model.Module.LoadStateDict(s.BestWeights!.ToDictionary(p => p.Name, p => p.Tensor));
                 return Finish(TrainingStatus.EarlyStopped, "early_stopped");
             }
             if (cancelled && s.Epoch < options.Epochs) return Finish(TrainingStatus.Cancelled, "cancelled");
@@ -236,7 +234,7 @@ public static class Trainer
             s.BestValidationLoss = loss;
             s.BestEpoch = s.Epoch;
             s.EpochsWithoutImprovement = 0;
-            s.BestWeights = model.StateDict().Select(p => (p.Name, p.Tensor.Clone())).ToList();
+            s.BestWeights = model.Module.StateDict().Select(p => (p.Name, p.Tensor.Clone())).ToList();
             return false;
         }
         s.EpochsWithoutImprovement++;
@@ -260,7 +258,7 @@ public static class Trainer
             ModelOptions = model.OptionsText,
             InputShape = model.InputShape,
             Stage = options.Stage,
-            Weights = model.StateDict().ToList(),
+            Weights = model.Module.StateDict().ToList(),
             BestWeights = s.BestWeights ?? [],
             Optimizers = phases.Select(p => OptimizerSnapshot.Capture(p.Optimizer, p.Phase.Name, p.Schedule.Scheduler.GetState())).ToList(),
             Schedule = phases[0].Schedule.Spec,
@@ -398,7 +396,7 @@ public static class Trainer
                 throw new ArgumentException(Mismatch($"it used learning-rate schedule '{c.Schedule}', the options say '{phases[0].Schedule.Spec}'"), nameof(path));
             if (c.Optimizers.Count != phases.Count)
                 throw new ArgumentException(Mismatch($"it holds {c.Optimizers.Count} optimizer state(s), '{model.Name}' trains in {phases.Count} phase(s)"), nameof(path));
-            model.LoadStateDict(c.Weights.ToDictionary(p => p.Name, p => p.Tensor));
+            model.Module.LoadStateDict(c.Weights.ToDictionary(p => p.Name, p => p.Tensor));
             for (int i = 0; i < phases.Count; i++)
             {
                 var (phase, optimizer, schedule) = phases[i];

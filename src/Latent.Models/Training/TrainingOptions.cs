@@ -57,22 +57,19 @@ public sealed record TrainingOptions
     /// <summary>Folder for checkpoint.latent when it should not sit beside metrics.csv; null = <see cref="OutputDirectory"/>.</summary>
     public string? CheckpointDirectory { get; init; }
 
-    /// <summary>
-    /// The training stage ("pretrain1", "prior-4x4": letters, digits, '-'), or null for the main one. Each stage has its
-    /// checkpoint (<see cref="Trainer.CheckpointFile"/>), which records the stage, so a resumed run continues each from its own.
-    /// </summary>
+    /// <summary>The training stage ("pretrain1", "prior-4x4"; letters, digits, '-') or null for the main one; each stage has
+    /// its own checkpoint (<see cref="Trainer.CheckpointFile"/>) recording it, from which a resume continues.</summary>
     public string? Stage { get; init; }
 
-    /// <summary>Continue from this stage's checkpoint in the checkpoint folder when that file exists (else start afresh).</summary>
+    /// <summary>Continue from this stage's checkpoint when it exists (else start afresh).</summary>
     public bool Resume { get; init; }
 
     /// <summary>A side stage of this run (pretraining, a prior): <paramref name="epochs"/> epochs on all its data (no validation,
     /// early stopping, warm-up, augmentation or metrics.csv), checkpoints beside the run's; everything else as the run's.</summary>
     public TrainingOptions ForStage(string stage, int epochs) => this with
     {
-        Stage = stage, Epochs = epochs, ValidationFraction = 0, EarlyStoppingPatience = 0, WarmupEpochs = 0, Augmentation = "none",
-        OutputDirectory = null, CheckpointDirectory = CheckpointDirectory ?? OutputDirectory,
-    };
+        Stage = stage, Epochs = epochs, ValidationFraction = 0, EarlyStoppingPatience = 0, WarmupEpochs = 0, Augmentation = "none", OutputDirectory = null,
+        CheckpointDirectory = CheckpointDirectory ?? OutputDirectory };
 
     /// <summary>The most epochs a run may ask for (a million: far beyond any useful run, and far from int overflow).</summary>
     public const int MaxEpochs = 1_000_000;

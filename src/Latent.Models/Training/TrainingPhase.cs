@@ -3,16 +3,13 @@ using Latent.Core;
 namespace Latent.Models.Training;
 
 /// <summary>
-/// One optimisation phase of a training step, as Lightning's <c>configure_optimizers</c> returns several optimizers
-/// and pythae's adversarial trainers alternate them. For every batch the trainer runs the phases in order; for each
-/// phase it clears the gradients of <see cref="Parameters"/>, calls <see cref="Loss"/> (so a phase sees the updates
-/// of the phases before it), checks every term for NaN/Inf, back-propagates the term named <see cref="Term"/>,
-/// clips the gradient norm of <see cref="Parameters"/> (<see cref="TrainingOptions.GradientClip"/>) and steps the
-/// phase's own optimizer. After the last phase every phase's gradients are cleared. The step reports the terms of the
-/// last phase (so the last phase returns the whole step's terms; earlier phases may return just their own).
-/// <para>The trainer creates each phase's optimizer from <see cref="Optimizer"/> (the run's --optimizer and --lr unless
-/// overridden), drives it with the run's schedule relative to its own base rate, and saves its state in checkpoints
-/// under the phase's <see cref="Name"/>.</para>
+/// One optimisation phase of a training step (as Lightning's <c>configure_optimizers</c> and pythae's adversarial
+/// trainers). Per batch, for each phase in order, the trainer clears the gradients of <see cref="Parameters"/>, calls
+/// <see cref="Loss"/> (which sees the earlier phases' updates), checks every term for NaN/Inf, back-propagates the term
+/// <see cref="Term"/>, clips <see cref="Parameters"/>' gradient norm and steps the phase's optimizer; then it clears
+/// every phase's gradients. The step reports the last phase's terms (earlier phases may return just their own).
+/// <para>Each phase's optimizer is built from <see cref="Optimizer"/>, follows the run's schedule from its own base
+/// rate, and is checkpointed under <see cref="Name"/>.</para>
 /// <example>An adversarial model: <c>[new("autoencoder", aeParameters, (x, ctx) =&gt; ...),
 /// new("discriminator", dParameters, (x, ctx) =&gt; ...) { Optimizer = new() { LearningRate = 2e-4f, Beta1 = 0.5f } }]</c>.</example>
 /// </summary>
