@@ -96,6 +96,7 @@ choose_torch_blas() {
 build() {
     dotnet build bench/Latent.Bench -c Release -nologo -v quiet >/dev/null
     dotnet build bench/TorchSharpBench -c Release -nologo -v quiet >/dev/null
+    dotnet build bench/OrtBench -c Release -nologo -v quiet >/dev/null
 }
 
 # sgemm: C = A B, 2048^3 float32, GFLOP/s, on 1 thread and on all cores.
@@ -156,23 +157,27 @@ section_conv_loaded() {
 # infer: the conv autoencoder's encoder over 10,000 Fashion-MNIST test images at batch 256 (images/s) and batch-1
 # latency (p50/p99 over 1,000 calls), Latent against ONNX Runtime 1.32 on the same weights.
 section_infer() {
-    local data r
+    local data r model=$OUT/infer_model
     data=$(find_data)
+    # Latent writes the seeded weights once (encoder.safetensors); the export script turns them into encoder.onnx.
+    [[ -e $model/encoder.safetensors ]] || latent infer --threads 1 --calls 10 --data "$data" --model "$model" >/dev/null
+    [[ -e $model/encoder.onnx ]] || /usr/bin/python3 bench/export_encoder_onnx.py "$model" >/dev/null
     for ((r = 1; r <= ROUNDS; r++)); do
         for t in 1 "$CORES"; do
             local tag=$([[ $t == 1 ]] && echo 1 || echo n)
-            run infer "$r" "latent_$tag" latent infer --threads "$t" --data "$data" --model "$OUT/infer_model"
-            run infer "$r" "ort_$tag" dotnet bench/OrtBench/bin/Release/net10.0/OrtBench.dll --threads "$t" --data "$data" --model "$OUT/infer_model"
+            run infer "$r" "latent_$tag" latent infer --threads "$t" --data "$data" --model "$model"
+            run infer "$r" "ort_$tag" dotnet bench/OrtBench/bin/Release/net10.0/OrtBench.dll --threads "$t" --data "$data" --model "$model"
         done
     done
 }
 
 ensure_torch
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
 choose_torch_blas
 build
 MACHINE="$(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, .NET $(dotnet --version)"
 TS_VERSION=$(sed -n 's/.*Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' bench/TorchSharpBench/TorchSharpBench.csproj)
-PEERS="TorchSharp-cpu $TS_VERSION (libtorch 2.10), torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME"
+PEERS="TorchSharp-cpu $TS_VERSION (libtorch 2.10), ONNX Runtime 1.32.0, torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME"
 echo "machine: $MACHINE; peers: $PEERS; $ROUNDS rounds, $EPOCHS epochs per run${STEPS:+, $STEPS steps per epoch}"
 for s in $SECTIONS; do "section_$s"; done
 
