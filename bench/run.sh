@@ -14,6 +14,7 @@
 # spread of each ratio is its range over rounds (the ratio of the round's bests).
 # EPOCHS (default 2): epochs per run, best kept (the first includes JIT warm-up). STEPS: cut each epoch to its first
 # STEPS batches (all peers alike) for a shorter run; empty = whole epochs (MLP 118 steps, conv 469).
+# SUMMARY_ONLY=1: no measurement; summarise bench/results/speed_runs.txt as it stands (an interrupted run's rounds).
 # TorchSharp runs twice per thread count: with glibc's default malloc and with its mmap/trim thresholds raised
 # (TS_TUNED below), which spares libtorch most of its page faults; the better of the two is TorchSharp's figure.
 #
@@ -35,7 +36,8 @@ TS_DLL=bench/TorchSharpBench/bin/Release/net10.0/TorchSharpBench.dll
 OUT=bench/results
 RAW=$OUT/speed_runs.txt
 mkdir -p "$OUT"
-: > "$RAW"
+# SUMMARY_ONLY=1: skip the measurements and summarise the runs already in $RAW (e.g. after an interrupted run).
+[[ -n ${SUMMARY_ONLY:-} ]] || : > "$RAW"
 
 latent() { dotnet "$BENCH_DLL" "$@"; }
 tsharp() { dotnet "$TS_DLL" "$@"; }
@@ -171,6 +173,7 @@ section_infer() {
     done
 }
 
+if [[ -z ${SUMMARY_ONLY:-} ]]; then
 ensure_torch
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
 choose_torch_blas
@@ -180,6 +183,10 @@ TS_VERSION=$(sed -n 's/.*Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' be
 PEERS="TorchSharp-cpu $TS_VERSION (libtorch 2.10), ONNX Runtime 1.32.0, torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME"
 echo "machine: $MACHINE; peers: $PEERS; $ROUNDS rounds, $EPOCHS epochs per run${STEPS:+, $STEPS steps per epoch}"
 for s in $SECTIONS; do "section_$s"; done
+else
+MACHINE="$(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, .NET $(dotnet --version)"
+PEERS="TorchSharp-cpu (libtorch 2.10), ONNX Runtime 1.32.0, PyTorch 1.13 on OpenBLAS"
+fi
 
 # Summarise $RAW: table, RESULT line, speed.json.
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+dirty")

@@ -10,14 +10,14 @@ using Latent.NN.Layers;
 namespace Latent.Bench;
 
 /// <summary>
-/// <c>infer --threads T --model DIR [--data DIR] [--calls N]</c>: the conv autoencoder's encoder
+/// <c>infer --threads T --model DIR [--data DIR] [--calls N] [--reuse 0|1]</c>: the conv autoencoder's encoder
 /// (conv 1→32 4x4/2, ReLU, conv 32→64 4x4/2, ReLU, flatten, linear 3136→32) over the 10,000 Fashion-MNIST test images at
 /// batch 256 (best of 3 passes after a warm-up pass, images/s) and on one image at a time (N calls, default 1,000,
 /// after 100 warm-up calls; p50/p99 latency). The weights are DIR/encoder.safetensors, written from a seeded
 /// PyTorch-default init when missing; bench/export_encoder_onnx.py turns the same file into DIR/encoder.onnx for
 /// ONNX Runtime (bench/OrtBench), so both run the same network on the same weights. Prints
 /// <c>LATENT infer threads= images_per_s= p50_us= p99_us= checksum=</c> (checksum: the sum of all batch-256 outputs,
-/// to compare with the peer's).
+/// to compare with the peer's). Each batch runs in a <see cref="Tensor.Scratch"/> scope (<c>--reuse 0</c>: without).
 /// </summary>
 public static class InferBench
 {
@@ -26,6 +26,7 @@ public static class InferBench
     {
         int threads = options.Int("threads", Environment.ProcessorCount);
         int calls = options.Int("calls", 1000);
+        bool reuse = options.Text("reuse", "1") != "0";
         string modelDir = options.Text("model", "");
         if (modelDir.Length == 0) throw new ArgumentException("--model DIR is required");
         Parallelism.MaxDegree = threads;
@@ -64,6 +65,7 @@ public static class InferBench
             for (int start = 0; start < count; start += batch)
             {
                 int b = Math.Min(batch, count - start);
+                using var scratch = reuse ? Tensor.Scratch() : null;
                 var x = Tensor.FromArray(pixels.AsSpan(start * features, b * features), b, 1, height, width);
                 var z = encoder.Forward(x);
                 if (sum) foreach (float v in z.Span) checksum += v;
@@ -80,8 +82,11 @@ public static class InferBench
         {
             pixels.AsSpan((i + 100) % count * features, features).CopyTo(one);
             long t0 = Stopwatch.GetTimestamp();
-            var z = encoder.Forward(new Tensor(one, 1, 1, height, width));
-            _ = z.Span[0];
+            using (reuse ? Tensor.Scratch() : null)
+            {
+                var z = encoder.Forward(new Tensor(one, 1, 1, height, width));
+                _ = z.Span[0];
+            }
             if (i >= 0) latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
         }
         Array.Sort(latencies);

@@ -51,6 +51,18 @@ public sealed partial class Tensor
     /// </remarks>
     public static StepScope Step() => new(BufferPool.BeginStep());
 
+    /// <summary>
+    /// Reuses the storage of every tensor that ops create inside the scope, recorded or not: for inference loops,
+    /// <c>using (Tensor.Scratch()) { var z = encoder.Forward(x); z.Span.CopyTo(codes); }</c>. When the scope is disposed
+    /// all of it goes back to the per-thread pool that later ops draw from; results are bit-identical.
+    /// </summary>
+    /// <remarks>
+    /// No tensor created inside the scope may be read after it ends (copy out what you keep); do not create parameters
+    /// or optimizer state inside it. Leaf gradients stored by <see cref="Backward"/> are never recycled. Scopes are per
+    /// thread and nest.
+    /// </remarks>
+    public static StepScope Scratch() => new(BufferPool.Begin());
+
     /// <summary>True when an op with these inputs must be recorded (grad mode on and some input requires a gradient).</summary>
     public static bool NeedsGrad(params Tensor[] inputs) => ShouldRecord(inputs);
 

@@ -1,8 +1,9 @@
 namespace Latent.Core.Autograd;
 
 /// <summary>
-/// One training step's storage scope (<see cref="Tensor.Step"/>): disposing it hands the arrays of the graph built
-/// inside it back to the per-thread pool that the next step's ops draw from.
+/// A storage scope (<see cref="Tensor.Step"/>, <see cref="Tensor.Scratch"/>): disposing it hands the arrays of the
+/// graph built inside it (or, for a scratch scope, of every tensor made inside it) back to the per-thread pool that
+/// later ops draw from.
 /// </summary>
 public sealed class StepScope : IDisposable
 {

@@ -122,4 +122,25 @@ public class StepScopeTests
             }
         Assert.Equal(kept, grad.ToArray());
     }
+
+    [Fact]
+    public void ScratchScopesGiveTheSameBitsAndReuseEveryBuffer()
+    {
+        var w = Input(1);
+        float[] Forward(Tensor x) => ((x * w).Relu() * 3f + (x - w).Exp()).ToArray();
+        var expected = Forward(Input(2));
+        long allocated = 0;
+        using (Tensor.NoGrad())
+            for (int i = 0; i < 3; i++)
+            {
+                var x = Input(2);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                float[] got;
+                using (Tensor.Scratch()) got = Forward(x);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.Equal(expected, got);
+            }
+        // Five pool-sized temporaries (x*w, relu, *3, x-w, exp) and the sum come back each time; only the copy out is new.
+        Assert.True(allocated < 3L * 4 * N, $"a steady scratch pass allocated {allocated} bytes");
+    }
 }
