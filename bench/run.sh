@@ -1,66 +1,60 @@
 #!/usr/bin/env bash
-# Latent vs PyTorch on this machine. Prints a table and ends with one line:
-#   RESULT key=value key=value ...
-# Each benchmark is a section_<name> function that measures, adds table rows (row) and RESULT fields
-# (result); add a section by writing the function and appending its name to SECTIONS.
+# Latent against TorchSharp (libtorch 2.10, MKL + oneDNN) and PyTorch 1.13 (Debian, on OpenBLAS) on this machine,
+# interleaved: every round runs each peer once per thread count, one after the other, so that all peers see the same
+# neighbours. Prints a table and one line `RESULT key=value ...`, and writes bench/results/speed.json (an array of
+# {name, value, target, unit, higher_is_better, command, date, machine, commit, notes}; schema in bench/README.md).
 #
-#   bench/run.sh                 # all sections
-#   SECTIONS="sgemm" ROUNDS=5 bench/run.sh
+#   bench/run.sh                                  # every section, 3 rounds, full epochs
+#   SECTIONS="conv" ROUNDS=5 STEPS=100 bench/run.sh
 #
-# ROUNDS: each measurement runs this many times (fresh process) and the best is kept, because the
-# machine may be shared; every run already takes the best of several timed reps after a warm-up.
+# Sections: sgemm (2048^3), mlp (seed AE epoch, batch 512), conv (conv VAE epoch, batch 128), conv_loaded (the conv
+# epoch while a CPU-bound process spins pinned to core 0: does Latent's second thread still help?), infer (conv AE
+# inference against ONNX Runtime 1.32).
+# ROUNDS (default 3): rounds of interleaved runs; a peer's figure is its best over rounds and thread counts, and the
+# spread of each ratio is its range over rounds (the ratio of the round's bests).
+# EPOCHS (default 2): epochs per run, best kept (the first includes JIT warm-up). STEPS: cut each epoch to its first
+# STEPS batches (all peers alike) for a shorter run; empty = whole epochs (MLP 118 steps, conv 469).
+# SUMMARY_ONLY=1: no measurement; summarise bench/results/speed_runs.txt as it stands (an interrupted run's rounds).
+# TorchSharp runs twice per thread count: with glibc's default malloc and with its mmap/trim thresholds raised
+# (TS_TUNED below), which spares libtorch most of its page faults; the better of the two is TorchSharp's figure.
 #
-# PyTorch BLAS: Debian's python3-torch (BLAS_INFO=generic) does its matrix products through the system
-# libblas.so.3, which by default is the unoptimised reference BLAS (~8 GFLOP/s here): no fair opponent.
-# Unless TORCH_BLAS=system, the script fetches Debian's OpenBLAS (apt-get download, unpacked into a cache
-# directory, the system untouched) and points torch at it with LD_LIBRARY_PATH.
+# PyTorch BLAS: Debian's python3-torch does its matrix products through the system libblas.so.3, by default the
+# unoptimised reference BLAS: unless TORCH_BLAS=system, Debian's OpenBLAS is fetched (apt-get download, unpacked into
+# a cache directory, the system untouched) and torch pointed at it with LD_LIBRARY_PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3
 ROUNDS=${ROUNDS:-3}
+EPOCHS=${EPOCHS:-2}
+STEPS=${STEPS:-}
 CORES=$(nproc)
-SECTIONS=${SECTIONS:-"sgemm mlp conv"}
-# The epoch sections take minutes per run (the conv VAE ~20-40 s an epoch, 2 epochs per run); EPOCH_ROUNDS
-# (default ROUNDS) sets their repeats separately.
-EPOCH_ROUNDS=${EPOCH_ROUNDS:-$ROUNDS}
+SECTIONS=${SECTIONS:-"sgemm mlp conv conv_loaded infer"}
+TS_TUNED="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483648"
 BENCH_DLL=bench/Latent.Bench/bin/Release/net10.0/Latent.Bench.dll
+TS_DLL=bench/TorchSharpBench/bin/Release/net10.0/TorchSharpBench.dll
+OUT=bench/results
+RAW=$OUT/speed_runs.txt
+mkdir -p "$OUT"
+# SUMMARY_ONLY=1: skip the measurements and summarise the runs already in $RAW (e.g. after an interrupted run).
+[[ -n ${SUMMARY_ONLY:-} ]] || : > "$RAW"
 
-RESULT_FIELDS=()
-TABLE_ROWS=()
-
-# result KEY VALUE: add key=value to the final RESULT line.
-result() { RESULT_FIELDS+=("$1=$2"); }
-# row NAME LATENT TORCH UNIT: one table line; the ratio is Latent / PyTorch (higher is better for rates).
-row() {
-    local ratio
-    ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-    TABLE_ROWS+=("$(printf '%-40s %10s %10s %7s  %s' "$1" "$2" "$3" "$ratio" "$4")")
-}
-# field KEY: the value of key=... in the line on stdin.
-field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" | tail -n 1; }
-# best CMD...: runs CMD ROUNDS times and prints the highest gflops=.
-best() {
-    local top=0 v
-    for ((r = 0; r < ROUNDS; r++)); do
-        v=$("$@" | field gflops)
-        top=$(awk -v a="$top" -v b="$v" 'BEGIN { print (b > a) ? b : a }')
-    done
-    echo "$top"
-}
-# lowest CMD...: runs CMD EPOCH_ROUNDS times and prints the LATENT/TORCH line with the lowest seconds=.
-lowest() {
-    local best="" top=1e30 line s
-    for ((r = 0; r < EPOCH_ROUNDS; r++)); do
-        line=$("$@" | grep -E '^(LATENT|TORCH) ' | tail -n 1)
-        s=$(field seconds <<< "$line")
-        if awk -v a="$s" -v b="$top" 'BEGIN { exit !(a < b) }'; then top=$s; best=$line; fi
-    done
-    echo "$best"
-}
 latent() { dotnet "$BENCH_DLL" "$@"; }
+tsharp() { dotnet "$TS_DLL" "$@"; }
+tsharp_tuned() { GLIBC_TUNABLES=$TS_TUNED dotnet "$TS_DLL" "$@"; }
 torchb() { "${TORCH_ENV[@]}" "$PY" bench/torch_bench.py "$@"; }
 torche() { "${TORCH_ENV[@]}" "$PY" bench/torch_epochs.py "$@"; }
+
+# run SECTION ROUND PEER CMD...: runs CMD once and appends its result line (the last line with '=' in it) to $RAW,
+# tagged with the section, round, peer, the 1-minute load average before the run and the command itself.
+run() {
+    local section=$1 round=$2 peer=$3 load line
+    shift 3
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    line=$("$@" | grep '=' | tail -n 1)
+    echo "section=$section round=$round peer=$peer load=$load $line | $*" >> "$RAW"
+    echo "  [$section r$round] $peer load=$load: $line" >&2
+}
 
 # The folder holding fashion-mnist/: LATENT_DATA, else the first shared/datasets in the repository root's parents.
 find_data() {
@@ -83,7 +77,7 @@ ensure_torch() {
 
 # Sets TORCH_ENV (env assignments for torch runs) and TORCH_BLAS_NAME (for the header).
 choose_torch_blas() {
-    TORCH_ENV=()
+    TORCH_ENV=(env)
     TORCH_BLAS_NAME="system libblas.so.3 ($(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo '?'))"
     [[ "${TORCH_BLAS:-openblas}" == system ]] && return
     local cache=${XDG_CACHE_HOME:-$HOME/.cache}/latent-bench/openblas
@@ -101,63 +95,223 @@ choose_torch_blas() {
     fi
 }
 
-build_bench() {
+build() {
     dotnet build bench/Latent.Bench -c Release -nologo -v quiet >/dev/null
+    dotnet build bench/TorchSharpBench -c Release -nologo -v quiet >/dev/null
+    dotnet build bench/OrtBench -c Release -nologo -v quiet >/dev/null
 }
 
-# sgemm: C = A B, 2048^3 float32, GFLOP/s. Latent on 1 thread and on all cores; PyTorch on 1 and 2 threads.
+# sgemm: C = A B, 2048^3 float32, GFLOP/s, on 1 thread and on all cores.
 section_sgemm() {
-    local size=2048 l1 lall t1 t2
-    l1=$(best latent sgemm --size $size --threads 1)
-    lall=$(best latent sgemm --size $size --threads "$CORES")
-    t1=$(best torchb sgemm --size $size --threads 1)
-    t2=$(best torchb sgemm --size $size --threads 2)
-    row "sgemm ${size}^3, 1 thread" "$l1" "$t1" "GFLOP/s"
-    row "sgemm ${size}^3, $CORES threads (PyTorch 2)" "$lall" "$t2" "GFLOP/s"
-    result sgemm_1t "$l1"
-    result sgemm_all "$lall"
+    local r
+    for ((r = 1; r <= ROUNDS; r++)); do
+        run sgemm "$r" latent_1 latent sgemm --size 2048 --threads 1
+        run sgemm "$r" latent_n latent sgemm --size 2048 --threads "$CORES"
+        run sgemm "$r" ts_1 tsharp sgemm --size 2048 --threads 1
+        run sgemm "$r" ts_n tsharp sgemm --size 2048 --threads "$CORES"
+        run sgemm "$r" torch_1 torchb sgemm --size 2048 --threads 1
+        run sgemm "$r" torch_n torchb sgemm --size 2048 --threads "$CORES"
+    done
 }
 
-# epoch_section TASK: one training epoch (best of 2 per run), Latent's best of 1 thread and all cores against
-# PyTorch's best of 1 and 2 threads; adds seconds, loss and peak RSS rows and the ratio_TASK / rss_ratio_TASK fields.
+# epoch_section TASK: per round, one run (EPOCHS epochs, best kept) of each peer on 1 thread and on all cores.
 epoch_section() {
-    local task=$1 data l t1 t2 t ls ts
+    local task=$1 data r t
     data=$(find_data)
-    # Each side gets its best thread count: Latent 1 or all cores, PyTorch 1 or 2 threads.
-    local l1 lall
-    l1=$(lowest latent "$task" --threads 1 --data "$data")
-    lall=$(lowest latent "$task" --threads "$CORES" --data "$data")
-    echo "$l1" >&2
-    l=$l1
-    if awk -v a="$(field seconds <<< "$lall")" -v b="$(field seconds <<< "$l1")" 'BEGIN { exit !(a < b) }'; then l=$lall; fi
-    t1=$(lowest torche "$task" --threads 1 --data "$data")
-    t2=$(lowest torche "$task" --threads 2 --data "$data")
-    echo "$l" >&2; echo "$t1" >&2; echo "$t2" >&2
-    t=$t1
-    if awk -v a="$(field seconds <<< "$t2")" -v b="$(field seconds <<< "$t1")" 'BEGIN { exit !(a < b) }'; then t=$t2; fi
-    ls=$(field seconds <<< "$l"); ts=$(field seconds <<< "$t")
-    row "$task epoch, best (Latent $(field threads <<< "$l") thr, PyTorch $(field threads <<< "$t"))" "$ls" "$ts" "s (lower is better)"
-    row "$task epoch, 1 thread each" "$(field seconds <<< "$l1")" "$(field seconds <<< "$t1")" "s"
-    row "$task epoch, $CORES threads (PyTorch 2)" "$(field seconds <<< "$lall")" "$(field seconds <<< "$t2")" "s"
-    row "$task loss after the epoch" "$(field loss <<< "$l")" "$(field loss <<< "$t")" "(should agree roughly)"
-    row "$task peak RSS" "$(field rss_mb <<< "$l")" "$(field rss_mb <<< "$t")" "MB"
-    row "$task GC gen0/gen1/gen2 (Latent, best epoch)" "$(field gc0 <<< "$l")/$(field gc1 <<< "$l")/$(field gc2 <<< "$l")" "-" ""
-    result "ratio_$task" "$(awk -v a="$ls" -v b="$ts" 'BEGIN { printf "%.3f", a / b }')"
-    result "rss_ratio_$task" "$(awk -v a="$(field rss_mb <<< "$l")" -v b="$(field rss_mb <<< "$t")" 'BEGIN { printf "%.3f", a / b }')"
+    local args=(--epochs "$EPOCHS" --data "$data")
+    [[ -n $STEPS ]] && args+=(--steps "$STEPS")
+    for ((r = 1; r <= ROUNDS; r++)); do
+        for t in 1 "$CORES"; do
+            local tag=$([[ $t == 1 ]] && echo 1 || echo n)
+            run "$task" "$r" "latent_$tag" latent "$task" --threads "$t" "${args[@]}"
+            run "$task" "$r" "ts_$tag" tsharp "$task" --threads "$t" "${args[@]}"
+            run "$task" "$r" "tstuned_$tag" tsharp_tuned "$task" --threads "$t" "${args[@]}"
+            run "$task" "$r" "torch_$tag" torche "$task" --threads "$t" "${args[@]}"
+        done
+    done
 }
 
-# mlp: the seed autoencoder 784-256-128-20-128-256-784, BCE-with-logits, Adam, batch 512, one Fashion-MNIST epoch.
+# mlp: the seed autoencoder 784-256-128-20-128-256-784, BCE-with-logits, Adam, batch 512.
 section_mlp() { epoch_section mlp; }
 
-# conv: the convolutional VAE (two stride-2 convs, two transposed convs, z = 16), batch 128, one epoch.
+# conv: the convolutional VAE (two stride-2 convs, two transposed convs, z = 16), batch 128.
 section_conv() { epoch_section conv; }
 
-ensure_torch
-choose_torch_blas
-build_bench
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $CORES cores; torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME; best of $ROUNDS runs"
-for s in $SECTIONS; do "section_$s"; done
+# conv_loaded: the conv epoch, Latent on 1 and on all cores and TorchSharp (tuned) on all cores, while a CPU-bound
+# loop runs pinned to core 0 at normal priority (the benchmark itself is not pinned).
+section_conv_loaded() {
+    local data r spinner
+    data=$(find_data)
+    local args=(--epochs "$EPOCHS" --data "$data")
+    [[ -n $STEPS ]] && args+=(--steps "$STEPS")
+    taskset -c 0 bash -c 'while :; do :; done' &
+    spinner=$!
+    trap 'kill "$spinner" 2>/dev/null || true' EXIT
+    for ((r = 1; r <= ROUNDS; r++)); do
+        run conv_loaded "$r" latent_1 latent conv --threads 1 "${args[@]}"
+        run conv_loaded "$r" latent_n latent conv --threads "$CORES" "${args[@]}"
+        run conv_loaded "$r" tstuned_n tsharp_tuned conv --threads "$CORES" "${args[@]}"
+    done
+    kill "$spinner" 2>/dev/null || true
+    trap - EXIT
+}
 
-printf '%-40s %10s %10s %7s  %s\n' "benchmark" "Latent" "PyTorch" "ratio" "unit"
-for r in "${TABLE_ROWS[@]}"; do echo "$r"; done
-echo "RESULT ${RESULT_FIELDS[*]}"
+# infer: the conv autoencoder's encoder over 10,000 Fashion-MNIST test images at batch 256 (images/s) and batch-1
+# latency (p50/p99 over 1,000 calls), Latent against ONNX Runtime 1.32 on the same weights.
+section_infer() {
+    local data r model=$OUT/infer_model
+    data=$(find_data)
+    # Latent writes the seeded weights once (encoder.safetensors); the export script turns them into encoder.onnx.
+    [[ -e $model/encoder.safetensors ]] || latent infer --threads 1 --calls 10 --data "$data" --model "$model" >/dev/null
+    [[ -e $model/encoder.onnx ]] || /usr/bin/python3 bench/export_encoder_onnx.py "$model" >/dev/null
+    for ((r = 1; r <= ROUNDS; r++)); do
+        for t in 1 "$CORES"; do
+            local tag=$([[ $t == 1 ]] && echo 1 || echo n)
+            run infer "$r" "latent_$tag" latent infer --threads "$t" --data "$data" --model "$model"
+            run infer "$r" "ort_$tag" dotnet bench/OrtBench/bin/Release/net10.0/OrtBench.dll --threads "$t" --data "$data" --model "$model"
+        done
+    done
+}
+
+if [[ -z ${SUMMARY_ONLY:-} ]]; then
+ensure_torch
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
+choose_torch_blas
+build
+MACHINE="$(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, .NET $(dotnet --version)"
+TS_VERSION=$(sed -n 's/.*Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' bench/TorchSharpBench/TorchSharpBench.csproj)
+PEERS="TorchSharp-cpu $TS_VERSION (libtorch 2.10), ONNX Runtime 1.32.0, torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME"
+echo "machine: $MACHINE; peers: $PEERS; $ROUNDS rounds, $EPOCHS epochs per run${STEPS:+, $STEPS steps per epoch}"
+for s in $SECTIONS; do "section_$s"; done
+else
+MACHINE="$(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, .NET $(dotnet --version)"
+PEERS="TorchSharp-cpu (libtorch 2.10), ONNX Runtime 1.32.0, PyTorch 1.13 on OpenBLAS"
+fi
+
+# Summarise $RAW: table, RESULT line, speed.json.
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+dirty")
+"$PY" - "$RAW" "$OUT/speed.json" "$MACHINE" "$PEERS" "$COMMIT" "SECTIONS=\"$SECTIONS\" ROUNDS=$ROUNDS EPOCHS=$EPOCHS${STEPS:+ STEPS=$STEPS} bench/run.sh" <<'PYEOF'
+import datetime, json, statistics, sys
+
+raw, out, machine, peers, commit, command = sys.argv[1:]
+runs = []
+for line in open(raw):
+    fields, _, cmd = line.partition(" | ")
+    rec = dict(kv.split("=", 1) for kv in fields.split() if "=" in kv)
+    rec["round"] = int(rec["round"])
+    runs.append(rec)
+
+def vals(section, peers_, key, rnd=None):
+    return [float(r[key]) for r in runs if r["section"] == section and r["peer"] in peers_ and key in r
+            and (rnd is None or r["round"] == rnd)]
+
+def rounds(section):
+    return sorted({r["round"] for r in runs if r["section"] == section})
+
+def spread(xs):
+    return f"{min(xs):.3f}-{max(xs):.3f} over {len(xs)} rounds" if xs else "no rounds"
+
+entries, table = [], []
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+loads = [float(r["load"]) for r in runs]
+load_note = f"1-min load average before each run {min(loads):.1f}-{max(loads):.1f}" if loads else ""
+
+def entry(name, value, target, unit, higher, notes):
+    if value is None:
+        return
+    entries.append(dict(name=name, value=round(value, 4), target=target, unit=unit, higher_is_better=higher,
+                        command=command, date=date, machine=machine, commit=commit,
+                        notes="; ".join(n for n in (notes, peers, load_note) if n)))
+
+def ratio_spread(section, num, den, higher_better_num):
+    """Per-round ratio of num's best to den's best (times: min; rates: max)."""
+    pick = max if higher_better_num else min
+    out_ = []
+    for rnd in rounds(section):
+        a, b = vals(section, num, "seconds" if not higher_better_num else "gflops", rnd), vals(section, den, "seconds" if not higher_better_num else "gflops", rnd)
+        if a and b:
+            out_.append(pick(a) / pick(b))
+    return out_
+
+LAT1, LATN = {"latent_1"}, {"latent_n"}
+LAT = LAT1 | LATN
+TS = {"ts_1", "ts_n", "tstuned_1", "tstuned_n"}
+TS1 = {"ts_1", "tstuned_1"}
+TORCH = {"torch_1", "torch_n"}
+
+if rounds("sgemm"):
+    for peer, label in (("latent_1", "Latent 1 thread"), ("latent_n", "Latent all cores"), ("ts_1", "TorchSharp 1 thread"),
+                        ("ts_n", "TorchSharp all cores"), ("torch_1", "PyTorch 1 thread"), ("torch_n", "PyTorch all cores")):
+        g = vals("sgemm", {peer}, "gflops")
+        if g:
+            table.append((f"sgemm 2048^3, {label}", f"{max(g):.1f}", "GFLOP/s", spread(g)))
+    entry("sgemm_1t", max(vals("sgemm", LAT1, "gflops")), None, "GFLOP/s", True, "Latent sgemm 2048^3, 1 thread, best of rounds")
+    entry("sgemm_all", max(vals("sgemm", LATN, "gflops")), None, "GFLOP/s", True, "Latent sgemm 2048^3, all cores, best of rounds")
+    rs = ratio_spread("sgemm", LAT, {"ts_1", "ts_n"}, True)
+    entry("ratio_sgemm_ts", max(vals("sgemm", LAT, "gflops")) / max(vals("sgemm", {"ts_1", "ts_n"}, "gflops")), None,
+          "ratio", True, f"Latent best / TorchSharp best GFLOP/s; per round {spread(rs)}")
+
+targets = {"ratio_conv_ts": 0.8, "ratio_conv_ts_1t": 0.9, "ratio_mlp_ts": 0.8, "scaling_conv_2t": 1.6,
+           "scaling_conv_2t_loaded": 1.3, "rss_ratio_conv_ts": 0.6, "rss_ratio_mlp_ts": 0.6}
+for task in ("mlp", "conv"):
+    if not rounds(task):
+        continue
+    for peer, label in (("latent_1", "Latent 1 thread"), ("latent_n", "Latent all cores"),
+                        ("ts_1", "TorchSharp 1 thread"), ("ts_n", "TorchSharp all cores"),
+                        ("tstuned_1", "TorchSharp tuned malloc 1 thread"), ("tstuned_n", "TorchSharp tuned malloc all cores"),
+                        ("torch_1", "PyTorch 1 thread"), ("torch_n", "PyTorch all cores")):
+        s = vals(task, {peer}, "seconds")
+        if s:
+            rss = vals(task, {peer}, "rss_mb")
+            table.append((f"{task} epoch, {label}", f"{min(s):.3f}", "s", f"{spread(s)}; peak RSS {max(rss):.0f} MB"))
+    lb, tb, pb = min(vals(task, LAT, "seconds")), min(vals(task, TS, "seconds")), min(vals(task, TORCH, "seconds"))
+    entry(f"ratio_{task}_ts", lb / tb, targets.get(f"ratio_{task}_ts"), "ratio", False,
+          f"Latent best / TorchSharp best epoch time (either malloc, either thread count); per round {spread(ratio_spread(task, LAT, TS, False))}")
+    entry(f"ratio_{task}", lb / pb, None, "ratio", False,
+          f"Latent best / PyTorch best epoch time; per round {spread(ratio_spread(task, LAT, TORCH, False))}")
+    entry(f"ratio_{task}_ts_1t", min(vals(task, LAT1, "seconds")) / min(vals(task, TS1, "seconds")),
+          targets.get(f"ratio_{task}_ts_1t"), "ratio", False,
+          f"1 thread each, Latent / TorchSharp best (either malloc); per round {spread(ratio_spread(task, LAT1, TS1, False))}")
+    sc = ratio_spread(task, LAT1, LATN, False)
+    entry(f"scaling_{task}_2t", statistics.median(sc) if sc else None, targets.get(f"scaling_{task}_2t"), "ratio", True,
+          f"Latent 1-thread / all-core epoch time in the same round, median; {spread(sc)}")
+    lr = max(vals(task, LAT, "rss_mb"))
+    entry(f"rss_ratio_{task}_ts", lr / min(vals(task, TS, "rss_mb")), targets.get(f"rss_ratio_{task}_ts"), "ratio", False,
+          "Latent's largest peak RSS over its runs / TorchSharp's smallest")
+    entry(f"rss_ratio_{task}", lr / min(vals(task, TORCH, "rss_mb")), None, "ratio", False,
+          "Latent's largest peak RSS over its runs / PyTorch's smallest")
+
+if rounds("conv_loaded"):
+    for peer, label in (("latent_1", "Latent 1 thread"), ("latent_n", "Latent all cores"), ("tstuned_n", "TorchSharp tuned all cores")):
+        s = vals("conv_loaded", {peer}, "seconds")
+        if s:
+            table.append((f"conv epoch, core 0 busy, {label}", f"{min(s):.3f}", "s", spread(s)))
+    sc = ratio_spread("conv_loaded", LAT1, LATN, False)
+    entry("scaling_conv_2t_loaded", statistics.median(sc) if sc else None, targets["scaling_conv_2t_loaded"], "ratio", True,
+          f"conv epoch with a CPU-bound loop pinned to core 0: Latent 1-thread / all-core time in the same round, median; {spread(sc)}")
+
+if rounds("infer"):
+    for peer, label in (("latent_1", "Latent 1 thread"), ("latent_n", "Latent all cores"), ("ort_1", "ORT 1 thread"), ("ort_n", "ORT all cores")):
+        ips, p50, p99 = vals("infer", {peer}, "images_per_s"), vals("infer", {peer}, "p50_us"), vals("infer", {peer}, "p99_us")
+        if ips:
+            table.append((f"encode batch 256, {label}", f"{max(ips):.0f}", "images/s", spread(ips)))
+            table.append((f"batch-1 latency p50 / p99, {label}", f"{min(p50):.0f} / {min(p99):.0f}", "us", spread(p50)))
+    LI, OI = {"latent_1", "latent_n"}, {"ort_1", "ort_n"}
+    entry("ratio_infer_throughput_ort", max(vals("infer", LI, "images_per_s")) / max(vals("infer", OI, "images_per_s")), 1.0,
+          "ratio", True, "encoder images/s at batch 256, Latent best / ONNX Runtime best")
+    entry("ratio_infer_p50_ort", min(vals("infer", LI, "p50_us")) / min(vals("infer", OI, "p50_us")), 1.2,
+          "ratio", False, "batch-1 p50 latency, Latent best / ONNX Runtime best")
+    entry("ratio_infer_p99_ort", min(vals("infer", LI, "p99_us")) / min(vals("infer", OI, "p99_us")), None,
+          "ratio", False, "batch-1 p99 latency, Latent best / ONNX Runtime best")
+
+print(f"{'benchmark':<48} {'best':>12}  {'unit':<9} spread")
+for name, v, unit, note in table:
+    print(f"{name:<48} {v:>12}  {unit:<9} {note}")
+for e in entries:
+    t = e["target"]
+    status = "" if t is None else ("  met" if (e["value"] >= t if e["higher_is_better"] else e["value"] <= t) else "  MISSED")
+    print(f"{e['name']:<28} {e['value']:>9.3f}  target {t if t is not None else '-':<5}{status}")
+print("RESULT " + " ".join(f"{e['name']}={e['value']}" for e in entries))
+json.dump(entries, open(out, "w"), indent=2)
+print(f"wrote {out} ({len(entries)} entries) and {raw}")
+PYEOF

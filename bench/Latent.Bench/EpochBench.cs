@@ -11,10 +11,11 @@ using Latent.NN.Optim;
 namespace Latent.Bench;
 
 /// <summary>
-/// <c>mlp|conv --threads T --epochs E [--steps S] [--data DIR]</c>: training epochs over the 60,000 Fashion-MNIST training
-/// images, the same work as bench/torch_epochs.py (models, PyTorch-default init, loss, Adam 1e-3, batch,
-/// a fresh shuffle per epoch, the last batch smaller; <c>--steps</c> cuts each epoch to its first S batches for quick
-/// comparisons). Prints
+/// <c>mlp|conv --threads T --epochs E [--steps S] [--reuse 0|1] [--data DIR]</c>: training epochs over the 60,000
+/// Fashion-MNIST training images, the same work as bench/torch_epochs.py (models, PyTorch-default init, loss, Adam 1e-3,
+/// batch, a fresh shuffle per epoch, the last batch smaller; <c>--steps</c> cuts each epoch to its first S batches for
+/// quick comparisons). Each step runs in a <see cref="Tensor.Step"/> scope, which hands the graph's storage to the next
+/// step (<c>--reuse 0</c> turns it off, for before/after timings; the losses are bit-identical). Prints
 /// <c>LATENT &lt;task&gt; threads=T seconds=&lt;best epoch&gt; rss_mb=&lt;peak RSS&gt; loss=&lt;last epoch mean&gt; gc0= gc1= gc2= gc_pause_ms= alloc_mb_per_step= cpu_s=</c>
 /// (GC counts, pause time, managed allocation per step and process CPU time of the best epoch; CPU time is the
 /// steadier measure on a shared machine).
@@ -32,6 +33,7 @@ public static class EpochBench
         int threads = options.Int("threads", Environment.ProcessorCount);
         int epochs = options.Int("epochs", 2);
         int maxSteps = options.Int("steps", int.MaxValue);
+        bool reuse = options.Text("reuse", "1") != "0";
         Parallelism.MaxDegree = threads;
         string dir = options.Text("data", "");
         var resolution = NamedDatasets.Resolve("fashion-mnist", new DataOptions { DataDir = dir.Length == 0 ? null : dir });
@@ -66,11 +68,14 @@ public static class EpochBench
                 for (int i = 0; i < b; i++)
                     pixels.AsSpan(order[start + i] * features, features).CopyTo(data.AsSpan(i * features, features));
                 var x = new Tensor(data, b, features);
-                var l = model.Loss(x, rng);
-                opt.ZeroGrad();
-                l.Backward();
-                opt.Step();
-                total += l.Item();
+                using (reuse ? Tensor.Step() : null)
+                {
+                    var l = model.Loss(x, rng);
+                    opt.ZeroGrad();
+                    l.Backward();
+                    opt.Step();
+                    total += l.Item();
+                }
                 steps++;
             }
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
@@ -85,7 +90,7 @@ public static class EpochBench
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LATENT {task} threads={threads} seconds={best:F3} rss_mb={PeakRssMb():F1} loss={loss:F5} gc0={gc0} gc1={gc1} gc2={gc2} gc_pause_ms={pauseMs:F0} alloc_mb_per_step={allocMb:F1} cpu_s={cpuSeconds:F3}"));
+            $"LATENT {task} threads={threads} seconds={best:F3} rss_mb={PeakRssMb():F1} loss={loss:F5} gc0={gc0} gc1={gc1} gc2={gc2} gc_pause_ms={pauseMs:F0} alloc_mb_per_step={allocMb:F1} cpu_s={cpuSeconds:F3} reuse={(reuse ? 1 : 0)}"));
         return 0;
     }
 

@@ -17,6 +17,7 @@ public static class Program
         ["mlp"] = EpochBench.RunMlp,
         ["conv"] = EpochBench.RunConv,
         ["convops"] = ConvOpsBench.Run,
+        ["infer"] = InferBench.Run,
     };
 
     /// <summary>Entry point; returns 0 on success, 2 on a usage error.</summary>

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using Latent.Core;
+using Latent.Core.IO;
+using Latent.Data.Idx;
+using Latent.Data.Named;
+using Latent.NN;
+using Latent.NN.Layers;
+
+namespace Latent.Bench;
+
+/// <summary>
+/// <c>infer --threads T --model DIR [--data DIR] [--calls N] [--reuse 0|1]</c>: the conv autoencoder's encoder
+/// (conv 1→32 4x4/2, ReLU, conv 32→64 4x4/2, ReLU, flatten, linear 3136→32) over the 10,000 Fashion-MNIST test images at
+/// batch 256 (best of 3 passes after a warm-up pass, images/s) and on one image at a time (N calls, default 1,000,
+/// after 100 warm-up calls; p50/p99 latency). The weights are DIR/encoder.safetensors, written from a seeded
+/// PyTorch-default init when missing; bench/export_encoder_onnx.py turns the same file into DIR/encoder.onnx for
+/// ONNX Runtime (bench/OrtBench), so both run the same network on the same weights. Prints
+/// <c>LATENT infer threads= images_per_s= p50_us= p99_us= checksum=</c> (checksum: the sum of all batch-256 outputs,
+/// to compare with the peer's). Each batch runs in a <see cref="Tensor.Scratch"/> scope (<c>--reuse 0</c>: without).
+/// </summary>
+public static class InferBench
+{
+    /// <summary>Runs the measurement; returns 0.</summary>
+    public static int Run(Options options)
+    {
+        int threads = options.Int("threads", Environment.ProcessorCount);
+        int calls = options.Int("calls", 1000);
+        bool reuse = options.Text("reuse", "1") != "0";
+        string modelDir = options.Text("model", "");
+        if (modelDir.Length == 0) throw new ArgumentException("--model DIR is required");
+        Parallelism.MaxDegree = threads;
+        string dir = options.Text("data", "");
+        var resolution = NamedDatasets.Resolve("fashion-mnist", new DataOptions { DataDir = dir.Length == 0 ? null : dir });
+        var (pixels, count, height, width) = IdxReader.ReadImages(resolution.TestImages);
+        int features = height * width;
+
+        var conv1 = new Conv2d(1, 32, 4, new Rng(0), stride: 2, padding: 1);
+        var conv2 = new Conv2d(32, 64, 4, new Rng(1), stride: 2, padding: 1);
+        var linear = new Linear(3136, 32, new Rng(2));
+        var named = new (string Name, Tensor Tensor)[]
+        {
+            ("conv1.weight", conv1.Weight), ("conv1.bias", conv1.Bias!), ("conv2.weight", conv2.Weight), ("conv2.bias", conv2.Bias!),
+            ("fc.weight", linear.Weight), ("fc.bias", linear.Bias!),
+        };
+        string path = Path.Combine(modelDir, "encoder.safetensors");
+        if (File.Exists(path))
+        {
+            var (tensors, _) = SafeTensors.Read(path);
+            foreach (var (name, t) in named) t.CopyFrom(tensors[name]);
+        }
+        else
+        {
+            Directory.CreateDirectory(modelDir);
+            SafeTensors.Write(path, named);
+        }
+        var encoder = new Sequential(conv1, Activation.Relu(), conv2, Activation.Relu(), new Flatten(), linear);
+
+        using var noGrad = Tensor.NoGrad();
+        const int batch = 256;
+        double checksum = 0;
+        double Pass(bool sum)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int start = 0; start < count; start += batch)
+            {
+                int b = Math.Min(batch, count - start);
+                using var scratch = reuse ? Tensor.Scratch() : null;
+                var x = Tensor.FromArray(pixels.AsSpan(start * features, b * features), b, 1, height, width);
+                var z = encoder.Forward(x);
+                if (sum) foreach (float v in z.Span) checksum += v;
+            }
+            return Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Pass(sum: true);
+        double best = double.MaxValue;
+        for (int r = 0; r < 3; r++) best = Math.Min(best, Pass(sum: false));
+
+        var one = new float[features];
+        var latencies = new double[calls];
+        for (int i = -100; i < calls; i++)
+        {
+            pixels.AsSpan((i + 100) % count * features, features).CopyTo(one);
+            long t0 = Stopwatch.GetTimestamp();
+            using (reuse ? Tensor.Scratch() : null)
+            {
+                var z = encoder.Forward(new Tensor(one, 1, 1, height, width));
+                _ = z.Span[0];
+            }
+            if (i >= 0) latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+        }
+        Array.Sort(latencies);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"LATENT infer threads={threads} images_per_s={count / best:F0} p50_us={latencies[calls / 2]:F1} p99_us={latencies[calls * 99 / 100]:F1} checksum={checksum:F3}"));
+        return 0;
+    }
+}
