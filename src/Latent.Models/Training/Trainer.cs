@@ -179,10 +179,14 @@ public static class Trainer
         return phases;
     }
 
-    /// <summary>One step: every phase in order; returns the last phase's terms.</summary>
+    /// <summary>
+    /// One step: every phase in order; returns the last phase's terms (read as numbers inside the step). The step runs in
+    /// a <see cref="Tensor.Step"/> scope, so the next step reuses this one's graph storage (bit-identical results).
+    /// </summary>
     private static IReadOnlyList<KeyValuePair<string, double>> Step(List<ActivePhase> phases, Tensor x, TrainingContext ctx,
         TrainingOptions options, TrainerServices services, int epoch, long step)
     {
+        using var scope = Tensor.Step();
         IReadOnlyList<KeyValuePair<string, double>> values = [];
         foreach (var (phase, optimizer, _) in phases)
         {
