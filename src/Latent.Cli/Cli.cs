@@ -53,6 +53,8 @@ public static class Cli
         root.Subcommands.Add(FiltersCommand.Build(context));
         root.Subcommands.Add(AttributesCommand.Build(context));
         root.Subcommands.Add(InpaintCommand.Build(context));
+        root.Subcommands.Add(CompressCommands.Compress(context));
+        root.Subcommands.Add(CompressCommands.Decompress(context));
         root.Subcommands.Add(EncodeCommand.Build(context));
         root.Subcommands.Add(AnomalyCommand.Build(context));
         root.Subcommands.Add(BaselineCommands.Pca(context));

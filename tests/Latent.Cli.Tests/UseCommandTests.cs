@@ -112,4 +112,27 @@ public class UseCommandTests(TrainedModelFixture fixture) : IClassFixture<Traine
         CliRunner.AssertOneLineError(CliRunner.Run("inpaint", Dir, "--mask", "missing.png", "--out", png), contains: "missing.png");
         Assert.False(File.Exists(png));
     }
+
+    [Fact]
+    public void Compress_and_decompress_round_trip_through_a_checked_file()
+    {
+        var tmp = CliRunner.TempDir();
+        string file = Path.Combine(tmp, "test.ltnc"), png = Path.Combine(tmp, "decoded.png");
+        var r = CliRunner.Run("compress", Dir, "--count", "20", "--bits", "4", "--out", file);
+        Assert.True(r.Code == 0, r.Err);
+        double Value(string key) => double.Parse(r.Out.Split('\n').Single(l => l.StartsWith(key)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        Assert.Equal(20, Value("images"));
+        Assert.Equal(new FileInfo(file).Length * 8.0 / 20, Value("bits_per_image"), 1);
+        Assert.InRange(Value("psnr_db"), 5, 60);
+        var d = CliRunner.Run("decompress", Dir, file, "--count", "9", "--out", png);
+        Assert.True(d.Code == 0, d.Err);
+        Assert.Equal(2 + 3 * (40 + 2), PngDecoder.Decode(png).Width);
+        var bytes = File.ReadAllBytes(file);
+        bytes[^6] ^= 0x40;
+        File.WriteAllBytes(file, bytes);
+        string bad = Path.Combine(tmp, "bad.png");
+        CliRunner.AssertOneLineError(CliRunner.Run("decompress", Dir, file, "--out", bad), contains: "checksum");
+        CliRunner.AssertOneLineError(CliRunner.Run("decompress", Dir, png, "--out", bad), contains: "magic");
+        Assert.False(File.Exists(bad));
+    }
 }

@@ -70,7 +70,14 @@ public static class CodeSampler
         if (count < 1) throw new ArgumentException($"Sample: count {count} must be positive", nameof(count));
         if (mixture is not null && mixture.Dimension != model.CodeSize)
             throw new ArgumentException($"Sample: mixture over {mixture.Dimension} dimensions, model code has {model.CodeSize}", nameof(mixture));
-        var z = mixture?.Sample(count, rng) ?? rng.Normal([count, model.CodeSize]);
+        return DecodeAll(model, mixture?.Sample(count, rng) ?? rng.Normal([count, model.CodeSize]));
+    }
+
+    /// <summary>Decodes codes <paramref name="z"/> [N, Z] to [N, ...InputShape] under no-grad in evaluation mode.</summary>
+    public static Tensor DecodeAll(IAutoencoder model, Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(z);
         var module = model as Latent.NN.Module;
         bool was = module?.Training ?? false;
         module?.Eval();
