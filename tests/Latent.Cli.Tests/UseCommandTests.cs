@@ -88,12 +88,13 @@ public class UseCommandTests(TrainedModelFixture fixture) : IClassFixture<Traine
 
     [Theory]
     [InlineData("model", "block:0.25")]
+    [InlineData("model", "box:2,2,8,8", "--fill", "0")]
     [InlineData("telea", "box:2,2,8,8")]
     [InlineData("navier-stokes", "strokes:3")]
-    public void Inpaint_writes_three_rows_and_the_hole_psnr(string method, string mask)
+    public void Inpaint_writes_three_rows_and_the_hole_psnr(string method, string mask, params string[] extra)
     {
         string png = Png("inpaint-" + method);
-        var r = CliRunner.Run("inpaint", Dir, "--method", method, "--mask", mask, "--count", "5", "--iterations", "5", "--out", png);
+        var r = CliRunner.Run(["inpaint", Dir, "--method", method, "--mask", mask, "--count", "5", "--iterations", "5", "--out", png, .. extra]);
         Assert.True(r.Code == 0, r.Err);
         var line = r.Out.Split('\n').Single(l => l.StartsWith("hole_psnr_db"));
         double psnr = double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
@@ -110,6 +111,7 @@ public class UseCommandTests(TrainedModelFixture fixture) : IClassFixture<Traine
         CliRunner.AssertOneLineError(CliRunner.Run("inpaint", Dir, "--mask", "block:2", "--out", png), contains: "--mask");
         CliRunner.AssertOneLineError(CliRunner.Run("inpaint", Dir, "--mask", "box:50,50,2,2", "--out", png), contains: "outside");
         CliRunner.AssertOneLineError(CliRunner.Run("inpaint", Dir, "--mask", "missing.png", "--out", png), contains: "missing.png");
+        CliRunner.AssertOneLineError(CliRunner.Run("inpaint", Dir, "--fill", "grey", "--out", png), contains: "--fill");
         Assert.False(File.Exists(png));
     }
 

@@ -31,14 +31,15 @@ public static class Inpainter
 
     /// <summary>
     /// <paramref name="x"/> [B, ...S] with the holes (<paramref name="holes"/>[b], [H·W]) filled by <paramref name="method"/>;
-    /// <paramref name="model"/> is needed only for <see cref="InpaintMethod.Model"/>.
+    /// <paramref name="model"/>, <paramref name="iterations"/> and <paramref name="fill"/> (the starting value of the hole,
+    /// null for the mean of the known pixels) are used only by <see cref="InpaintMethod.Model"/>.
     /// </summary>
-    public static Tensor Inpaint(InpaintMethod method, Tensor x, IReadOnlyList<bool[]> holes, IAutoencoder? model = null, int iterations = 50, int radius = 3)
+    public static Tensor Inpaint(InpaintMethod method, Tensor x, IReadOnlyList<bool[]> holes, IAutoencoder? model = null, int iterations = 50, int radius = 3, float? fill = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(holes);
         if (method == InpaintMethod.Model)
-            return ManifoldProjection.Inpaint(model ?? throw new ArgumentException("inpainting with the model needs a model", nameof(model)), x, holes, iterations);
+            return ManifoldProjection.Inpaint(model ?? throw new ArgumentException("inpainting with the model needs a model", nameof(model)), x, holes, iterations, fill);
         var (h, w) = ImageSize(x.Shape[1..]);
         int b = x.Shape[0], plane = h * w, channels = x.Size / (b * plane);
         if (holes.Count != b) throw new ArgumentException($"Inpainter: {holes.Count} masks for {b} images", nameof(holes));

@@ -4,7 +4,8 @@ namespace Latent.Models.Inpainting;
 
 /// <summary>
 /// Inpainting with an autoencoder by iterative projection onto its manifold: start from the known pixels with the
-/// hole filled by the mean of the known ones, then repeat <c>x ← m ⊙ x_known + (1 − m) ⊙ Decode(Encode(x))</c>
+/// hole filled by a constant (the mean of the known pixels, or a given value such as 0, which is what a denoising
+/// autoencoder trained with block noise saw in its holes), then repeat <c>x ← m ⊙ x_known + (1 − m) ⊙ Decode(Encode(x))</c>
 /// (m = 1 on known pixels). Each reconstruction moves the image towards the nearest point the autoencoder can
 /// represent; putting the known pixels back keeps the result consistent with what was observed. This is the
 /// alternating-projection form of minimising <c>‖m ⊙ (Decode(z) − x)‖²</c> over images that agree with the known
@@ -14,9 +15,10 @@ public static class ManifoldProjection
 {
     /// <summary>
     /// Fills the holes of <paramref name="x"/> [B, ...InputShape] (<paramref name="holes"/>[b] is [H·W] per image, true =
-    /// missing, shared by all channels) with <paramref name="iterations"/> projections; returns [B, ...InputShape].
+    /// missing, shared by all channels) with <paramref name="iterations"/> projections, starting from the hole filled with
+    /// <paramref name="fill"/> (null: the mean of each image's known pixels); returns [B, ...InputShape].
     /// </summary>
-    public static Tensor Inpaint(IAutoencoder model, Tensor x, IReadOnlyList<bool[]> holes, int iterations = 50)
+    public static Tensor Inpaint(IAutoencoder model, Tensor x, IReadOnlyList<bool[]> holes, int iterations = 50, float? fill = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
@@ -34,9 +36,9 @@ public static class ManifoldProjection
             int n = 0;
             for (int j = 0; j < size; j++)
                 if (!holes[i][j % plane]) { sum += known[i * size + j]; n++; }
-            float fill = n > 0 ? (float)(sum / n) : 0.5f;
+            float start = fill ?? (n > 0 ? (float)(sum / n) : 0.5f);
             for (int j = 0; j < size; j++)
-                if (holes[i][j % plane]) current[i * size + j] = fill;
+                if (holes[i][j % plane]) current[i * size + j] = start;
         }
         var module = model as Latent.NN.Module;
         bool was = module?.Training ?? false;

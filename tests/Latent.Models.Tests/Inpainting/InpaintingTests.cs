@@ -64,6 +64,18 @@ public class InpaintingTests
     }
 
     [Fact]
+    public void Projection_starts_from_the_given_fill()
+    {
+        var model = new RampModel(8, 8);
+        var x = Ramp(8, 8, 0.2f, 0.05f);
+        var hole = InpaintMask.Parse("box:0,0,8,2").Make(8, 8, new Rng(0));
+        var zero = ManifoldProjection.Inpaint(model, x, [hole], iterations: 1, fill: 0f);
+        var mean = ManifoldProjection.Inpaint(model, x, [hole], iterations: 1);
+        Assert.NotEqual(zero.ToArray(), mean.ToArray());
+        Assert.True(Inpainter.HolePsnr(ManifoldProjection.Inpaint(model, x, [hole], iterations: 300, fill: 0f), x, [hole]) > 40);
+    }
+
+    [Fact]
     public void Classical_methods_fill_a_constant_image_with_the_constant()
     {
         foreach (var method in new[] { InpaintMethod.Telea, InpaintMethod.NavierStokes })
