@@ -20,6 +20,8 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("regularised", RegularisedSection.Run),
     ("bvae", BvaeSection.Run),
     ("dvae", DvaeSection.Run),
+    ("inpaint", InpaintSection.Run),
+    ("compress", CompressSection.Run),
 };
 
 BenchOptions options;

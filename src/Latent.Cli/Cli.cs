@@ -50,6 +50,11 @@ public static class Cli
         root.Subcommands.Add(PictureCommands.Interpolate(context));
         root.Subcommands.Add(PictureCommands.Traverse(context));
         root.Subcommands.Add(PictureCommands.Denoise(context));
+        root.Subcommands.Add(FiltersCommand.Build(context));
+        root.Subcommands.Add(AttributesCommand.Build(context));
+        root.Subcommands.Add(InpaintCommand.Build(context));
+        root.Subcommands.Add(CompressCommands.Compress(context));
+        root.Subcommands.Add(CompressCommands.Decompress(context));
         root.Subcommands.Add(EncodeCommand.Build(context));
         root.Subcommands.Add(AnomalyCommand.Build(context));
         root.Subcommands.Add(BaselineCommands.Pca(context));

@@ -4,6 +4,7 @@ using Latent.Core;
 using Latent.Models;
 using Latent.Models.Denoising;
 using Latent.Models.IO;
+using Latent.Models.Sampling;
 using Latent.Viz.Report;
 
 namespace Latent.Cli.Commands;
@@ -46,20 +47,46 @@ internal static class PictureCommands
         var dir = CommonOptions.ModelDir();
         var outFile = CommonOptions.OutFile("PNG file for the grid of samples");
         var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 64 };
-        var cmd = new Command("sample", "Draw new samples from a generative model (VAE, AAE, VQ-VAE with a prior, ...).\n\nExample:\n  latent sample runs/vae --count 64 --out samples.png --seed 3");
-        CommonOptions.Add(cmd, dir, outFile, count);
+        var sampler = new Option<string?>("--sampler")
+        {
+            Description = "How codes are drawn for any autoencoder: normal (z ~ N(0, I)) or gmm:K[:diag] (a Gaussian mixture fitted by EM on the training codes, stored in MODEL_DIR and reused). Default: the model's own sampler",
+        };
+        var data = CommonOptions.Data("Training data the mixture is fitted on (default: what the model was trained on)");
+        var cmd = new Command("sample", "Draw new samples from a generative model (VAE, AAE, VQ-VAE with a prior, ...), or from any autoencoder through --sampler.\n\nExamples:\n  latent sample runs/vae --count 64 --out samples.png --seed 3\n  latent sample runs/ae --sampler gmm:10 --out samples.png");
+        CommonOptions.Add(cmd, dir, outFile, count, sampler, data);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
-            OptionLimits.Check(p.GetValue(count), "--count", 1, OptionLimits.MaxCount);
-            var (model, _) = ModelFile.Load(p.GetValue(dir)!);
-            if (model is not IGenerativeModel gen)
-                throw new ArgumentException($"model '{model.Name}' cannot draw samples (it is not generative); try a vae");
-            if (model is IPriorModel { PriorTrained: false })
-                throw new ArgumentException($"model '{model.Name}' needs its prior fitted before sampling; train with --prior-epochs N");
-            RequireImages(model.InputShape);
+            var spec = p.GetValue(sampler) is { } text ? SamplerSpec.Parse(text) : null;
             int n = p.GetValue(count);
+            OptionLimits.Check(n, "--count", 1, OptionLimits.MaxCount);
+            string modelDir = p.GetValue(dir)!;
             string path = p.GetValue(outFile)!;
-            ModelPictures.Samples(gen, n, new Rng(ctx.Seed), columns: (int)Math.Ceiling(Math.Sqrt(n))).SavePng(path);
+            int columns = (int)Math.Ceiling(Math.Sqrt(n));
+            if (spec is null)
+            {
+                var (model, _) = ModelFile.Load(modelDir);
+                if (model is not IGenerativeModel gen)
+                    throw new ArgumentException($"model '{model.Name}' cannot draw samples by itself (it is not generative); use --sampler gmm:10 to fit a Gaussian mixture on its training codes");
+                if (model is IPriorModel { PriorTrained: false })
+                    throw new ArgumentException($"model '{model.Name}' needs its prior fitted before sampling; train with --prior-epochs N");
+                RequireImages(model.InputShape);
+                ModelPictures.Samples(gen, n, new Rng(ctx.Seed), columns).SavePng(path);
+            }
+            else
+            {
+                var (model, _, loaded) = CommonOptions.LoadModelAndData(ctx, modelDir, p.GetValue(data), null, null, null);
+                RequireImages(model.InputShape);
+                GaussianMixture? mixture = null;
+                if (!spec.IsNormal)
+                {
+                    var (gmm, fitted) = CodeSampler.LoadOrFit(modelDir, model, loaded.Split("train"), spec, ctx.Seed);
+                    ctx.Info(fitted ? $"fitted a {gmm.Components}-component mixture on the training codes; saved {Path.Combine(modelDir, spec.FileName)}"
+                                    : $"using the stored mixture {Path.Combine(modelDir, spec.FileName)}");
+                    mixture = gmm;
+                }
+                var samples = CodeSampler.Sample(model, mixture, n, new Rng(ctx.Seed));
+                ModelPictures.Rows([samples], columns).SavePng(path);
+            }
             Saved(ctx, path);
             return 0;
         }));
@@ -73,9 +100,14 @@ internal static class PictureCommands
         var from = new Option<int>("--from") { Description = "Index of the first sample in the split", DefaultValueFactory = _ => 0 };
         var to = new Option<int>("--to") { Description = "Index of the second sample", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Decoded points on the line, ends included", DefaultValueFactory = _ => 10 };
-        var cmd = new Command("interpolate", "Decode points on the straight line between two samples' codes (originals at both ends).\n\nExample:\n  latent interpolate runs/demo --from 3 --to 7 --steps 12 --out line.png");
+        var space = new Option<string>("--space")
+        {
+            Description = "latent: decode the line between the codes (a morph); pixel: cross-fade the two images; both: latent row above pixel row",
+            DefaultValueFactory = _ => "latent",
+        }.AcceptOnlyFromAmong("latent", "pixel", "both");
+        var cmd = new Command("interpolate", "Decode points on the straight line between two samples' codes (originals at both ends), or cross-fade them in pixel space.\n\nExamples:\n  latent interpolate runs/demo --from 3 --to 7 --steps 12 --out line.png\n  latent interpolate runs/demo --from 3 --to 7 --space both --out morph-vs-fade.png");
         md.AddTo(cmd);
-        CommonOptions.Add(cmd, outFile, from, to, steps);
+        CommonOptions.Add(cmd, outFile, from, to, steps, space);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             OptionLimits.Check(p.GetValue(steps), "--steps", 2, OptionLimits.MaxSteps);
@@ -83,7 +115,8 @@ internal static class PictureCommands
             RequireImages(set.SampleShape);
             int a = CommonOptions.Index(p.GetValue(from), set, "--from"), b = CommonOptions.Index(p.GetValue(to), set, "--to");
             string path = p.GetValue(outFile)!;
-            ModelPictures.Interpolation(model, set.Batch([a]), set.Batch([b]), p.GetValue(steps)).SavePng(path);
+            var where = InterpolationPictures.ParseSpace(p.GetValue(space)!);
+            InterpolationPictures.Draw(model, set.Batch([a]), set.Batch([b]), p.GetValue(steps), where).SavePng(path);
             Saved(ctx, path);
             return 0;
         }));
