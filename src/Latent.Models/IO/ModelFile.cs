@@ -172,7 +172,7 @@ public static class ModelFile
         foreach (var (_, shape) in header) held += shape.Aggregate(1L, (a, d) => a * d);
         Dictionary<string, string> settings;
         try { settings = ParseOptionsText(manifest.Options); }
-        catch (ArgumentException e) { throw new InvalidModelFileException(manifestPath, $"options '{manifest.Options}': {e.Message}", e); }
+        catch (ArgumentException e) { throw new InvalidModelFileException(manifestPath, $"cannot rebuild model '{manifest.Model}' from options '{manifest.Options}': {e.Message}", e); }
         foreach (var (key, value) in settings)
         {
             var parts = value.Split('-');
