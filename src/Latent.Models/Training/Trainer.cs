@@ -86,6 +86,10 @@ public static class Trainer
         string? checkpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, CheckpointFile(options.Stage));
         string? metricsPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, MetricsFileName);
         if (resumeFrom is null && options.Resume && checkpointPath is not null && File.Exists(checkpointPath)) resumeFrom = checkpointPath;
+        var parallel = options.ProcessGroup is { } group ? new DataParallel(group) : null;
+        parallel?.Check(n, batch);
+        bool writes = options.ProcessGroup is not { Rank: > 0 }; // only rank 0 writes metrics and checkpoints
+        if (!writes) metricsPath = null;
 
         var s = new RunState(options.Seed);
         if (resumeFrom is not null)
@@ -94,6 +98,7 @@ public static class Trainer
             if (s.Status == "early_stopped")
                 return Result(TrainingStatus.EarlyStopped, s, resumeFrom);
         }
+        parallel?.BroadcastWeights(model);
         if (metricsPath is not null && s.History.Count > 0) WriteMetrics(metricsPath, s.History);
         else if (metricsPath is not null && File.Exists(metricsPath)) File.Delete(metricsPath);
 
@@ -105,7 +110,7 @@ public static class Trainer
         TrainingResult Finish(TrainingStatus status, string state)
         {
             s.Status = state;
-            SaveCheckpoint(checkpointPath, s, model, phases, options);
+            SaveCheckpoint(writes ? checkpointPath : null, s, model, phases, options);
             return Result(status, s, checkpointPath);
         }
 
@@ -116,14 +121,15 @@ public static class Trainer
             while (s.StepInEpoch < stepsPerEpoch)
             {
                 int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
-                var x = trainData.Batch(s.Permutation.AsSpan(start, count));
+                var (offset, local) = parallel?.Shard(count) ?? (0, count);
+                var x = trainData.Batch(s.Permutation.AsSpan(start + offset, local));
                 if (!augmentation.IsNone) x = augmentation.Apply(x, s.ModelRng);
                 float lr = phases[0].Optimizer.LearningRate;
                 lastLr = lr;
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
                     regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
-                var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1);
+                var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1, parallel, local, count);
                 foreach (var p in phases) p.Schedule.AfterStep();
 
                 s.Accumulate(values, count);
@@ -146,6 +152,7 @@ public static class Trainer
             }
 
             bool stop = EndEpoch(s, model, validData, options, lastLr, metricsPath, epochClock.Elapsed.TotalSeconds);
+            parallel?.VerifyReplicas(model, s.Epoch);
             var closed = s.History[^1];
             foreach (var p in phases) p.Schedule.AfterEpoch((closed.Validation ?? closed.Train)[0].Value);
             progress?.Report(Report(s, options, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
@@ -183,7 +190,7 @@ public static class Trainer
 
     /// <summary>One step: every phase in order; returns the last phase's terms.</summary>
     private static IReadOnlyList<KeyValuePair<string, double>> Step(List<ActivePhase> phases, Tensor x, TrainingContext ctx,
-        TrainingOptions options, TrainerServices services, int epoch, long step)
+        TrainingOptions options, TrainerServices services, int epoch, long step, DataParallel? parallel, int local, int global)
     {
         IReadOnlyList<KeyValuePair<string, double>> values = [];
         foreach (var (phase, optimizer, _) in phases)
@@ -195,6 +202,7 @@ public static class Trainer
             var minimised = terms.All().FirstOrDefault(t => t.Key == phase.Term).Value
                 ?? throw new ArgumentException($"training: phase '{phase.Name}' minimises term '{phase.Term}', which its loss does not return", nameof(phases));
             minimised.Backward();
+            if (parallel is not null) values = parallel.Reduce(phase.Parameters, values, local, global);
             if (options.GradientClip > 0f)
             {
                 float norm = services.ClipGradNorm!(phase.Parameters, options.GradientClip);

@@ -74,6 +74,13 @@ public sealed record TrainingOptions
         OutputDirectory = null, CheckpointDirectory = CheckpointDirectory ?? OutputDirectory,
     };
 
+    /// <summary>
+    /// Train data-parallel over this group of processes (one replica of the model each; Latent.Distributed's
+    /// MpiProcessGroup over MPI), or null for one process. <see cref="BatchSize"/> is the global batch: it must be
+    /// divisible by the group's size, and each rank takes its shard of every batch. Only rank 0 writes files.
+    /// </summary>
+    public IProcessGroup? ProcessGroup { get; init; }
+
     /// <summary>The most epochs a run may ask for (a million: far beyond any useful run, and far from int overflow).</summary>
     public const int MaxEpochs = 1_000_000;
 
