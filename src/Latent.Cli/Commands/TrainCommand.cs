@@ -44,6 +44,12 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (same options)" };
         var priorEpochs = new Option<int>("--prior-epochs") { Description = "After training, fit the code prior for this many epochs (models with a learned prior)" };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the pictures and report.html" };
+        var lrScaling = new Option<string>("--lr-scaling")
+        {
+            Description = "Large-batch rule: none, or linear[:REF] (the rate times batch/REF, REF = 64 by default; Goyal et al. 2017)",
+            DefaultValueFactory = _ => "none",
+        };
+        var lrWarmup = new Option<double>("--warmup-epochs") { Description = "Epochs of linear learning-rate warm-up (from rate/k to the scaled rate with --lr-scaling)" };
         var distributed = new Option<bool>("--distributed")
         {
             Description = "Data-parallel training over MPI: start with 'mpirun -np N latent train ... --distributed'; --batch is the global batch (divisible by N); rank 0 writes the run folder",
@@ -62,7 +68,7 @@ internal static class TrainCommand
             "  latent train --out runs/fm --resume                            # after Ctrl+C\n" +
             "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od");
         CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
-            patience, valFraction, outDir, resume, priorEpochs, noReport, trim, distributed);
+            patience, valFraction, outDir, resume, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             string dir = p.GetValue(outDir)!;
@@ -92,6 +98,8 @@ internal static class TrainCommand
                 EarlyStoppingPatience = p.GetValue(patience),
                 ValidationFraction = p.GetValue(valFraction),
                 Seed = ctx.Seed,
+                LrScaling = p.GetValue(lrScaling)!,
+                LrWarmupEpochs = p.GetValue(lrWarmup),
                 ProcessGroup = group,
             };
             var (trimFraction, trimRounds) = ParseTrim(p.GetValue(trim));

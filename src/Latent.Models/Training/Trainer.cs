@@ -129,7 +129,11 @@ public static class Trainer
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
                     regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
+                float warm = LrWarmup(options, s.GlobalStep, stepsPerEpoch);
+                var rates = warm == 1f ? null : phases.Select(p => p.Optimizer.LearningRate).ToArray();
+                if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i] * warm;
                 var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1, parallel, local, count);
+                if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i]; // the schedule sees the unwarmed rate
                 foreach (var p in phases) p.Schedule.AfterStep();
 
                 s.Accumulate(values, count);
@@ -181,7 +185,7 @@ public static class Trainer
             if (string.IsNullOrEmpty(phase.Name) || !phase.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || phases.Any(p => p.Phase.Name == phase.Name))
                 throw new ArgumentException($"training: '{model.Name}' has a phase named '{phase.Name}'; names must be unique letters, digits, '-' or '_'", nameof(model));
             if (phase.Parameters.Count == 0) throw new ArgumentException($"training: phase '{phase.Name}' of '{model.Name}' has no parameters", nameof(model));
-            var spec = phase.Optimizer with { Name = phase.Optimizer.Name ?? options.Optimizer, LearningRate = phase.Optimizer.LearningRate ?? options.LearningRate };
+            var spec = phase.Optimizer with { Name = phase.Optimizer.Name ?? options.Optimizer, LearningRate = (float)((phase.Optimizer.LearningRate ?? options.LearningRate) * options.LrScale()) };
             var optimizer = services.CreateOptimizer(spec, phase.Parameters);
             phases.Add(new ActivePhase(phase, optimizer, LrSchedule.Create(options.Schedule, optimizer, stepsPerEpoch, options.Epochs)));
         }
@@ -212,6 +216,14 @@ public static class Trainer
         }
         if (phases.Count > 1) foreach (var p in phases) p.Optimizer.ZeroGrad(); // a later phase's backward may reach an earlier phase's parameters
         return values;
+    }
+
+    /// <summary>The learning-rate warm-up factor of this step: (1 + (k − 1)·t)/k for t = step/(W·steps per epoch) ≤ 1 (Goyal et al. §2.2), t with no scaling.</summary>
+    internal static float LrWarmup(TrainingOptions options, long step, int stepsPerEpoch)
+    {
+        if (options.LrWarmupEpochs <= 0) return 1f;
+        double t = Math.Min(1.0, step / (options.LrWarmupEpochs * stepsPerEpoch)), k = options.LrScale();
+        return (float)(k > 1 ? (1 + (k - 1) * t) / k : Math.Max(t, 1.0 / (options.LrWarmupEpochs * stepsPerEpoch)));
     }
 
     /// <summary>Linear warm-up 0 → 1 over <paramref name="warmupEpochs"/> epochs, measured in steps.</summary>
