@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Latent.Distributed;
 using Latent.Models;
 using Latent.Models.Runs;
 using Latent.Models.Training;
@@ -43,6 +44,16 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (same options)" };
         var priorEpochs = new Option<int>("--prior-epochs") { Description = "After training, fit the code prior for this many epochs (models with a learned prior)" };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the pictures and report.html" };
+        var lrScaling = new Option<string>("--lr-scaling")
+        {
+            Description = "Large-batch rule: none, or linear[:REF] (the rate times batch/REF, REF = 64 by default; Goyal et al. 2017)",
+            DefaultValueFactory = _ => "none",
+        };
+        var lrWarmup = new Option<double>("--warmup-epochs") { Description = "Epochs of linear learning-rate warm-up (from rate/k to the scaled rate with --lr-scaling)" };
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Data-parallel training over MPI: start with 'mpirun -np N latent train ... --distributed'; --batch is the global batch (divisible by N); rank 0 writes the run folder",
+        };
         var trim = new Option<string?>("--trim")
         {
             Description = "F[:R] — for training data that contain anomalies: after training, refit R times (default 3) on the 1−F of training rows reconstructed best, e.g. 0.25 (as the ODDS benchmark)",
@@ -57,11 +68,14 @@ internal static class TrainCommand
             "  latent train --out runs/fm --resume                            # after Ctrl+C\n" +
             "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od");
         CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
-            patience, valFraction, outDir, resume, priorEpochs, noReport, trim);
+            patience, valFraction, outDir, resume, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             string dir = p.GetValue(outDir)!;
             var info = ModelRegistry.Get(p.GetValue(model)!); // an unknown model fails before any data is loaded
+            var group = p.GetValue(distributed) ? MpiProcessGroup.Initialize() : null;
+            if (group is { Rank: > 0 }) // the other ranks train silently; rank 0 reports
+                ctx = new CliContext { Out = TextWriter.Null, Err = ctx.Err, Hooks = ctx.Hooks, DataDir = ctx.DataDir, Threads = ctx.Threads, Seed = ctx.Seed, Quiet = true, Download = ctx.Download };
             var request = new DataRequest
             {
                 Source = p.GetValue(data) ?? info.DefaultData,
@@ -84,6 +98,9 @@ internal static class TrainCommand
                 EarlyStoppingPatience = p.GetValue(patience),
                 ValidationFraction = p.GetValue(valFraction),
                 Seed = ctx.Seed,
+                LrScaling = p.GetValue(lrScaling)!,
+                LrWarmupEpochs = p.GetValue(lrWarmup),
+                ProcessGroup = group,
             };
             var (trimFraction, trimRounds) = ParseTrim(p.GetValue(trim));
             var options = new TrainingRunOptions
@@ -106,7 +123,8 @@ internal static class TrainCommand
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
             ctx.Info($"      {loaded.Train.Count} training and {loaded.Test.Count} test samples of shape [{string.Join(",", loaded.Train.SampleShape)}]");
-            var report = p.GetValue(noReport) ? null : new RunReport(loaded, training.Epochs);
+            if (group is not null) ctx.Info($"distributed: {group.Size} processes over {group.Implementation} ({group.Library}); global batch {training.BatchSize}, {training.BatchSize / group.Size} per process");
+            var report = p.GetValue(noReport) || group is { Rank: > 0 } ? null : new RunReport(loaded, training.Epochs);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var net = TrainingRun.CreateModel(options, loaded);
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
@@ -116,6 +134,12 @@ internal static class TrainCommand
             {
                 ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume' and the same options");
                 return ErrorReporter.Cancelled;
+            }
+            if (group is not null)
+            {
+                ctx.Info($"distributed: {group.CommunicationTime.TotalSeconds:F2} s in {group.Calls} collectives ({group.CommunicationTime.TotalMilliseconds / Math.Max(1, result.Training.Steps):F3} ms per step)");
+                group.Dispose();
+                if (group.Rank > 0) return 0;
             }
             ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epochs in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
             if (report is not null)

@@ -87,6 +87,7 @@ public static class TrainingRun
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return Cancelled(result); }
         }
         model.Eval();
+        if (training.ProcessGroup is { Rank: > 0 }) return new TrainingRunResult(model, result, null, config); // rank 0 evaluates and writes the model
 
         var metrics = new Dictionary<string, double>();
         var scores = Evaluation.Reconstruction(model, data.Test);

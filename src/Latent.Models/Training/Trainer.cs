@@ -84,6 +84,10 @@ public static class Trainer
         string? checkpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, CheckpointFile(options.Stage));
         string? metricsPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, MetricsFileName);
         if (resumeFrom is null && options.Resume && checkpointPath is not null && File.Exists(checkpointPath)) resumeFrom = checkpointPath;
+        var parallel = options.ProcessGroup is { } group ? new DataParallel(group) : null;
+        parallel?.Check(n, batch);
+        bool writes = options.ProcessGroup is not { Rank: > 0 }; // only rank 0 writes metrics and checkpoints
+        if (!writes) metricsPath = null;
 
         var s = new RunState(options.Seed);
         if (resumeFrom is not null)
@@ -92,6 +96,7 @@ public static class Trainer
             if (s.Status == "early_stopped")
                 return Result(TrainingStatus.EarlyStopped, s, resumeFrom);
         }
+        parallel?.BroadcastWeights(model);
         if (metricsPath is not null && s.History.Count > 0) WriteMetrics(metricsPath, s.History);
         else if (metricsPath is not null && File.Exists(metricsPath)) File.Delete(metricsPath);
 
@@ -103,7 +108,7 @@ public static class Trainer
         TrainingResult Finish(TrainingStatus status, string state)
         {
             s.Status = state;
-            SaveCheckpoint(checkpointPath, s, model, phases, options);
+            SaveCheckpoint(writes ? checkpointPath : null, s, model, phases, options);
             return Result(status, s, checkpointPath);
         }
 
@@ -114,14 +119,19 @@ public static class Trainer
             while (s.StepInEpoch < stepsPerEpoch)
             {
                 int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
-                var x = trainData.Batch(s.Permutation.AsSpan(start, count));
+                var (offset, local) = parallel?.Shard(count) ?? (0, count);
+                var x = trainData.Batch(s.Permutation.AsSpan(start + offset, local));
                 if (!augmentation.IsNone) x = augmentation.Apply(x, s.ModelRng);
                 float lr = phases[0].Optimizer.LearningRate;
                 lastLr = lr;
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
                     regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
-                var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1);
+                float warm = LrWarmup(options, s.GlobalStep, stepsPerEpoch);
+                var rates = warm == 1f ? null : phases.Select(p => p.Optimizer.LearningRate).ToArray();
+                if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i] * warm;
+                var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1, parallel, local, count);
+                if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i]; // the schedule sees the unwarmed rate
                 foreach (var p in phases) p.Schedule.AfterStep();
 
                 s.Accumulate(values, count);
@@ -144,6 +154,7 @@ public static class Trainer
             }
 
             bool stop = EndEpoch(s, model, validData, options, lastLr, metricsPath, epochClock.Elapsed.TotalSeconds);
+            parallel?.VerifyReplicas(model, s.Epoch);
             var closed = s.History[^1];
             foreach (var p in phases) p.Schedule.AfterEpoch((closed.Validation ?? closed.Train)[0].Value);
             progress?.Report(Report(s, options, totalSteps, [], s.History[^1], lastLr, clock, samplesThisCall, stepsThisCall));
@@ -172,7 +183,7 @@ public static class Trainer
             if (string.IsNullOrEmpty(phase.Name) || !phase.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || phases.Any(p => p.Phase.Name == phase.Name))
                 throw new ArgumentException($"training: '{model.Name}' has a phase named '{phase.Name}'; names must be unique letters, digits, '-' or '_'", nameof(model));
             if (phase.Parameters.Count == 0) throw new ArgumentException($"training: phase '{phase.Name}' of '{model.Name}' has no parameters", nameof(model));
-            var spec = phase.Optimizer with { Name = phase.Optimizer.Name ?? options.Optimizer, LearningRate = phase.Optimizer.LearningRate ?? options.LearningRate };
+            var spec = phase.Optimizer with { Name = phase.Optimizer.Name ?? options.Optimizer, LearningRate = (float)((phase.Optimizer.LearningRate ?? options.LearningRate) * options.LrScale()) };
             var optimizer = services.CreateOptimizer(spec, phase.Parameters);
             phases.Add(new ActivePhase(phase, optimizer, LrSchedule.Create(options.Schedule, optimizer, stepsPerEpoch, options.Epochs)));
         }
@@ -184,7 +195,7 @@ public static class Trainer
     /// a <see cref="Tensor.Step"/> scope, so the next step reuses this one's graph storage (bit-identical results).
     /// </summary>
     private static IReadOnlyList<KeyValuePair<string, double>> Step(List<ActivePhase> phases, Tensor x, TrainingContext ctx,
-        TrainingOptions options, TrainerServices services, int epoch, long step)
+        TrainingOptions options, TrainerServices services, int epoch, long step, DataParallel? parallel, int local, int global)
     {
         using var scope = Tensor.Step();
         IReadOnlyList<KeyValuePair<string, double>> values = [];
@@ -197,6 +208,7 @@ public static class Trainer
             var minimised = terms.All().FirstOrDefault(t => t.Key == phase.Term).Value
                 ?? throw new ArgumentException($"training: phase '{phase.Name}' minimises term '{phase.Term}', which its loss does not return", nameof(phases));
             minimised.Backward();
+            if (parallel is not null) values = parallel.Reduce(phase.Parameters, values, local, global);
             if (options.GradientClip > 0f)
             {
                 float norm = services.ClipGradNorm!(phase.Parameters, options.GradientClip);
@@ -206,6 +218,14 @@ public static class Trainer
         }
         if (phases.Count > 1) foreach (var p in phases) p.Optimizer.ZeroGrad(); // a later phase's backward may reach an earlier phase's parameters
         return values;
+    }
+
+    /// <summary>The learning-rate warm-up factor of this step: (1 + (k − 1)·t)/k for t = step/(W·steps per epoch) ≤ 1 (Goyal et al. §2.2), t with no scaling.</summary>
+    internal static float LrWarmup(TrainingOptions options, long step, int stepsPerEpoch)
+    {
+        if (options.LrWarmupEpochs <= 0) return 1f;
+        double t = Math.Min(1.0, step / (options.LrWarmupEpochs * stepsPerEpoch)), k = options.LrScale();
+        return (float)(k > 1 ? (1 + (k - 1) * t) / k : Math.Max(t, 1.0 / (options.LrWarmupEpochs * stepsPerEpoch)));
     }
 
     /// <summary>Linear warm-up 0 → 1 over <paramref name="warmupEpochs"/> epochs, measured in steps.</summary>

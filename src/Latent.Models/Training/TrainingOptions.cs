@@ -71,11 +71,43 @@ public sealed record TrainingOptions
         Stage = stage, Epochs = epochs, ValidationFraction = 0, EarlyStoppingPatience = 0, WarmupEpochs = 0, Augmentation = "none", OutputDirectory = null,
         CheckpointDirectory = CheckpointDirectory ?? OutputDirectory };
 
+    /// <summary>
+    /// Large-batch learning-rate rule (Goyal et al. 2017, "Accurate, Large Minibatch SGD", §2.1): "none" (default), or
+    /// "linear" / "linear:REF" — every phase's base rate is multiplied by k = <see cref="BatchSize"/> / REF (REF = 64 when
+    /// omitted), so a 4× batch steps 4× as far.
+    /// </summary>
+    public string LrScaling { get; init; } = "none";
+
+    /// <summary>
+    /// Gradual learning-rate warm-up (Goyal et al. §2.2) over this many epochs, counted in steps: the rate rises linearly
+    /// from base/k to base (k from <see cref="LrScaling"/>, or from 0 to base when there is no scaling); 0 = off.
+    /// </summary>
+    public double LrWarmupEpochs { get; init; }
+
+    /// <summary>
+    /// Train data-parallel over this group of processes (one replica of the model each; Latent.Distributed's
+    /// MpiProcessGroup over MPI), or null for one process. <see cref="BatchSize"/> is the global batch: it must be
+    /// divisible by the group's size, and each rank takes its shard of every batch. Only rank 0 writes files.
+    /// </summary>
+    public IProcessGroup? ProcessGroup { get; init; }
+
     /// <summary>The most epochs a run may ask for (a million: far beyond any useful run, and far from int overflow).</summary>
     public const int MaxEpochs = 1_000_000;
 
     /// <summary>Throws ArgumentException naming the first bad option.</summary>
     public void Validate() => _ = Check();
+
+    /// <summary>The factor k of <see cref="LrScaling"/> (1 for "none"); ArgumentException naming LrScaling for anything else.</summary>
+    internal double LrScale()
+    {
+        if (LrScaling is "none") return 1;
+        var parts = (LrScaling ?? "").Split(':');
+        int reference = 64;
+        if (parts[0] != "linear" || parts.Length > 2
+            || (parts.Length == 2 && !(int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out reference) && reference >= 1)))
+            throw new ArgumentException($"training: learning-rate scaling '{LrScaling}' must be none, linear or linear:REF with a reference batch REF >= 1", nameof(LrScaling));
+        return (double)BatchSize / reference;
+    }
 
     /// <summary>Validates and returns the parsed <see cref="Augmentation"/>.</summary>
     internal Latent.Data.Images.ImageAugmentation Check()
@@ -93,6 +125,8 @@ public sealed record TrainingOptions
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"training: early-stopping patience {EarlyStoppingPatience} must be >= 0", nameof(EarlyStoppingPatience));
         if (!(GradientClip >= 0f) || float.IsInfinity(GradientClip)) throw new ArgumentException($"training: gradient clip {GradientClip} must be finite and >= 0 (0 = off)", nameof(GradientClip));
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new ArgumentException($"training: warm-up epochs {WarmupEpochs} must be finite and >= 0", nameof(WarmupEpochs));
+        _ = LrScale();
+        if (!(LrWarmupEpochs >= 0) || double.IsInfinity(LrWarmupEpochs)) throw new ArgumentException($"training: learning-rate warm-up epochs {LrWarmupEpochs} must be finite and >= 0", nameof(LrWarmupEpochs));
         if (CheckpointEvery < 0) throw new ArgumentException($"training: checkpoint every {CheckpointEvery} must be >= 0", nameof(CheckpointEvery));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("training: output directory is empty (use null for none)", nameof(OutputDirectory));
         if (CheckpointDirectory is { Length: 0 }) throw new ArgumentException("training: checkpoint directory is empty (use null for the output directory)", nameof(CheckpointDirectory));
