@@ -40,7 +40,7 @@ internal sealed class DataParallel
     /// <summary>Every rank takes rank 0's weights and buffers (the state dict, in order).</summary>
     public void BroadcastWeights(ITrainable model)
     {
-        var tensors = model.StateDict().Select(p => p.Tensor).ToList();
+        var tensors = model.Module.StateDict().Select(p => p.Tensor).ToList();
         var flat = Gather(tensors, 0);
         _group.Broadcast(flat.AsSpan(0, tensors.Sum(t => t.Size)), 0);
         int at = 0;
@@ -105,7 +105,7 @@ internal sealed class DataParallel
     internal static ulong Checksum(ITrainable model)
     {
         ulong h = 14695981039346656037UL;
-        foreach (var (_, t) in model.StateDict())
+        foreach (var (_, t) in model.Module.StateDict())
             foreach (float v in t.Span)
             {
                 h ^= BitConverter.SingleToUInt32Bits(v);
