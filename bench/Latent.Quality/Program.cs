@@ -19,6 +19,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("regularised", RegularisedSection.Run),
     ("bvae", BvaeSection.Run),
     ("dvae", DvaeSection.Run),
+    ("zoo-vae-variants", ZooVaeVariantsSection.Run),
 };
 
 BenchOptions options;
