@@ -64,7 +64,7 @@ internal static class ZooVaeVariantsSection
             var training = new TrainingOptions { Epochs = epochs, BatchSize = 100, LearningRate = 1e-3f, Seed = seed, CheckpointEvery = 0 };
             double seconds = QualityTraining.Fit(model, train, training, [], null, logEpochs: false);
             model.Eval();
-            double negElbo = Evaluation.AverageLossTerms(model, test, 500, new Rng(seed + 7)).First(t => t.Key == "neg_elbo").Value;
+            double negElbo = Evaluation.AverageLossTerms(model, test, 500, new Rng(seed + 7)).FirstOrDefault(t => t.Key == "neg_elbo", new("neg_elbo", double.NaN)).Value; // WAE has no ELBO
             nll[key] = Likelihood.ImportanceSampledNll((ILikelihoodModel)model, nllSet, k, new Rng(seed + 9));
             recon[key] = Evaluation.Reconstruction(model, test).Bce * test.SampleSize; // per image, summed over pixels
             double mmd;

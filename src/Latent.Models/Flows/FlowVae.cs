@@ -11,7 +11,7 @@ namespace Latent.Models.Flows;
 /// log q_K(z_K|x) = log q₀(z₀|x) − Σ_k log |det ∂f_k/∂z_{k−1}|, and the one-sample negative ELBO
 /// L = −log p(x|z_K) + log q_K(z_K|x) − log p(z_K). Terms: total, reconstruction, regularisation (the one-sample KL),
 /// extras "kl" (the same), "logdet" (Σ log-det, batch mean) and "neg_elbo". The importance-sampled NLL uses q_K.
-/// <see cref="VaeModel.Encode"/> still returns μ.
+/// <see cref="Encode"/> returns the flow applied to μ, f_K ∘ … ∘ f_1(μ): the decoder was trained on flowed codes.
 /// </summary>
 public abstract class FlowVae : VaeModel
 {
@@ -22,6 +22,10 @@ public abstract class FlowVae : VaeModel
 
     /// <summary>The flow: z₀ [B, Z] → z_K [B, Z] and Σ_k log |det ∂f_k/∂z_{k−1}| [B].</summary>
     public abstract (Tensor Z, Tensor LogDet) Transform(Tensor z0);
+
+    /// <inheritdoc />
+    /// <remarks>Returns f_K ∘ … ∘ f_1(μ) [B, Z], the flow applied to the posterior mean.</remarks>
+    public override Tensor Encode(Tensor x) => Transform(base.Encode(x)).Z;
 
     /// <inheritdoc />
     protected override (Tensor Z, Tensor LogQ) SamplePosterior(DiagonalGaussian q, Rng rng)

@@ -45,6 +45,15 @@ public sealed class VampVae : VaeModel
     /// <summary>The pseudo-inputs u_k [K, ...InputShape]: σ(w) for Bernoulli output, w otherwise.</summary>
     public Tensor PseudoInputs => _squash ? PseudoInputWeights.Sigmoid() : PseudoInputWeights;
 
+    /// <summary>log p_λ(z) for z [B, Z]: [B] (<see cref="PriorLogProb"/>).</summary>
+    public Tensor LogPrior(Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        if (z.Rank != 2 || z.Shape[1] != LatentSize)
+            throw new ArgumentException($"vamp-vae.LogPrior: z {Core.Shapes.Format(z.Shape)} is not [B,{LatentSize}]", nameof(z));
+        return PriorLogProb(z);
+    }
+
     /// <summary>log p_λ(z) = logsumexp_k log q(z|u_k) − log K for z [B, Z]: [B].</summary>
     protected override Tensor PriorLogProb(Tensor z)
     {
