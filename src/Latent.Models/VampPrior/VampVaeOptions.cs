@@ -12,7 +12,7 @@ public sealed record VampVaeOptions : VaeOptions
     /// <summary>The network keys of <see cref="VaeOptions.Schema"/> and pseudo_inputs.</summary>
     public static new readonly OptionSchema<VampVaeOptions> Schema = new OptionSchema<VampVaeOptions>("vamp-vae")
         .Include(VaeOptions.Schema, "arch", "hidden", "output", "network")
-        .Int(o => o.PseudoInputs, "pseudo_inputs", "[1, 10000]", "K, learned pseudo-inputs u_k of the prior (1/K) Σ_k q(z|u_k) (Tomczak 2018 use 500)", aliases: ["components"]);
+        .Int(o => o.PseudoInputs, "pseudo_inputs", "[1, 10000]", "K, learned pseudo-inputs u_k; the prior is the mean of the posteriors at them (Tomczak 2018 use 500)", aliases: ["components"]);
 
     /// <summary>K, the number of pseudo-inputs.</summary>
     public int PseudoInputs { get; init; } = 500;
