@@ -22,6 +22,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("dvae", DvaeSection.Run),
     ("inpaint", InpaintSection.Run),
     ("compress", CompressSection.Run),
+    ("zoo-vae-variants", ZooVaeVariantsSection.Run),
 };
 
 BenchOptions options;

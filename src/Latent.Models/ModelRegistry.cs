@@ -27,6 +27,14 @@ public static class ModelRegistry
         Register(VqVae2.VqVae2.Info);
         Register(Dvae.Dvae.Info);
         Register(TdVae.TdVae.Info);
+        Register(Iwae.Iwae.Info);
+        Register(Wae.Wae.Info);
+        Register(InfoVae.InfoVae.Info);
+        Register(BetaTcVae.BetaTcVae.Info);
+        Register(VampPrior.VampVae.Info);
+        Register(Rae.Rae.Info);
+        Register(Flows.PlanarVae.Info);
+        Register(Flows.IafVae.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>

@@ -132,7 +132,24 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
         if (count <= 0) throw new ArgumentException($"{Name}.Sample: count {count} must be positive", nameof(count));
         ArgumentNullException.ThrowIfNull(rng);
         using (Tensor.NoGrad())
-            return Decode(Prior(count).Sample(rng));
+            return Decode(SamplePrior(count, rng));
+    }
+
+    /// <summary>z ~ p(z), [count, Z]: N(0, I) here; a variant with another prior (a mixture) overrides this.</summary>
+    protected virtual Tensor SamplePrior(int count, Rng rng) => Prior(count).Sample(rng);
+
+    /// <summary>log p(z) per row of z [B, Z], [B]: the standard normal here; a variant with another prior overrides this.</summary>
+    protected virtual Tensor PriorLogProb(Tensor z) => Prior(z.Shape[0]).LogProb(z);
+
+    /// <summary>
+    /// A posterior sample z ~ q(z|x) [B, Z] with its log-density log q(z|x) [B]: the Gaussian q itself here
+    /// (z = μ + σ ⊙ ε); a variant that transforms the sample (a normalising flow) returns z_K and
+    /// log q₀(z₀) − Σ log |det ∂f/∂z|.
+    /// </summary>
+    protected virtual (Tensor Z, Tensor LogQ) SamplePosterior(DiagonalGaussian q, Rng rng)
+    {
+        var z = q.Sample(rng);
+        return (z, q.LogProb(z));
     }
 
     /// <summary>
@@ -158,13 +175,12 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
             using (Tensor.NoGrad())
             {
                 var q = Posterior(x);
-                var prior = Prior(batch);
                 for (int j = 0; j < k; j++)
                 {
-                    var z = q.Sample(rng);
+                    var (z, logQ) = SamplePosterior(q, rng);
                     // log w = log p(x|z) + [log p(z) − log q(z|x)], the two parts added in double.
                     var nll = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Span;
-                    var ratio = (prior.LogProb(z) - q.LogProb(z)).Span;
+                    var ratio = (PriorLogProb(z) - logQ).Span;
                     for (int b = 0; b < batch; b++) logW[b * k + j] = -nll[b] + (double)ratio[b];
                 }
             }
