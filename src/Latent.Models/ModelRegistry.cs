@@ -23,6 +23,7 @@ public static class ModelRegistry
         Register(Vae.Vae.Info);
         Register(Vae.BetaVae.Info);
         Register(FactorVae.FactorVae.Info);
+        Register(VaeGan.VaeGan.Info);
         Register(Adversarial.AdversarialAutoencoder.Info);
         Register(VqVae.VqVae.Info);
         Register(VqVae2.VqVae2.Info);
