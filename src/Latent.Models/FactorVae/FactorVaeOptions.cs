@@ -7,8 +7,9 @@ namespace Latent.Models.FactorVae;
 /// Options of the FactorVAE (Kim &amp; Mnih 2018, "Disentangling by Factorising", ICML). Defaults follow the paper's
 /// dSprites set-up (§4 and appendix A): γ = 6.4, a 10-dimensional code, a discriminator of six hidden layers of 1000
 /// units (leaky ReLU in the paper, ReLU here), trained with Adam at learning rate 1e-4 and betas (0.5, 0.9). The VAE
-/// networks are an MLP by default (<c>arch=4096-1200-1200-10</c>, the fully connected dSprites sizes of Higgins et al.
-/// 2017; the paper's convolutional encoder with <c>network=conv</c>), β = 1 (the plain ELBO).
+/// networks are an MLP by default with the hidden sizes of Higgins et al. 2017's fully connected dSprites network
+/// (<c>arch=784-1200-1200-10</c>; the first size is fitted to the data, 4096 for 64×64 sprites; <c>network=conv</c>
+/// for a convolutional encoder as in the paper), β = 1 (the plain ELBO).
 /// </summary>
 public sealed record FactorVaeOptions : VaeOptions
 {
@@ -20,10 +21,10 @@ public sealed record FactorVaeOptions : VaeOptions
             none: "0", aliases: ["discriminator"])
         .Real(o => o.DiscriminatorLearningRate, "disc_lr", "(0, inf)", "Adam learning rate of the discriminator (betas 0.5, 0.9)");
 
-    /// <summary>The fully connected dSprites network, 4096-1200-1200-10.</summary>
+    /// <summary>The fully connected dSprites hidden sizes, 784-1200-1200-10.</summary>
     public FactorVaeOptions()
     {
-        Architecture = "4096-1200-1200-10";
+        Architecture = "784-1200-1200-10";
     }
 
     /// <summary>γ, the weight of the total-correlation term.</summary>
