@@ -22,6 +22,8 @@ public static class ModelRegistry
         Register(Contractive.ContractiveAutoencoder.Info);
         Register(Vae.Vae.Info);
         Register(Vae.BetaVae.Info);
+        Register(FactorVae.FactorVae.Info);
+        Register(VaeGan.VaeGan.Info);
         Register(Adversarial.AdversarialAutoencoder.Info);
         Register(VqVae.VqVae.Info);
         Register(VqVae2.VqVae2.Info);
