@@ -121,7 +121,7 @@ internal static class TrainCommand
             TrainingRunResult result;
             try
             {
-                result = TrainingProgressView.Run(ctx, training.Epochs, net, (progress, token) =>
+                result = TrainingProgressView.Run(ctx, training.Epochs, training.BatchSize, net, (progress, token) =>
                     TrainingRun.Run(options, loaded, progress, token, (e, m) => report?.CaptureEpoch(e, m), net));
                 Record();
             }
@@ -139,7 +139,7 @@ internal static class TrainCommand
                 ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume'");
                 return ErrorReporter.Cancelled;
             }
-            ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epochs in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
+            ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epoch{(result.Training.EpochsCompleted == 1 ? "" : "s")} in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
             if (report is not null)
             {
                 var files = report.Write(dir, result, options.Extra["command"]);
