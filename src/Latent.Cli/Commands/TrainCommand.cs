@@ -42,6 +42,8 @@ internal static class TrainCommand
         var outDir = new Option<string>("--out", "-o") { Description = "Run folder for the model, metrics, checkpoints, pictures and report.html", DefaultValueFactory = _ => "runs/latest" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint with its recorded options (only --epochs and --patience may change)" };
         var config = new Option<string?>("--config") { Description = "YAML file of training options (keys are the long option names: epochs: 20, lr: 0.001, set: [beta=4]); the command line overrides it" };
+        var serve = new Option<bool>("--serve") { Description = "Also serve the dashboard of the runs beside --out (as 'latent serve') while training" };
+        var port = new Option<int>("--port") { Description = "Port of the dashboard with --serve", DefaultValueFactory = _ => 5005 };
         var from = new Option<string?>("--from") { Description = "Start a new run with the options of the run in this folder (its " + TrainConfiguration.FileName + "); the command line overrides them" };
         var priorEpochs = new Option<int>("--prior-epochs") { Description = "After training, fit the code prior for this many epochs (models with a learned prior)" };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the pictures and report.html" };
@@ -61,7 +63,7 @@ internal static class TrainCommand
             "  latent train --from runs/fm --set beta=8 --out runs/fm-b8      # another run's options, one changed\n" +
             "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od");
         CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
-            patience, valFraction, outDir, resume, config, from, priorEpochs, noReport, trim);
+            patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim);
         cmd.SetAction(Cli.Action(context, (given, _) =>
         {
             var p = Resolve(given, cmd, config, from, resume, outDir);
@@ -121,8 +123,12 @@ internal static class TrainCommand
             TrainingRunResult result;
             try
             {
+                using var dashboard = p.GetValue(serve) ? ServeCommand.StartFor(ctx, Path.GetDirectoryName(Path.GetFullPath(dir))!, p.GetValue(port)) : null;
                 result = TrainingProgressView.Run(ctx, training.Epochs, training.BatchSize, net, (progress, token) =>
-                    TrainingRun.Run(options, loaded, progress, token, (e, m) => report?.CaptureEpoch(e, m), net));
+                {
+                    using var events = new TrainingRunEvents(dir, options.Resume, progress);
+                    return TrainingRun.Run(options, loaded, events, token, (e, m) => report?.CaptureEpoch(e, m), net);
+                });
                 Record();
             }
             catch (TrainingDivergedException)
