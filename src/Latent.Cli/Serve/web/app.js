@@ -25,7 +25,8 @@ function chart(parent, title, series) {
   const box = el("div", { class: "chart", "data-term": title });
   box.append(el("h3", {}, title));
   parent.append(box);
-  const width = Math.max(320, Math.min(700, parent.clientWidth - 20));
+  // The chart fills its grid cell (the page is responsive: cells of at least 420 px across the full width).
+  const width = Math.max(320, box.clientWidth || 600);
   const opts = {
     width, height: 260,
     scales: { x: { time: false } },
