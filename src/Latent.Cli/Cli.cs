@@ -64,6 +64,7 @@ public static class Cli
         root.Subcommands.Add(RolloutCommand.Build(context));
         root.Subcommands.Add(ExportCommand.Build(context));
         root.Subcommands.Add(ImportCommand.Build(context));
+        root.Subcommands.Add(ServeCommand.Build(context));
         return root;
     }
 

@@ -23,7 +23,7 @@ internal static class PictureCommands
     public static Command Reconstruct(Func<ParseResult, CliContext> context)
     {
         var md = new ModelDataOptions();
-        var outFile = CommonOptions.OutFile("PNG file for the reconstruction grid PNG");
+        var outFile = CommonOptions.OutFile("PNG file for the reconstruction grid");
         var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 16 };
         var cmd = new Command("reconstruct", "Draw test samples (top row) above their reconstructions (bottom row).\n\nExample:\n  latent reconstruct runs/demo --out recon.png --count 16");
         md.AddTo(cmd);
@@ -96,7 +96,7 @@ internal static class PictureCommands
     public static Command Interpolate(Func<ParseResult, CliContext> context)
     {
         var md = new ModelDataOptions();
-        var outFile = CommonOptions.OutFile("PNG file for the interpolation strip PNG");
+        var outFile = CommonOptions.OutFile("PNG file for the interpolation strip");
         var from = new Option<int>("--from") { Description = "Index of the first sample in the split", DefaultValueFactory = _ => 0 };
         var to = new Option<int>("--to") { Description = "Index of the second sample", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Decoded points on the line, ends included", DefaultValueFactory = _ => 10 };
@@ -126,7 +126,7 @@ internal static class PictureCommands
     public static Command Traverse(Func<ParseResult, CliContext> context)
     {
         var md = new ModelDataOptions();
-        var outFile = CommonOptions.OutFile("PNG file for the traversal grid PNG");
+        var outFile = CommonOptions.OutFile("PNG file for the traversal grid");
         var index = new Option<int>("--index") { Description = "Sample whose code is the centre", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Values per dimension", DefaultValueFactory = _ => 9 };
         var range = new Option<float>("--range") { Description = "Offsets span ±range around the code", DefaultValueFactory = _ => 3f };
@@ -152,7 +152,7 @@ internal static class PictureCommands
     public static Command Denoise(Func<ParseResult, CliContext> context)
     {
         var md = new ModelDataOptions();
-        var outFile = CommonOptions.OutFile("PNG file for the clean / noisy / restored grid PNG");
+        var outFile = CommonOptions.OutFile("PNG file for the clean / noisy / restored grid");
         var noise = new Option<string>("--noise") { Description = "Corruption: " + Corruption.Syntax, DefaultValueFactory = _ => "gaussian:0.3" };
         var count = new Option<int>("--count", "-n") { Description = "Number of samples", DefaultValueFactory = _ => 12 };
         var cmd = new Command("denoise", "Corrupt test samples and restore them with the model: rows clean / noisy / restored, SSEs printed.\n\nExample:\n  latent denoise runs/dae --noise masking:0.3 --out denoise.png");

@@ -41,7 +41,11 @@ internal static class TrainCommand
         var patience = new Option<int>("--patience") { Description = "Early stopping after N epochs without a better validation loss (0 = off; needs --val-fraction)" };
         var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of the training data held out for validation", DefaultValueFactory = _ => 0.1 };
         var outDir = new Option<string>("--out", "-o") { Description = "Run folder for the model, metrics, checkpoints, pictures and report.html", DefaultValueFactory = _ => "runs/latest" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (same options)" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint with its recorded options (only --epochs and --patience may change)" };
+        var config = new Option<string?>("--config") { Description = "YAML file of training options (keys are the long option names: epochs: 20, lr: 0.001, set: [beta=4]); the command line overrides it" };
+        var serve = new Option<bool>("--serve") { Description = "Also serve the dashboard of the runs beside --out (as 'latent serve') while training" };
+        var port = new Option<int>("--port") { Description = "Port of the dashboard with --serve", DefaultValueFactory = _ => 5005 };
+        var from = new Option<string?>("--from") { Description = "Start a new run with the options of the run in this folder (its " + TrainConfiguration.FileName + "); the command line overrides them" };
         var priorEpochs = new Option<int>("--prior-epochs") { Description = "After training, fit the code prior for this many epochs (models with a learned prior)" };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the pictures and report.html" };
         var lrScaling = new Option<string>("--lr-scaling")
@@ -65,12 +69,16 @@ internal static class TrainCommand
             "  latent train --out runs/demo                                   # ae on 5000 generated sprites\n" +
             "  latent train --model ae --data fashion-mnist --arch 784-512-128-16 --epochs 20 --out runs/fm\n" +
             "  latent train --model ae --data table.csv --label class --code 4 --out runs/tab\n" +
-            "  latent train --out runs/fm --resume                            # after Ctrl+C\n" +
+            "  latent train --out runs/fm --resume                            # after Ctrl+C: the run's recorded options\n" +
+            "  latent train --config run.yaml --out runs/cfg                  # options from a YAML file\n" +
+            "  latent train --from runs/fm --set beta=8 --out runs/fm-b8      # another run's options, one changed\n" +
             "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od");
         CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
-            patience, valFraction, outDir, resume, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed);
-        cmd.SetAction(Cli.Action(context, (p, ctx) =>
+            patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed);
+        cmd.SetAction(Cli.Action(context, (given, _) =>
         {
+            var p = Resolve(given, cmd, config, from, resume, outDir);
+            var ctx = context(p);
             string dir = p.GetValue(outDir)!;
             var info = ModelRegistry.Get(p.GetValue(model)!); // an unknown model fails before any data is loaded
             var group = p.GetValue(distributed) ? MpiProcessGroup.Initialize() : null;
@@ -128,11 +136,31 @@ internal static class TrainCommand
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var net = TrainingRun.CreateModel(options, loaded);
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
-            var result = TrainingProgressView.Run(ctx, training.Epochs, net, (progress, token) =>
-                TrainingRun.Run(options, loaded, progress, token, (e, m) => report?.CaptureEpoch(e, m), net));
+            // Recorded once training has run (finished, cancelled or diverged with a checkpoint): a run that fails to start leaves nothing new.
+            void Record() => TrainConfiguration.Write(Path.Combine(dir, TrainConfiguration.FileName), TrainConfiguration.Values(p, cmd));
+            TrainingRunResult result;
+            try
+            {
+                using var dashboard = p.GetValue(serve) ? ServeCommand.StartFor(ctx, Path.GetDirectoryName(Path.GetFullPath(dir))!, p.GetValue(port)) : null;
+                result = TrainingProgressView.Run(ctx, training.Epochs, training.BatchSize, net, (progress, token) =>
+                {
+                    using var events = new TrainingRunEvents(dir, options.Resume, progress);
+                    return TrainingRun.Run(options, loaded, events, token, (e, m) => report?.CaptureEpoch(e, m), net);
+                });
+                Record();
+            }
+            catch (TrainingDivergedException)
+            {
+                Record();
+                throw;
+            }
+            catch (ArgumentException e) when (options.Resume && e.Message.StartsWith("training: cannot resume", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"--resume: the model or data differ from the run in '{dir}' ({e.Message})", e);
+            }
             if (result.Training.Status == TrainingStatus.Cancelled)
             {
-                ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume' and the same options");
+                ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume'");
                 return ErrorReporter.Cancelled;
             }
             if (group is not null)
@@ -141,7 +169,7 @@ internal static class TrainCommand
                 group.Dispose();
                 if (group.Rank > 0) return 0;
             }
-            ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epochs in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
+            ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epoch{(result.Training.EpochsCompleted == 1 ? "" : "s")} in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
             if (report is not null)
             {
                 var files = report.Write(dir, result, options.Extra["command"]);
@@ -152,6 +180,66 @@ internal static class TrainCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The command line with the configuration layers applied: the recorded options of the run being resumed (any
+    /// option given that differs from them, other than --epochs and --patience, is an error naming it), or --from's
+    /// run and --config's file, under the options given on the command line. Returns a parse of the whole command.
+    /// </summary>
+    internal static ParseResult Resolve(ParseResult given, Command cmd, Option<string?> config, Option<string?> from, Option<bool> resume, Option<string> outDir)
+    {
+        bool resuming = given.GetValue(resume);
+        string? fromDir = given.GetValue(from), configFile = given.GetValue(config);
+        string dir = given.GetValue(outDir)!;
+        if (resuming && fromDir is not null) throw new ArgumentException("--from: cannot be combined with --resume (a resumed run keeps its own recorded options)");
+        var layers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (fromDir is not null)
+        {
+            string path = Path.Combine(fromDir, TrainConfiguration.FileName);
+            if (!File.Exists(path)) throw new FileNotFoundException($"--from '{fromDir}': no {TrainConfiguration.FileName} there (a run folder written by 'latent train')", path);
+            layers = TrainConfiguration.Read(path, cmd);
+        }
+        if (configFile is not null) layers = TrainConfiguration.Merge(layers, TrainConfiguration.Read(configFile, cmd));
+        var explicitKeys = TrainConfiguration.Explicit(given, cmd);
+        var onCommandLine = TrainConfiguration.Values(given, cmd).Where(kv => explicitKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        string recordedPath = Path.Combine(dir, TrainConfiguration.FileName);
+        if (resuming && File.Exists(recordedPath))
+        {
+            var recorded = TrainConfiguration.Read(recordedPath, cmd);
+            var requested = TrainConfiguration.Merge(layers, onCommandLine);
+            var before = Reparse(given, TrainConfiguration.Tokens(recorded), cmd);
+            var after = Reparse(given, TrainConfiguration.Tokens(TrainConfiguration.Merge(recorded, requested)), cmd);
+            var a = TrainConfiguration.Values(before, cmd);
+            var b = TrainConfiguration.Values(after, cmd);
+            foreach (var key in requested.Keys.Where(k => !TrainConfiguration.MayChangeOnResume.Contains(k)))
+            {
+                string was = string.Join(' ', a.GetValueOrDefault(key) ?? ["(unset)"]), now = string.Join(' ', b.GetValueOrDefault(key) ?? ["(unset)"]);
+                if (was != now)
+                    throw new ArgumentException($"--{key} {now}: the run in '{dir}' was trained with --{key} {was}; only --epochs and --patience may change with --resume (or train a new run with --from {dir} --out NEW_DIR)");
+            }
+            layers = TrainConfiguration.Merge(recorded, layers);
+        }
+        // Layer values the command line does not give; --set pairs the command line gives replace the layer's.
+        var extra = layers.Where(kv => !explicitKeys.Contains(kv.Key) || kv.Key == "set").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        if (extra.TryGetValue("set", out var pairs) && onCommandLine.TryGetValue("set", out var mine))
+        {
+            var overridden = mine.Select(s => s.Split('=', 2)[0].Trim()).ToHashSet(StringComparer.Ordinal);
+            extra["set"] = pairs.Where(s => !overridden.Contains(s.Split('=', 2)[0].Trim())).ToList();
+        }
+        return extra.Count == 0 ? given : Reparse(given, TrainConfiguration.Tokens(extra), cmd, keepGiven: true);
+    }
+
+    private static ParseResult Reparse(ParseResult given, List<string> tokens, Command cmd, bool keepGiven = false)
+    {
+        // Layer tokens go first so that the command line's --set pairs come last.
+        IEnumerable<string> args = keepGiven ? given.Tokens.Select(t => t.Value) : [cmd.Name];
+        var list = args.ToList();
+        int at = list.IndexOf(cmd.Name) + 1;
+        list.InsertRange(at, tokens);
+        var p = given.RootCommandResult.Command.Parse(list);
+        if (p.Errors.Count > 0) throw new ArgumentException($"training options: {p.Errors[0].Message.ReplaceLineEndings(" ")}");
+        return p;
     }
 
     /// <summary>"F" or "F:R" → (F, R); null → (0, 3). F in [0, 1), R ≥ 1 whole.</summary>
