@@ -39,7 +39,11 @@ internal static class TrainCommand
         var warmup = new Option<double>("--warmup") { Description = "Epochs of linear warm-up of the regularisation weight (KL annealing)" };
         var patience = new Option<int>("--patience") { Description = "Early stopping after N epochs without a better validation loss (0 = off; needs --val-fraction)" };
         var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of the training data held out for validation", DefaultValueFactory = _ => 0.1 };
-        var outDir = new Option<string>("--out", "-o") { Description = "Run folder for the model, metrics, checkpoints, pictures and report.html", DefaultValueFactory = _ => "runs/latest" };
+        var outDir = new Option<string>("--out", "-o")
+        {
+            Description = "Run folder for the model, metrics, checkpoints, pictures and report.html. A previous run's files there are replaced only when this run succeeds; one run at a time",
+            DefaultValueFactory = _ => "runs/latest",
+        };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (same options)" };
         var priorEpochs = new Option<int>("--prior-epochs") { Description = "After training, fit the code prior for this many epochs (models with a learned prior)" };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the pictures and report.html" };
@@ -102,6 +106,7 @@ internal static class TrainCommand
             };
             TrainingRun.Validate(options);
             ModelSettings.Check(info, options); // a bad model option fails before any data is loaded
+            TrainingRunFolder.ThrowIfInUse(dir); // so does a folder another run is writing (the run itself takes the lock)
 
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
@@ -110,19 +115,18 @@ internal static class TrainCommand
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var net = TrainingRun.CreateModel(options, loaded);
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
+            IReadOnlyList<string>? reportFiles = null; // written into the run's staging area, committed with the model
             var result = TrainingProgressView.Run(ctx, training.Epochs, net, (progress, token) =>
-                TrainingRun.Run(options, loaded, progress, token, (e, m) => report?.CaptureEpoch(e, m), net));
+                TrainingRun.Run(options, loaded, progress, token, (e, m) => report?.CaptureEpoch(e, m), net,
+                    report is null ? null : (staging, r) => reportFiles = report.Write(staging, r, options.Extra["command"])));
             if (result.Training.Status == TrainingStatus.Cancelled)
             {
                 ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume' and the same options");
                 return ErrorReporter.Cancelled;
             }
             ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epochs in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
-            if (report is not null)
-            {
-                var files = report.Write(dir, result, options.Extra["command"]);
-                ctx.Info($"report: {Path.Combine(dir, RunReport.ReportFile)} ({files.Count - 1} pictures and charts beside it)");
-            }
+            if (reportFiles is not null)
+                ctx.Info($"report: {Path.Combine(dir, RunReport.ReportFile)} ({reportFiles.Count - 1} pictures and charts beside it)");
             foreach (var (k, v) in result.Manifest!.Metrics.Where(kv => kv.Key.StartsWith("test_", StringComparison.Ordinal)))
                 ctx.Out.WriteLine($"{k,-28} {v.ToString("G6", CultureInfo.InvariantCulture)}");
             return 0;
