@@ -163,7 +163,7 @@ public static class Seeds
             ModelOptions = "arch=4-2",
             InputShape = [4],
             Weights = [("encoder.0.weight", Tensor.FromArray([1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f], 2, 4))],
-            Optimizer = new OptimizerSnapshot("adam", 3, [("m", Tensor.FromArray([0.1f, 0.2f], 2))], 0.001f),
+            Optimizers = [new OptimizerSnapshot("adam", 3, [("m", Tensor.FromArray([0.1f, 0.2f], 2))], 0.001f)],
             ShuffleRngState = [1, 2, 3, 4],
             ModelRngState = [5, 6, 7, 8],
             EpochsCompleted = 1,
