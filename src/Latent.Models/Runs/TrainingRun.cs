@@ -41,13 +41,18 @@ public static class TrainingRun
 
     /// <summary>
     /// Checks everything about a run that needs no data (ArgumentException naming the option): the training options
-    /// and, with <paramref name="trainingToo"/> false, only --prior-epochs and --trim (<see cref="Run"/> leaves the
+    /// (the learning-rate schedule's spec included) and, with <paramref name="trainingToo"/> false, only --prior-epochs and --trim (<see cref="Run"/> leaves the
     /// training options to <see cref="Trainer.Fit"/>). A command line calls it before loading data.
     /// </summary>
     public static void Validate(TrainingRunOptions options, bool trainingToo = true)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (trainingToo) options.Training.Validate();
+        if (trainingToo)
+        {
+            options.Training.Validate();
+            // The schedule is parsed where it is built: build it once over a throwaway optimizer, so a bad spec fails here.
+            _ = LrSchedule.Create(options.Training.Schedule, new Latent.NN.Optim.Sgd([Tensor.Zeros(1)], 1f), 1, Math.Max(1, options.Training.Epochs));
+        }
         if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
         if (!(options.TrimFraction >= 0 && options.TrimFraction < 1))
             throw new ArgumentException($"--trim {options.TrimFraction.ToString(CultureInfo.InvariantCulture)}: the fraction of training rows dropped must be in [0, 1)", nameof(options));
