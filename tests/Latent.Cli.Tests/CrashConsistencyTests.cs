@@ -48,7 +48,12 @@ public class CrashConsistencyTests
 
         public string Err { get { lock (_err) return _err.ToString(); } }
 
-        public void Dispose() => Process.Dispose();
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(); // also waits for the redirected streams to end, so no reader outlives the process object
+            Process.Dispose();
+        }
     }
 
     private static bool WaitFor(Func<bool> condition, TimeSpan limit)
@@ -132,7 +137,10 @@ public class CrashConsistencyTests
             }
             int delayMs = rng.Next(0, (int)(window * 1000) + 1);
             if (child.Process.WaitForExit(delayMs))
+            {
+                child.Process.WaitForExit();
                 Assert.True(child.Process.ExitCode == 0, $"start {start}: exit {child.Process.ExitCode}: {child.Err}");
+            }
             else
             {
                 child.Process.Kill(entireProcessTree: true);
