@@ -40,7 +40,11 @@ internal static class TrainCommand
         var warmup = new Option<double>("--warmup") { Description = "Epochs of linear warm-up of the regularisation weight (KL annealing)" };
         var patience = new Option<int>("--patience") { Description = "Early stopping after N epochs without a better validation loss (0 = off; needs --val-fraction)" };
         var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of the training data held out for validation", DefaultValueFactory = _ => 0.1 };
-        var outDir = new Option<string>("--out", "-o") { Description = "Run folder for the model, metrics, checkpoints, pictures and report.html", DefaultValueFactory = _ => "runs/latest" };
+        var outDir = new Option<string>("--out", "-o")
+        {
+            Description = "Run folder for the model, metrics, checkpoints, pictures and report.html. A previous run's files there are replaced only when this run succeeds; one run at a time",
+            DefaultValueFactory = _ => "runs/latest",
+        };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint with its recorded options (only --epochs and --patience may change)" };
         var config = new Option<string?>("--config") { Description = "YAML file of training options (keys are the long option names: epochs: 20, lr: 0.001, set: [beta=4]); the command line overrides it" };
         var serve = new Option<bool>("--serve") { Description = "Also serve the dashboard of the runs beside --out (as 'latent serve') while training" };
@@ -127,6 +131,7 @@ internal static class TrainCommand
             };
             TrainingRun.Validate(options);
             ModelSettings.Check(info, options); // a bad model option fails before any data is loaded
+            TrainingRunFolder.ThrowIfInUse(dir); // so does a folder another run is writing (the run itself takes the lock)
 
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
@@ -138,6 +143,7 @@ internal static class TrainCommand
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
             // Recorded once training has run (finished, cancelled or diverged with a checkpoint): a run that fails to start leaves nothing new.
             void Record() => TrainConfiguration.Write(Path.Combine(dir, TrainConfiguration.FileName), TrainConfiguration.Values(p, cmd));
+            IReadOnlyList<string>? reportFiles = null; // written into the run's staging area, committed with the model
             TrainingRunResult result;
             try
             {
@@ -145,7 +151,8 @@ internal static class TrainCommand
                 result = TrainingProgressView.Run(ctx, training.Epochs, training.BatchSize, net, (progress, token) =>
                 {
                     using var events = new TrainingRunEvents(dir, options.Resume, progress);
-                    return TrainingRun.Run(options, loaded, events, token, (e, m) => report?.CaptureEpoch(e, m), net);
+                    return TrainingRun.Run(options, loaded, events, token, (e, m) => report?.CaptureEpoch(e, m), net,
+                        report is null ? null : (staging, r) => reportFiles = report.Write(staging, r, options.Extra["command"]));
                 });
                 Record();
             }
@@ -170,11 +177,8 @@ internal static class TrainCommand
                 if (group.Rank > 0) return 0;
             }
             ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epoch{(result.Training.EpochsCompleted == 1 ? "" : "s")} in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
-            if (report is not null)
-            {
-                var files = report.Write(dir, result, options.Extra["command"]);
-                ctx.Info($"report: {Path.Combine(dir, RunReport.ReportFile)} ({files.Count - 1} pictures and charts beside it)");
-            }
+            if (reportFiles is not null)
+                ctx.Info($"report: {Path.Combine(dir, RunReport.ReportFile)} ({reportFiles.Count - 1} pictures and charts beside it)");
             foreach (var (k, v) in result.Manifest!.Metrics.Where(kv => kv.Key.StartsWith("test_", StringComparison.Ordinal)))
                 ctx.Out.WriteLine($"{k,-28} {v.ToString("G6", CultureInfo.InvariantCulture)}");
             return 0;

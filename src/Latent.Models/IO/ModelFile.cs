@@ -7,8 +7,12 @@ namespace Latent.Models.IO;
 
 /// <summary>
 /// A trained model on disk: a folder with <c>model.safetensors</c> (the state dict, keys = <see cref="Latent.NN.Module.StateDict"/>
-/// names) and <c>model.json</c> (<see cref="ModelManifest"/>). Both files are written atomically, weights first, so a reader
-/// never sees a half-written file and a failed save leaves the previous model in place.
+/// names) and <c>model.json</c> (<see cref="ModelManifest"/>), which names the weights by their SHA-256. A save writes the
+/// weights under a name made of their checksum (<c>.model.SHA256.safetensors</c>), then the manifest (atomically: the
+/// moment the new model becomes visible), then renames the weights to <c>model.safetensors</c>. A reader that finds
+/// the manifest's checksum on the pending file rather than on <c>model.safetensors</c> (a save interrupted between the
+/// two renames) reads the pending file, so the two files are always seen as a pair; a pair that does not match is an
+/// <see cref="InvalidModelFileException"/> saying so.
 /// </summary>
 public static class ModelFile
 {
@@ -46,6 +50,24 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrEmpty(dir);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(manifest);
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(Path.GetFullPath(dir), $".{WeightsFileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string sha;
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                SafeTensors.Write(fs, model.StateDict().ToList(), new Dictionary<string, string> { ["model"] = model.Name, ["format"] = "latent" });
+                fs.Flush(flushToDisk: true);
+            }
+            sha = Sha256(tmp);
+            File.Move(tmp, PendingWeightsPath(dir, sha), overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
         var full = manifest with
         {
             FormatVersion = ModelManifest.CurrentFormatVersion,
@@ -53,14 +75,41 @@ public static class ModelFile
             Options = model.Options.ToText(),
             CodeSize = model.CodeSize,
             InputShape = (int[])model.InputShape.Clone(),
+            WeightsSha256 = sha,
             LatentVersion = LatentVersion,
         };
-        string text = JsonSerializer.Serialize(full, Json);
-        Directory.CreateDirectory(dir);
-        SafeTensors.Write(Path.Combine(dir, WeightsFileName), model.StateDict().ToList(),
-            new Dictionary<string, string> { ["model"] = model.Name, ["format"] = "latent" });
-        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFileName), text + "\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFileName), JsonSerializer.Serialize(full, Json) + "\n");
+        File.Move(PendingWeightsPath(dir, sha), Path.Combine(dir, WeightsFileName), overwrite: true);
         return full;
+    }
+
+    /// <summary>Where <see cref="Save"/> keeps weights with checksum <paramref name="sha256"/> until their manifest is in place.</summary>
+    public static string PendingWeightsPath(string dir, string sha256) => Path.Combine(dir, $".model.{sha256}.safetensors");
+
+    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(fs));
+    }
+
+    /// <summary>
+    /// Finishes a save in <paramref name="dir"/> that was interrupted: when model.json names pending weights, they are renamed
+    /// to model.safetensors; pending weights no manifest names (a save stopped before its manifest) are deleted. For the
+    /// one process that owns the folder (a training run holding its lock).
+    /// </summary>
+    public static void CompleteSave(string dir)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        if (!Directory.Exists(dir)) return;
+        string? named = null;
+        try { if (Exists(dir)) named = ReadManifest(dir).WeightsSha256; }
+        catch (InvalidModelFileException) { } // not ours to repair; its readers will say what is wrong
+        foreach (var pending in Directory.EnumerateFiles(dir, ".model.*.safetensors"))
+        {
+            if (named is not null && pending == PendingWeightsPath(dir, named)) File.Move(pending, Path.Combine(dir, WeightsFileName), overwrite: true);
+            else File.Delete(pending);
+        }
     }
 
     /// <summary>Reads and checks <c>model.json</c> in the folder <paramref name="dirOrFile"/> (or that file itself); InvalidModelFileException naming the file otherwise.</summary>
@@ -91,6 +140,8 @@ public static class ModelFile
         if (m.Options is null) throw new InvalidModelFileException(path, "'options' is missing");
         if (m.InputShape is null || m.InputShape.Length == 0 || m.InputShape.Any(d => d <= 0) || m.InputShape.Aggregate(1L, (a, d) => a * d) > int.MaxValue)
             throw new InvalidModelFileException(path, $"'input_shape' {(m.InputShape is null ? "is missing" : Shapes.Format(m.InputShape) + " is not a list of positive sizes")}");
+        if (m.WeightsSha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower)))
+            throw new InvalidModelFileException(path, $"'weights_sha256' '{sha}' is not 64 lower-case hexadecimal digits");
         if (m.CodeSize <= 0) throw new InvalidModelFileException(path, $"'code_size' {m.CodeSize} must be positive");
         if (m.Data is { } d && ((d.Mean is null) != (d.Std is null) || (d.Mean is not null && d.Mean.Length != d.Std!.Length)))
             throw new InvalidModelFileException(path, "'data' mean and std must both be present with the same length, or both absent");
@@ -111,6 +162,15 @@ public static class ModelFile
         var manifest = ReadManifest(dir);
         string manifestPath = Path.Combine(dir, ManifestFileName);
         string weightsPath = Path.Combine(dir, WeightsFileName);
+        if (manifest.WeightsSha256 is { } sha && !(File.Exists(weightsPath) && Sha256(weightsPath) == sha))
+        {
+            // A save interrupted between its manifest and the rename of its weights: the weights are still under their pending name.
+            string pending = PendingWeightsPath(dir, sha);
+            if (File.Exists(pending) && Sha256(pending) == sha) weightsPath = pending;
+            else if (File.Exists(weightsPath))
+                throw new InvalidModelFileException(weightsPath,
+                    $"its SHA-256 {Sha256(weightsPath)[..16]}... is not the {sha[..Math.Min(16, sha.Length)]}... that {ManifestFileName} names: the two files come from different saves (one was replaced or a save was interrupted); train or save the model again");
+        }
 
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"model folder '{dir}' has no {WeightsFileName}", weightsPath);
         var (header, _) = SafeTensors.ReadHeader(weightsPath);

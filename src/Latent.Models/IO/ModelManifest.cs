@@ -41,6 +41,12 @@ public sealed record ModelManifest
     /// </summary>
     public float[]? TrainingScoreQuantiles { get; init; }
 
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the <c>model.safetensors</c> saved with this manifest: <see cref="ModelFile.Load"/>
+    /// refuses a weights file that is not this one. Null in manifests written before the checksum was recorded.
+    /// </summary>
+    public string? WeightsSha256 { get; init; }
+
     /// <summary>The Latent version that wrote the file.</summary>
     public string LatentVersion { get; init; } = ModelFile.LatentVersion;
 

@@ -10,9 +10,13 @@ namespace Latent.Models.Runs;
 /// One training run, as <c>latent train</c> does it: build the model from the registry, pretrain (if
 /// <see cref="IPretrainable"/>), train with checkpoints in <c>DIR/checkpoints/</c> and metrics in <c>DIR/metrics.csv</c>,
 /// fit the code prior (if <see cref="IPriorModel"/> and asked), evaluate on the test split and write the model file.
-/// Every stage is a <see cref="Trainer.Fit"/> with its own checkpoint; a resume skips the finished stages. A cancelled
-/// run (in any stage) leaves its checkpoints and writes no model file; a diverged run throws
-/// <see cref="TrainingDivergedException"/> with the last good checkpoint in place and no model file written.
+/// Every stage is a <see cref="Trainer.Fit"/> with its own checkpoint file in <c>DIR/checkpoints/</c>
+/// (<see cref="TrainingOptions.Stage"/>); a resumed run skips the finished stages and continues the interrupted one.
+/// The run holds the folder's lock and writes metrics.csv, the model files and the report into a staging area that
+/// replaces the previous run's outputs only at its successful end (<see cref="TrainingRunFolder"/>).
+/// A cancelled run (in any stage) leaves its checkpoints and writes no model file; a diverged run throws
+/// <see cref="TrainingDivergedException"/> with the last good checkpoint in place and no model file written. Either way
+/// the previous run's metrics.csv, model files and report stay as they were.
 /// </summary>
 public static class TrainingRun
 {
@@ -36,13 +40,19 @@ public static class TrainingRun
     }
 
     /// <summary>
-    /// Checks a run's options before any data is loaded (ArgumentException naming the option); <paramref name="trainingToo"/>
-    /// false skips the training options (<see cref="Run"/> leaves them to <see cref="Trainer.Fit"/>).
+    /// Checks everything about a run that needs no data (ArgumentException naming the option): the training options
+    /// (the learning-rate schedule's spec included) and, with <paramref name="trainingToo"/> false, only --prior-epochs and --trim (<see cref="Run"/> leaves the
+    /// training options to <see cref="Trainer.Fit"/>). A command line calls it before loading data.
     /// </summary>
     public static void Validate(TrainingRunOptions options, bool trainingToo = true)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (trainingToo) options.Training.Validate();
+        if (trainingToo)
+        {
+            options.Training.Validate();
+            // The schedule is parsed where it is built: build it once over a throwaway optimizer, so a bad spec fails here.
+            _ = LrSchedule.Create(options.Training.Schedule, new Latent.NN.Optim.Sgd([Tensor.Zeros(1)], 1f), 1, Math.Max(1, options.Training.Epochs));
+        }
         if (options.PriorEpochs < 0) throw new ArgumentException($"--prior-epochs {options.PriorEpochs} must be >= 0", nameof(options));
         if (!(options.TrimFraction >= 0 && options.TrimFraction < 1))
             throw new ArgumentException($"--trim {options.TrimFraction.ToString(CultureInfo.InvariantCulture)}: the fraction of training rows dropped must be in [0, 1)", nameof(options));
@@ -55,18 +65,28 @@ public static class TrainingRun
     /// mode; switch to evaluation mode and back if you use it) — for pictures at chosen epochs. <paramref name="model"/>:
     /// a model from <see cref="CreateModel"/> (to watch it while it trains), or null to build one here.
     /// </summary>
+    /// <param name="options">What to train and where.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="cancellationToken">Stops the run cleanly (checkpoint written, no model file).</param>
+    /// <param name="onEpochEnd">Called after every epoch, or null.</param>
+    /// <param name="model">The model to train, or null.</param>
+    /// <param name="writeOutputs">Called at the successful end with the staging folder (<see cref="TrainingRunFolder.Staging"/>) and the
+    /// result, before the commit: files it writes there (the report) replace the previous run's together with the model.</param>
     public static TrainingRunResult Run(TrainingRunOptions options, LoadedData data, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default, Action<EpochMetrics, AutoencoderModel>? onEpochEnd = null, AutoencoderModel? model = null)
+        CancellationToken cancellationToken = default, Action<EpochMetrics, AutoencoderModel>? onEpochEnd = null, AutoencoderModel? model = null,
+        Action<string, TrainingRunResult>? writeOutputs = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(options, trainingToo: false);
         string dir = options.OutputDirectory, checkpoints = Path.Combine(dir, CheckpointFolder);
         model ??= CreateModel(options, data);
-        var training = options.Training with { OutputDirectory = dir, CheckpointDirectory = checkpoints, Resume = options.Resume };
         if (options.Resume && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "checkpoint*.latent").Any()))
             throw new FileNotFoundException($"--resume: no checkpoint at '{CheckpointPath(dir)}'", CheckpointPath(dir));
-        if (!options.Resume && Directory.Exists(checkpoints))
-            foreach (var stale in Directory.EnumerateFiles(checkpoints, "checkpoint*.latent")) File.Delete(stale); // a fresh run must not resume another's stages
+        using var folder = TrainingRunFolder.Open(dir);
+        if (options.Resume) folder.ClearStaging();
+        else folder.StartFresh();
+        var training = options.Training with { OutputDirectory = folder.Staging, CheckpointDirectory = checkpoints, Resume = options.Resume };
 
         var config = Configuration(options, model, data, training);
         TrainingRunResult Cancelled(TrainingResult r) { model.Eval(); return new TrainingRunResult(model, r with { Status = TrainingStatus.Cancelled }, null, config); }
@@ -100,7 +120,7 @@ public static class TrainingRun
         metrics["epochs"] = result.EpochsCompleted;
         var quantiles = Quantiles(Evaluation.SquaredErrorPerSample(model, data.Train), ScoreQuantiles);
 
-        var manifest = ModelFile.Save(dir, model, new ModelManifest
+        var manifest = ModelFile.Save(folder.Staging, model, new ModelManifest
         {
             Model = model.Name,
             Options = model.Options.ToText(),
@@ -111,7 +131,10 @@ public static class TrainingRun
             Metrics = metrics,
             TrainingScoreQuantiles = quantiles,
         });
-        return new TrainingRunResult(model, result, manifest, config);
+        var run = new TrainingRunResult(model, result, manifest, config);
+        writeOutputs?.Invoke(folder.Staging, run);
+        folder.Commit();
+        return run;
     }
 
     /// <summary>

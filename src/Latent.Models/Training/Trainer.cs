@@ -93,12 +93,11 @@ public static class Trainer
         if (resumeFrom is not null)
         {
             s.Restore(Checkpoint.Load(resumeFrom), model, phases, options, n, resumeFrom);
-            if (s.Status == "early_stopped")
-                return Result(TrainingStatus.EarlyStopped, s, resumeFrom);
         }
         parallel?.BroadcastWeights(model);
         if (metricsPath is not null && s.History.Count > 0) WriteMetrics(metricsPath, s.History);
         else if (metricsPath is not null && File.Exists(metricsPath)) File.Delete(metricsPath);
+        if (s.Status == "early_stopped") return Result(TrainingStatus.EarlyStopped, s, resumeFrom); // metrics.csv first: a resumed run's folder gets it too
 
         model.Module.Train();
         var clock = Stopwatch.StartNew();
