@@ -27,6 +27,7 @@ public static class ModelRegistry
         Register(VqVae2.VqVae2.Info);
         Register(Dvae.Dvae.Info);
         Register(TdVae.TdVae.Info);
+        Register(SuperResolution.SuperResolutionAutoencoder.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>
