@@ -50,6 +50,7 @@ public static class Cli
         root.Subcommands.Add(PictureCommands.Interpolate(context));
         root.Subcommands.Add(PictureCommands.Traverse(context));
         root.Subcommands.Add(PictureCommands.Denoise(context));
+        root.Subcommands.Add(UpscaleCommand.Build(context));
         root.Subcommands.Add(EncodeCommand.Build(context));
         root.Subcommands.Add(AnomalyCommand.Build(context));
         root.Subcommands.Add(BaselineCommands.Pca(context));
