@@ -7,6 +7,7 @@ public class UpscaleCommandTests
 {
     private static string TrainSr(string factor)
     {
+        // 20×20 sprites: divisible by 4, so the model sees 5×5 inputs.
         var dir = CliRunner.TempDir();
         var r = CliRunner.Run("train", "--model", "sr-ae", "--set", $"factor={factor}", "--set", "channels=4", "--samples", "64",
             "--image-size", "20", "--batch", "16", "--epochs", "2", "--out", dir, "--quiet");
@@ -39,6 +40,15 @@ public class UpscaleCommandTests
         Assert.True(text.Code == 0, text.Err);
         Assert.Contains("bicubic", text.Out);
         Assert.Contains(bicubic.ToString("F2", CultureInfo.InvariantCulture), text.Out);
+    }
+
+    [Fact]
+    public void Help_explains_with_an_example()
+    {
+        var r = CliRunner.Run("upscale", "--help");
+        Assert.Equal(0, r.Code);
+        Assert.Contains("latent upscale runs/sr4", r.Out);
+        Assert.Contains("--count", r.Out);
     }
 
     [Fact]
