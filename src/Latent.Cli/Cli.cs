@@ -55,6 +55,7 @@ public static class Cli
         root.Subcommands.Add(InpaintCommand.Build(context));
         root.Subcommands.Add(CompressCommands.Compress(context));
         root.Subcommands.Add(CompressCommands.Decompress(context));
+        root.Subcommands.Add(UpscaleCommand.Build(context));
         root.Subcommands.Add(EncodeCommand.Build(context));
         root.Subcommands.Add(AnomalyCommand.Build(context));
         root.Subcommands.Add(BaselineCommands.Pca(context));

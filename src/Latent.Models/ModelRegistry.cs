@@ -37,6 +37,7 @@ public static class ModelRegistry
         Register(Rae.Rae.Info);
         Register(Flows.PlanarVae.Info);
         Register(Flows.IafVae.Info);
+        Register(SuperResolution.SuperResolutionAutoencoder.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>

@@ -135,6 +135,7 @@ public class OnnxExportTests
     [InlineData("vq-vae-2")]
     [InlineData("dvae")]
     [InlineData("td-vae")]
+    [InlineData("sr-ae")]
     public void A_family_without_an_onnx_form_names_the_part(string name)
     {
         var model = ExportCases.Build(name, "");
