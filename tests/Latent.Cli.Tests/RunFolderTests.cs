@@ -5,12 +5,15 @@ namespace Latent.Cli.Tests;
 /// <summary>`train` into a folder that holds a previous run: a failed run keeps it, a second concurrent run is refused.</summary>
 public class RunFolderTests
 {
-    /// <summary>Every file of the folder but the lock file, the checkpoints (the new run's working state) and the staging area.</summary>
+    /// <summary>
+    /// Every file of the folder but the lock file, the checkpoints (the new run's working state), the staging area and
+    /// the live event log that the dashboard follows (events.jsonl records the latest attempt, failed ones included).
+    /// </summary>
     private static Dictionary<string, string> Outputs(string dir) =>
         CliRunner.Snapshot(dir).Where(kv =>
         {
             var rel = Path.GetRelativePath(dir, kv.Key);
-            return rel != TrainingRunFolder.LockFileName && !rel.StartsWith(TrainingRun.CheckpointFolder, StringComparison.Ordinal)
+            return rel != TrainingRunFolder.LockFileName && rel != "events.jsonl" && !rel.StartsWith(TrainingRun.CheckpointFolder, StringComparison.Ordinal)
                 && !rel.StartsWith(TrainingRunFolder.StagingFolderName, StringComparison.Ordinal);
         }).ToDictionary();
 
@@ -34,7 +37,7 @@ public class RunFolderTests
         Assert.Equal(0, CliRunner.Run(CliRunner.TinyTrain(dir)).Code);
         Assert.True(File.Exists(Path.Combine(dir, "reconstructions.png")));
         Assert.Equal(0, CliRunner.Run(CliRunner.TinyTrain(dir, "--no-report", "--epochs", "1")).Code);
-        Assert.Equal(["metrics.csv", "model.json", "model.safetensors"], Outputs(dir).Keys.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["metrics.csv", "model.json", "model.safetensors", "options.yaml"], Outputs(dir).Keys.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Length);
     }
 

@@ -31,8 +31,11 @@ internal static class ImportCommand
             try
             {
                 File.Copy(source, Path.Combine(scratch, ModelFile.WeightsFileName));
-                File.WriteAllText(Path.Combine(scratch, ModelFile.ManifestFileName), File.ReadAllText(Directory.Exists(p.GetValue(config)!)
-                    ? Path.Combine(p.GetValue(config)!, ModelFile.ManifestFileName) : p.GetValue(config)!));
+                // The architecture only: the checksum it may carry names the weights it was saved with, not these.
+                var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Directory.Exists(p.GetValue(config)!)
+                    ? Path.Combine(p.GetValue(config)!, ModelFile.ManifestFileName) : p.GetValue(config)!))!.AsObject();
+                json.Remove("weights_sha256");
+                File.WriteAllText(Path.Combine(scratch, ModelFile.ManifestFileName), json.ToJsonString());
                 var (model, _) = ModelFile.Load(scratch);
                 ModelFile.Save(target, model, manifest with { Metrics = new Dictionary<string, double>(), TrainingScoreQuantiles = null });
             }

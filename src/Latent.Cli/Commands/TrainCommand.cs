@@ -131,7 +131,7 @@ internal static class TrainCommand
             };
             TrainingRun.Validate(options);
             ModelSettings.Check(info, options); // a bad model option fails before any data is loaded
-            TrainingRunFolder.ThrowIfInUse(dir); // so does a folder another run is writing (the run itself takes the lock)
+            if (group is not { Rank: > 0 }) TrainingRunFolder.ThrowIfInUse(dir); // so does a folder another run is writing (the run itself takes the lock)
 
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
@@ -141,7 +141,7 @@ internal static class TrainCommand
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var net = TrainingRun.CreateModel(options, loaded);
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
-            // Recorded once training has run (finished, cancelled or diverged with a checkpoint): a run that fails to start leaves nothing new.
+            // Recorded once training has finished or was cancelled: a run that fails leaves the previous run's record as it was.
             void Record() => TrainConfiguration.Write(Path.Combine(dir, TrainConfiguration.FileName), TrainConfiguration.Values(p, cmd));
             IReadOnlyList<string>? reportFiles = null; // written into the run's staging area, committed with the model
             TrainingRunResult result;
@@ -155,11 +155,6 @@ internal static class TrainCommand
                         report is null ? null : (staging, r) => reportFiles = report.Write(staging, r, options.Extra["command"]));
                 });
                 Record();
-            }
-            catch (TrainingDivergedException)
-            {
-                Record();
-                throw;
             }
             catch (ArgumentException e) when (options.Resume && e.Message.StartsWith("training: cannot resume", StringComparison.Ordinal))
             {

@@ -83,10 +83,12 @@ public static class TrainingRun
         model ??= CreateModel(options, data);
         if (options.Resume && !(Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "checkpoint*.latent").Any()))
             throw new FileNotFoundException($"--resume: no checkpoint at '{CheckpointPath(dir)}'", CheckpointPath(dir));
-        using var folder = TrainingRunFolder.Open(dir);
-        if (options.Resume) folder.ClearStaging();
-        else folder.StartFresh();
-        var training = options.Training with { OutputDirectory = folder.Staging, CheckpointDirectory = checkpoints, Resume = options.Resume };
+        // Only one process owns the folder: in a data-parallel run that is rank 0 (the other ranks write nothing).
+        using var folder = options.Training.ProcessGroup is { Rank: > 0 } ? null : TrainingRunFolder.Open(dir);
+        if (options.Resume) folder?.ClearStaging();
+        else folder?.StartFresh();
+        string staging = Path.Combine(dir, TrainingRunFolder.StagingFolderName);
+        var training = options.Training with { OutputDirectory = staging, CheckpointDirectory = checkpoints, Resume = options.Resume };
 
         var config = Configuration(options, model, data, training);
         TrainingRunResult Cancelled(TrainingResult r) { model.Eval(); return new TrainingRunResult(model, r with { Status = TrainingStatus.Cancelled }, null, config); }
@@ -120,7 +122,7 @@ public static class TrainingRun
         metrics["epochs"] = result.EpochsCompleted;
         var quantiles = Quantiles(Evaluation.SquaredErrorPerSample(model, data.Train), ScoreQuantiles);
 
-        var manifest = ModelFile.Save(folder.Staging, model, new ModelManifest
+        var manifest = ModelFile.Save(staging, model, new ModelManifest
         {
             Model = model.Name,
             Options = model.Options.ToText(),
@@ -132,8 +134,8 @@ public static class TrainingRun
             TrainingScoreQuantiles = quantiles,
         });
         var run = new TrainingRunResult(model, result, manifest, config);
-        writeOutputs?.Invoke(folder.Staging, run);
-        folder.Commit();
+        writeOutputs?.Invoke(staging, run);
+        folder!.Commit();
         return run;
     }
 

@@ -136,6 +136,8 @@ public class OnnxExportTests
     [InlineData("dvae")]
     [InlineData("td-vae")]
     [InlineData("sr-ae")]
+    [InlineData("planar-vae")]
+    [InlineData("iaf-vae")]
     public void A_family_without_an_onnx_form_names_the_part(string name)
     {
         var model = ExportCases.Build(name, "");
