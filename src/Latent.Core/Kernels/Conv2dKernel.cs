@@ -324,14 +324,15 @@ internal static class Conv2dKernel
     }
 
     /// <summary>
-    /// Packs (or unpacks) images n0 .. n0+cnt of a chunk, split into contiguous ranges of images (a few per thread,
-    /// <see cref="WorkerPool.PartsFor"/>) when there is enough work to pay for waking a worker. Runs on the kernel worker pool, which allocates nothing per call and lets the caller take the part
+    /// Packs (or unpacks) images n0 .. n0+cnt of a chunk, split into one contiguous range of images per thread when
+    /// there is enough work to pay for waking a worker (per-image work is small, so per-image scheduling would
+    /// dominate). Runs on the kernel worker pool, which allocates nothing per call and lets the caller take the part
     /// of a worker the OS schedules late.
     /// </summary>
     private static unsafe void RunChunk(float[] big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack,
         ReadOnlySpan<float> bias = default)
     {
-        int parts = WorkerPool.PartsFor(cnt, Parallelism.MaxDegree);
+        int parts = Math.Min(Parallelism.MaxDegree, cnt);
         if ((long)cnt * g.K * g.SmallPlane < 1 << 15) parts = 1;
         fixed (float* pb = big, pc = cols, pbias = bias)
         {

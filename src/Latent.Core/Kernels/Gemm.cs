@@ -21,8 +21,7 @@ namespace Latent.Core.Kernels;
 /// <para>
 /// Every element of C sums its k terms in the same order (k blocks of KC ascending, p ascending inside a
 /// block, one accumulator per element) whatever the thread count, so results are bit-identical for any
-/// <see cref="Parallelism.MaxDegree"/>; C is cut into disjoint column (or row) ranges of whole tiles, a few per thread,
-/// which the threads claim as they go.
+/// <see cref="Parallelism.MaxDegree"/>; threads split C into disjoint column (or row) ranges of whole tiles.
 /// </para>
 /// </remarks>
 public static unsafe class Gemm
@@ -148,10 +147,7 @@ public static unsafe class Gemm
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
         job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
-        // Several parts per thread, claimed dynamically (WorkerPool), but each worth at least a quarter of the threshold.
-        int parts = work < ParallelThreshold ? 1
-            : (int)Math.Min(WorkerPool.PartsFor(job.SplitN ? tilesN : tilesM, Parallelism.MaxDegree),
-                Math.Max(Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM), work / (ParallelThreshold / 4)));
+        int parts = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
         job.Parts = Math.Max(1, parts);
         t_lastParts = job.Parts;
         fixed (Job* ctx = &job)

@@ -1,7 +1,7 @@
 namespace Latent.Core.Kernels;
 
 /// <summary>
-/// Splits an index range [0, n) into contiguous parts (a few per thread) run on the <see cref="WorkerPool"/>: for elementwise and
+/// Splits an index range [0, n) into a few contiguous parts run on the <see cref="WorkerPool"/>: for elementwise and
 /// per-row passes whose outputs are disjoint per index, so the result does not depend on the number of parts.
 /// </summary>
 /// <remarks>
@@ -33,9 +33,7 @@ internal static unsafe class ParallelRange
     {
         if (n <= 0) return;
         long work = (long)n * Math.Max(1, workPerIndex);
-        int threads = Parallelism.MaxDegree;
-        int parts = threads <= 1 ? 1
-            : (int)Math.Clamp(work / MinWork, 1, Math.Min(WorkerPool.PartsFor(long.MaxValue, threads), (n + align - 1) / align));
+        int parts = (int)Math.Clamp(work / MinWork, 1, Math.Min(Parallelism.MaxDegree, (n + align - 1) / align));
         if (parts <= 1)
         {
             fn(ctx, 0, n);

@@ -8,11 +8,10 @@ namespace Latent.Core.Kernels;
 /// a context struct on the caller's stack.
 /// </summary>
 /// <remarks>
-/// Parts are claimed, not assigned: the caller and every woken worker take the next unclaimed part from a shared
-/// counter until none is left, and the caller returns once every part has finished. Kernels cut their work into
-/// several parts per thread (<see cref="PartsPerThread"/>), so a worker that the OS schedules late (another process
-/// holds its core) costs little: the caller takes the parts it has not claimed, and waits at most for the one small
-/// part the late worker is running. Callers must not rely on which thread runs a part. One job runs at a time; a call that finds the pool busy (another thread's
+/// Parts are claimed, not assigned: the caller and every woken worker take the next unclaimed part until
+/// none is left, and the caller returns once every part has finished. A worker that the OS schedules late
+/// (the machine is busy) therefore costs nothing: the caller runs its part too. Callers must not rely on
+/// which thread runs a part. One job runs at a time; a call that finds the pool busy (another thread's
 /// kernel, or a kernel called from inside a job) runs all its parts itself, in order.
 /// <para>
 /// A claim is a compare-and-swap on (generation, next part). A late worker still holding an old generation
@@ -22,16 +21,6 @@ namespace Latent.Core.Kernels;
 /// </remarks>
 internal static unsafe class WorkerPool
 {
-    /// <summary>
-    /// Parts a kernel cuts its work into per thread it may use. With one part per thread a worker descheduled by a
-    /// competing process makes the caller wait for a whole half of the work; with four, for an eighth at most.
-    /// </summary>
-    internal const int PartsPerThread = 4;
-
-    /// <summary>How many parts a kernel should cut <paramref name="units"/> indivisible units into on <paramref name="threads"/> threads.</summary>
-    internal static int PartsFor(long units, int threads) =>
-        threads <= 1 ? 1 : (int)Math.Clamp(units, 1, (long)threads * PartsPerThread);
-
     private static int _busy;
     private static Worker[] _workers = [];
     private static readonly object GrowLock = new();
@@ -46,21 +35,17 @@ internal static unsafe class WorkerPool
     private static void* _ctx;
     private static ExceptionDispatchInfo? _error;
 
-    /// <summary>
-    /// Runs <paramref name="fn"/>(ctx, part) for part in [0, parts) on the caller and at most
-    /// <see cref="Parallelism.MaxDegree"/> − 1 workers; returns when all have finished.
-    /// </summary>
+    /// <summary>Runs <paramref name="fn"/>(ctx, part) for part in [0, parts); returns when all have finished.</summary>
     public static void Run(delegate*<void*, int, void> fn, void* ctx, int parts)
     {
-        int helpers = Math.Min(parts, Parallelism.MaxDegree) - 1;
-        if (helpers <= 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (parts <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) fn(ctx, p);
             return;
         }
         try
         {
-            var workers = EnsureWorkers(helpers);
+            var workers = EnsureWorkers(parts - 1);
             _fn = fn;
             _ctx = ctx;
             _parts = parts;
@@ -68,7 +53,7 @@ internal static unsafe class WorkerPool
             _error = null;
             long generation = (Volatile.Read(ref _state) >> 32) + 1;
             Volatile.Write(ref _state, generation << 32); // publishes the job: part 0 is next
-            for (int w = 0; w < helpers; w++) workers[w].Start.Set();
+            for (int w = 0; w < parts - 1; w++) workers[w].Start.Set();
             Work(generation);
             WaitAllDone();
             _fn = null;

@@ -28,7 +28,7 @@ public class GemmThreadingTests
                 Parallelism.MaxDegree = threads;
                 var c = (float[])c0.Clone();
                 Gemm.Sgemm(transA, transB, m, n, k, -0.5f, a, lda, b, ldb, 2f, c, n);
-                AssertPartsFor(threads);
+                Assert.Equal(threads, Gemm.t_lastParts);
                 if (reference is null) reference = c;
                 else
                     for (int i = 0; i < c.Length; i++)
@@ -42,48 +42,6 @@ public class GemmThreadingTests
         }
     }
 
-    /// <summary>One part on one thread; on more, at least one part per thread and at most PartsPerThread each.</summary>
-    private static void AssertPartsFor(int threads)
-    {
-        if (threads == 1) Assert.Equal(1, Gemm.t_lastParts);
-        else Assert.InRange(Gemm.t_lastParts, threads, threads * WorkerPool.PartsPerThread);
-    }
-
-    [Theory]
-    [InlineData(1, 5)]
-    [InlineData(2, 1)]
-    [InlineData(2, 37)]
-    [InlineData(3, 8)]
-    public void EveryPartRunsExactlyOnce(int threads, int parts)
-    {
-        int saved = Parallelism.MaxDegree;
-        try
-        {
-            Parallelism.MaxDegree = threads;
-            for (int rep = 0; rep < 50; rep++)
-            {
-                var runs = new int[parts];
-                RunCounting(runs);
-                Assert.All(runs, r => Assert.Equal(1, r));
-            }
-        }
-        finally
-        {
-            Parallelism.MaxDegree = saved;
-        }
-    }
-
-    private static unsafe void RunCounting(int[] runs)
-    {
-        fixed (int* p = runs) WorkerPool.Run(&CountPart, p, runs.Length);
-    }
-
-    private static unsafe void CountPart(void* ctx, int part)
-    {
-        Thread.SpinWait(200 * (part % 3)); // uneven parts, so threads interleave their claims
-        Interlocked.Increment(ref ((int*)ctx)[part]);
-    }
-
     [Fact]
     public void ParallelResultsMatchTheScalarTwin()
     {
@@ -93,7 +51,7 @@ public class GemmThreadingTests
             Parallelism.MaxDegree = 2;
             GemmTests.Check(false, false, 300, 301, 299, alpha: 2f, beta: -0.5f);
             GemmTests.Check(true, true, 301, 77, 530, beta: 1f);
-            AssertPartsFor(2);
+            Assert.Equal(2, Gemm.t_lastParts);
         }
         finally
         {
@@ -135,7 +93,7 @@ public class GemmThreadingTests
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 Gemm.Sgemm(false, true, 200, 250, 300, 1f, a, 300, b, 300, 0f, c, 250);
                 long after = GC.GetAllocatedBytesForCurrentThread();
-                AssertPartsFor(threads);
+                Assert.Equal(threads, Gemm.t_lastParts);
                 Assert.Equal(0, after - before);
             }
         }
