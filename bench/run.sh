@@ -209,7 +209,7 @@ def rounds(section):
     return sorted({r["round"] for r in runs if r["section"] == section})
 
 def spread(xs):
-    return f"{min(xs):.3f}-{max(xs):.3f} over {len(xs)} rounds" if xs else "no rounds"
+    return f"{min(xs):.3f}-{max(xs):.3f} over {len(xs)} repeats" if xs else "no repeats"
 
 entries, table = [], []
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -245,11 +245,11 @@ if rounds("sgemm"):
         g = vals("sgemm", {peer}, "gflops")
         if g:
             table.append((f"sgemm 2048^3, {label}", f"{max(g):.1f}", "GFLOP/s", spread(g)))
-    entry("sgemm_1t", max(vals("sgemm", LAT1, "gflops")), None, "GFLOP/s", True, "Latent sgemm 2048^3, 1 thread, best of rounds")
-    entry("sgemm_all", max(vals("sgemm", LATN, "gflops")), None, "GFLOP/s", True, "Latent sgemm 2048^3, all cores, best of rounds")
+    entry("sgemm_1t", max(vals("sgemm", LAT1, "gflops")), None, "GFLOP/s", True, "Latent sgemm 2048^3, 1 thread, best of repeats")
+    entry("sgemm_all", max(vals("sgemm", LATN, "gflops")), None, "GFLOP/s", True, "Latent sgemm 2048^3, all cores, best of repeats")
     rs = ratio_spread("sgemm", LAT, {"ts_1", "ts_n"}, True)
     entry("ratio_sgemm_ts", max(vals("sgemm", LAT, "gflops")) / max(vals("sgemm", {"ts_1", "ts_n"}, "gflops")), None,
-          "ratio", True, f"Latent best / TorchSharp best GFLOP/s; per round {spread(rs)}")
+          "ratio", True, f"Latent best / TorchSharp best GFLOP/s; per repeat {spread(rs)}")
 
 targets = {"ratio_conv_ts": 0.8, "ratio_conv_ts_1t": 0.9, "ratio_mlp_ts": 0.8, "scaling_conv_2t": 1.6,
            "scaling_conv_2t_loaded": 1.3, "rss_ratio_conv_ts": 0.6, "rss_ratio_mlp_ts": 0.6}
@@ -266,12 +266,12 @@ for task in ("mlp", "conv"):
             table.append((f"{task} epoch, {label}", f"{min(s):.3f}", "s", f"{spread(s)}; peak RSS {max(rss):.0f} MB"))
     lb, tb, pb = min(vals(task, LAT, "seconds")), min(vals(task, TS, "seconds")), min(vals(task, TORCH, "seconds"))
     entry(f"ratio_{task}_ts", lb / tb, targets.get(f"ratio_{task}_ts"), "ratio", False,
-          f"Latent best / TorchSharp best epoch time (either malloc, either thread count); per round {spread(ratio_spread(task, LAT, TS, False))}")
+          f"Latent best / TorchSharp best epoch time (either malloc, either thread count); per repeat {spread(ratio_spread(task, LAT, TS, False))}")
     entry(f"ratio_{task}", lb / pb, None, "ratio", False,
-          f"Latent best / PyTorch best epoch time; per round {spread(ratio_spread(task, LAT, TORCH, False))}")
+          f"Latent best / PyTorch best epoch time; per repeat {spread(ratio_spread(task, LAT, TORCH, False))}")
     entry(f"ratio_{task}_ts_1t", min(vals(task, LAT1, "seconds")) / min(vals(task, TS1, "seconds")),
           targets.get(f"ratio_{task}_ts_1t"), "ratio", False,
-          f"1 thread each, Latent / TorchSharp best (either malloc); per round {spread(ratio_spread(task, LAT1, TS1, False))}")
+          f"1 thread each, Latent / TorchSharp best (either malloc); per repeat {spread(ratio_spread(task, LAT1, TS1, False))}")
     sc = ratio_spread(task, LAT1, LATN, False)
     entry(f"scaling_{task}_2t", statistics.median(sc) if sc else None, targets.get(f"scaling_{task}_2t"), "ratio", True,
           f"Latent 1-thread / all-core epoch time in the same round, median; {spread(sc)}")
