@@ -27,7 +27,10 @@ public sealed class Downloader
 
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(100) });
 
-    /// <summary>The longest wait for the response headers or for any read of the body (default 30 s); a mirror that stalls longer fails.</summary>
+    /// <summary>The longest wait for the response headers (default 30 s); a mirror that does not answer in time fails.</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait for any read of the body (default 30 s); a mirror that stalls longer fails.</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -147,7 +150,7 @@ public sealed class Downloader
         string name = file.FileName;
         long cap = file.MaxDownloadBytes;
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(ReadTimeout);
+        timer.CancelAfter(ResponseTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         HttpResponseMessage response;
         try
@@ -156,7 +159,7 @@ public sealed class Downloader
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new IOException($"no response within {ReadTimeout.TotalSeconds:0.#} s", e);
+            throw new IOException($"no response within {ResponseTimeout.TotalSeconds:0.#} s", e);
         }
         using (response)
         {
