@@ -78,6 +78,22 @@ internal sealed class ChartFrame
         _sb.Append("</g>");
     }
 
+    /// <summary>A legend to the right of the plot for line series: a short line (dashed where the series is) and the name per entry.</summary>
+    public void LineLegend(IReadOnlyList<(string Name, string Colour, bool Dashed)> entries)
+    {
+        if (entries.Count == 0) return;
+        double x = Right + 12;
+        _sb.Append("<g class=\"legend\">");
+        for (int i = 0; i < entries.Count; i++)
+        {
+            double y = Top + 8 + i * 18;
+            _sb.Append($"<line x1=\"{SvgText.N(x)}\" x2=\"{SvgText.N(x + 20)}\" y1=\"{SvgText.N(y - 3)}\" y2=\"{SvgText.N(y - 3)}\" stroke=\"{entries[i].Colour}\" stroke-width=\"2.5\"{(entries[i].Dashed ? " stroke-dasharray=\"5 3\"" : "")}/>");
+            string name = entries[i].Name.Length > 40 ? entries[i].Name[..39] + "\u2026" : entries[i].Name;
+            Text(x + 26, y + 1, name, "start", null);
+        }
+        _sb.Append("</g>");
+    }
+
     /// <summary>Width to reserve for a legend holding <paramref name="names"/> (a rough 7 px per character).</summary>
     public static int LegendWidth(IEnumerable<string> names)
     {

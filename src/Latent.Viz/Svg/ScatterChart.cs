@@ -28,8 +28,8 @@ public sealed class ScatterChart
     /// <summary>Height in pixels (default 480).</summary>
     public int Height { get; set; } = 480;
 
-    /// <summary>Dot diameter in pixels (default 3).</summary>
-    public double PointSize { get; set; } = 3;
+    /// <summary>Dot diameter in pixels (default 5).</summary>
+    public double PointSize { get; set; } = 5;
 
     /// <summary>Legend names for labels (e.g. 3 → "cat"); labels without a name are shown as numbers.</summary>
     public IDictionary<int, string> LabelNames { get; } = new Dictionary<int, string>();

@@ -41,6 +41,32 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void LegendListsOnlyWhatCanBeSeen()
+    {
+        var chart = new LineChart();
+        chart.AddSeries("total", [3.0, 2.0, 1.0]).AddSeries("neg_elbo", [3.0, 2.0, 1.0]).AddSeries("empty", [double.NaN, double.NaN])
+             .AddSeries("kl", [0.5, 0.6, 0.7]);
+        var root = Parse(chart.ToSvg());
+        var legend = root.Descendants(Ns + "g").Single(g => (string?)g.Attribute("class") == "legend").Elements(Ns + "text").Select(t => t.Value).ToList();
+        Assert.Equal(["total = neg_elbo", "kl"], legend);
+        Assert.Equal(2, root.Descendants(Ns + "g").Count(g => (string?)g.Attribute("class") == "series"));
+
+        var single = Parse(new LineChart().AddSeries("only", [1.0, 2.0]).AddSeries("nothing", [double.NaN, double.NaN]).ToSvg());
+        Assert.DoesNotContain(single.Descendants(Ns + "g"), g => (string?)g.Attribute("class") == "legend");
+    }
+
+    [Fact]
+    public void SeriesCanShareAColourAndBeDashed()
+    {
+        var chart = new LineChart();
+        chart.AddSeries("train", [1.0, 2.0], [3.0, 2.0], colour: 4).AddSeries("val", [1.0, 2.0], [3.5, 2.5], colour: 4, dashed: true);
+        var paths = Parse(chart.ToSvg()).Descendants(Ns + "g").Where(g => (string?)g.Attribute("class") == "series").Select(g => g.Element(Ns + "path")!).ToList();
+        Assert.All(paths, p => Assert.Equal(Palette.Colour(4), (string)p.Attribute("stroke")!));
+        Assert.Null(paths[0].Attribute("stroke-dasharray"));
+        Assert.NotNull(paths[1].Attribute("stroke-dasharray"));
+    }
+
+    [Fact]
     public void NonFiniteValuesBreakTheLineAndIsolatedPointsBecomeDots()
     {
         var chart = new LineChart();
