@@ -13,6 +13,7 @@ namespace Latent.Data.Named;
 /// <param name="Mirrors">Base URLs, tried in order.</param>
 /// <param name="TestOnlyTrainCount">When not null and only the test files exist, train = the first this-many test
 /// images and test = the rest (MNIST: 8,000 / 2,000).</param>
+/// <param name="ClassNames">What each label means, indexed by label ("T-shirt/top" for 0 in Fashion-MNIST), or null.</param>
 public sealed record NamedDatasetSpec(
     string Name,
     RemoteFile TrainImages,
@@ -20,7 +21,8 @@ public sealed record NamedDatasetSpec(
     RemoteFile TestImages,
     RemoteFile TestLabels,
     IReadOnlyList<Uri> Mirrors,
-    int? TestOnlyTrainCount = null)
+    int? TestOnlyTrainCount = null,
+    IReadOnlyList<string>? ClassNames = null)
 {
     /// <summary>The four files, train first.</summary>
     public IReadOnlyList<RemoteFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];

@@ -28,7 +28,8 @@ public static class NamedDatasets
             new Uri("https://storage.googleapis.com/cvdf-datasets/mnist/"),
             new Uri("http://yann.lecun.com/exdb/mnist/"),
         ],
-        TestOnlyTrainCount: 8000);
+        TestOnlyTrainCount: 8000,
+        ClassNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 
     /// <summary>Fashion-MNIST (Xiao, Rasul, Vollgraf 2017). Checksums are of the decompressed content.</summary>
     public static NamedDatasetSpec FashionMnist { get; } = new(
@@ -40,7 +41,9 @@ public static class NamedDatasets
         [
             new Uri("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
             new Uri("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
-        ]);
+        ],
+        // The label names of Xiao et al. 2017, Table 1.
+        ClassNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]);
 
     /// <summary>The names accepted by <see cref="Load(string, string, DataOptions?)"/>.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mnist", "fashion-mnist"];

@@ -18,6 +18,12 @@ public sealed record DataDescription
     /// <summary>The label column of a table, when one was named or found.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>
+    /// What each label means, indexed by label: the named datasets' class names, the sub-folder names of an image
+    /// folder, the sprites' shapes; null when the labels are their own names (a table's label values, IDX digits).
+    /// </summary>
+    public string[]? ClassNames { get; init; }
+
     /// <summary>The side length images were resized to (image folders, sprites), or null.</summary>
     public int? ImageSize { get; init; }
 

@@ -67,7 +67,7 @@ public static class DataSource
             CheckGenerated(r.Samples, (long)size * size, "sprites");
             var train = Sprites.Generate(r.Samples, r.Seed, size);
             var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size);
-            return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r);
+            return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r, [.. Sprites.ShapeNames]);
         }
         if (key == "moving-sprites")
         {
@@ -84,7 +84,7 @@ public static class DataSource
             var resolution = NamedDatasets.Resolve(key, new DataOptions { DataDir = r.DataDir });
             var train = NamedDatasets.Load(resolution, "train");
             var test = NamedDatasets.Load(resolution, "test");
-            return Done(train, test, "named", resolution.ToString(), null, null, r);
+            return Done(train, test, "named", resolution.ToString(), null, null, r, NamedDatasets.Spec(key).ClassNames?.ToArray());
         }
         if (Directory.Exists(source))
         {
@@ -92,7 +92,8 @@ public static class DataSource
             var options = new ImageFolderOptions { Width = r.ImageSize, Height = r.ImageSize, LabelsFromSubfolders = labelled };
             var all = ImageFolder.Load(source, options);
             int size = all.SampleShape[^1];
-            return SplitFile(all, r, "images", $"{all.Count} PNG images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null);
+            return SplitFile(all, r, "images", $"{all.Count} PNG images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null,
+                classNames: labelled ? ImageFolder.ClassNames(source) : null);
         }
         if (!File.Exists(source))
         {
@@ -135,7 +136,7 @@ public static class DataSource
             throw new ArgumentException($"--samples {samples}: {kind} of {perSample} values each need {Latent.Core.IO.InputLimits.Format(bytes)}, over {Latent.Core.IO.InputLimits.Describe()}", "r");
     }
 
-    private static LoadedData SplitFile(Dataset all, DataRequest r, string kind, string origin, int? imageSize, DataDescription? trained, bool standardise = false)
+    private static LoadedData SplitFile(Dataset all, DataRequest r, string kind, string origin, int? imageSize, DataDescription? trained, bool standardise = false, string[]? classNames = null)
     {
         if (all.Count < 2) throw new ArgumentException($"data '{r.Source}' has {all.Count} sample(s); at least 2 are needed for a train and a test split", nameof(r));
         var split = DataSplit.Split(all, [1 - r.TestFraction, r.TestFraction], r.Seed);
@@ -150,10 +151,11 @@ public static class DataSource
         }
         train = train.WithDescription(all.Description);
         test = test.WithDescription(all.Description);
-        return Done(train, test, kind, origin, imageSize, standardise ? (trained, true) : null, r);
+        return Done(train, test, kind, origin, imageSize, standardise ? (trained, true) : null, r, classNames);
     }
 
-    private static LoadedData Done(Dataset train, Dataset test, string kind, string origin, int? imageSize, (DataDescription? Trained, bool On)? standardise, DataRequest? r = null)
+    private static LoadedData Done(Dataset train, Dataset test, string kind, string origin, int? imageSize, (DataDescription? Trained, bool On)? standardise, DataRequest? r = null,
+        string[]? classNames = null)
     {
         Standardizer? st = null;
         if (standardise is { On: true } s)
@@ -171,6 +173,7 @@ public static class DataSource
             Kind = kind,
             Description = train.Description,
             LabelColumn = r?.LabelColumn,
+            ClassNames = train.Labels is null ? null : classNames,
             ImageSize = imageSize,
             Mean = st?.Mean,
             Std = st?.Std,
