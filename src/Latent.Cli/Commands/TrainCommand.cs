@@ -135,10 +135,10 @@ internal static class TrainCommand
 
             var loaded = DataSource.Load(request);
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
-            ctx.Info($"      {loaded.Train.Count} training and {loaded.Test.Count} test samples of shape [{string.Join(",", loaded.Train.SampleShape)}]");
+            int held = Trainer.ValidationCount(loaded.Train.Count, training.ValidationFraction);
+            ctx.Info($"      {loaded.Train.Count - held} training, " + (held > 0 ? $"{held} validation, " : "") + $"{loaded.Test.Count} test samples of shape [{string.Join(",", loaded.Train.SampleShape)}]");
             if (group is not null) ctx.Info($"distributed: {group.Size} processes over {group.Implementation} ({group.Library}); global batch {training.BatchSize}, {training.BatchSize / group.Size} per process");
             var report = p.GetValue(noReport) || group is { Rank: > 0 } ? null : new RunReport(loaded, training.Epochs);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
             var net = TrainingRun.CreateModel(options, loaded);
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
             // Recorded once training has finished or was cancelled: a run that fails leaves the previous run's record as it was.
@@ -171,7 +171,9 @@ internal static class TrainCommand
                 group.Dispose();
                 if (group.Rank > 0) return 0;
             }
-            ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epoch{(result.Training.EpochsCompleted == 1 ? "" : "s")} in {watch.Elapsed.TotalSeconds:F1} s; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
+            // The one run time the report states too: the epochs' seconds (data loading, evaluation and pictures are not in it).
+            double trainingSeconds = RunReport.TrainingSeconds(result.Training);
+            ctx.Info($"{result.Training.Status.ToString().ToLowerInvariant()}: {result.Training.EpochsCompleted} epoch{(result.Training.EpochsCompleted == 1 ? "" : "s")}, {trainingSeconds.ToString("F1", CultureInfo.InvariantCulture)} s of training; model written to {Path.Combine(dir, "model.safetensors")} and model.json");
             if (reportFiles is not null)
                 ctx.Info($"report: {Path.Combine(dir, RunReport.ReportFile)} ({reportFiles.Count - 1} pictures and charts beside it)");
             foreach (var (k, v) in result.Manifest!.Metrics.Where(kv => kv.Key.StartsWith("test_", StringComparison.Ordinal)))

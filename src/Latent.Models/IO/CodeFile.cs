@@ -5,26 +5,52 @@ using Latent.Core.IO;
 
 namespace Latent.Models.IO;
 
-/// <summary>Writes codes [N, Z] (and optional labels) as CSV (header z0..z{Z−1}[,label]) or as NPY (float32, little-endian, C order), atomically.</summary>
+/// <summary>
+/// Writes codes [N, Z] (and optional labels) as CSV (header z0..z{Z−1}[,label[,class]]) or as NPY (float32, little-endian,
+/// C order; the labels as int32 [N] in a second file beside it, <see cref="LabelsPath"/>), atomically.
+/// </summary>
 public static class CodeFile
 {
-    /// <summary>Writes <paramref name="codes"/> to <paramref name="path"/>: ".npy" → NPY, anything else → CSV.</summary>
-    public static void Write(string path, Tensor codes, int[]? labels = null)
+    /// <summary>
+    /// Writes <paramref name="codes"/> to <paramref name="path"/>: ".npy" → NPY (and the labels, when given, to
+    /// <see cref="LabelsPath"/>), anything else → CSV. <paramref name="classNames"/> (indexed by label) adds a "class"
+    /// column to a CSV. Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string path, Tensor codes, int[]? labels = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(codes);
         if (codes.Rank != 2) throw new ArgumentException($"codes {Shapes.Format(codes.Shape)} must be [N, Z]", nameof(codes));
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) WriteNpy(path, codes);
-        else WriteCsv(path, codes, labels);
+        if (labels is not null && labels.Length != codes.Shape[0])
+            throw new ArgumentException($"{labels.Length} labels for {codes.Shape[0]} codes", nameof(labels));
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteCsv(path, codes, labels, classNames);
+            return [path];
+        }
+        WriteNpy(path, codes);
+        if (labels is null) return [path];
+        string labelsPath = LabelsPath(path);
+        WriteNpy(labelsPath, labels);
+        return [path, labelsPath];
     }
 
-    /// <summary>CSV with a header row; labels in a last "label" column when given.</summary>
-    public static void WriteCsv(string path, Tensor codes, int[]? labels = null)
+    /// <summary>Where the labels of codes written to <paramref name="npyPath"/> go: "codes.npy" → "codes.labels.npy".</summary>
+    public static string LabelsPath(string npyPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(npyPath);
+        return (npyPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? npyPath[..^4] : npyPath) + ".labels.npy";
+    }
+
+    /// <summary>CSV with a header row; labels in a "label" column when given, and their names in a last "class" column when <paramref name="classNames"/> are given.</summary>
+    public static void WriteCsv(string path, Tensor codes, int[]? labels = null, IReadOnlyList<string>? classNames = null)
     {
         int n = codes.Shape[0], z = codes.Shape[1];
+        bool named = labels is not null && classNames is { Count: > 0 };
         var sb = new StringBuilder();
         sb.Append(string.Join(',', Enumerable.Range(0, z).Select(j => "z" + j.ToString(CultureInfo.InvariantCulture))));
         if (labels is not null) sb.Append(",label");
+        if (named) sb.Append(",class");
         sb.Append('\n');
         var v = codes.Span;
         for (int i = 0; i < n; i++)
@@ -35,9 +61,21 @@ public static class CodeFile
                 sb.Append(v[i * z + j].ToString("R", CultureInfo.InvariantCulture));
             }
             if (labels is not null) sb.Append(',').Append(labels[i].ToString(CultureInfo.InvariantCulture));
+            if (named) sb.Append(',').Append(CsvCell(labels![i] >= 0 && labels[i] < classNames!.Count ? classNames[labels[i]] : ""));
             sb.Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    // A class name as one CSV cell: quoted when it holds a separator, a quote or a line break.
+    private static string CsvCell(string s) =>
+        s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Writes <paramref name="values"/> as a one-dimensional NPY array of int32 ('&lt;i4', shape (N,)).</summary>
+    public static void WriteNpy(string path, int[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        WriteNpy(path, "<i4", $"({values.Length},)", values.Length, (bytes, i) => System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), values[i]));
     }
 
     /// <summary>
@@ -47,20 +85,25 @@ public static class CodeFile
     /// </summary>
     public static void WriteNpy(string path, Tensor t)
     {
+        ArgumentNullException.ThrowIfNull(t);
         string shape = t.Rank == 1 ? $"({t.Shape[0]},)" : "(" + string.Join(", ", t.Shape) + ")";
-        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
+        var values = t.ToArray();
+        WriteNpy(path, "<f4", shape, values.Length, (bytes, i) => System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]));
+    }
+
+    private static void WriteNpy(string path, string descr, string shape, int count, Action<byte[], int> put)
+    {
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
         int unpadded = 10 + dict.Length + 1;
         int total = (unpadded + 63) / 64 * 64;
         string header = dict + new string(' ', total - unpadded) + "\n";
-        var values = t.ToArray();
         AtomicFile.Write(path, s =>
         {
             s.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
             s.Write([(byte)(header.Length & 0xFF), (byte)(header.Length >> 8)]);
             s.Write(Encoding.ASCII.GetBytes(header));
-            var bytes = new byte[values.Length * 4];
-            for (int i = 0; i < values.Length; i++)
-                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+            var bytes = new byte[count * 4];
+            for (int i = 0; i < count; i++) put(bytes, i);
             s.Write(bytes);
         });
     }

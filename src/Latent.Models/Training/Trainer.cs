@@ -322,12 +322,25 @@ public static class Trainer
             sb.Append(e.Epoch.ToString(CultureInfo.InvariantCulture));
             foreach (var t in terms) sb.Append(',').Append(Format(e.TrainValue(t)));
             if (hasValid) foreach (var t in terms) sb.Append(',').Append(Format(e.ValidationValue(t)));
-            sb.Append(',').Append(Format(e.LearningRate)).Append(',').Append(e.Seconds.ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append(',').Append(FormatRate(e.LearningRate)).Append(',').Append(e.Seconds.ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     private static string Format(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A learning rate as metrics.csv writes it: the optimizer holds it as a float, so its shortest float text, in plain
+    /// decimal notation whatever its size ("0.001", "0.00005"; never "0.0010000000474974513" or "5E-05").
+    /// </summary>
+    internal static string FormatRate(double v)
+    {
+        if (!double.IsFinite(v)) return double.IsNaN(v) ? "" : v.ToString(CultureInfo.InvariantCulture);
+        string shortest = ((float)v).ToString("R", CultureInfo.InvariantCulture);
+        return decimal.TryParse(shortest, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal d) && (d != 0 || v == 0)
+            ? d.ToString(CultureInfo.InvariantCulture)
+            : shortest;
+    }
 
     private static TrainingProgress Report(RunState s, TrainingOptions options, long totalSteps, IReadOnlyList<KeyValuePair<string, double>> terms,
         EpochMetrics? epochEnd, double lr, Stopwatch clock, long samples, long steps)
@@ -360,10 +373,18 @@ public static class Trainer
     }
 
     /// <summary>Holds out round(fraction·N) samples (at least 1, leaving at least 1) chosen by a seeded permutation.</summary>
+    /// <summary>
+    /// How many of <paramref name="samples"/> training samples <see cref="Fit"/> holds out for validation with
+    /// <see cref="TrainingOptions.ValidationFraction"/> = <paramref name="fraction"/> (and no validation set given):
+    /// round(fraction · samples), at least 1 and leaving at least 1; 0 when the fraction is 0.
+    /// </summary>
+    public static int ValidationCount(int samples, double fraction) =>
+        fraction > 0 && samples >= 2 ? Math.Clamp((int)Math.Round(fraction * samples), 1, samples - 1) : 0;
+
     private static (Dataset Train, Dataset Valid) Split(Dataset data, double fraction, ulong seed)
     {
         if (data.Count < 2) throw new ArgumentException($"training: cannot split {data.Count} sample(s) for validation", nameof(data));
-        int nValid = Math.Clamp((int)Math.Round(fraction * data.Count), 1, data.Count - 1);
+        int nValid = ValidationCount(data.Count, fraction);
         var perm = new Rng(seed ^ 0x5EED_5A1D_0000_0001UL).Permutation(data.Count);
         return (data.Subset(perm.AsSpan(nValid), data.Name + "/train"), data.Subset(perm.AsSpan(0, nValid), data.Name + "/valid"));
     }

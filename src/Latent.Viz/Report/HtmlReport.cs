@@ -227,13 +227,15 @@ public sealed class HtmlReport
         :root { color-scheme: light; --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --bg: #ffffff; --alt: #f6f8fa; }
         * { box-sizing: border-box; }
         body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-        main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 64px; }
+        main { width: 100%; margin: 0; padding: 24px clamp(12px, 2.5vw, 40px) 64px; }
         header { border-bottom: 1px solid var(--line); margin-bottom: 8px; }
         h1 { font-size: 1.7rem; margin: 0 0 4px; }
         .subtitle { color: var(--muted); margin: 0 0 16px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9rem; overflow-wrap: anywhere; }
+        section { display: flex; flex-wrap: wrap; gap: 0 32px; align-items: flex-start; }
+        section > * { flex: 1 1 100%; min-width: 0; }
         h2 { font-size: 1.25rem; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
         p { max-width: 75ch; }
-        table { border-collapse: collapse; margin: 12px 0 20px; font-size: 0.9rem; display: block; overflow-x: auto; max-width: 100%; }
+        table { border-collapse: collapse; margin: 12px 0 20px; font-size: 0.9rem; display: block; overflow-x: auto; max-width: 100%; flex: 0 1 auto; }
         caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
         th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
         thead th { background: var(--alt); }
@@ -241,9 +243,10 @@ public sealed class HtmlReport
         table.kv th { background: var(--alt); font-weight: 600; white-space: nowrap; }
         table.kv td, td.num { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
         td.num { text-align: right; white-space: nowrap; }
-        figure { margin: 16px 0 24px; }
+        figure { margin: 16px 0 24px; flex: 0 1 auto; }
         figure img { max-width: 100%; height: auto; image-rendering: pixelated; border: 1px solid var(--line); }
-        figure svg { max-width: 100%; height: auto; }
-        figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 6px; }
+        figure.chart { flex: 1 1 560px; max-width: 960px; }
+        figure.chart svg { display: block; width: 100%; height: auto; }
+        figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 6px; max-width: 90ch; }
         """;
 }

@@ -56,6 +56,32 @@ public class CodeFileTests
     }
 
     [Fact]
+    public void Npy_keeps_the_labels_in_a_file_beside_the_codes()
+    {
+        var path = Path.Combine(TestData.TempDir(), "codes.npy");
+        var written = CodeFile.Write(path, Codes(3, 2), [4, 0, 9]);
+        string labelsPath = Path.Combine(Path.GetDirectoryName(path)!, "codes.labels.npy");
+        Assert.Equal([path, labelsPath], written);
+        var labels = NpyReader.Read(labelsPath);
+        Assert.Equal("<i4", labels.Dtype);
+        Assert.Equal([3], labels.Shape);
+        Assert.Equal([4, 0, 9], labels.ToInt32());
+        Assert.Single(CodeFile.Write(Path.Combine(TestData.TempDir(), "plain.npy"), Codes(2, 2)));
+    }
+
+    [Fact]
+    public void Csv_names_each_label_when_class_names_are_given()
+    {
+        var path = Path.Combine(TestData.TempDir(), "codes.csv");
+        CodeFile.Write(path, Codes(3, 2), [1, 0, 2], ["T-shirt/top", "Trouser", "a, b"]);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("z0,z1,label,class", lines[0]);
+        Assert.EndsWith(",1,Trouser", lines[1]);
+        Assert.EndsWith(",0,T-shirt/top", lines[2]);
+        Assert.EndsWith(",2,\"a, b\"", lines[3]);
+    }
+
+    [Fact]
     public void Codes_must_be_a_matrix()
     {
         var path = Path.Combine(TestData.TempDir(), "codes.csv");

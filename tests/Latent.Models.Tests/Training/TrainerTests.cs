@@ -137,10 +137,21 @@ public class TrainerTests
             Assert.Equal(i.ToString(CultureInfo.InvariantCulture), cells[0]);
             Assert.Equal(h.TrainValue("total"), double.Parse(cells[1], CultureInfo.InvariantCulture));
             Assert.Equal(h.ValidationValue("reconstruction"), double.Parse(cells[4], CultureInfo.InvariantCulture));
-            Assert.Equal(5e-3f, float.Parse(cells[5], CultureInfo.InvariantCulture));
+            Assert.Equal("0.005", cells[5]); // the float rate's shortest text, not 0.004999999888241291
             Assert.True(double.Parse(cells[6], CultureInfo.InvariantCulture) >= 0);
         }
     }
+
+    [Theory]
+    [InlineData(1e-3f, "0.001")]
+    [InlineData(5e-5f, "0.00005")]
+    [InlineData(3e-4f, "0.0003")]
+    [InlineData(0.1f, "0.1")]
+    [InlineData(2f, "2")]
+    [InlineData(0f, "0")]
+    [InlineData(1.2345678e-4f, "0.00012345678")]
+    public void Learning_rates_are_written_in_plain_decimals(float rate, string text) =>
+        Assert.Equal(text, Trainer.FormatRate(rate));
 
     [Fact]
     public void Early_stopping_restores_the_best_weights()
