@@ -28,6 +28,17 @@ internal static class CommonOptions
 
     public static Option<string> OutFile(string what) => new("--out", "-o") { Description = what, Required = true };
 
+    /// <summary>
+    /// Checks that <paramref name="path"/> names a PNG file: pictures are written as PNG only, so another extension
+    /// (.jpg, .bmp) is a one-line error naming it rather than PNG bytes under a misleading name.
+    /// </summary>
+    public static void RequirePng(string path, string option = "--out")
+    {
+        string ext = Path.GetExtension(path);
+        if (!ext.Equals(".png", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{option} {path}: pictures are written as PNG only; use a .png name ({(ext.Length == 0 ? "no extension" : ext)} is not written)");
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON object instead of text" };
 
     public static void Add(Command c, params Symbol[] symbols)

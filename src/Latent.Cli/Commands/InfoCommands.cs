@@ -92,67 +92,101 @@ internal static class InfoCommands
         else if (h.StartsWith((ReadOnlySpan<byte>)[0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y']))
         {
             var a = NpyReader.Read(target);
-            ctx.Out.WriteLine($"NPY array {target}: shape {Shapes.Format(a.Shape)}, dtype {a.Dtype}, {a.Length:N0} values");
+            Table(ctx, [("file", target), ("kind", "NPY array"), ("shape", Shapes.Format(a.Shape)), ("dtype", $"{NumpyName(a.Kind, a.ItemSize)} ({a.Dtype})"), ("values", a.Length.ToString("N0", CultureInfo.InvariantCulture))]);
         }
         else if (h.StartsWith("PK\u0003\u0004"u8))
-            ctx.Out.WriteLine($"NPZ archive {target}: arrays {string.Join(", ", NpyReader.NpzKeys(target))}");
+            Table(ctx, [("file", target), ("kind", "NPZ archive"), ("arrays", string.Join(", ", NpyReader.NpzKeys(target)))]);
         else if (h.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         {
             var img = PngDecoder.Decode(target);
-            ctx.Out.WriteLine($"PNG image {target}: {img.Width}x{img.Height}, {img.Channels} channel(s)");
+            string channels = img.Channels switch { 1 => "gray", 2 => "gray + alpha", 3 => "RGB", 4 => "RGBA", _ => "" };
+            Table(ctx, [("file", target), ("kind", "PNG image"), ("size", $"{img.Width} x {img.Height} x {img.Channels} (width x height x channels)"), ("channels", $"{img.Channels} ({channels})")]);
         }
         else if (lower.EndsWith(".csv") || lower.EndsWith(".tsv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv.gz"))
-            ctx.Out.WriteLine(CsvTable.Load(target).Description);
+        {
+            var header = CsvTable.ReadHeader(target);
+            var t = CsvTable.Load(target);
+            Table(ctx, [("file", target), ("kind", lower.Contains(".tsv") ? "TSV table" : "CSV table"),
+                ("size", $"{t.Count:N0} rows x {header.Length} columns ({t.SampleSize} features" + (t.Labels is null ? ")" : " + the label)")),
+                ("columns", header.Length <= 12 ? string.Join(", ", header) : string.Join(", ", header.Take(6)) + ", ..., " + string.Join(", ", header.TakeLast(3))),
+                ("labels", t.Labels is null ? "none (no column named 'label'; train with --label COLUMN)" : "column 'label': values " + string.Join(", ", t.Labels.Distinct().Order().Take(20).Select(l => $"{l} ({t.Labels.Count(x => x == l):N0})")))]);
+        }
         else if (n >= 4 && h[0] == 0 && h[1] == 0 && h[2] is 0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E && h[3] > 0
                  || n >= 2 && h[0] == 0x1F && h[1] == 0x8B)
         {
             var a = IdxReader.Read(target);
-            ctx.Out.WriteLine($"IDX array {target}: type {a.TypeCode:X2}, dimensions [{string.Join(",", a.Dims)}]");
+            Table(ctx, [("file", target), ("kind", "IDX array"), ("shape", $"[{string.Join(",", a.Dims)}]"), ("type", $"0x{a.TypeCode:X2}")]);
         }
         else
             throw new InvalidDataException($"'{target}' is not a kind of file latent describes (a model folder or model.json, .safetensors, checkpoint, .npy/.npz, .csv/.tsv, .png or IDX); it starts with {(n == 0 ? "nothing (empty)" : Convert.ToHexString(h[..Math.Min(n, 8)]))}");
     }
 
+    private static string NumpyName(char kind, int size) => kind switch
+    {
+        'f' => $"float{size * 8}",
+        'i' => $"int{size * 8}",
+        'u' => $"uint{size * 8}",
+        'b' => "bool",
+        _ => $"{kind}{size}",
+    };
+
+    /// <summary>Prints rows as one table, keys padded to the longest.</summary>
+    private static void Table(CliContext ctx, IReadOnlyList<(string Key, string Value)> rows)
+    {
+        int width = rows.Max(r => r.Key.Length) + 2;
+        foreach (var (k, v) in rows) ctx.Out.WriteLine(k.PadRight(width) + v);
+    }
+
+    // Configuration keys that the first rows of the table already show.
+    private static readonly HashSet<string> Shown = ["model", "options", "code_size", "parameters", "data", "data_description", "train_samples", "test_samples"];
+
     private static void Manifest(CliContext ctx, ModelManifest m)
     {
-        ctx.Out.WriteLine($"model        {m.Model}");
-        ctx.Out.WriteLine($"options      {m.Options}");
-        ctx.Out.WriteLine($"code size    {m.CodeSize}");
-        ctx.Out.WriteLine($"input shape  {Shapes.Format(m.InputShape)}");
+        var rows = new List<(string, string)>
+        {
+            ("model", m.Model),
+            ("options", m.Options),
+            ("code size", m.CodeSize.ToString(CultureInfo.InvariantCulture)),
+            ("input shape", Shapes.Format(m.InputShape)),
+        };
+        if (m.Training.TryGetValue("parameters", out var parameters)) rows.Add(("parameters", parameters));
         if (m.Data is { } d)
         {
-            ctx.Out.WriteLine($"data         {d.Source} ({d.Kind}): {d.Description}");
-            ctx.Out.WriteLine($"             {d.TrainCount} training / {d.TestCount} test samples" + (d.Mean is null ? "" : ", standardised per feature"));
+            rows.Add(("data", $"{d.Source} ({d.Kind})"));
+            if (d.Description is not null) rows.Add(("data description", d.Description));
+            rows.Add(("samples", $"{d.TrainCount:N0} training / {d.TestCount:N0} test" + (d.Mean is null ? "" : ", standardised per feature")));
+            if (d.ClassNames is { Length: > 0 } names) rows.Add(("classes", string.Join(", ", names.Select((c, i) => $"{i} = {c}"))));
         }
-        foreach (var (k, v) in m.Training) ctx.Out.WriteLine($"{k,-12} {v}");
-        foreach (var (k, v) in m.Metrics) ctx.Out.WriteLine($"{k,-28} {v.ToString("G6", CultureInfo.InvariantCulture)}");
-        ctx.Out.WriteLine($"written by   Latent {m.LatentVersion}");
+        foreach (var (k, v) in m.Training.Where(kv => !Shown.Contains(kv.Key))) rows.Add((k.Replace('_', ' '), v));
+        foreach (var (k, v) in m.Metrics) rows.Add((k == "epochs" ? "epochs completed" : k, v.ToString("G6", CultureInfo.InvariantCulture)));
+        rows.Add(("written by", $"Latent {m.LatentVersion}"));
+        Table(ctx, rows);
     }
 
     private static void Tensors(CliContext ctx, string path)
     {
         var (tensors, metadata) = SafeTensors.Read(path);
-        foreach (var (k, v) in metadata) ctx.Out.WriteLine($"metadata {k} = {v}");
-        long total = 0;
-        foreach (var (name, t) in tensors)
-        {
-            ctx.Out.WriteLine($"{name,-40} {Shapes.Format(t.Shape)}");
-            total += t.Size;
-        }
-        ctx.Out.WriteLine($"{tensors.Count} tensors, {total:N0} values");
+        var rows = new List<(string, string)> { ("file", path), ("kind", "safetensors") };
+        rows.AddRange(metadata.Select(kv => ($"metadata {kv.Key}", kv.Value)));
+        rows.AddRange(tensors.Select(kv => (kv.Key, Shapes.Format(kv.Value.Shape))));
+        rows.Add(("tensors", $"{tensors.Count}, {tensors.Sum(kv => (long)kv.Value.Size):N0} values"));
+        Table(ctx, rows);
     }
 
     private static void Checkpoint(CliContext ctx, string path)
     {
         var c = Latent.Models.Training.Checkpoint.Load(path);
-        ctx.Out.WriteLine($"checkpoint   {path}");
-        ctx.Out.WriteLine($"model        {c.ModelName} ({c.ModelOptions})");
-        ctx.Out.WriteLine($"input shape  {Shapes.Format(c.InputShape)}");
-        ctx.Out.WriteLine($"status       {c.Status}");
-        ctx.Out.WriteLine($"position     {c.EpochsCompleted} epochs done, step {c.StepInEpoch} of the next, {c.GlobalStep} steps in all");
-        ctx.Out.WriteLine($"optimizer    {string.Join("; ", c.Optimizers.Select(o => $"{(o.Phase is null ? "" : o.Phase + " ")}{o.Kind}, {o.StepCount} steps"))}" + (c.Schedule is null ? "" : $", schedule {c.Schedule}") + (c.Stage is null ? "" : $", stage {c.Stage}"));
-        ctx.Out.WriteLine($"batch/seed   {c.BatchSize} / {c.Seed}");
-        if (c.History.Count > 0)
-            ctx.Out.WriteLine($"last epoch   {TrainingProgressView.Terms(c.History[^1].Train)}");
+        var rows = new List<(string, string)>
+        {
+            ("checkpoint", path),
+            ("model", $"{c.ModelName} ({c.ModelOptions})"),
+            ("input shape", Shapes.Format(c.InputShape)),
+            ("status", c.Status),
+            ("position", $"{c.EpochsCompleted} epochs done, step {c.StepInEpoch} of the next, {c.GlobalStep} steps in all"),
+            ("optimizer", string.Join("; ", c.Optimizers.Select(o => $"{(o.Phase is null ? "" : o.Phase + " ")}{o.Kind}, {o.StepCount} steps")) + (c.Schedule is null ? "" : $", schedule {c.Schedule}") + (c.Stage is null ? "" : $", stage {c.Stage}")),
+            ("batch / seed", $"{c.BatchSize} / {c.Seed}"),
+        };
+        if (c.History.Count > 0) rows.Add(("last epoch", TrainingProgressView.Terms(c.History[^1].Train)));
+        Table(ctx, rows);
     }
 }

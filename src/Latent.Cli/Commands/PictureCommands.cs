@@ -30,6 +30,7 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            CommonOptions.RequirePng(p.GetValue(outFile)!); // before the model is loaded
             OptionLimits.Check(p.GetValue(count), "--count", 1, OptionLimits.MaxCount);
             var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
@@ -110,6 +111,7 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, from, to, steps, space);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            CommonOptions.RequirePng(p.GetValue(outFile)!); // before the model is loaded
             OptionLimits.Check(p.GetValue(steps), "--steps", 2, OptionLimits.MaxSteps);
             var (model, _, set) = md.Load(p, ctx);
             RequireImages(set.SampleShape);
@@ -136,6 +138,7 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, index, steps, range, dims);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            CommonOptions.RequirePng(p.GetValue(outFile)!); // before the model is loaded
             OptionLimits.Check(p.GetValue(steps), "--steps", 2, OptionLimits.MaxSteps);
             OptionLimits.Check(p.GetValue(dims), "--dims", 1, OptionLimits.MaxDims);
             var (model, _, set) = md.Load(p, ctx);
@@ -160,6 +163,7 @@ internal static class PictureCommands
         CommonOptions.Add(cmd, outFile, noise, count);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
+            CommonOptions.RequirePng(p.GetValue(outFile)!); // before the model is loaded
             OptionLimits.Check(p.GetValue(count), "--count", 1, OptionLimits.MaxCount);
             var corruption = Corruption.Parse(p.GetValue(noise)!);
             var (model, _, set) = md.Load(p, ctx);

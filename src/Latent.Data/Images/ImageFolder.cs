@@ -41,7 +41,7 @@ public static class ImageFolder
             {
                 if (i == 0) { w = img.Width; h = img.Height; }
                 else if (img.Width != w || img.Height != h)
-                    throw new DatasetFormatException(files[i], $"image is {img.Width}x{img.Height}, expected {w}x{h} like {files[0]} (give a size to resize)");
+                    throw new DatasetFormatException(files[i], $"image is {img.Width}x{img.Height}, expected {w}x{h} like {files[0]}: resize them all with --image-size N (ImageFolderOptions.Width and Height)");
             }
             else img = ImageOps.ResizeAndCrop(img, w, h, options.Resize);
             if (x is null)
