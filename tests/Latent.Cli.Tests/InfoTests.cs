@@ -30,6 +30,7 @@ public sealed class InfoTests(TrainedModelFixture fixture) : IClassFixture<Train
         var t = Table(r.Out);
         Assert.Equal("ae", t["model"]);
         Assert.Equal("8", t["code size"]);
+        Assert.Equal("58 training, 6 validation, 100 test", t["samples"]);
         Assert.Equal("0 = square, 1 = ellipse, 2 = heart", t["classes"]);
     }
 

@@ -154,7 +154,9 @@ internal static class InfoCommands
         {
             rows.Add(("data", $"{d.Source} ({d.Kind})"));
             if (d.Description is not null) rows.Add(("data description", d.Description));
-            rows.Add(("samples", $"{d.TrainCount:N0} training / {d.TestCount:N0} test" + (d.Mean is null ? "" : ", standardised per feature")));
+            double fraction = m.Training.TryGetValue("validation_fraction", out var vf) && double.TryParse(vf, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) ? f : 0;
+            int held = Trainer.ValidationCount(d.TrainCount, fraction);
+            rows.Add(("samples", $"{d.TrainCount - held:N0} training, " + (held > 0 ? $"{held:N0} validation, " : "") + $"{d.TestCount:N0} test" + (d.Mean is null ? "" : "; standardised per feature")));
             if (d.ClassNames is { Length: > 0 } names) rows.Add(("classes", string.Join(", ", names.Select((c, i) => $"{i} = {c}"))));
         }
         foreach (var (k, v) in m.Training.Where(kv => !Shown.Contains(kv.Key))) rows.Add((k.Replace('_', ' '), v));
