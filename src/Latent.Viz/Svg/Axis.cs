@@ -84,7 +84,9 @@ internal sealed class Axis
             if (e1 - e0 <= 2 && e < e1) { ticks.Add(2 * p); ticks.Add(5 * p); }
         }
         var arr = ticks.Distinct().Order().ToArray();
-        var labels = arr.Select(t => t.ToString(t >= 1e5 || t < 1e-3 ? "0.#E+0" : "0.###", CultureInfo.InvariantCulture)).ToArray();
+        // One notation per axis: all plain decimals, or (when a tick needs it) all with an exponent, never "0.001" beside "1E-4".
+        bool scientific = arr.Any(t => t >= 1e5 || t < 1e-3);
+        var labels = arr.Select(t => t.ToString(scientific ? "0.#E+0" : "0.###", CultureInfo.InvariantCulture)).ToArray();
         return new Axis(Math.Pow(10, e0), Math.Pow(10, e1), true, arr, labels);
     }
 

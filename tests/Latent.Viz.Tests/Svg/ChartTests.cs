@@ -41,6 +41,15 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void LogAxisLabelsShareOneNotation()
+    {
+        var texts = Texts(Parse(new LineChart { LogY = true }.AddSeries("lr", [1e-3, 1e-4, 1e-6]).ToSvg()));
+        Assert.Contains("1E-3", texts);
+        Assert.Contains("1E-6", texts);
+        Assert.DoesNotContain("0.001", texts);
+    }
+
+    [Fact]
     public void LegendListsOnlyWhatCanBeSeen()
     {
         var chart = new LineChart();
