@@ -78,10 +78,11 @@ public sealed class CliInputTests : IDisposable
         File.WriteAllBytes(csv, Seeds.Csv());
         var r = Run("info", npy);
         Assert.Equal(0, r.Code);
-        Assert.Contains("shape [4,3], dtype <f4", r.Out, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^shape +\[4,3\]$", r.Out);
+        Assert.Matches(@"(?m)^dtype +float32 \(<f4\)$", r.Out);
         r = Run("info", csv);
         Assert.Equal(0, r.Code);
-        Assert.Contains("4 rows x 2 features", r.Out, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^size +4 rows x 3 columns \(2 features \+ the label\)$", r.Out);
     }
 
     [Fact]
