@@ -155,7 +155,8 @@ public sealed class RunReport
         if (_data.Train.Labels is not null)
             facts.Add(new("classes", d.ClassNames is { Length: > 0 } names
                 ? string.Join(", ", names.Select((n, i) => $"{i} = {n}"))
-                : $"the values of column '{d.LabelColumn ?? "label"}': " + string.Join(", ", _data.Train.Labels.Distinct().Order())));
+                : (_data.Train.SampleShape.Length == 1 ? $"the values of column '{d.LabelColumn ?? "label"}': " : "label values ")
+                  + string.Join(", ", _data.Train.Labels.Distinct().Order())));
         return facts;
     }
 
