@@ -3,18 +3,18 @@ namespace Latent.Core.Kernels;
 /// <summary>
 /// The index relation shared by a convolution, its transpose and its weight gradient: a "big" image
 /// [N, C, H, W] and a "small" image [N, O, Ho, Wo] are linked by kernel taps so that small position
-/// (oh, ow) reads big position (oh·Stride − Pad + ki·Dilation, ow·Stride − Pad + kj·Dilation) for
+/// (oh, ow) reads big position (oh·Stride − PadH + ki·Dilation, ow·Stride − Pad + kj·Dilation) for
 /// ki &lt; Kh, kj &lt; Kw; taps that fall outside the big image read zero (padding).
 /// </summary>
-/// <remarks>
-/// <see cref="Pad"/> pads all four sides unless <see cref="PadH"/> says otherwise for the rows: a 1-D convolution
-/// over [N, C, L] is this geometry with H = Ho = Kh = 1 and PadH = 0 (small position ow reads big position
-/// ow·Stride − Pad + kj·Dilation of the single row), so the 2-D kernels serve both.
-/// </remarks>
 /// <remarks>
 /// Conv2d maps big -> small, ConvTranspose2d maps small -> big, and the weight gradient pairs one of
 /// each. The sizes are explicit (not derived from the formula) so that the three ops are exact adjoints
 /// of one another for any sizes, including a transposed convolution with output padding.
+/// <para>
+/// <see cref="Pad"/> pads all four sides unless <see cref="PadH"/> says otherwise for the rows: a 1-D convolution
+/// over [N, C, L] is this geometry with H = Ho = Kh = 1 and PadH = 0 (small position ow reads big position
+/// ow·Stride − Pad + kj·Dilation of the single row), so the 2-D kernels serve both.
+/// </para>
 /// </remarks>
 internal readonly record struct ConvGeometry(
     int N, int C, int H, int W, int O, int Ho, int Wo, int Kh, int Kw, int Stride, int Pad, int Dilation)
