@@ -269,6 +269,23 @@ for shape, scale in [((2, 3, 3, 4), 2), ((1, 1, 2, 2), 3)]:
     case(f"upsample_nearest_{list(shape)}_{scale}", "upsample_nearest",
          lambda x, sc=scale: F.interpolate(x, scale_factor=sc, mode="nearest"), [randn(*shape)], {"scale": scale})
 
+# ---- 1-D convolution (appended after the 2-D cases so their random inputs stay as they were) -------------
+for (n, c, l, o, k, s, p, d) in [(2, 3, 9, 4, 3, 1, 0, 1), (1, 2, 12, 3, 4, 2, 1, 1), (2, 2, 11, 2, 3, 1, 2, 2),
+                                 (1, 3, 6, 2, 1, 1, 0, 1), (1, 1, 16, 2, 5, 3, 2, 1)]:
+    for bias in [True, False]:
+        inputs = [randn(n, c, l), randn(o, c, k) * 0.5] + ([randn(o)] if bias else [])
+        case(f"conv1d_{n}{c}{l}_{o}k{k}_s{s}p{p}d{d}_{'b' if bias else 'nb'}", "conv1d",
+             lambda x, wt, b=None, s=s, p=p, d=d: F.conv1d(x, wt, b, stride=s, padding=p, dilation=d), inputs,
+             {"stride": s, "padding": p, "dilation": d, "bias": bias})
+for (n, c, l, o, k, s, p, op_, d) in [(2, 3, 5, 2, 3, 1, 0, 0, 1), (1, 2, 6, 3, 3, 2, 1, 1, 1),
+                                      (1, 2, 4, 2, 4, 2, 1, 0, 1), (2, 1, 5, 2, 3, 2, 0, 1, 2),
+                                      (1, 2, 7, 2, 3, 3, 2, 2, 1)]:
+    for bias in [True, False]:
+        inputs = [randn(n, c, l), randn(c, o, k) * 0.5] + ([randn(o)] if bias else [])
+        case(f"conv_transpose1d_{n}{c}{l}_{o}k{k}_s{s}p{p}op{op_}d{d}_{'b' if bias else 'nb'}", "conv_transpose1d",
+             lambda x, wt, b=None, s=s, p=p, op_=op_, d=d: F.conv_transpose1d(x, wt, b, stride=s, padding=p, output_padding=op_, dilation=d),
+             inputs, {"stride": s, "padding": p, "outputPadding": op_, "dilation": d, "bias": bias})
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden.json")
 with open(out, "w") as f:
     json.dump({"generator": "tests/Golden/gen_golden.py", "torch": torch.__version__, "cases": CASES}, f, separators=(",", ":"))

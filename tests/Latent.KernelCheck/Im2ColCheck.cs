@@ -6,7 +6,7 @@ namespace Latent.KernelCheck;
 /// <summary>
 /// <see cref="Im2Col.Pack"/> and <see cref="Im2Col.Unpack"/> (phase planes, vector copies and whole-block adds) vs
 /// <see cref="Im2ColScalar"/>, bit for bit: every stride 1..4 with kernels 1..5, dilation 1..2, padding 0..2 on odd
-/// image sizes up to 29, plus the conv VAE's shapes; unpack both accumulating and overwriting.
+/// image sizes up to 29, single-row (1-D) geometries up to length 59, plus the conv VAE's shapes; unpack both accumulating and overwriting.
 /// </summary>
 public sealed class Im2ColCheck : IKernelCheck
 {
@@ -36,6 +36,9 @@ public sealed class Im2ColCheck : IKernelCheck
                         if (ho <= 0 || wo <= 0) continue;
                         if (rng.Next(3) == 0) { ho = Math.Max(1, ho - 1); wo = Math.Max(1, wo - 1); }
                         geometries.Add(new ConvGeometry(1, rng.Next(1, 4), h, w, 1, ho, wo, k, k, s, p, d));
+                        // The single-row geometry of a 1-D convolution (padding only at the ends of the row).
+                        int l = rng.Next(1, 60), lo = ConvGeometry.ConvOut(l, k, s, p, d);
+                        if (lo > 0) geometries.Add(ConvGeometry.OneD(1, rng.Next(1, 4), l, 1, lo, k, s, p, d));
                     }
         foreach (var g in geometries)
         {

@@ -92,7 +92,7 @@ internal static unsafe class Im2Col
         bool vector = Vector256.IsHardwareAccelerated;
         t_bordersClean = false; // the taps that fall in the padding accumulate into the borders
         // Pixels past the last tap's reach (bottom rows or right columns no tap reads) are not moved back below.
-        if (overwrite && ((g.H - 1 + g.Pad) / g.Stride >= ph.A || (g.W - 1 + g.Pad) / g.Stride >= ph.B))
+        if (overwrite && ((g.H - 1 + g.PadH) / g.Stride >= ph.A || (g.W - 1 + g.Pad) / g.Stride >= ph.B))
             image[..(g.C * g.BigPlane)].Clear();
         fixed (float* img = image, cp = cols, sp = scratch)
         {
@@ -168,11 +168,11 @@ internal static unsafe class Im2Col
 
         public void Fill(in ConvGeometry g, in Phases ph)
         {
-            int s = g.Stride, p = g.Pad;
+            int s = g.Stride, p = g.Pad, pH = g.PadH;
             for (int ih = 0; ih < g.H; ih++)
             {
-                int a = (ih + p) / s;
-                RowOffset[ih] = a < ph.A ? (ih + p) % s * s * ph.Plane + a * ph.Ld : -1;
+                int a = (ih + pH) / s;
+                RowOffset[ih] = a < ph.A ? (ih + pH) % s * s * ph.Plane + a * ph.Ld : -1;
             }
             for (int rw = 0; rw < s; rw++)
             {

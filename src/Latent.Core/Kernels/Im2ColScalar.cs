@@ -14,7 +14,7 @@ internal static class Im2ColScalar
                     for (int oh = 0; oh < g.Ho; oh++)
                         for (int ow = 0; ow < g.Wo; ow++)
                         {
-                            int ih = oh * g.Stride - g.Pad + ki * g.Dilation;
+                            int ih = oh * g.Stride - g.PadH + ki * g.Dilation;
                             int iw = ow * g.Stride - g.Pad + kj * g.Dilation;
                             bool inside = ih >= 0 && ih < g.H && iw >= 0 && iw < g.W;
                             cols[row * ldCols + colOffset + oh * g.Wo + ow] = inside ? image[(c * g.H + ih) * g.W + iw] : 0f;
@@ -33,7 +33,7 @@ internal static class Im2ColScalar
                     for (int oh = 0; oh < g.Ho; oh++)
                         for (int ow = 0; ow < g.Wo; ow++)
                         {
-                            int ih = oh * g.Stride - g.Pad + ki * g.Dilation;
+                            int ih = oh * g.Stride - g.PadH + ki * g.Dilation;
                             int iw = ow * g.Stride - g.Pad + kj * g.Dilation;
                             if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W)
                                 image[(c * g.H + ih) * g.W + iw] += cols[row * ldCols + colOffset + oh * g.Wo + ow];

@@ -6,12 +6,13 @@ namespace Latent.Models.Autoencoder;
 
 /// <summary>
 /// Builds the encoder and decoder of an autoencoder from its options: the seam every model family reuses, so each
-/// of them can be an MLP ("mlp") or, for image inputs, convolutional ("conv", "conv-bn") by one option.
+/// of them can be an MLP ("mlp") or, for image inputs, convolutional ("conv", "conv-bn") by one option, or for
+/// sequences [C, L] of numbers convolutional along L ("conv1d").
 /// </summary>
 public static class AutoencoderNetworks
 {
     /// <summary>The values <see cref="EncoderDecoderOptions.Network"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mlp", "mlp-bn", "conv", "conv-bn"];
+    public static IReadOnlyList<string> Names { get; } = ["mlp", "mlp-bn", "conv", "conv-bn", "conv1d"];
 
     /// <summary>The encoder and decoder for samples of <paramref name="inputShape"/>.</summary>
     /// <param name="options">Architecture, activations and network family.</param>
@@ -32,6 +33,7 @@ public static class AutoencoderNetworks
             "mlp-bn" => Mlp(options, inputShape, rng, encoderHidden, decoderHidden, batchNorm: true),
             "conv" => Conv(options, inputShape, rng, batchNorm: false, encoderHidden, decoderHidden),
             "conv-bn" => Conv(options, inputShape, rng, batchNorm: true, encoderHidden, decoderHidden),
+            "conv1d" => Conv1d(options, inputShape, rng, encoderHidden, decoderHidden),
             _ => throw new ArgumentException($"ae: network '{options.Network}' is not supported", nameof(options)),
         };
     }
@@ -145,6 +147,64 @@ public static class AutoencoderNetworks
                 if (batchNorm) decoder.Append(new BatchNorm2d(widths[l - 1]));
                 AppendHidden(decoder, options, decoderHidden);
             }
+        }
+        return new EncoderDecoder(encoder, decoder, sizes[^1]);
+    }
+
+    /// <summary>
+    /// Convolutional encoder/decoder for sequences [C, L] (channels by time steps), the 1-D form of <see cref="Conv"/>:
+    /// encoder Conv1d(C→32, k4, s2, p1), act, Conv1d(32→64, k4, s2, p1), act, flatten to F = 64·L/4 features, then the
+    /// <see cref="EncoderDecoderOptions.Architecture"/> sizes as fully connected layers (s₀ must equal C·L), code
+    /// activation. Decoder: the mirrored Linear layers up to F, act, unflatten, ConvTranspose1d(64→32), act,
+    /// ConvTranspose1d(32→C) (k4, s2, p1: each exactly doubles L), no output activation.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not [C, L], or L is not a multiple of 4.</exception>
+    public static EncoderDecoder Conv1d(AutoencoderOptions options, int[] inputShape, Rng rng,
+        Func<Layer>? encoderHidden = null, Func<Layer>? decoderHidden = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (inputShape.Length != 2 || inputShape[1] % 4 != 0 || inputShape[1] < 4)
+            throw new ArgumentException(
+                $"ae: network 'conv1d' needs sequence samples [C,L] with L a multiple of 4 (it halves L twice), got {Shapes.Format(inputShape)}", nameof(inputShape));
+        var sizes = options.LayerSizes();
+        int channels = inputShape[0], length = inputShape[1];
+        if (sizes[0] != channels * length)
+            throw new ArgumentException(
+                $"ae: architecture '{options.Architecture}' starts with {sizes[0]} but a sample of shape {Shapes.Format(inputShape)} has {channels * length} elements",
+                nameof(options));
+        int[] widths = [channels, 32, 64];
+        int lo = length / 4, features = widths[^1] * lo;
+
+        var encoder = new Sequential();
+        for (int l = 0; l + 1 < widths.Length; l++)
+        {
+            encoder.Append(new Latent.NN.Layers.Conv1d(widths[l], widths[l + 1], 4, rng, stride: 2, padding: 1));
+            AppendHidden(encoder, options, encoderHidden);
+        }
+        encoder.Append(new Flatten());
+        var fc = (int[])sizes.Clone();
+        fc[0] = features;
+        for (int i = 0; i + 1 < fc.Length; i++)
+        {
+            encoder.Append(new Linear(fc[i], fc[i + 1], rng));
+            if (i + 2 < fc.Length) AppendHidden(encoder, options, encoderHidden);
+        }
+        var codeAct = AutoencoderOptions.ActivationFor(options.CodeActivation, nameof(options.CodeActivation));
+        if (codeAct.Name != "identity") encoder.Append(codeAct);
+
+        var decoder = new Sequential();
+        for (int i = fc.Length - 1; i > 0; i--)
+        {
+            decoder.Append(new Linear(fc[i], fc[i - 1], rng));
+            AppendHidden(decoder, options, decoderHidden);
+        }
+        decoder.Append(new Unflatten(1, [widths[^1], lo]));
+        for (int l = widths.Length - 1; l > 0; l--)
+        {
+            decoder.Append(new Latent.NN.Layers.ConvTranspose1d(widths[l], widths[l - 1], 4, rng, stride: 2, padding: 1));
+            if (l > 1) AppendHidden(decoder, options, decoderHidden);
         }
         return new EncoderDecoder(encoder, decoder, sizes[^1]);
     }

@@ -28,7 +28,7 @@ public sealed record AutoencoderOptions : EncoderDecoderOptions
         .Choice(o => o.Output, "output", "bernoulli: logits + cross-entropy, data in [0, 1]; gaussian: linear + squared error (tables)",
             ("bce", OutputDistribution.Bernoulli), ("logits", OutputDistribution.Bernoulli), ("mse", OutputDistribution.Gaussian), ("linear", OutputDistribution.Gaussian))
         .OneOf(o => o.Network, "network", AutoencoderNetworks.Names,
-            "encoder/decoder: mlp, mlp-bn (batch norm), conv or conv-bn for images [C,H,W] (docs/models/networks.md)");
+            "encoder/decoder: mlp, mlp-bn (batch norm), conv or conv-bn for images [C,H,W], conv1d for sequences [C,L] (docs/models/networks.md)");
 
     /// <summary>Activation applied to the code; "none" gives the paper's linear code units.</summary>
     public string CodeActivation { get; init; } = "none";

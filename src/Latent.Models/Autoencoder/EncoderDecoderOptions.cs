@@ -21,7 +21,8 @@ public abstract record EncoderDecoderOptions : ModelOptions
     /// <summary>The encoder/decoder family (<see cref="AutoencoderNetworks.Names"/>): "mlp", "mlp-bn" (the MLP with batch
     /// normalisation before every hidden activation), or for image inputs [C,H,W]
     /// "conv" (strided convolutions, then the <see cref="Architecture"/> sizes as fully connected layers) or "conv-bn"
-    /// (the same with batch normalisation after every hidden convolution).</summary>
+    /// (the same with batch normalisation after every hidden convolution), or for sequences [C,L] "conv1d" (strided 1-D
+    /// convolutions along L).</summary>
     public string Network { get; init; } = "mlp";
 
     /// <summary>The parsed <see cref="Architecture"/>; ArgumentException naming "Architecture" when it is malformed.</summary>

@@ -31,7 +31,11 @@ internal sealed class Emitter(OnnxGraph g, string model)
             case ConvTranspose2d ct:
                 return new(g.Node1("ConvTranspose", ConvInputs(ct, x, path), [.. ConvAttributes(ct),
                     OnnxAttribute.Ints("output_padding", ct.OutputPadding, ct.OutputPadding)]), OutShape(layer, shape));
-            case Latent.NN.Layers.Conv2d c:
+            case ConvTranspose1d ct1:
+                return new(g.Node1("ConvTranspose", ConvInputs(ct1, x, path), [.. ConvAttributes(ct1),
+                    OnnxAttribute.Ints("output_padding", ct1.OutputPadding)]), OutShape(layer, shape));
+            case Latent.NN.Layers.Conv2d or Latent.NN.Layers.Conv1d:
+                var c = (ConvLayer2d)layer;
                 return new(g.Node1("Conv", ConvInputs(c, x, path), ConvAttributes(c)), OutShape(layer, shape));
             case BatchNorm bn:
                 return new(BatchNormalization(bn, x, path), shape);
@@ -84,12 +88,13 @@ internal sealed class Emitter(OnnxGraph g, string model)
         ? [x, Weight(path + ".weight", c.Weight)]
         : [x, Weight(path + ".weight", c.Weight), Weight(path + ".bias", c.Bias)];
 
+    /// <summary>Per-axis attributes (one value per spatial axis; pads as all begins then all ends).</summary>
     private static OnnxAttribute[] ConvAttributes(ConvLayer2d c) =>
     [
-        OnnxAttribute.Ints("kernel_shape", c.KernelSize, c.KernelSize),
-        OnnxAttribute.Ints("strides", c.Stride, c.Stride),
-        OnnxAttribute.Ints("pads", c.Padding, c.Padding, c.Padding, c.Padding),
-        OnnxAttribute.Ints("dilations", c.Dilation, c.Dilation),
+        OnnxAttribute.Ints("kernel_shape", [.. Enumerable.Repeat((long)c.KernelSize, c.SpatialDims)]),
+        OnnxAttribute.Ints("strides", [.. Enumerable.Repeat((long)c.Stride, c.SpatialDims)]),
+        OnnxAttribute.Ints("pads", [.. Enumerable.Repeat((long)c.Padding, 2 * c.SpatialDims)]),
+        OnnxAttribute.Ints("dilations", [.. Enumerable.Repeat((long)c.Dilation, c.SpatialDims)]),
     ];
 
     private string BatchNormalization(BatchNorm bn, string x, string path)

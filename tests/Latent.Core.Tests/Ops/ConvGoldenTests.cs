@@ -1,7 +1,7 @@
 namespace Latent.Core.Tests.Ops;
 
 /// <summary>
-/// conv2d, conv_transpose2d (stride/padding/dilation/output_padding), max_pool2d, avg_pool2d and nearest
+/// conv2d, conv_transpose2d, conv1d, conv_transpose1d (stride/padding/dilation/output_padding), max_pool2d, avg_pool2d and nearest
 /// upsampling against PyTorch: forward and the gradients of sum(output ⊙ W) for every input (x, weight, bias).
 /// </summary>
 /// <remarks>

@@ -165,7 +165,7 @@ public class ConvTests
         foreach (var g in cases) CheckIm2Col(rng, g);
     }
 
-    private static void CheckIm2Col(Random rng, ConvGeometry g)
+    internal static void CheckIm2Col(Random rng, ConvGeometry g)
     {
         var img = Random(rng, g.C, g.H, g.W).ToArray();
         img[0] = -0f;

@@ -5,8 +5,8 @@ namespace Latent.Core.Tests.Ops;
 /// <summary>Maps a golden case's op name and parameters to the Latent call that should reproduce it.</summary>
 internal static class GoldenOps
 {
-    /// <summary>Ops whose C# kernels are pending (tested by ConvGoldenTests once they land).</summary>
-    public static readonly HashSet<string> Conv = ["conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "upsample_nearest"];
+    /// <summary>The convolution, pooling and upsampling ops (tested by ConvGoldenTests).</summary>
+    public static readonly HashSet<string> Conv = ["conv2d", "conv_transpose2d", "conv1d", "conv_transpose1d", "max_pool2d", "avg_pool2d", "upsample_nearest"];
 
     public static Tensor[] Run(string op, JsonElement p, Tensor[] x)
     {
@@ -64,6 +64,9 @@ internal static class GoldenOps
             "topk" => TopK(x[0], I(p, "k"), I(p, "axis"), B(p, "largest")),
             "conv2d" => [Tensor.Conv2d(x[0], x[1], x.Length > 2 ? x[2] : null, I(p, "stride"), I(p, "padding"), I(p, "dilation"))],
             "conv_transpose2d" => [Tensor.ConvTranspose2d(x[0], x[1], x.Length > 2 ? x[2] : null,
+                I(p, "stride"), I(p, "padding"), I(p, "outputPadding"), I(p, "dilation"))],
+            "conv1d" => [Tensor.Conv1d(x[0], x[1], x.Length > 2 ? x[2] : null, I(p, "stride"), I(p, "padding"), I(p, "dilation"))],
+            "conv_transpose1d" => [Tensor.ConvTranspose1d(x[0], x[1], x.Length > 2 ? x[2] : null,
                 I(p, "stride"), I(p, "padding"), I(p, "outputPadding"), I(p, "dilation"))],
             "max_pool2d" => [x[0].MaxPool2d(I(p, "kernel"), I(p, "stride"), I(p, "padding"))],
             "avg_pool2d" => [x[0].AvgPool2d(I(p, "kernel"), I(p, "stride"), I(p, "padding"))],

@@ -23,14 +23,16 @@ internal static class ExportCases
         yield return ("ae", "arch=784-64-8;hidden=tanh;output=gaussian");
         yield return ("vae", "network=conv");
         yield return ("k-sparse-ae", "network=conv");
+        yield return ("ae", "network=conv1d;arch=64-8");
     }
 
     /// <summary>Builds the model with a fixed seed and non-trivial batch-norm statistics, in inference mode.</summary>
     public static AutoencoderModel Build(string name, string settings, ulong seed = 3)
     {
         var dict = settings.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
-        // A TD-VAE reads sequences [T, ...frame].
-        var model = ModelRegistry.Create(name, dict, name == "td-vae" ? [4, 784] : Image, new Rng(seed));
+        // A TD-VAE reads sequences [T, ...frame]; the conv1d network reads sequences [C, L].
+        int[] shape = name == "td-vae" ? [4, 784] : dict.GetValueOrDefault("network") == "conv1d" ? [2, 32] : Image;
+        var model = ModelRegistry.Create(name, dict, shape, new Rng(seed));
         var rng = new Rng(seed + 100);
         foreach (var (key, t) in model.StateDict())
         {

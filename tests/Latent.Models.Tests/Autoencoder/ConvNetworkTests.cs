@@ -118,4 +118,53 @@ public class ConvNetworkTests
         Assert.Contains("needs network=mlp", stacked.Message);
         Assert.IsType<DenoisingAutoencoder>(ModelRegistry.Create("dae", settings, [1, 28, 28], new Rng(1)));
     }
+
+    /// <summary>Two-channel sequences of 32 steps: phase-shifted sines and their squares, 48 samples, values in [0, 1].</summary>
+    private static Dataset Waves()
+    {
+        var rng = new Random(7);
+        var x = new float[48 * 2 * 32];
+        for (int n = 0; n < 48; n++)
+        {
+            double phase = rng.NextDouble() * 2 * Math.PI, freq = 0.2 + 0.3 * rng.NextDouble();
+            for (int t = 0; t < 32; t++)
+            {
+                double v = Math.Sin(freq * t + phase);
+                x[(n * 2 + 0) * 32 + t] = (float)(0.5 + 0.5 * v);
+                x[(n * 2 + 1) * 32 + t] = (float)(v * v);
+            }
+        }
+        return new Dataset("waves", x, [2, 32]);
+    }
+
+    [Fact]
+    public void Conv1d_network_encodes_sequences_trains_and_round_trips()
+    {
+        var model = Conv([2, 32], "64-8", "conv1d");
+        var enc = ((Sequential)model.Encoder).Layers;
+        Assert.Equal([(2, 32), (32, 64)], enc.OfType<Latent.NN.Layers.Conv1d>().Select(c => (c.InChannels, c.OutChannels)));
+        Assert.Equal(64 * 8, enc.OfType<Linear>().Single().InFeatures);
+        Assert.Equal(2, ((Sequential)model.Decoder).Layers.OfType<Latent.NN.Layers.ConvTranspose1d>().Count());
+        var x = new Rng(2).Uniform([3, 2, 32]);
+        Assert.Equal([3, 8], model.Encode(x).Shape);
+        Assert.Equal(x.Shape, model.Reconstruct(x).Shape);
+
+        var data = Waves();
+        ModelChecks.OneStepChangesEveryParameter(Conv([2, 32], "64-8", "conv1d", seed: 5), data.Batch([0, 1, 2, 3]));
+        ModelChecks.LossFalls(Conv([2, 32], "64-8", "conv1d", seed: 5), data, epochs: 10, ratio: 0.9, lr: 1e-2f);
+        ModelChecks.CheckpointLoadsBitIdentically(s => Conv([2, 32], "64-8", "conv1d", s), data);
+
+        foreach (var name in new[] { "vae", "dae", "k-sparse-ae" })
+        {
+            var settings = new Dictionary<string, string> { ["network"] = "conv1d", ["arch"] = "64-8" };
+            if (name == "k-sparse-ae") settings["k"] = "3";
+            var family = ModelRegistry.Create(name, settings, [2, 32], new Rng(1));
+            Assert.Equal([3, 8], family.Encode(x).Shape);
+            Assert.True(float.IsFinite(family.Loss(x, new TrainingContext(new Rng(1))).Total.Item()), name);
+        }
+
+        Assert.Contains("needs sequence samples [C,L] with L a multiple of 4", Assert.Throws<ArgumentException>(() => Conv([2, 30], "60-8", "conv1d")).Message);
+        Assert.Contains("needs sequence samples [C,L]", Assert.Throws<ArgumentException>(() => Conv([1, 28, 28], "784-8", "conv1d")).Message);
+        Assert.Contains("64 elements", Assert.Throws<ArgumentException>(() => Conv([2, 32], "100-8", "conv1d")).Message);
+    }
 }

@@ -4,7 +4,7 @@ using Latent.NN.Layers;
 
 namespace Latent.NN.Tests.Layers;
 
-// Forward tests wait for the Conv2d/ConvTranspose2d kernels; these cover shapes, names, initialisation and validation.
+// Shapes, names, initialisation, validation, and the layers against PyTorch.
 public class ConvLayerTests
 {
     [Fact]
@@ -79,5 +79,38 @@ public class ConvLayerTests
         Check.Close(g.T("gx"), grads[0], 1e-4f, 1e-5f, $"{name} dx");
         Check.Close(g.T("gw"), grads[1], 1e-4f, 1e-4f, $"{name} dweight");
         Check.Close(g.T("gb"), grads[2], 1e-4f, 1e-4f, $"{name} dbias");
+    }
+
+    [Fact]
+    public void OneDimensionalLayersHavePyTorchShapesAndInitialisation()
+    {
+        // Conv1d: weight [O, C, k], fan_in C·k = 32·5; ConvTranspose1d: weight [C, O, k], fan_in O·k = 4·4.
+        var conv = new Conv1d(32, 24, 5, new Rng(3), stride: 2, padding: 2);
+        Assert.Equal([24, 32, 5], conv.Weight.Shape);
+        Assert.Equal(1, conv.SpatialDims);
+        InitAssert.Uniform(conv.Weight, 1f / MathF.Sqrt(160));
+        Assert.All(conv.Bias!.ToArray(), v => Assert.InRange(MathF.Abs(v), 0f, 1f / MathF.Sqrt(160)));
+        var deconv = new ConvTranspose1d(256, 4, 4, new Rng(4), stride: 2, padding: 1);
+        Assert.Equal([256, 4, 4], deconv.Weight.Shape);
+        InitAssert.Uniform(deconv.Weight, 1f / 4f);
+        Assert.Equal(["weight", "bias"], deconv.NamedParameters().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void OneDimensionalLayersCallTheOpsAndCheckTheirInput()
+    {
+        var rng = new Rng(5);
+        var conv = new Conv1d(3, 4, 4, rng, stride: 2, padding: 1);
+        var deconv = new ConvTranspose1d(4, 3, 4, rng, stride: 2, padding: 1);
+        var x = rng.Normal([2, 3, 20]);
+        var h = conv.Forward(x);
+        Assert.Equal([2, 4, 10], h.Shape);
+        Assert.Equal(Tensor.Conv1d(x, conv.Weight, conv.Bias, 2, 1).ToArray(), h.ToArray());
+        var y = deconv.Forward(h);
+        Assert.Equal([2, 3, 20], y.Shape);
+        Assert.Equal(Tensor.ConvTranspose1d(h, deconv.Weight, deconv.Bias, 2, 1).ToArray(), y.ToArray());
+        var ex = Assert.Throws<ArgumentException>(() => conv.Forward(Tensor.Zeros(2, 3, 1, 20)));
+        Assert.Equal("Conv1d: input [2,3,1,20] is not [N,3,L] (weight [4,3,4]) (Parameter 'x')", ex.Message);
+        Assert.Contains("ConvTranspose1d", Assert.Throws<ArgumentException>(() => deconv.Forward(Tensor.Zeros(2, 3, 10))).Message);
     }
 }
