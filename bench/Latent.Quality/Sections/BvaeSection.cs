@@ -82,7 +82,7 @@ internal static class BvaeSection
     }
 
     /// <summary>Per factor: I(z_j1; v)/H(v) − I(z_j2; v)/H(v) for the two most informative code dimensions (NaN for a constant factor).</summary>
-    private static double[] FactorGaps(IAutoencoder model, Dataset data)
+    internal static double[] FactorGaps(IAutoencoder model, Dataset data)
     {
         int z = model.CodeSize;
         var codes = new float[(long)data.Count * z];

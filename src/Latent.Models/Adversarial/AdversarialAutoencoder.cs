@@ -2,9 +2,6 @@ using Latent.Core;
 using Latent.Models.Autoencoder;
 using Latent.Models.Training;
 using Latent.NN;
-using Latent.NN.Layers;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.Adversarial;
 
@@ -53,16 +50,7 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
         if (options.Prior == AaePrior.Mixture && CodeSize < 2)
             throw new ArgumentException($"aae: the mixture prior lies on a ring in 2-D and needs a code of at least 2 dimensions, got {CodeSize}", nameof(options));
 
-        var discriminator = new Sequential();
-        int width = CodeSize;
-        foreach (int h in options.DiscriminatorSizes())
-        {
-            discriminator.Append(new Linear(width, h, rng));
-            discriminator.Append(Activation.FromName("relu"));
-            width = h;
-        }
-        discriminator.Append(new Linear(width, 1, rng));
-        Discriminator = Add("discriminator", discriminator);
+        Discriminator = Add("discriminator", Discriminators.Mlp(CodeSize, options.DiscriminatorSizes(), rng));
     }
 
     /// <inheritdoc />
@@ -152,17 +140,11 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
     private Tensor DiscriminatorLoss(Tensor priorSamples, Tensor codes)
     {
         var real = Discriminator.Forward(priorSamples);
-        var fake = Discriminator.Forward(codes);
-        return NnLoss.BceWithLogits(real, Tensor.OnesLike(real), Reduction.Mean)
-             + NnLoss.BceWithLogits(fake, Tensor.ZerosLike(fake), Reduction.Mean);
+        return Discriminators.RealVersusFake(real, Discriminator.Forward(codes));
     }
 
     /// <summary>L_G = BCE(D(f(x)), 1), the non-saturating form of −log D(f(x)) (scalar).</summary>
-    private Tensor GeneratorLoss(Tensor codes)
-    {
-        var logits = Discriminator.Forward(codes);
-        return NnLoss.BceWithLogits(logits, Tensor.OnesLike(logits), Reduction.Mean);
-    }
+    private Tensor GeneratorLoss(Tensor codes) => Discriminators.Fooled(Discriminator.Forward(codes));
 
     private static AaeOptions Checked(AaeOptions options, Rng rng)
     {

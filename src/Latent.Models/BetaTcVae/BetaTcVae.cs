@@ -66,15 +66,11 @@ public sealed class BetaTcVae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
-        var q = Posterior(x);
-        var z = q.Sample(ctx.Rng); // z = μ + σ ⊙ ε
-        var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
+        var (q, z, reconstruction) = SampleReconstruction(x, ctx);
         var (mi, tc, dwkl) = Decompose(q, z);
         var regularisation = (mi * _options.Alpha + tc * _options.TcBeta + dwkl * _options.Gamma) * ctx.RegularisationWeight;
         var kl = q.Kl(Prior(x.Shape[0])).Mean();
-        return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
+        return Objective(reconstruction, regularisation)
             .With("mi", mi)
             .With("tc", tc)
             .With("dwkl", dwkl)

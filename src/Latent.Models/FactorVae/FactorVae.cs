@@ -1,10 +1,8 @@
 using Latent.Core;
+using Latent.Models.Adversarial;
 using Latent.Models.Training;
 using Latent.Models.Vae;
 using Latent.NN;
-using Latent.NN.Layers;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.FactorVae;
 
@@ -45,16 +43,7 @@ public sealed class FactorVae : Vae.Vae
     public FactorVae(FactorVaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
     {
         _options = options;
-        var discriminator = new Sequential();
-        int width = LatentSize;
-        foreach (int h in options.DiscriminatorSizes())
-        {
-            discriminator.Append(new Linear(width, h, rng));
-            discriminator.Append(Activation.FromName("relu"));
-            width = h;
-        }
-        discriminator.Append(new Linear(width, 1, rng));
-        Discriminator = Add("discriminator", discriminator);
+        Discriminator = Add("discriminator", Discriminators.Mlp(LatentSize, options.DiscriminatorSizes(), rng));
     }
 
     /// <inheritdoc />
@@ -92,8 +81,6 @@ public sealed class FactorVae : Vae.Vae
     /// discriminator's loss on the same codes (held fixed) against their permutation.</summary>
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
         var terms = VaeTerms(x, ctx, out var z);
         return terms.With("discriminator", DiscriminatorLoss(z.Detach(), ctx.Rng));
     }
@@ -115,9 +102,7 @@ public sealed class FactorVae : Vae.Vae
                 Tensor z;
                 using (Tensor.NoGrad()) z = Posterior(x).Sample(ctx.Rng);
                 var discriminator = DiscriminatorLoss(z, ctx.Rng);
-                var report = new LossTerms(vae!.Total.Detach(), vae.Reconstruction.Detach(), vae.Regularisation!.Detach());
-                foreach (var (name, value) in vae.Extras) report = report.With(name, value.Detach());
-                return report.With("discriminator", discriminator);
+                return Discriminators.Report(vae!).With("discriminator", discriminator);
             }) { Term = "discriminator", Optimizer = new OptimizerSpec { LearningRate = _options.DiscriminatorLearningRate, Beta1 = 0.5f, Beta2 = 0.9f } },
         ];
     }
@@ -125,15 +110,12 @@ public sealed class FactorVae : Vae.Vae
     /// <summary>The VAE objective with the TC penalty, and the sampled codes z [B, Z].</summary>
     private LossTerms VaeTerms(Tensor x, TrainingContext ctx, out Tensor z)
     {
-        var q = Posterior(x);
-        z = q.Sample(ctx.Rng); // reparameterised: z = μ + σ ⊙ ε
-        var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
+        (var q, z, var reconstruction) = SampleReconstruction(x, ctx);
         var kl = q.Kl(Prior(x.Shape[0])).Mean();
         // Density-ratio trick (Eq. 3): log(D/(1 − D)) is D's logit.
         var tc = Discriminator.Forward(z).Mean();
         float w = ctx.RegularisationWeight;
-        var regularisation = kl * (_options.Beta * w) + tc * (_options.Gamma * w);
-        return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
+        return Objective(reconstruction, kl * (_options.Beta * w) + tc * (_options.Gamma * w))
             .With("kl", kl)
             .With("tc", tc)
             .With("neg_elbo", reconstruction + kl);
@@ -143,8 +125,6 @@ public sealed class FactorVae : Vae.Vae
     private Tensor DiscriminatorLoss(Tensor z, Rng rng)
     {
         var real = Discriminator.Forward(z);
-        var permuted = Discriminator.Forward(PermuteDimensions(z, rng));
-        return NnLoss.BceWithLogits(real, Tensor.OnesLike(real), Reduction.Mean)
-             + NnLoss.BceWithLogits(permuted, Tensor.ZerosLike(permuted), Reduction.Mean);
+        return Discriminators.RealVersusFake(real, Discriminator.Forward(PermuteDimensions(z, rng)));
     }
 }

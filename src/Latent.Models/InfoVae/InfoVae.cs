@@ -39,15 +39,11 @@ public sealed class InfoVae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
-        var q = Posterior(x);
-        var z = q.Sample(ctx.Rng); // z = μ + σ ⊙ ε
-        var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
+        var (q, z, reconstruction) = SampleReconstruction(x, ctx);
         var kl = q.Kl(Prior(x.Shape[0])).Mean();
-        var mmd = MmdPenalty.ToStandardNormal(z, MmdPenalty.Kernel(_options.Kernel, LatentSize), ctx.Rng);
+        var mmd = MmdPenalty.ToStandardNormal(z, _options.Kernel, ctx.Rng);
         var regularisation = kl * ((1f - _options.Alpha) * ctx.RegularisationWeight) + mmd * (_options.Alpha + _options.Lambda - 1f);
-        return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
+        return Objective(reconstruction, regularisation)
             .With("kl", kl)
             .With("mmd", mmd)
             .With("neg_elbo", reconstruction + kl);

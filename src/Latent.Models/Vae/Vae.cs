@@ -105,18 +105,32 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
-        var q = Posterior(x);
-        var z = q.Sample(ctx.Rng); // reparameterised: z = μ + σ ⊙ ε
-        var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
+        var (q, _, reconstruction) = SampleReconstruction(x, ctx);
         var kl = q.Kl(Prior(x.Shape[0])).Mean();
         var regularisation = Regularisation(kl, ctx);
-        var terms = new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
+        var terms = Objective(reconstruction, regularisation)
             .With("kl", kl)
             .With("neg_elbo", reconstruction + kl);
         return AddTerms(terms, ctx);
     }
+
+    /// <summary>
+    /// The start of every one-sample objective of this family: checks x [B, ...InputShape], draws z ~ q(z|x) [B, Z]
+    /// reparameterised (z = μ + σ ⊙ ε, from <paramref name="ctx"/>.Rng) and returns q, z and −log p(x|z) averaged over the
+    /// batch (scalar). The variants add their own regulariser of q and z (a weighted KL, an MMD, a split KL, a TC estimate).
+    /// </summary>
+    protected (DiagonalGaussian Posterior, Tensor Z, Tensor Reconstruction) SampleReconstruction(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
+        var q = Posterior(x);
+        var z = q.Sample(ctx.Rng);
+        return (q, z, Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean());
+    }
+
+    /// <summary>The terms of "reconstruction + regularisation" (scalars): total, reconstruction, regularisation.</summary>
+    protected static LossTerms Objective(Tensor reconstruction, Tensor regularisation) =>
+        new(reconstruction + regularisation, reconstruction, regularisation);
 
     /// <summary>The KL term as it enters the objective: β·w·KL. Variants override this (capacity annealing).</summary>
     /// <param name="kl">KL(q(z|x) ‖ N(0, I)) summed over Z and averaged over the batch (scalar).</param>

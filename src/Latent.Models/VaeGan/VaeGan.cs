@@ -1,10 +1,9 @@
 using Latent.Core;
+using Latent.Models.Adversarial;
 using Latent.Models.Training;
 using Latent.Models.Vae;
 using Latent.NN;
 using Latent.NN.Layers;
-using Latent.NN.Losses;
-using NnLoss = Latent.NN.Losses.Loss;
 
 namespace Latent.Models.VaeGan;
 
@@ -18,17 +17,21 @@ namespace Latent.Models.VaeGan;
 /// <item>L_llike = −log N(Dis_l(x) | Dis_l(x̃), I) = ½‖Dis_l(x) − Dis_l(x̃)‖² + const (Eq. 6, constant dropped);</item>
 /// <item>L_GAN = log Dis(x) + log(1 − Dis(x̃)) + log(1 − Dis(x_p)) (Eq. 7, with samples and reconstructions as fakes).</item>
 /// </list>
+/// <para>The reconstruction error is L_rec = L_llike + ρ·(−log p(x|z)) with ρ = <see cref="VaeGanOptions.PixelWeight"/>:
+/// ρ = 0 is the paper's objective; the default ρ = 1 adds the pixel-space error, as Dosovitskiy &amp; Brox 2016 pair
+/// feature, adversarial and image losses, because an MLP discriminator's features alone leave the reconstructions
+/// well behind the VAE's (docs/models/vae-gan.md has the measurements).</para>
 /// Each batch has three training phases (<see cref="TrainingPhases"/>, Algorithm 1), batch averages throughout:
 /// <list type="number">
-/// <item>"encoder": minimises w·β·L_prior + L_llike (the run's optimizer);</item>
-/// <item>"decoder": minimises γ·L_llike − L_GAN, the GAN part in the non-saturating form BCE(Dis(x̃), 1) +
-/// BCE(Dis(x_p), 1) (the run's optimizer);</item>
+/// <item>"encoder": minimises w·β·L_prior + L_rec (the run's optimizer);</item>
+/// <item>"decoder": minimises γ·L_llike + ρ·(−log p(x|z)) − L_GAN, the GAN part in the non-saturating form
+/// BCE(Dis(x̃), 1) + BCE(Dis(x_p), 1) (the run's optimizer);</item>
 /// <item>"discriminator": maximises L_GAN, i.e. minimises BCE(Dis(x), 1) + BCE(Dis(x̃), 0) + BCE(Dis(x_p), 0) with
 /// x̃ and x_p held fixed (Adam, β₁ = 0.5, at <see cref="VaeGanOptions.DiscriminatorLearningRate"/>).</item>
 /// </list>
-/// Terms: total = L_llike + w·β·L_prior (the encoder's objective), reconstruction (L_llike), regularisation
-/// (w·β·L_prior), extras "kl", "pixel_nll" (−log p(x|z) in pixel space, for reference), "generator" (the decoder's GAN
-/// loss) and "discriminator".
+/// Terms: total = L_rec + w·β·L_prior (the encoder's objective), reconstruction (L_rec), regularisation
+/// (w·β·L_prior), extras "kl", "feature" (L_llike), "pixel_nll" (−log p(x|z) in pixel space), "generator" (the
+/// decoder's GAN loss) and "discriminator".
 /// </summary>
 public sealed class VaeGan : Vae.Vae
 {
@@ -49,16 +52,9 @@ public sealed class VaeGan : Vae.Vae
     public VaeGan(VaeGanOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
     {
         _options = options;
-        var features = new Sequential();
-        int width = InputSize;
-        foreach (int h in options.DiscriminatorSizes())
-        {
-            features.Append(new Linear(width, h, rng));
-            features.Append(Activation.FromName("relu"));
-            width = h;
-        }
-        DiscriminatorFeatures = Add("discriminator", features);
-        DiscriminatorHead = Add("discriminator_head", new Linear(width, 1, rng));
+        var sizes = options.DiscriminatorSizes();
+        DiscriminatorFeatures = Add("discriminator", Discriminators.Mlp(InputSize, sizes, rng, head: false));
+        DiscriminatorHead = Add("discriminator_head", new Linear(sizes[^1], 1, rng));
     }
 
     /// <inheritdoc />
@@ -104,11 +100,14 @@ public sealed class VaeGan : Vae.Vae
             {
                 Tensor z;
                 using (Tensor.NoGrad()) z = Posterior(x).Sample(ctx.Rng);
-                var reconstruction = Decode(z);
+                var likelihood = Likelihood(Decoder.Forward(z));
+                var reconstruction = likelihood.Mean;
                 var fake = Decode(Prior(x.Shape[0]).Sample(ctx.Rng));
                 generator = GeneratorLoss(reconstruction, fake);
                 var llike = FeatureError(x, reconstruction);
-                return new LossTerms(llike * _options.Gamma + generator, llike);
+                var objective = llike * _options.Gamma;
+                if (_options.PixelWeight > 0) objective += likelihood.NegativeLogLikelihood(x).Mean() * _options.PixelWeight;
+                return new LossTerms(objective + generator, llike);
             }),
             new("discriminator", DiscriminatorParameters(), (x, ctx) =>
             {
@@ -119,26 +118,27 @@ public sealed class VaeGan : Vae.Vae
                     fake = Decode(Prior(x.Shape[0]).Sample(ctx.Rng));
                 }
                 var discriminator = DiscriminatorLoss(x, reconstruction, fake);
-                var report = new LossTerms(encoder!.Total.Detach(), encoder.Reconstruction.Detach(), encoder.Regularisation!.Detach());
-                foreach (var (name, value) in encoder.Extras) report = report.With(name, value.Detach());
-                return report.With("generator", generator!.Detach()).With("discriminator", discriminator);
+                return Discriminators.Report(encoder!).With("generator", generator!.Detach()).With("discriminator", discriminator);
             }) { Term = "discriminator", Optimizer = new OptimizerSpec { LearningRate = _options.DiscriminatorLearningRate, Beta1 = 0.5f } },
         ];
     }
 
-    /// <summary>The encoder's terms: L_llike + w·β·L_prior, and the reconstruction x̃ [B, ...InputShape] (data space).</summary>
+    /// <summary>The encoder's terms: L_llike + ρ·pixel NLL + w·β·L_prior, and the reconstruction x̃ [B, ...InputShape] (data space).</summary>
     private LossTerms EncoderTerms(Tensor x, TrainingContext ctx, out Tensor reconstruction)
     {
         var q = Posterior(x);
         var z = q.Sample(ctx.Rng); // reparameterised: z = μ + σ ⊙ ε
         var likelihood = Likelihood(Decoder.Forward(z));
         reconstruction = likelihood.Mean;
-        var llike = FeatureError(x, reconstruction);
+        var feature = FeatureError(x, reconstruction);
+        var pixel = likelihood.NegativeLogLikelihood(x).Mean();
+        var llike = _options.PixelWeight > 0 ? feature + pixel * _options.PixelWeight : feature;
         var kl = q.Kl(Prior(x.Shape[0])).Mean();
         var regularisation = kl * (_options.Beta * ctx.RegularisationWeight);
         return new LossTerms(llike + regularisation, llike, regularisation)
             .With("kl", kl)
-            .With("pixel_nll", likelihood.NegativeLogLikelihood(x).Mean().Detach());
+            .With("feature", feature.Detach())
+            .With("pixel_nll", pixel.Detach());
     }
 
     /// <summary>L_llike = (1/B) Σ_b ½‖Dis_l(x_b) − Dis_l(x̃_b)‖² (scalar); Dis_l(x) is a fixed target.</summary>
@@ -152,8 +152,7 @@ public sealed class VaeGan : Vae.Vae
     private Tensor GeneratorLoss(Tensor reconstruction, Tensor fake)
     {
         var a = Logit(reconstruction);
-        var b = Logit(fake);
-        return NnLoss.BceWithLogits(a, Tensor.OnesLike(a), Reduction.Mean) + NnLoss.BceWithLogits(b, Tensor.OnesLike(b), Reduction.Mean);
+        return Discriminators.Fooled(a, Logit(fake));
     }
 
     /// <summary>BCE(Dis(x), 1) + BCE(Dis(x̃), 0) + BCE(Dis(x_p), 0) (scalar), −L_GAN.</summary>
@@ -161,10 +160,7 @@ public sealed class VaeGan : Vae.Vae
     {
         var real = Logit(x);
         var a = Logit(reconstruction);
-        var b = Logit(fake);
-        return NnLoss.BceWithLogits(real, Tensor.OnesLike(real), Reduction.Mean)
-             + NnLoss.BceWithLogits(a, Tensor.ZerosLike(a), Reduction.Mean)
-             + NnLoss.BceWithLogits(b, Tensor.ZerosLike(b), Reduction.Mean);
+        return Discriminators.RealVersusFake(real, a, Logit(fake));
     }
 
     private Tensor Logit(Tensor x) => DiscriminatorHead.Forward(Features(x));

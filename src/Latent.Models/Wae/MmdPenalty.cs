@@ -11,6 +11,14 @@ public static class MmdPenalty
         ? MmdKernel.InverseMultiquadratic(2.0 * latentSize)
         : MmdKernel.Rbf(Math.Sqrt(latentSize));
 
+    /// <summary>MMD² between codes z [B, Z] and B draws from N(0, I) with the <paramref name="choice"/> kernel for Z
+    /// dimensions (<see cref="Kernel"/>); see <see cref="ToStandardNormal(Tensor, MmdKernel, Rng)"/>.</summary>
+    public static Tensor ToStandardNormal(Tensor z, MmdKernelChoice choice, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        return ToStandardNormal(z, Kernel(choice, z.Shape[^1]), rng);
+    }
+
     /// <summary>
     /// Unbiased MMD² between codes z [B, Z] and B draws from N(0, I) taken from <paramref name="rng"/>: a scalar
     /// (zero for a batch of one row, where the unbiased estimate is undefined).

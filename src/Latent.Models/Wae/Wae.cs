@@ -39,16 +39,11 @@ public sealed class Wae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
-        var q = Posterior(x);
-        var z = q.Sample(ctx.Rng);
-        var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
-        var mmd = MmdPenalty.ToStandardNormal(z, MmdPenalty.Kernel(_options.Kernel, LatentSize), ctx.Rng);
-        var regularisation = mmd * _options.Lambda;
+        var (q, z, reconstruction) = SampleReconstruction(x, ctx);
+        var mmd = MmdPenalty.ToStandardNormal(z, _options.Kernel, ctx.Rng);
         Tensor kl;
         using (Tensor.NoGrad()) kl = q.Kl(Prior(x.Shape[0])).Mean();
-        return new LossTerms(reconstruction + regularisation, reconstruction, regularisation)
+        return Objective(reconstruction, mmd * _options.Lambda)
             .With("mmd", mmd)
             .With("kl", kl);
     }

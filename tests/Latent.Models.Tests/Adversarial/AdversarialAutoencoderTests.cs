@@ -84,35 +84,14 @@ public class AdversarialAutoencoderTests
     }
 
     [Fact]
-    public void Resume_restores_the_model_optimizers_bit_for_bit()
-    {
-        var data = TestData.LowRankImages(40);
-        TrainingOptions Opts(string dir) => new() { Epochs = 3, BatchSize = 10, Seed = 5, OutputDirectory = dir };
-        var straight = Small(seed: 1);
-        var straightDir = TestData.TempDir();
-        Trainer.Fit(straight, data, null, Opts(straightDir));
+    public void Each_phase_changes_only_its_parameter_group() => PhaseModelChecks.EachPhaseChangesOnlyItsGroup(() => Small(), Batch(8));
 
-        var dir = TestData.TempDir();
-        var cts = new CancellationTokenSource();
-        var progress = new TestData.SyncProgress<TrainingProgress>(p => { if (p.Step == 6 && p.EpochEnd is null) cts.Cancel(); });
-        var cancelled = Trainer.Fit(Small(seed: 1), data, null, Opts(dir), progress, cts.Token);
-        Assert.Equal(TrainingStatus.Cancelled, cancelled.Status);
-        var ckpt = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName));
-        Assert.Equal(3, ckpt.Optimizers.Count);
-        Assert.All(ckpt.Optimizers, o => Assert.Equal(6, o.StepCount));
+    [Fact]
+    public void Checkpoint_weights_load_bit_identically() =>
+        PhaseModelChecks.CheckpointLoadsBitIdentically(seed => Small(seed), TestData.LowRankImages(32), ["reconstruction", "discriminator", "generator"]);
 
-        var resumed = Small(seed: 77);
-        var final = Trainer.Fit(resumed, data, null, Opts(dir), resumeFrom: Path.Combine(dir, Trainer.CheckpointFileName));
-        Assert.Equal(TrainingStatus.Completed, final.Status);
-        Assert.Equal(TestData.Weights(straight), TestData.Weights(resumed));
-        var a = Checkpoint.Load(Path.Combine(straightDir, Trainer.CheckpointFileName)).Optimizers;
-        var b = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName)).Optimizers;
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.Equal((a[i].Phase, a[i].StepCount), (b[i].Phase, b[i].StepCount));
-            Assert.Equal(a[i].Tensors.SelectMany(t => t.Tensor.ToArray()), b[i].Tensors.SelectMany(t => t.Tensor.ToArray()));
-        }
-    }
+    [Fact]
+    public void Resume_restores_the_model_optimizers_bit_for_bit() => PhaseModelChecks.ResumeIsBitExact(seed => Small(seed), TestData.LowRankImages(40));
 
     [Fact]
     public void Gradient_clipping_applies_to_each_phase_on_its_own_parameters()

@@ -1,5 +1,6 @@
 using Latent.Core;
 using Latent.Models.FactorVae;
+using Latent.Models.Tests.Adversarial;
 using Latent.Models.Training;
 
 namespace Latent.Models.Tests.FactorVae;
@@ -68,48 +69,11 @@ public class FactorVaeTests
     }
 
     [Fact]
-    public void Each_phase_changes_only_its_parameter_group()
-    {
-        foreach (int phase in new[] { 0, 1 })
-        {
-            var model = Small();
-            var phases = model.TrainingPhases();
-            var x = Batch(8);
-            var ctx = new TrainingContext(new Rng(1));
-            if (phase == 1) phases[0].Loss(x, ctx); // the report of the second phase reads the first's terms
-            var before = model.StateDict().ToDictionary(p => p.Name, p => p.Tensor.ToArray());
-            var group = phases[phase].Parameters.ToHashSet();
-            var opt = new Latent.NN.Optim.Adam(group.ToList(), 1e-2f);
-            var terms = phases[phase].Loss(x, ctx);
-            terms.All().First(t => t.Key == phases[phase].Term).Value.Backward();
-            opt.Step();
-            var inGroup = model.StateDict().Where(p => group.Contains(p.Tensor)).Select(p => p.Name).ToHashSet();
-            Assert.NotEmpty(inGroup);
-            foreach (var (name, t) in model.StateDict())
-            {
-                if (inGroup.Contains(name)) Assert.NotEqual(before[name], t.ToArray());
-                else Assert.Equal(before[name], t.ToArray());
-            }
-        }
-    }
+    public void Each_phase_changes_only_its_parameter_group() => PhaseModelChecks.EachPhaseChangesOnlyItsGroup(() => Small(), Batch(8));
 
     [Fact]
-    public void Checkpoint_weights_load_bit_identically()
-    {
-        var dir = TestData.TempDir();
-        var model = Small(seed: 1);
-        var data = TestData.LowRankImages(32);
-        Trainer.Fit(model, data, null, new TrainingOptions { Epochs = 2, BatchSize = 8, OutputDirectory = dir });
-        var ckpt = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName));
-        Assert.Equal(["vae", "discriminator"], ckpt.Optimizers.Select(o => o.Phase));
-        var copy = (Latent.Models.FactorVae.FactorVae)ModelRegistry.Create("factor-vae", ToSettings(ckpt.ModelOptions), [1, 4, 4], new Rng(99));
-        Assert.NotEqual(TestData.Weights(model), TestData.Weights(copy));
-        copy.LoadStateDict(ckpt.Weights.ToDictionary(p => p.Name, p => p.Tensor));
-        Assert.Equal(TestData.Weights(model), TestData.Weights(copy));
-        var x = data.Batch([0, 1, 2]);
-        Assert.Equal(model.Reconstruct(x).ToArray(), copy.Reconstruct(x).ToArray());
-        Assert.Equal(model.Sample(3, new Rng(5)).ToArray(), copy.Sample(3, new Rng(5)).ToArray());
-    }
+    public void Checkpoint_weights_load_bit_identically() =>
+        PhaseModelChecks.CheckpointLoadsBitIdentically(seed => Small(seed), TestData.LowRankImages(32), ["vae", "discriminator"]);
 
     [Fact]
     public void Loss_falls_on_a_tiny_dataset_with_a_fixed_seed()
@@ -122,32 +86,7 @@ public class FactorVaeTests
     }
 
     [Fact]
-    public void Resume_through_both_phases_is_bit_exact()
-    {
-        var data = TestData.LowRankImages(40);
-        TrainingOptions Opts(string dir) => new() { Epochs = 3, BatchSize = 10, Seed = 5, OutputDirectory = dir };
-        var straight = Small(seed: 1);
-        var straightDir = TestData.TempDir();
-        Trainer.Fit(straight, data, null, Opts(straightDir));
-
-        var dir = TestData.TempDir();
-        var cts = new CancellationTokenSource();
-        var progress = new TestData.SyncProgress<TrainingProgress>(p => { if (p.Step == 6 && p.EpochEnd is null) cts.Cancel(); });
-        Assert.Equal(TrainingStatus.Cancelled, Trainer.Fit(Small(seed: 1), data, null, Opts(dir), progress, cts.Token).Status);
-        Assert.All(Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName)).Optimizers, o => Assert.Equal(6, o.StepCount));
-
-        var resumed = Small(seed: 77);
-        Assert.Equal(TrainingStatus.Completed, Trainer.Fit(resumed, data, null, Opts(dir), resumeFrom: Path.Combine(dir, Trainer.CheckpointFileName)).Status);
-        Assert.Equal(TestData.Weights(straight), TestData.Weights(resumed));
-        var a = Checkpoint.Load(Path.Combine(straightDir, Trainer.CheckpointFileName)).Optimizers;
-        var b = Checkpoint.Load(Path.Combine(dir, Trainer.CheckpointFileName)).Optimizers;
-        Assert.Equal(2, a.Count);
-        for (int i = 0; i < 2; i++)
-        {
-            Assert.Equal((a[i].Phase, a[i].StepCount), (b[i].Phase, b[i].StepCount));
-            Assert.Equal(a[i].Tensors.SelectMany(t => t.Tensor.ToArray()), b[i].Tensors.SelectMany(t => t.Tensor.ToArray()));
-        }
-    }
+    public void Resume_through_both_phases_is_bit_exact() => PhaseModelChecks.ResumeIsBitExact(seed => Small(seed), TestData.LowRankImages(40));
 
     [Fact]
     public void Options_parse_round_trip()

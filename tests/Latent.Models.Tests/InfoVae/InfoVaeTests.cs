@@ -27,6 +27,7 @@ public class InfoVaeTests
     /// <summary>Zhao et al. 2019, Eq. 6: (1 − α)·KL + (α + λ − 1)·MMD; α = 0, λ = 1 is the plain ELBO.</summary>
     [Theory]
     [InlineData(0f, 1000f)]
+    [InlineData(1f, 1000f)]
     [InlineData(0.5f, 10f)]
     [InlineData(0f, 1f)]
     public void Regulariser_weighs_kl_and_mmd_as_in_the_paper(float alpha, float lambda)
@@ -42,5 +43,8 @@ public class InfoVaeTests
     {
         Assert.Equal("Alpha", Assert.Throws<ArgumentException>(() => InfoVaeOptions.Parse(new Dictionary<string, string> { ["alpha"] = "2" })).ParamName);
         Assert.Equal(-3f, InfoVaeOptions.Parse(new Dictionary<string, string> { ["alpha"] = "-3" }).Alpha);
+        // The MMD-VAE by default: no per-sample KL, the MMD weighted by λ.
+        Assert.Equal((1f, 100f), (new InfoVaeOptions().Alpha, new InfoVaeOptions().Lambda));
+        Assert.Contains("alpha=1 ", ModelRegistry.Get("info-vae").DefaultOptionsText + " ");
     }
 }
