@@ -15,7 +15,8 @@ namespace Latent.Data.Generated;
 /// <item>level shift: 20–80 steps get ±(1 + u) added;</item>
 /// <item>frequency change: for 40–120 steps the main period P₁(t) is halved or doubled (the phase φ stays continuous).</item>
 /// </list>
-/// Every step an event touches is labelled 1 (anomalous), the rest 0. Column "value", label column "label".
+/// Every step an event touches is labelled with its kind, 1 + the index in <see cref="Kinds"/> (1 spike, 2 level shift,
+/// 3 frequency change; any label ≠ 0 is anomalous), the rest 0. Column "value", label column "label".
 /// </summary>
 public static class AnomalySeries
 {
@@ -57,7 +58,7 @@ public static class AnomalySeries
             double u = rng.NextDouble();
             for (int t = start; t < start + duration; t++)
             {
-                labels[t] = 1;
+                labels[t] = kind + 1;
                 switch (kind)
                 {
                     case 0: offset[t] += sign * (3 + 3 * u); break;

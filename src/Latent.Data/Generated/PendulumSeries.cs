@@ -16,7 +16,8 @@ namespace Latent.Data.Generated;
 /// <item>drive loss: A → 0 for 40–120 observations;</item>
 /// <item>drive frequency: Ω → 1.4 Ω for 40–120 observations (the drive's phase stays continuous).</item>
 /// </list>
-/// The observations while a fault is active are labelled 1; the transient after a fault ends is not.
+/// The observations while a fault is active are labelled with its kind, 1 + the index in <see cref="Kinds"/> (1 friction,
+/// 2 drive loss, 3 drive frequency; any label ≠ 0 is anomalous); the transient after a fault ends is not labelled.
 /// </summary>
 public static class PendulumSeries
 {
@@ -71,7 +72,7 @@ public static class PendulumSeries
                 int start = lo + rng.NextInt(Math.Max(1, hi - lo));
                 for (int t = start; t < start + duration; t++)
                 {
-                    labels[t] = 1;
+                    labels[t] = i % 3 + 1;
                     switch (i % 3)
                     {
                         case 0: gamma[t] = 4 * Damping; break;

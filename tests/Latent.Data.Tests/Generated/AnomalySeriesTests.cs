@@ -17,6 +17,9 @@ public class AnomalySeriesTests
         var runs = Runs(labels);
         Assert.Equal(6, runs.Count);
         Assert.All(runs, r => Assert.InRange(r, 1, 120));
+        // Labels name the kind: spike (1, at most 3 steps), level shift (2), frequency change (3), in turn.
+        Assert.Equal([1, 2, 3, 1, 2, 3], Kinds(labels));
+        Assert.True(labels.Count(l => l == 1) <= 6);
     }
 
     [Fact]
@@ -26,7 +29,7 @@ public class AnomalySeriesTests
         var v = s.Values;
         Assert.True(v.Take(800).All(x => Math.Abs(x) < 1.3 + 5 * AnomalySeries.Noise));
         // The first event is a spike of at least 3 in magnitude: some labelled step is far outside the clean range.
-        int first = Array.IndexOf(s.Labels!, 1);
+        int first = Array.FindIndex(s.Labels!, l => l != 0);
         Assert.True(Math.Abs(v[first]) > 1.6, $"spike value {v[first]}");
     }
 
@@ -44,6 +47,7 @@ public class AnomalySeriesTests
         Assert.True(diff < 0.1 * scale, $"angle differs by {diff / scale:P1} after ten periods");
         var faulty = PendulumSeries.Generate(2000, 800, 3, seed: 2);
         Assert.Equal(3, Runs(faulty.Labels!).Count);
+        Assert.Equal([1, 2, 3], Kinds(faulty.Labels!));
         Assert.Equal(faulty.Values, PendulumSeries.Generate(2000, 800, 3, seed: 2).Values);
     }
 
@@ -53,6 +57,9 @@ public class AnomalySeriesTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => AnomalySeries.Generate(1000, 900, 2, 1));
         Assert.Contains("2 events need at least 320 steps after the clean part, there are 100", e.Message);
     }
+
+    private static List<int> Kinds(int[] labels) =>
+        Enumerable.Range(0, labels.Length).Where(t => labels[t] != 0 && (t == 0 || labels[t - 1] == 0)).Select(t => labels[t]).ToList();
 
     private static List<int> Runs(int[] labels)
     {
