@@ -10,7 +10,8 @@ namespace Latent.Models.Sequence;
 /// The LSTM sequence autoencoder (Srivastava, Mansimov &amp; Salakhutdinov 2015, "Unsupervised Learning of Video
 /// Representations using LSTMs", ICML, §2.2; Malhotra et al. 2016, "LSTM-based Encoder-Decoder for Multi-sensor Anomaly
 /// Detection" (LSTM-AD), ICML anomaly-detection workshop). One sample is a sequence x_{0..T−1} of frames [T, ...frame]
-/// (F numbers per step: a CSV window [N, C] or moving-sprite frames [T, 1, H, W]).
+/// (F numbers per step: a CSV window [N, C] or moving-sprite frames [T, 1, H, W]). A single-channel image [1, H, W]
+/// (MNIST, Fashion-MNIST) is read as a sequence of its H rows of W pixels, the classic "sequential MNIST" set-up.
 /// <para>Encoder: h_t = cell(x_t, h_{t−1}), h_{−1} = 0 (an LSTM, or a GRU with <c>cell=gru</c>); code z = W_z h_{T−1} + b_z, [B, Z].</para>
 /// <para>Decoder, unconditioned (no teacher forcing; the code is the only input, repeated at every step as in the Keras
 /// "RepeatVector" autoencoder): s_{−1} = tanh(W_s z + b_s) (an LSTM's cell state starts at 0), s_k = cell'(z, s_{k−1}),
@@ -58,7 +59,10 @@ public class LstmAutoencoder : AutoencoderModel
         if (inputShape.Length < 2)
             throw new ArgumentException($"{options.GetSchema().Model}: a sample is a sequence [T, ...frame], got {Shapes.Format(inputShape)} (train on windows of a CSV series with --window N, or on moving-sprites)", nameof(inputShape));
         _options = options;
-        FrameShape = inputShape[1..];
+        // A single-channel image [1, H, W]: the rows are the steps (the leading 1 is dropped; the memory layout is the same).
+        var sequence = inputShape.Length >= 3 && inputShape[0] == 1 ? inputShape[1..] : inputShape;
+        Steps = sequence[0];
+        FrameShape = sequence[1..];
         int f = Shapes.Size(FrameShape), h = options.Hidden, z = options.CodeSize;
         _encoderCell = Add("encoder_cell", MakeCell(options.Cell, f, h, rng));
         _codeHead = Add("code", new Linear(h, codeOutputs * z, rng));
@@ -76,11 +80,11 @@ public class LstmAutoencoder : AutoencoderModel
     /// <inheritdoc />
     public override ModelOptions Options => _options;
 
-    /// <summary>Shape of one step's frame (InputShape without T).</summary>
+    /// <summary>Shape of one step's frame: InputShape without T (without 1 and H for an image [1, H, W]: a row [W]).</summary>
     public int[] FrameShape { get; }
 
-    /// <summary>Steps per sequence, T.</summary>
-    public int Steps => InputShape[0];
+    /// <summary>Steps per sequence, T (H for a single-channel image [1, H, W]).</summary>
+    public int Steps { get; }
 
     /// <summary>The encoder's last state h_{T−1} through the code head: x [B, T, ...frame] → [B, codeOutputs·Z].</summary>
     protected Tensor EncoderHead(Tensor x)

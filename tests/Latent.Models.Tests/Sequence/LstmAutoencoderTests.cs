@@ -102,6 +102,20 @@ public class LstmAutoencoderTests
     }
 
     [Fact]
+    public void A_single_channel_image_is_a_sequence_of_rows()
+    {
+        var images = TestData.LowRankImages(64); // [1, 4, 4]
+        var model = new LstmAutoencoder(Small() with { Output = OutputDistribution.Bernoulli }, images.SampleShape, new Rng(1));
+        Assert.Equal(4, model.Steps);
+        Assert.Equal([4], model.FrameShape);
+        Assert.Equal([40, 4], model.StateDict().First(p => p.Name == "encoder_cell.weight_ih").Tensor.Shape);
+        Assert.Equal([3, 1, 4, 4], model.Reconstruct(images.Batch([0, 1, 2])).Shape);
+        var frames = new LstmAutoencoder(Small(), [10, 1, 4, 4], new Rng(1)); // a sequence of images keeps its frames
+        Assert.Equal(10, frames.Steps);
+        Assert.Equal([1, 4, 4], frames.FrameShape);
+    }
+
+    [Fact]
     public void Trains_on_moving_sprite_frames()
     {
         var data = MovingSprites.Generate(48, 4, 16, seed: 1).Sequences; // [4, 1, 16, 16] per sample
