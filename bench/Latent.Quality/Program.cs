@@ -24,6 +24,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("compress", CompressSection.Run),
     ("zoo-vae-variants", ZooVaeVariantsSection.Run),
     ("disentangle", DisentangleSection.Run),
+    ("timeseries", TimeSeriesSection.Run),
 };
 
 BenchOptions options;

@@ -24,6 +24,7 @@ command="bench/quality/run.sh $*"
 [[ -n "${LATENT_NUM_THREADS:-}" ]] && command="LATENT_NUM_THREADS=$LATENT_NUM_THREADS $command"
 quick=0
 sections="seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,inpaint,compress"
+sections="$sections,timeseries"
 results=""
 extra=()
 while [[ $# -gt 0 ]]; do

@@ -38,6 +38,8 @@ public static class ModelRegistry
         Register(Flows.PlanarVae.Info);
         Register(Flows.IafVae.Info);
         Register(SuperResolution.SuperResolutionAutoencoder.Info);
+        Register(Sequence.LstmAutoencoder.Info);
+        Register(Sequence.LstmVae.Info);
     }
 
     /// <summary>All registered models, in registration order.</summary>

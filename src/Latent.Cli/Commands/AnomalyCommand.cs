@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using Latent.Core.IO;
 using Latent.Data;
+using Latent.Data.Series;
 using Latent.Data.Tables;
 using Latent.Models.Anomaly;
+using Latent.Models.IO;
 using Latent.Models.Metrics;
 using Latent.Models.Runs;
 
@@ -49,22 +51,56 @@ internal static class AnomalyCommand
                           "(flag 1 = above the detector's stored threshold); a header line is skipped and its label column dropped",
         };
         var follow = new Option<string?>("--follow") { Description = "Like --stream, but read a CSV file and keep reading the rows appended to it until Ctrl+C" };
+        var window = new Option<int?>("--window")
+        {
+            Description = "Score a CSV time series per time step: without MODEL_DIR, train the default detector on windows of N steps of --data; " +
+                          "with a model trained on windows (latent train --window N) the model's window is used and this may be left out",
+        };
+        var stride = CommonOptions.Stride("Steps between the starts of the scored windows (default 1: every window; a step's score is the mean over the windows covering it)");
         var json = CommonOptions.Json();
-        var outFile = new Option<string?>("--out", "-o") { Description = "CSV with row, score, flag (and label)" };
+        var outFile = new Option<string?>("--out", "-o") { Description = "CSV with row, score, flag (and label); for a time series one row per step: step, score, flag (and label)" };
         var cmd = new Command("anomaly",
             "Score every row as an anomaly, flag the ones above the threshold, and report ROC-AUC / average precision when labels are present (label != 0 = anomaly). " +
             "Without a model folder, trains the default detector (an autoencoder detector chosen on held-out benchmark sets) on --data first.\n\n" +
             "Examples:\n  latent anomaly --data train.csv --test test.csv --label y --json\n  latent anomaly --data train.csv --save detector\n" +
             "  tail -f events.csv | latent anomaly detector --stream\n" +
             "  latent anomaly runs/tab --data test.csv --label y --contamination 0.1 --out scores.csv\n" +
-            "  latent anomaly runs/tab --data test.csv --label y --score gaussian");
-        CommonOptions.Add(cmd, dir, data, test, label, contamination, score, reference, save, stream, follow, json, outFile);
+            "  latent anomaly runs/tab --data test.csv --label y --score gaussian\n" +
+            "  latent anomaly runs/ts --data series.csv --label label --out steps.csv    # model trained with --window: scores per time step\n" +
+            "  latent anomaly --data normal.csv --test series.csv --window 32 --json      # default detector on windows");
+        CommonOptions.Add(cmd, dir, data, test, label, contamination, score, reference, save, stream, follow, window, stride, json, outFile);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             string? modelDir = p.GetValue(dir);
             bool streaming = p.GetValue(stream) || p.GetValue(follow) is not null;
             if (p.GetValue(stream) && p.GetValue(follow) is not null) throw new ArgumentException("--stream and --follow: give one of them");
             if (p.GetValue(contamination) is double c && !(c is > 0 and < 0.5)) throw new ArgumentException($"--contamination {c} must be in (0, 0.5)");
+            if (p.GetValue(window) is < 1) throw new ArgumentException($"--window {p.GetValue(window)} must be at least 1");
+            if (p.GetValue(stride) is < 1) throw new ArgumentException($"--stride {p.GetValue(stride)} must be at least 1");
+            if (modelDir is not null && ModelFile.Exists(modelDir) && ModelFile.ReadManifest(modelDir).Data?.Window is int trainedWindow)
+            {
+                if (streaming || p.GetValue(test) is not null || p.GetValue(save) is not null || p.GetValue(score) != "error" || p.GetValue(reference) is not null)
+                    throw new ArgumentException("--stream, --follow, --test, --save, --score and --reference do not apply to a model trained on windows of a time series");
+                if (p.GetValue(window) is int w && w != trainedWindow)
+                    throw new ArgumentException($"--window {w}: the model in '{modelDir}' was trained on windows of {trainedWindow} steps");
+                var (seriesModel, seriesManifest) = ModelFile.Load(modelDir);
+                string path = p.GetValue(data) ?? seriesManifest.Data!.Source;
+                var series = TimeSeries.LoadCsv(path, p.GetValue(label) ?? seriesManifest.Data!.LabelColumn);
+                var result = SeriesAnomalyScoring.Score(seriesModel, seriesManifest, series, p.GetValue(stride) ?? 1, p.GetValue(contamination) ?? 0.05);
+                ReportSteps(ctx, p, result, json, outFile, null);
+                return 0;
+            }
+            if (p.GetValue(window) is int win && modelDir is null && !streaming)
+            {
+                if (p.GetValue(data) is not { } seriesPath) throw new ArgumentException("--window needs --data SERIES.csv (the series to train the detector on)");
+                if (p.GetValue(score) != "error" || p.GetValue(reference) is not null) throw new ArgumentException("--score and --reference apply to autoencoder model folders");
+                ReportSteps(ctx, p, DetectSeries(ctx, seriesPath, p.GetValue(test), p.GetValue(label), win, p.GetValue(stride) ?? 1, p.GetValue(contamination), p.GetValue(save), p.GetValue(json)),
+                    json, outFile, null);
+                return 0;
+            }
+            if (p.GetValue(window) is not null || p.GetValue(stride) is not null)
+                throw new ArgumentException(modelDir is null ? "--window and --stride do not apply to --stream/--follow"
+                    : $"--window and --stride: the model in '{modelDir}' was not trained on windows of a time series (latent train --window N)");
             if (modelDir is not null && AnomalyDetector.Exists(modelDir))
             {
                 if (p.GetValue(test) is not null || p.GetValue(save) is not null) throw new ArgumentException("--test and --save are only used without MODEL_DIR (to train a detector)");
@@ -122,6 +158,94 @@ internal static class AnomalyCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The default detector on windows of a series: trained on the windows of <paramref name="trainPath"/> (standardised per
+    /// column on that series), scoring the windows of <paramref name="testPath"/> (or the training series), each window
+    /// flattened to one row of N·C numbers; a step's score is the mean over the windows covering it.
+    /// </summary>
+    private static SeriesAnomalyResult DetectSeries(CliContext ctx, string trainPath, string? testPath, string? label, int window, int stride,
+        double? contamination, string? save, bool json)
+    {
+        var train = LoadTrainSeries(trainPath, label);
+        var scored = testPath is null ? train : TimeSeries.LoadCsv(testPath, label);
+        if (scored.ColumnCount != train.ColumnCount)
+            throw new ArgumentException($"--test '{testPath}' has {scored.ColumnCount} series columns, --data '{trainPath}' has {train.ColumnCount}");
+        var st = Standardizer.Fit(train.AsRows());
+        var trainWindows = SeriesWindows.Windows(train.Standardise(st), window, stride);
+        var options = new AnomalyDetectorOptions { Seed = ctx.Seed == 0 ? 1 : ctx.Seed };
+        if (contamination is double pc) options = options with { Contamination = pc };
+        if (!ctx.Quiet && !json) ctx.Err.WriteLine($"training the default detector on {trainWindows.Count} windows of {window} steps x {train.ColumnCount} column(s): {options.Describe()}");
+        var detector = new AnomalyDetector(options).Fit(trainWindows.X, trainWindows.SampleSize);
+        if (save is not null) detector.Save(save);
+        var standardised = scored.Standardise(st);
+        var starts = SeriesWindows.Starts(scored.Length, window, stride, $"series '{Path.GetFileName(scored.Name)}'");
+        var windows = SeriesWindows.Windows(standardised, starts, window);
+        var windowScores = detector.DecisionFunction(windows.X, windows.SampleSize);
+        var steps = SeriesWindows.StepScores(windowScores, starts, window, scored.Length);
+        var flags = steps.Select(s => s > detector.Threshold).ToArray();
+        double? auc = null, ap = null;
+        if (scored.Labels is { } labels)
+        {
+            var truth = labels.Select(l => l != 0).ToArray();
+            if (truth.Any(b => b) && truth.Any(b => !b)) { auc = AnomalyMetrics.RocAuc(steps, truth); ap = AnomalyMetrics.AveragePrecision(steps, truth); }
+        }
+        var result = new AnomalyResult(steps, detector.Threshold, $"the detector's training window scores ({detector.Contamination:G3} contamination)", flags, auc, ap);
+        return new SeriesAnomalyResult(result, windowScores, starts, window, scored.Labels);
+    }
+
+    /// <summary>A training series: its label column (--label, or one named "label") is dropped when present, never required.</summary>
+    private static TimeSeries LoadTrainSeries(string path, string? label)
+    {
+        bool hasLabel = label is not null && CsvTable.ReadHeader(path).Any(h => h.Equals(label, StringComparison.OrdinalIgnoreCase));
+        return TimeSeries.LoadCsv(path, hasLabel ? label : null);
+    }
+
+    /// <summary>Per-step output: CSV rows step, score, flag (and label); JSON with the per-point metrics and the step scores.</summary>
+    private static void ReportSteps(CliContext ctx, ParseResult p, SeriesAnomalyResult s, Option<bool> json, Option<string?> outFile, Action<System.Text.Json.Utf8JsonWriter>? extra)
+    {
+        var r = s.Steps;
+        if (p.GetValue(outFile) is { } path)
+        {
+            var sb = new StringBuilder("step,score,flag" + (s.Labels is null ? "" : ",label") + "\n");
+            for (int i = 0; i < r.Scores.Length; i++)
+            {
+                sb.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',').Append(r.Scores[i].ToString("R", CultureInfo.InvariantCulture))
+                  .Append(',').Append(r.Flags[i] ? '1' : '0');
+                if (s.Labels is { } l) sb.Append(',').Append(l[i].ToString(CultureInfo.InvariantCulture));
+                sb.Append('\n');
+            }
+            AtomicFile.WriteAllText(path, sb.ToString());
+        }
+        if (p.GetValue(json))
+        {
+            ctx.Out.WriteLine(JsonOutput.Object(w =>
+            {
+                w.WriteNumber("steps", r.Scores.Length);
+                w.WriteNumber("windows", s.WindowScores.Length);
+                w.WriteNumber("window", s.Window);
+                w.WriteNumber("flagged", r.FlaggedCount);
+                JsonOutput.Number(w, "threshold", r.Threshold);
+                w.WriteString("threshold_source", r.ThresholdSource);
+                if (r.RocAuc is double auc) w.WriteNumber("roc_auc", auc); else w.WriteNull("roc_auc");
+                if (r.AveragePrecision is double ap) w.WriteNumber("average_precision", ap); else w.WriteNull("average_precision");
+                if (s.Labels is { } labels) w.WriteNumber("anomalies", labels.Count(l => l != 0));
+                extra?.Invoke(w);
+                w.WriteStartArray("step_scores");
+                foreach (var v in r.Scores) w.WriteNumberValue(v);
+                w.WriteEndArray();
+            }));
+        }
+        else
+        {
+            ctx.Out.WriteLine($"steps              {r.Scores.Length} ({s.WindowScores.Length} windows of {s.Window} steps)");
+            ctx.Out.WriteLine($"threshold          {r.Threshold.ToString("G6", CultureInfo.InvariantCulture)} ({r.ThresholdSource})");
+            ctx.Out.WriteLine($"flagged steps      {r.FlaggedCount}");
+            if (r.RocAuc is double auc) ctx.Out.WriteLine($"roc_auc            {auc.ToString("F4", CultureInfo.InvariantCulture)} (per step)");
+            if (r.AveragePrecision is double ap) ctx.Out.WriteLine($"average_precision  {ap.ToString("F4", CultureInfo.InvariantCulture)} (per step)");
+            if (s.Labels is null) ctx.Out.WriteLine("(no labels: ROC-AUC and average precision need a label column marking anomalous steps)");
+        }
     }
 
     /// <summary>The training table: its label column (--label, or one named "label") is dropped when present, never required.</summary>

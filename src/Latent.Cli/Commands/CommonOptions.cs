@@ -18,6 +18,18 @@ internal static class CommonOptions
 
     public static Option<int?> Samples() => new("--samples") { Description = "Number of generated sprites for training (default 5000; the test split has a tenth, at least 100)" };
 
+    public static Option<int?> Window() => new("--window") { Description = "Treat the CSV as a time series (one row per step) and cut it into windows of N steps, samples [N, columns]" };
+
+    public static Option<int?> Stride(string? description = null) => new("--stride") { Description = description ?? "With --window: steps between the starts of consecutive windows (default 1)" };
+
+    /// <summary>Checks --window and --stride before any data is read.</summary>
+    public static void CheckWindow(int? window, int? stride)
+    {
+        if (window is < 1) throw new ArgumentException($"--window {window} must be at least 1");
+        if (stride is < 1) throw new ArgumentException($"--stride {stride} must be at least 1");
+        if (stride is not null && window is null) throw new ArgumentException("--stride needs --window N (windows of a CSV time series)");
+    }
+
     public static Option<string> Split() => new Option<string>("--split")
     {
         Description = "Which part of the data: train, test or all",

@@ -21,6 +21,8 @@ internal static class TrainCommand
         var label = CommonOptions.Label();
         var imageSize = CommonOptions.ImageSize();
         var samples = CommonOptions.Samples();
+        var window = CommonOptions.Window();
+        var stride = CommonOptions.Stride();
         var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training data", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3f };
@@ -76,8 +78,9 @@ internal static class TrainCommand
             "  latent train --out runs/fm --resume                            # after Ctrl+C: the run's recorded options\n" +
             "  latent train --config run.yaml --out runs/cfg                  # options from a YAML file\n" +
             "  latent train --from runs/fm --set beta=8 --out runs/fm-b8      # another run's options, one changed\n" +
-            "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od");
-        CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
+            "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od\n" +
+            "  latent train --model lstm-ae --data series.csv --window 64 --stride 4 --out runs/ts   # windows of a time series");
+        CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, window, stride, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
             patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed);
         cmd.SetAction(Cli.Action(context, (given, _) =>
         {
@@ -96,7 +99,10 @@ internal static class TrainCommand
                 ImageSize = p.GetValue(imageSize),
                 Samples = p.GetValue(samples) ?? 5000,
                 Seed = ctx.Seed,
+                Window = p.GetValue(window),
+                Stride = p.GetValue(stride) ?? 1,
             };
+            CommonOptions.CheckWindow(p.GetValue(window), p.GetValue(stride));
             var training = new TrainingOptions
             {
                 Epochs = p.GetValue(epochs),

@@ -148,6 +148,7 @@ public static class OnnxExporter
         "vq-vae-2" => $"vq-vae-2: the {Lower(part)} has no ONNX export here: its two-level quantiser (top codes decoded into the bottom encoder's input) is not mapped to ONNX operators; export a vq-vae instead",
         "td-vae" => $"td-vae: the {Lower(part)} has no ONNX form: the belief state is an LSTM over a whole sequence and decoding jumps through sampled states",
         "planar-vae" or "iaf-vae" => $"{model.Name}: the {Lower(part)} has no ONNX export here: the posterior flow applied to the code is not mapped to ONNX operators",
+        "lstm-ae" or "lstm-vae" => $"{model.Name}: the {Lower(part)} has no ONNX export here: the recurrent cells unrolled over the steps are not mapped to ONNX operators",
         "dvae" => $"dvae: the {Lower(part)} has no ONNX export here: the categorical code (argmax one-hot, Gumbel-softmax relaxation) is not mapped to ONNX operators",
         _ => $"{model.Name}: the {Lower(part)} has no ONNX export ({model.GetType().Name} is not a network family the exporter knows)",
     };

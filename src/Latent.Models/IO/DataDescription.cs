@@ -44,4 +44,13 @@ public sealed record DataDescription
 
     /// <summary>Samples in the test split.</summary>
     public int TestCount { get; init; }
+
+    /// <summary>Steps per window when the data is a time series cut into windows [Window, columns], or null.</summary>
+    public int? Window { get; init; }
+
+    /// <summary>Steps between window starts (with <see cref="Window"/>), or null.</summary>
+    public int? Stride { get; init; }
+
+    /// <summary>Steps of the series in the training part (the first steps; with <see cref="Window"/>), or null.</summary>
+    public int? TrainSteps { get; init; }
 }

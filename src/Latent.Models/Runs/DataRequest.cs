@@ -23,4 +23,14 @@ public sealed record DataRequest
 
     /// <summary>Fraction of a single file held out as the test split.</summary>
     public double TestFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// Steps per window: the CSV is a time series (one row per step) cut into windows [Window, columns]; the first
+    /// 1 − <see cref="TestFraction"/> of the steps are the training part (and fit the per-column standardisation), the rest
+    /// the test part. Null: the CSV is a table of independent rows.
+    /// </summary>
+    public int? Window { get; init; }
+
+    /// <summary>Steps between the starts of consecutive windows (with <see cref="Window"/>).</summary>
+    public int Stride { get; init; } = 1;
 }

@@ -5,6 +5,7 @@ using Latent.Data.Idx;
 using Latent.Data.Images;
 using Latent.Data.Loading;
 using Latent.Data.Named;
+using Latent.Data.Series;
 using Latent.Data.Tables;
 using Latent.Models.IO;
 
@@ -33,7 +34,7 @@ public static class DataSource
         bool same = d is not null && string.Equals(src, d.Source, StringComparison.OrdinalIgnoreCase);
         var request = new DataRequest { Source = src, DataDir = dataDir };
         if (d is null) return request;
-        request = request with { LabelColumn = d.LabelColumn, ImageSize = d.ImageSize };
+        request = request with { LabelColumn = d.LabelColumn, ImageSize = d.ImageSize, Window = d.Window, Stride = d.Stride ?? 1 };
         if (same)
         {
             request = request with { Seed = d.Seed, TestFraction = d.TestFraction is > 0 and < 1 ? d.TestFraction : request.TestFraction };
@@ -60,6 +61,10 @@ public static class DataSource
         if (!(r.TestFraction is > 0 and < 1)) throw new ArgumentException($"test fraction {r.TestFraction} must be in (0, 1)", nameof(r));
         string source = r.Source;
         string key = source.ToLowerInvariant();
+        if (r.Window is int w0 && w0 < 1) throw new ArgumentException($"--window {w0} must be at least 1", nameof(r));
+        if (r.Stride < 1) throw new ArgumentException($"--stride {r.Stride} must be at least 1", nameof(r));
+        if (r.Window is not null && (key is "sprites" or "moving-sprites" || NamedDatasets.Names.Contains(key) || Directory.Exists(source)))
+            throw new ArgumentException($"--window: '{source}' is not a CSV time series (windows are cut from a .csv with one row per time step)", nameof(r));
         if (key == "sprites")
         {
             if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
@@ -103,7 +108,11 @@ public static class DataSource
                 : new ArgumentException($"unknown dataset '{source}' (expected sprites, {string.Join(", ", NamedDatasets.Names)}, or a path to a .csv, .npy/.npz, IDX file or PNG folder)", nameof(r));
         }
         string lower = Path.GetFileName(source).ToLowerInvariant();
-        if (lower.EndsWith(".csv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv"))
+        bool table = lower.EndsWith(".csv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv");
+        if (r.Window is not null && !table)
+            throw new ArgumentException($"--window: '{source}' is not a .csv/.tsv time series (windows are cut from a CSV with one row per time step)", nameof(r));
+        if (r.Window is int window) return LoadWindows(source, window, r, trained);
+        if (table)
         {
             var all = CsvTable.Load(source, r.LabelColumn);
             int note = all.Description?.IndexOf("; no header row", StringComparison.Ordinal) ?? -1;
@@ -124,6 +133,42 @@ public static class DataSource
         }
         var idx = IdxReader.Load(source, labels, source);
         return SplitFile(idx, r, "idx", $"IDX {Path.GetFullPath(source)}" + (labels is null ? "" : $" with labels {Path.GetFullPath(labels)}"), null, trained);
+    }
+
+    /// <summary>
+    /// A CSV time series cut into windows: the first 1 − TestFraction of the steps are the training part, the rest the test
+    /// part (in time order, never shuffled: the windows of one part never overlap the other); each column is standardised
+    /// with the training part's mean and std (or a trained model's); windows of <paramref name="window"/> steps every
+    /// <c>r.Stride</c> steps in each part, samples [window, columns].
+    /// </summary>
+    private static LoadedData LoadWindows(string source, int window, DataRequest r, DataDescription? trained)
+    {
+        var series = TimeSeries.LoadCsv(source, r.LabelColumn);
+        int trainSteps = trained?.TrainSteps is int known && string.Equals(trained.Source, r.Source, StringComparison.OrdinalIgnoreCase) && known <= series.Length
+            ? known
+            : (int)Math.Round((1 - r.TestFraction) * series.Length);
+        string file = Path.GetFileName(source);
+        if (window > series.Length) throw new ArgumentException($"--window {window} is longer than the series '{file}' ({series.Length} steps)", nameof(r));
+        if (window > trainSteps || window > series.Length - trainSteps)
+            throw new ArgumentException($"--window {window} is longer than the training part ({trainSteps} steps) or the test part ({series.Length - trainSteps} steps) of '{file}' ({series.Length} steps, test fraction {r.TestFraction})", nameof(r));
+        Standardizer st = trained is { Mean: { } mean, Std: { } std }
+            ? (mean.Length == series.ColumnCount ? new Standardizer(mean, std)
+                : throw new ArgumentException($"data has {series.ColumnCount} columns, the model's standardisation has {mean.Length}", nameof(r)))
+            : Standardizer.Fit(series.Slice(0, trainSteps).AsRows());
+        var scaled = series.Standardise(st);
+        var train = SeriesWindows.Windows(scaled.Slice(0, trainSteps), window, r.Stride, source);
+        var test = SeriesWindows.Windows(scaled.Slice(trainSteps, series.Length - trainSteps), window, r.Stride, source);
+        string note = $"{series.Length} steps x {series.ColumnCount} column(s) ({string.Join(", ", series.Columns.Take(8))}{(series.ColumnCount > 8 ? ", ..." : "")}), " +
+                      $"{(series.Labels is null ? "no labels" : "labels per step")}; windows of {window} steps every {r.Stride}: steps 0..{trainSteps - 1} for training ({train.Count} windows), " +
+                      $"{trainSteps}..{series.Length - 1} for test ({test.Count} windows), standardised per column on the training steps";
+        train = train.WithDescription(note);
+        test = test.WithDescription(note);
+        var loaded = Done(train, test, "csv-windows", $"time series {Path.GetFullPath(source)}: {note}", null, null, r);
+        return loaded with
+        {
+            Standardizer = st,
+            Description = loaded.Description with { Mean = st.Mean, Std = st.Std, Window = window, Stride = r.Stride, TrainSteps = trainSteps },
+        };
     }
 
     // Generated data obeys the same budget as files: the training samples and the test tenth, as float32.

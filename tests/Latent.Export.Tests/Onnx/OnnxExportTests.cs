@@ -138,6 +138,8 @@ public class OnnxExportTests
     [InlineData("sr-ae")]
     [InlineData("planar-vae")]
     [InlineData("iaf-vae")]
+    [InlineData("lstm-ae")]
+    [InlineData("lstm-vae")]
     public void A_family_without_an_onnx_form_names_the_part(string name)
     {
         var model = ExportCases.Build(name, "");
