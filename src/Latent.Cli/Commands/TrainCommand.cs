@@ -64,8 +64,8 @@ internal static class TrainCommand
         };
         var bucketMb = new Option<double>("--bucket-mb")
         {
-            Description = "With --distributed: all-reduce the gradients in buckets of this many MiB, each started as soon as backward has finished it (0 = one all-reduce after backward)",
-            DefaultValueFactory = _ => 1.0,
+            Description = "With --distributed: all-reduce the gradients in buckets of this many MiB (the first 1 MiB), each started as soon as backward has finished it (0 = one all-reduce after backward)",
+            DefaultValueFactory = _ => 25.0,
         };
         var trim = new Option<string?>("--trim")
         {

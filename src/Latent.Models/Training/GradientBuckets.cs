@@ -6,8 +6,8 @@ namespace Latent.Models.Training;
 /// <summary>
 /// The gradient all-reduce of one training phase, cut into buckets that are reduced while the backward pass is still
 /// running (PyTorch DDP's design, Li et al. 2020): the parameters, taken in reverse order — the forward pass uses the
-/// last ones last, so backward finishes their gradients first — are packed into buckets of about
-/// <see cref="TrainingOptions.GradientBucketBytes"/>. <see cref="GradientReady"/>, the backward pass's per-leaf hook
+/// last ones last, so backward finishes their gradients first — are packed into buckets: the first of about 1 MiB so
+/// that communication starts early, the others of about <see cref="TrainingOptions.GradientBucketBytes"/>. <see cref="GradientReady"/>, the backward pass's per-leaf hook
 /// (<see cref="Tensor.Backward"/>'s <c>gradientReady</c>), copies a parameter's gradient, pre-scaled by shard/batch,
 /// into its bucket's slice of one flat buffer; a bucket whose parameters are all in is started with a non-blocking
 /// all-reduce, always in bucket order, so every rank starts the same reductions in the same order whatever order its
@@ -35,7 +35,14 @@ internal sealed class GradientBuckets
     private int _nextToStart;
     private float _scale;
 
-    /// <summary>Lays out the buckets of <paramref name="parameters"/> for reductions that carry <paramref name="values"/> loss terms.</summary>
+    /// <summary>The first bucket's cap (PyTorch DDP's too): small, so that communication starts early in the backward pass.</summary>
+    public const long FirstBucketBytes = 1 << 20;
+
+    /// <summary>
+    /// Lays out the buckets of <paramref name="parameters"/> for reductions that carry <paramref name="values"/> loss
+    /// terms: the first holds about min(<see cref="FirstBucketBytes"/>, <paramref name="bucketBytes"/>), the others about
+    /// <paramref name="bucketBytes"/> each (0: one bucket of everything).
+    /// </summary>
     public GradientBuckets(IProcessGroup group, IReadOnlyList<Tensor> parameters, int values, long bucketBytes)
     {
         _group = group;
@@ -67,7 +74,7 @@ internal sealed class GradientBuckets
         {
             members.Add(i);
             floats += parameters[i].Size;
-            if (floats >= capacity) Close();
+            if (floats >= (buckets.Count == 0 ? Math.Min(capacity, FirstBucketBytes / sizeof(float)) : capacity)) Close();
         }
         if (members.Count > 0 || buckets.Count == 0) Close();
         _extrasAt = extrasAt;
@@ -114,8 +121,13 @@ internal sealed class GradientBuckets
         _buffer[_flagAt[i]] = 1f;
         _ready[i] = true;
         _pending[_bucketOf[i]]--;
+        int started = _nextToStart;
         while (_nextToStart < _buckets.Length && _pending[_nextToStart] == 0) Start(_nextToStart++);
-        for (int b = 0; b < _nextToStart; b++) _requests[b]?.Test(); // MPI progresses non-blocking collectives inside its calls
+        // MPI progresses non-blocking collectives only inside its calls: test the started ones, but only when a bucket
+        // has just started — an idle MPI_Test yields the processor when cores are oversubscribed (Open MPI's
+        // mpi_yield_when_idle), and one per parameter cost a loaded machine more than the overlap gained.
+        if (_nextToStart > started)
+            for (int b = 0; b < _nextToStart; b++) _requests[b]!.Test();
     }
 
     /// <summary>

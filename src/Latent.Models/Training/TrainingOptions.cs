@@ -92,12 +92,13 @@ public sealed record TrainingOptions
     public IProcessGroup? ProcessGroup { get; init; }
 
     /// <summary>
-    /// With a <see cref="ProcessGroup"/>: the gradients are all-reduced in buckets of about this many bytes, each started
-    /// (non-blocking) as soon as the backward pass has finished its parameters' gradients, so communication overlaps the
-    /// rest of the pass (PyTorch DDP's <c>bucket_cap_mb</c>); 0 = one all-reduce of everything after the pass. The
-    /// results are the same for every value. Default 1 MiB.
+    /// With a <see cref="ProcessGroup"/>: the gradients are all-reduced in buckets, each started (non-blocking) as soon as
+    /// the backward pass has finished its parameters' gradients, so communication overlaps the rest of the pass: the
+    /// first bucket holds about 1 MiB, the others about this many bytes (PyTorch DDP's first bucket and
+    /// <c>bucket_cap_mb</c>); 0 = one all-reduce of everything after the pass. The results are the same for every
+    /// value. Default 25 MiB, as DDP's.
     /// </summary>
-    public long GradientBucketBytes { get; init; } = 1 << 20;
+    public long GradientBucketBytes { get; init; } = 25L << 20;
 
     /// <summary>The most epochs a run may ask for (a million: far beyond any useful run, and far from int overflow).</summary>
     public const int MaxEpochs = 1_000_000;

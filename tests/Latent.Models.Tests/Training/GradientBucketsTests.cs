@@ -55,6 +55,16 @@ public sealed class GradientBucketsTests
     }
 
     [Fact]
+    public void TheFirstBucketIsCappedAtOneMebibyteSoThatCommunicationStartsEarly()
+    {
+        Tensor[] ps = [Param(200_000, 0), Param(200_000, 0), Param(300_000, 0)]; // 0.8, 0.8 and 1.2 MB
+        var b = new GradientBuckets(new MirrorGroup(), ps, values: 1, bucketBytes: 25L << 20);
+        Assert.Equal(2, b.Count);
+        Assert.Equal([2], b.Members(0));
+        Assert.Equal([1, 0], b.Members(1));
+    }
+
+    [Fact]
     public void BucketsStartInOrderAsSoonAsTheirGradientsAreInAndSumToTheGlobalBatchGradient()
     {
         Tensor[] ps = [Param(100, 0), Param(10, 0), Param(300, 0), Param(5, 0)];
