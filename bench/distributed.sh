@@ -2,8 +2,9 @@
 # Data-parallel scaling on this machine: samples/s of `latent train` on 1 process and on 2 (mpirun, --distributed),
 # each process with one kernel thread, for the MLP (seed autoencoder shape, batch 512) and the conv VAE (batch 128)
 # on 28x28 sprites. Prints one line per run: workload ranks samples_per_s allreduce_ms_per_step parameters.
-# The 2-rank runs go twice: with the default 1 MiB gradient buckets started during backward (mlp, conv) and with one
-# all-reduce after backward (--bucket-mb 0: mlp-b0, conv-b0), interleaved so that both see the same load.
+# The 2-rank runs go twice: with the default gradient buckets (1 MiB first, then 25 MiB) started during backward
+# (mlp, conv) and with one all-reduce after backward (--bucket-mb 0: mlp-b0, conv-b0), interleaved so that both see
+# about the same load.
 # The second epoch is timed (the first includes JIT warm-up). Usage: bench/distributed.sh [SAMPLES]
 set -euo pipefail
 cd "$(dirname "$0")/.."

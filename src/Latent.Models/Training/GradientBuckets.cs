@@ -123,9 +123,9 @@ internal sealed class GradientBuckets
         _pending[_bucketOf[i]]--;
         int started = _nextToStart;
         while (_nextToStart < _buckets.Length && _pending[_nextToStart] == 0) Start(_nextToStart++);
-        // MPI progresses non-blocking collectives only inside its calls: test the started ones, but only when a bucket
-        // has just started — an idle MPI_Test yields the processor when cores are oversubscribed (Open MPI's
-        // mpi_yield_when_idle), and one per parameter cost a loaded machine more than the overlap gained.
+        // MPI progresses non-blocking collectives only inside its calls: test the started ones when a bucket has just
+        // started, which gets the new reduction going, rather than from every parameter's hook (an MPI call each, and
+        // an idle MPI_Test may yield the core: Open MPI's mpi_yield_when_idle).
         if (_nextToStart > started)
             for (int b = 0; b < _nextToStart; b++) _requests[b]!.Test();
     }
