@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Latent.Distributed;
 
 /// <summary>
-/// The dozen entry points of MPI's C interface that data-parallel training uses, bound at run time to Open MPI
+/// The entry points of MPI's C interface that data-parallel training uses, bound at run time to Open MPI
 /// (libmpi.so.40) or MPICH (libmpich.so.12). The two differ in their handles: Open MPI's communicators, datatypes and
 /// operations are pointers to exported objects (<c>MPI_COMM_WORLD</c> is <c>&amp;ompi_mpi_comm_world</c>), read here with
 /// <see cref="NativeLibrary.GetExport"/>; MPICH's are 32-bit integer constants from its mpi.h, passed in the low half of
@@ -23,6 +23,8 @@ internal sealed unsafe class MpiNative
     public nint Sum { get; private init; }
     /// <summary>MPI_IN_PLACE: (void*)1 in Open MPI, (void*)-1 in MPICH.</summary>
     public nint InPlace { get; private init; }
+    /// <summary>MPI_STATUS_IGNORE: NULL in Open MPI, (MPI_Status*)1 in MPICH.</summary>
+    public nint StatusIgnore { get; private init; }
 
     public delegate* unmanaged<int*, int> Initialized;
     public delegate* unmanaged<int*, int> Finalized;
@@ -34,6 +36,11 @@ internal sealed unsafe class MpiNative
     public delegate* unmanaged<void*, int, nint, int, nint, int> Bcast;
     public delegate* unmanaged<nint, int> Barrier;
     public delegate* unmanaged<nint, int, int> Abort;
+    // MPI_Request is a pointer in Open MPI and an int in MPICH: both are passed as the address of a zeroed 8-byte slot
+    // (MPICH reads and writes its low half, which is the int on little-endian machines).
+    public delegate* unmanaged<nint, void*, int, nint, nint, nint, nint*, int> Iallreduce;
+    public delegate* unmanaged<void*, int, nint, int, nint, nint*, int> Ibcast;
+    public delegate* unmanaged<nint*, int*, nint, int> Test;
 
     [DllImport("libc", EntryPoint = "dlopen")]
     private static extern nint DlOpen([MarshalAs(UnmanagedType.LPUTF8Str)] string file, int mode);
@@ -74,9 +81,13 @@ internal sealed unsafe class MpiNative
             ? new MpiNative
             {
                 LibraryPath = name, Flavour = "Open MPI", CommWorld = commWorld, Float = F("ompi_mpi_float"), Double = F("ompi_mpi_double"),
-                Sum = F("ompi_mpi_op_sum"), InPlace = 1,
+                Sum = F("ompi_mpi_op_sum"), InPlace = 1, StatusIgnore = 0,
             }
-            : new MpiNative { LibraryPath = name, Flavour = "MPICH", CommWorld = MpichCommWorld, Float = MpichFloat, Double = MpichDouble, Sum = MpichSum, InPlace = -1 };
+            : new MpiNative
+            {
+                LibraryPath = name, Flavour = "MPICH", CommWorld = MpichCommWorld, Float = MpichFloat, Double = MpichDouble, Sum = MpichSum, InPlace = -1,
+                StatusIgnore = 1,
+            };
         mpi.Initialized = (delegate* unmanaged<int*, int>)F("MPI_Initialized");
         mpi.Finalized = (delegate* unmanaged<int*, int>)F("MPI_Finalized");
         mpi.Init = (delegate* unmanaged<int*, nint*, int>)F("MPI_Init");
@@ -87,6 +98,9 @@ internal sealed unsafe class MpiNative
         mpi.Bcast = (delegate* unmanaged<void*, int, nint, int, nint, int>)F("MPI_Bcast");
         mpi.Barrier = (delegate* unmanaged<nint, int>)F("MPI_Barrier");
         mpi.Abort = (delegate* unmanaged<nint, int, int>)F("MPI_Abort");
+        mpi.Iallreduce = (delegate* unmanaged<nint, void*, int, nint, nint, nint, nint*, int>)F("MPI_Iallreduce");
+        mpi.Ibcast = (delegate* unmanaged<void*, int, nint, int, nint, nint*, int>)F("MPI_Ibcast");
+        mpi.Test = (delegate* unmanaged<nint*, int*, nint, int>)F("MPI_Test");
         return mpi;
     }
 

@@ -13,7 +13,6 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
 {
     private static MpiProcessGroup? _world;
     private readonly MpiNative _mpi;
-    private readonly Stopwatch _clock = new();
     private bool _disposed;
 
     private MpiProcessGroup(MpiNative mpi, int rank, int size)
@@ -35,10 +34,13 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
     /// <summary>The library file that was loaded (libmpi.so.40, libmpich.so.12, or LATENT_MPI_LIBRARY).</summary>
     public string Library => _mpi.LibraryPath;
 
-    /// <summary>Wall time spent inside the collectives so far (waiting for slower members included).</summary>
-    public TimeSpan CommunicationTime => _clock.Elapsed;
+    /// <summary>
+    /// Wall time spent inside MPI's collective calls so far — starting them, testing them and waiting for them, slower
+    /// members included; with non-blocking all-reduces this is the communication the computation did not hide.
+    /// </summary>
+    public TimeSpan CommunicationTime => Stopwatch.GetElapsedTime(0, _ticks);
 
-    /// <summary>Number of collectives called so far.</summary>
+    /// <summary>Number of collectives started so far.</summary>
     public long Calls { get; private set; }
 
     /// <summary>True when this process was started by an MPI launcher (mpirun/mpiexec set these variables).</summary>
@@ -102,30 +104,75 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
         if (finalized == 0) MpiNative.Check(_mpi.Finalize(), "MPI_Finalize");
     }
 
-    // MPI counts are ints: longer buffers go in chunks of 2^30 elements.
+    /// <inheritdoc/>
+    public IPendingReduction StartAllReduceSum(Memory<float> values)
+    {
+        CheckOpen();
+        var pin = values.Pin();
+        var request = new MpiRequest(this, _mpi, "MPI_Iallreduce", pin);
+        long t0 = Stopwatch.GetTimestamp();
+        Started(request, _mpi.Iallreduce(_mpi.InPlace, pin.Pointer, values.Length, _mpi.Float, _mpi.Sum, _mpi.CommWorld, request.Handle), t0);
+        return request;
+    }
+
+    /// <summary>
+    /// How long a collective may wait for the other members before it throws (a member that died or hangs): from
+    /// LATENT_MPI_TIMEOUT in seconds, 600 when unset; zero or less waits forever.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = ReadTimeout();
+
+    internal void AddTime(long ticks) => _ticks += ticks;
+
+    private long _ticks;
+
+    private static TimeSpan ReadTimeout()
+    {
+        var text = Environment.GetEnvironmentVariable("LATENT_MPI_TIMEOUT");
+        if (string.IsNullOrWhiteSpace(text)) return TimeSpan.FromSeconds(600);
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) || double.IsNaN(s))
+            throw new ArgumentException($"LATENT_MPI_TIMEOUT '{text}': expected a number of seconds (0 = no limit)");
+        return s <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(s);
+    }
+
+    private void Started(MpiRequest request, int rc, long t0)
+    {
+        AddTime(Stopwatch.GetTimestamp() - t0);
+        Calls++;
+        if (rc != 0)
+        {
+            request.Abandon();
+            MpiNative.Check(rc, request.Call);
+        }
+    }
+
+    // MPI counts are ints: longer buffers go in chunks of 2^30 elements, one collective each, waited for in turn.
     private const int Chunk = 1 << 30;
 
     private void Reduce<T>(Span<T> values, nint type) where T : unmanaged
     {
         CheckOpen();
-        _clock.Start();
         fixed (T* p = values)
             for (int at = 0; at < values.Length; at += Chunk)
-                MpiNative.Check(_mpi.AllReduce(_mpi.InPlace, p + at, Math.Min(Chunk, values.Length - at), type, _mpi.Sum, _mpi.CommWorld), "MPI_Allreduce");
-        _clock.Stop();
-        Calls++;
+            {
+                var request = new MpiRequest(this, _mpi, "MPI_Iallreduce", default);
+                long t0 = Stopwatch.GetTimestamp();
+                Started(request, _mpi.Iallreduce(_mpi.InPlace, p + at, Math.Min(Chunk, values.Length - at), type, _mpi.Sum, _mpi.CommWorld, request.Handle), t0);
+                request.Wait();
+            }
     }
 
     private void Bcast<T>(Span<T> values, nint type, int root) where T : unmanaged
     {
         CheckOpen();
         if ((uint)root >= (uint)Size) throw new ArgumentOutOfRangeException(nameof(root), root, $"MPI: broadcast root {root} is not a rank of a group of {Size}");
-        _clock.Start();
         fixed (T* p = values)
             for (int at = 0; at < values.Length; at += Chunk)
-                MpiNative.Check(_mpi.Bcast(p + at, Math.Min(Chunk, values.Length - at), type, root, _mpi.CommWorld), "MPI_Bcast");
-        _clock.Stop();
-        Calls++;
+            {
+                var request = new MpiRequest(this, _mpi, "MPI_Ibcast", default);
+                long t0 = Stopwatch.GetTimestamp();
+                Started(request, _mpi.Ibcast(p + at, Math.Min(Chunk, values.Length - at), type, root, _mpi.CommWorld, request.Handle), t0);
+                request.Wait();
+            }
     }
 
     private void CheckOpen() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -24,8 +24,17 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         try
         {
             string single = Path.Combine(root, "single"), two = Path.Combine(root, "two"), resumed = Path.Combine(root, "resumed");
+            string small = Path.Combine(root, "small-buckets"), one = Path.Combine(root, "one-bucket");
             Latent(1, [.. TrainArgs, "--epochs", "4", "--out", single]);
             Latent(2, [.. TrainArgs, "--epochs", "4", "--out", two, "--distributed"]);
+            // The bucket size only changes when the sums are started, not what is summed: the same bits.
+            Latent(2, [.. TrainArgs, "--epochs", "4", "--out", small, "--distributed", "--bucket-mb", "0.01"]);
+            Latent(2, [.. TrainArgs, "--epochs", "4", "--out", one, "--distributed", "--bucket-mb", "0"]);
+            foreach (var dir in new[] { small, one })
+            {
+                Assert.Equal(Losses(two), Losses(dir));
+                Assert.Equal(0, MaxRelativeWeightDiff(two, dir));
+            }
             // Two epochs on two processes, then the rest on one: resume works at another world size.
             Latent(2, [.. TrainArgs, "--epochs", "2", "--out", resumed, "--distributed"]);
             Latent(1, [.. TrainArgs, "--epochs", "4", "--out", resumed, "--resume"]);
@@ -96,6 +105,16 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
     /// <summary>Runs latent.dll (under mpirun when <paramref name="ranks"/> &gt; 1); returns exit code and stdout+stderr.</summary>
     internal static (int ExitCode, string Output) Run(int ranks, string[] args)
     {
+        using var p = Process.Start(StartInfo(ranks, args))!;
+        var err = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(entireProcessTree: true); return (-1, "timed out after 5 minutes: " + stdout + err.Result); }
+        return (p.ExitCode, stdout + err.Result);
+    }
+
+    /// <summary>latent.dll with <paramref name="args"/>, under mpirun on loopback when <paramref name="ranks"/> &gt; 1, output redirected.</summary>
+    internal static ProcessStartInfo StartInfo(int ranks, string[] args)
+    {
         string latent = Path.Combine(AppContext.BaseDirectory, "latent.dll");
         var psi = ranks > 1
             ? new ProcessStartInfo(MpiFactAttribute.Mpirun!) { ArgumentList = { "--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", latent } }
@@ -107,10 +126,6 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         psi.Environment["OMPI_MCA_btl"] = "self,vader,tcp"; // loopback only
         psi.Environment["LATENT_NUM_THREADS"] = "1";
         psi.WorkingDirectory = Path.GetTempPath();
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(entireProcessTree: true); return (-1, "timed out after 5 minutes: " + stdout + err.Result); }
-        return (p.ExitCode, stdout + err.Result);
+        return psi;
     }
 }

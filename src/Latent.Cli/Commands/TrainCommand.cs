@@ -64,6 +64,11 @@ internal static class TrainCommand
         {
             Description = "Data-parallel training over MPI: start with 'mpirun -np N latent train ... --distributed'; --batch is the global batch (divisible by N); rank 0 writes the run folder",
         };
+        var bucketMb = new Option<double>("--bucket-mb")
+        {
+            Description = "With --distributed: all-reduce the gradients in buckets of this many MiB (the first 1 MiB), each started as soon as backward has finished it (0 = one all-reduce after backward)",
+            DefaultValueFactory = _ => 25.0,
+        };
         var trim = new Option<string?>("--trim")
         {
             Description = "F[:R] — for training data that contain anomalies: after training, refit R times (default 3) on the 1−F of training rows reconstructed best, e.g. 0.25 (as the ODDS benchmark)",
@@ -81,7 +86,7 @@ internal static class TrainCommand
             "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od\n" +
             "  latent train --model lstm-ae --data series.csv --window 64 --stride 4 --out runs/ts   # windows of a time series");
         CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, window, stride, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
-            patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed);
+            patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed, bucketMb);
         cmd.SetAction(Cli.Action(context, (given, _) =>
         {
             var p = Resolve(given, cmd, config, from, resume, outDir);
@@ -89,8 +94,22 @@ internal static class TrainCommand
             string dir = p.GetValue(outDir)!;
             var info = ModelRegistry.Get(p.GetValue(model)!); // an unknown model fails before any data is loaded
             var group = p.GetValue(distributed) ? MpiProcessGroup.Initialize() : null;
-            if (group is { Rank: > 0 }) // the other ranks train silently; rank 0 reports
-                ctx = new CliContext { Out = TextWriter.Null, Err = ctx.Err, Hooks = ctx.Hooks, DataDir = ctx.DataDir, Threads = ctx.Threads, Seed = ctx.Seed, Quiet = true, Download = ctx.Download };
+            // mpirun answers Ctrl+C by sending SIGTERM to every rank (SIGKILL after odls_base_sigkill_timeout): a rank
+            // treats SIGTERM like Ctrl+C, and the ranks agree on the step to stop after (the stop flag is all-reduced).
+            using var stopSource = group is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ctx.Hooks.Cancellation);
+            using var onTerm = stopSource is null ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+                {
+                    if (stopSource.IsCancellationRequested) return; // a second SIGTERM ends the process
+                    signal.Cancel = true;
+                    stopSource.Cancel();
+                });
+            if (group is not null) // the other ranks train silently; rank 0 reports
+                ctx = new CliContext
+                {
+                    Out = group.Rank > 0 ? TextWriter.Null : ctx.Out, Err = ctx.Err, Hooks = ctx.Hooks with { Cancellation = stopSource!.Token }, DataDir = ctx.DataDir,
+                    Threads = ctx.Threads, Seed = ctx.Seed, Quiet = ctx.Quiet || group.Rank > 0, Verbose = ctx.Verbose, Download = ctx.Download,
+                };
             var request = new DataRequest
             {
                 Source = p.GetValue(data) ?? info.DefaultData,
@@ -119,6 +138,7 @@ internal static class TrainCommand
                 LrScaling = p.GetValue(lrScaling)!,
                 LrWarmupEpochs = p.GetValue(lrWarmup),
                 ProcessGroup = group,
+                GradientBucketBytes = BucketBytes(p.GetValue(bucketMb)),
             };
             var (trimFraction, trimRounds) = ParseTrim(p.GetValue(trim));
             var options = new TrainingRunOptions
@@ -160,7 +180,7 @@ internal static class TrainCommand
                     return TrainingRun.Run(options, loaded, events, token, (e, m) => report?.CaptureEpoch(e, m), net,
                         report is null ? null : (staging, r) => reportFiles = report.Write(staging, r, options.Extra["command"]));
                 });
-                Record();
+                if (group is not { Rank: > 0 }) Record();
             }
             catch (ArgumentException e) when (options.Resume && e.Message.StartsWith("training: cannot resume", StringComparison.Ordinal))
             {
@@ -168,7 +188,11 @@ internal static class TrainCommand
             }
             if (result.Training.Status == TrainingStatus.Cancelled)
             {
-                ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume'");
+                // Every rank stopped after the same step and rank 0 has written the checkpoint. The line comes before
+                // MPI_Finalize: once a rank has exited with 130, mpirun ends the others.
+                if (group is not { Rank: > 0 })
+                    ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume'");
+                group?.Dispose();
                 return ErrorReporter.Cancelled;
             }
             if (group is not null)
@@ -248,6 +272,10 @@ internal static class TrainCommand
         if (p.Errors.Count > 0) throw new ArgumentException($"training options: {p.Errors[0].Message.ReplaceLineEndings(" ")}");
         return p;
     }
+
+    /// <summary>--bucket-mb in bytes; ArgumentException unless it is a number of MiB in [0, 1024].</summary>
+    internal static long BucketBytes(double mb) =>
+        mb is >= 0 and <= 1024 ? (long)Math.Round(mb * (1 << 20)) : throw new ArgumentException($"--bucket-mb {mb.ToString(CultureInfo.InvariantCulture)}: must be between 0 (one all-reduce after backward) and 1024 MiB");
 
     /// <summary>"F" or "F:R" → (F, R); null → (0, 3). F in [0, 1), R ≥ 1 whole.</summary>
     internal static (double Fraction, int Rounds) ParseTrim(string? text)

@@ -107,15 +107,34 @@ public sealed partial class Tensor
     /// a gradient. A non-scalar tensor needs <paramref name="gradient"/> (the vector of the vector-Jacobian product).
     /// With <paramref name="createGraph"/> the backward ops are recorded, so the gradients can be differentiated again.
     /// </summary>
-    public void Backward(Tensor? gradient = null, bool createGraph = false)
+    /// <param name="gradient">d(loss)/d(this), shaped like this tensor; null for a scalar (ones).</param>
+    /// <param name="createGraph">Record the backward ops (for higher-order gradients).</param>
+    /// <param name="gradientReady">
+    /// Called once per leaf, during the pass, as soon as that leaf's <see cref="Grad"/> holds its final value for this
+    /// pass (every op that reads the leaf has been differentiated) — PyTorch's post-accumulate-grad hook, used to start
+    /// reducing gradients while the rest of the pass runs. Leaves are visited in reverse topological order, so the
+    /// parameters used last in the forward pass come first. The callback may read the gradient but not change the graph.
+    /// </param>
+    public void Backward(Tensor? gradient = null, bool createGraph = false, Action<Tensor>? gradientReady = null)
     {
-        var grads = Autograd.Gradients.Run(this, gradient, createGraph, wanted: null);
-        foreach (var (leaf, g) in grads)
+        if (gradientReady is not null)
         {
-            var add = createGraph ? g : g.Detach();
-            leaf.Grad = leaf.Grad is null ? add : WithGradMode(createGraph, () => leaf.Grad + add);
-            BufferPool.Keep(leaf.Grad.Storage);
+            Autograd.Gradients.Run(this, gradient, createGraph, wanted: null, (leaf, g) =>
+            {
+                Accumulate(leaf, g, createGraph);
+                gradientReady(leaf);
+            });
+            return;
         }
+        var grads = Autograd.Gradients.Run(this, gradient, createGraph, wanted: null);
+        foreach (var (leaf, g) in grads) Accumulate(leaf, g, createGraph);
+    }
+
+    private static void Accumulate(Tensor leaf, Tensor g, bool createGraph)
+    {
+        var add = createGraph ? g : g.Detach();
+        leaf.Grad = leaf.Grad is null ? add : WithGradMode(createGraph, () => leaf.Grad + add);
+        BufferPool.Keep(leaf.Grad.Storage);
     }
 
     private static Tensor WithGradMode(bool enabled, Func<Tensor> f)

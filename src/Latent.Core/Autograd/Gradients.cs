@@ -24,9 +24,12 @@ public static class Gradients
 
     /// <summary>
     /// Runs the backward pass. Returns the gradients of the leaves (when <paramref name="wanted"/> is null) or
-    /// of the wanted tensors (leaves or not).
+    /// of the wanted tensors (leaves or not). With <paramref name="leafDone"/> (and no <paramref name="wanted"/>) each
+    /// leaf's gradient is handed to it as soon as it is final — when the leaf comes up in reverse topological order,
+    /// after every op that reads it — instead of being returned.
     /// </summary>
-    internal static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool createGraph, HashSet<Tensor>? wanted)
+    internal static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool createGraph, HashSet<Tensor>? wanted,
+        Action<Tensor, Tensor>? leafDone = null)
     {
         if (!output.RequiresGrad)
             throw new InvalidOperationException("Backward: the tensor does not require a gradient (no input of its graph has RequiresGrad)");
@@ -55,6 +58,12 @@ public static class Gradients
             {
                 var t = order[i];
                 if (!grads.Remove(t, out var g)) continue;
+                if (leafDone is not null && wanted is null && t.IsLeaf)
+                {
+                    pool?.Escape(g); // it becomes the leaf's gradient
+                    leafDone(t, g);
+                    continue;
+                }
                 if (wanted is null ? t.IsLeaf : wanted.Contains(t)) result[t] = g;
                 var node = t.GradFn;
                 if (node is null) continue;

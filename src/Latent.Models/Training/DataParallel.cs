@@ -6,18 +6,25 @@ namespace Latent.Models.Training;
 /// <summary>
 /// What <see cref="Trainer.Fit"/> does differently when <see cref="TrainingOptions.ProcessGroup"/> is set (synchronous
 /// data-parallel SGD, as Horovod and PyTorch DDP do it): rank 0's weights are broadcast at the start; each rank takes
-/// its contiguous shard of every global batch (the same seeded permutation on every rank); after each phase's backward
-/// pass one all-reduce of a flat buffer sums the gradients, each pre-scaled by shard/batch so that the sum is the
-/// gradient of the global batch mean, together with the loss terms (so metrics are of the global batch) and a flag per
-/// parameter that says whether any rank produced a gradient for it; every rank then takes the same optimizer step.
+/// its contiguous shard of every global batch (the same seeded permutation on every rank); during each phase's backward
+/// pass the gradients are summed by bucketed non-blocking all-reduces (<see cref="GradientBuckets"/>), each pre-scaled
+/// by shard/batch so that the sum is the gradient of the global batch mean, together with the loss terms (so metrics are
+/// of the global batch), a flag per parameter that says whether any rank produced a gradient for it, and a stop flag
+/// (Ctrl+C on any rank stops every rank after the same step); every rank then takes the same optimizer step.
 /// At the end of every epoch a checksum of the weights is compared across ranks and any difference throws.
 /// </summary>
 internal sealed class DataParallel
 {
     private readonly IProcessGroup _group;
+    private readonly long _bucketBytes;
+    private readonly List<GradientBuckets?> _phases = [];
     private float[] _buffer = [];
 
-    public DataParallel(IProcessGroup group) => _group = group;
+    public DataParallel(IProcessGroup group, long bucketBytes)
+    {
+        _group = group;
+        _bucketBytes = bucketBytes;
+    }
 
     /// <summary>This rank's part [offset, offset + length) of a global batch of <paramref name="count"/> samples.</summary>
     public (int Offset, int Length) Shard(int count)
@@ -48,43 +55,15 @@ internal sealed class DataParallel
     }
 
     /// <summary>
-    /// Sums the phase's gradients over the group (each scaled by <paramref name="local"/>/<paramref name="global"/>) and
-    /// returns the loss terms of the global batch: Σ_r value_r · local_r / global.
+    /// The bucketed gradient reduction of phase <paramref name="phase"/> (laid out on first use and kept; laid out again
+    /// if the number of loss terms changes): <see cref="GradientBuckets.Begin"/> before the backward pass, its
+    /// <see cref="GradientBuckets.GradientReady"/> as the pass's hook, <see cref="GradientBuckets.Finish"/> after it.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, double>> Reduce(IReadOnlyList<Tensor> parameters, IReadOnlyList<KeyValuePair<string, double>> values, int local, int global)
+    public GradientBuckets Buckets(int phase, IReadOnlyList<Tensor> parameters, int values)
     {
-        int grads = parameters.Sum(p => p.Size), length = grads + parameters.Count + values.Count;
-        if (_buffer.Length < length) _buffer = new float[length];
-        var buffer = _buffer.AsSpan(0, length);
-        float scale = (float)local / global;
-        int at = 0;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            var dst = buffer.Slice(at, p.Size);
-            if (p.Grad is { } g) System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span, scale, dst);
-            else dst.Clear();
-            buffer[grads + i] = p.Grad is null ? 0f : 1f;
-            at += p.Size;
-        }
-        for (int k = 0; k < values.Count; k++) buffer[grads + parameters.Count + k] = (float)(values[k].Value * local / global);
-
-        _group.AllReduceSum(buffer);
-
-        at = 0;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            if (buffer[grads + i] > 0f)
-            {
-                p.Grad ??= Tensor.Zeros(p.Shape);
-                buffer.Slice(at, p.Size).CopyTo(p.Grad.Span);
-            }
-            at += p.Size;
-        }
-        var reduced = new KeyValuePair<string, double>[values.Count];
-        for (int k = 0; k < values.Count; k++) reduced[k] = new(values[k].Key, buffer[grads + parameters.Count + k]);
-        return reduced;
+        while (_phases.Count <= phase) _phases.Add(null);
+        if (_phases[phase] is not { } b || b.Values != values) _phases[phase] = b = new GradientBuckets(_group, parameters, values, _bucketBytes);
+        return b;
     }
 
     /// <summary>Throws InvalidOperationException on every rank when any rank's weights differ from rank 0's (64-bit FNV-1a of the bits).</summary>

@@ -24,4 +24,16 @@ public interface IProcessGroup
 
     /// <summary>Copies <paramref name="values"/> [L] of member <paramref name="root"/> into every member's buffer.</summary>
     void Broadcast(Span<double> values, int root);
+
+    /// <summary>
+    /// Starts replacing <paramref name="values"/> [L] by the elementwise sum over all members and returns without
+    /// waiting (MPI_Iallreduce): the caller goes on computing and must neither read nor write the buffer until the
+    /// returned request has completed. Every member starts the same reductions in the same order. This default sums at
+    /// once (a blocking <see cref="AllReduceSum(Span{float})"/>) and returns a completed request.
+    /// </summary>
+    IPendingReduction StartAllReduceSum(Memory<float> values)
+    {
+        AllReduceSum(values.Span);
+        return CompletedReduction.Instance;
+    }
 }

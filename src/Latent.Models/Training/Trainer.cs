@@ -84,7 +84,7 @@ public static class Trainer
         string? checkpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, CheckpointFile(options.Stage));
         string? metricsPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, MetricsFileName);
         if (resumeFrom is null && options.Resume && checkpointPath is not null && File.Exists(checkpointPath)) resumeFrom = checkpointPath;
-        var parallel = options.ProcessGroup is { } group ? new DataParallel(group) : null;
+        var parallel = options.ProcessGroup is { } group ? new DataParallel(group, options.GradientBucketBytes) : null;
         parallel?.Check(n, batch);
         bool writes = options.ProcessGroup is not { Rank: > 0 }; // only rank 0 writes metrics and checkpoints
         if (!writes) metricsPath = null;
@@ -129,7 +129,9 @@ public static class Trainer
                 float warm = LrWarmup(options, s.GlobalStep, stepsPerEpoch);
                 var rates = warm == 1f ? null : phases.Select(p => p.Optimizer.LearningRate).ToArray();
                 if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i] * warm;
-                var values = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1, parallel, local, count);
+                // A data-parallel run stops where any rank was asked to: the request travels with the step's gradients.
+                var (values, stopRequested) = Step(phases, x, ctx, options, services, s.Epoch + 1, s.GlobalStep + 1, parallel, local, count,
+                    parallel is not null && cancellationToken.IsCancellationRequested);
                 if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i]; // the schedule sees the unwarmed rate
                 foreach (var p in phases) p.Schedule.AfterStep();
 
@@ -140,7 +142,7 @@ public static class Trainer
                 stepsThisCall++;
                 progress?.Report(Report(s, options, totalSteps, values, null, lr, clock, samplesThisCall, stepsThisCall));
 
-                if (cancellationToken.IsCancellationRequested)
+                if (parallel is null ? cancellationToken.IsCancellationRequested : stopRequested)
                 {
                     cancelled = true;
                     if (s.StepInEpoch < stepsPerEpoch)
@@ -193,21 +195,30 @@ public static class Trainer
     /// One step: every phase in order; returns the last phase's terms (read as numbers inside the step). The step runs in
     /// a <see cref="Tensor.Step"/> scope, so the next step reuses this one's graph storage (bit-identical results).
     /// </summary>
-    private static IReadOnlyList<KeyValuePair<string, double>> Step(List<ActivePhase> phases, Tensor x, TrainingContext ctx,
-        TrainingOptions options, TrainerServices services, int epoch, long step, DataParallel? parallel, int local, int global)
+    private static (IReadOnlyList<KeyValuePair<string, double>> Values, bool Stop) Step(List<ActivePhase> phases, Tensor x, TrainingContext ctx,
+        TrainingOptions options, TrainerServices services, int epoch, long step, DataParallel? parallel, int local, int global, bool stop)
     {
         using var scope = Tensor.Step();
         IReadOnlyList<KeyValuePair<string, double>> values = [];
-        foreach (var (phase, optimizer, _) in phases)
+        bool stopAny = false;
+        for (int k = 0; k < phases.Count; k++)
         {
+            var (phase, optimizer, _) = phases[k];
             optimizer.ZeroGrad();
             var terms = phase.Loss(x, ctx);
             values = terms.Values();
             Guard(values, epoch, step);
             var minimised = terms.All().FirstOrDefault(t => t.Key == phase.Term).Value
                 ?? throw new ArgumentException($"training: phase '{phase.Name}' minimises term '{phase.Term}', which its loss does not return", nameof(phases));
-            minimised.Backward();
-            if (parallel is not null) values = parallel.Reduce(phase.Parameters, values, local, global);
+            if (parallel is null) minimised.Backward();
+            else
+            {
+                var buckets = parallel.Buckets(k, phase.Parameters, values.Count);
+                buckets.Begin(values, local, global, stop);
+                minimised.Backward(gradientReady: buckets.GradientReady); // buckets are reduced while the pass goes on
+                (values, bool stopHere) = buckets.Finish(values);
+                stopAny |= stopHere;
+            }
             if (options.GradientClip > 0f)
             {
                 float norm = services.ClipGradNorm!(phase.Parameters, options.GradientClip);
@@ -216,7 +227,7 @@ public static class Trainer
             optimizer.Step();
         }
         if (phases.Count > 1) foreach (var p in phases) p.Optimizer.ZeroGrad(); // a later phase's backward may reach an earlier phase's parameters
-        return values;
+        return (values, stopAny);
     }
 
     /// <summary>The learning-rate warm-up factor of this step: (1 + (k − 1)·t)/k for t = step/(W·steps per epoch) ≤ 1 (Goyal et al. §2.2), t with no scaling.</summary>

@@ -91,6 +91,15 @@ public sealed record TrainingOptions
     /// </summary>
     public IProcessGroup? ProcessGroup { get; init; }
 
+    /// <summary>
+    /// With a <see cref="ProcessGroup"/>: the gradients are all-reduced in buckets, each started (non-blocking) as soon as
+    /// the backward pass has finished its parameters' gradients, so communication overlaps the rest of the pass: the
+    /// first bucket holds about 1 MiB, the others about this many bytes (PyTorch DDP's first bucket and
+    /// <c>bucket_cap_mb</c>); 0 = one all-reduce of everything after the pass. The results are the same for every
+    /// value. Default 25 MiB, as DDP's.
+    /// </summary>
+    public long GradientBucketBytes { get; init; } = 25L << 20;
+
     /// <summary>The most epochs a run may ask for (a million: far beyond any useful run, and far from int overflow).</summary>
     public const int MaxEpochs = 1_000_000;
 
@@ -127,6 +136,7 @@ public sealed record TrainingOptions
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new ArgumentException($"training: warm-up epochs {WarmupEpochs} must be finite and >= 0", nameof(WarmupEpochs));
         _ = LrScale();
         if (!(LrWarmupEpochs >= 0) || double.IsInfinity(LrWarmupEpochs)) throw new ArgumentException($"training: learning-rate warm-up epochs {LrWarmupEpochs} must be finite and >= 0", nameof(LrWarmupEpochs));
+        if (GradientBucketBytes < 0) throw new ArgumentException($"training: gradient bucket size {GradientBucketBytes} bytes must be >= 0 (0 = one all-reduce per step)", nameof(GradientBucketBytes));
         if (CheckpointEvery < 0) throw new ArgumentException($"training: checkpoint every {CheckpointEvery} must be >= 0", nameof(CheckpointEvery));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("training: output directory is empty (use null for none)", nameof(OutputDirectory));
         if (CheckpointDirectory is { Length: 0 }) throw new ArgumentException("training: checkpoint directory is empty (use null for the output directory)", nameof(CheckpointDirectory));

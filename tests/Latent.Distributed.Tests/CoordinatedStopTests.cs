@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace Latent.Distributed.Tests;
+
+/// <summary>
+/// Stopping a data-parallel run: SIGINT to one rank stops every rank after the same step, rank 0 writes the checkpoint,
+/// the job exits 130, and a resume reproduces the uninterrupted run bit for bit; a rank killed outright ends the job
+/// instead of leaving the others waiting in a collective.
+/// </summary>
+public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
+{
+    private static readonly string[] TrainArgs =
+        ["train", "--data", "sprites", "--samples", "320", "--arch", "784-64-8", "--batch", "32", "--val-fraction", "0", "--no-report", "--threads", "1", "--distributed"];
+
+    private const int StepsPerEpoch = 10; // 320 samples / batch 32
+
+    [MpiFact]
+    public void CtrlCOnOneRankStopsEveryRankAtTheSameStepAndResumesBitIdentically()
+    {
+        string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;
+        try
+        {
+            string stopped = Path.Combine(root, "stopped"), reference = Path.Combine(root, "reference");
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], rank => Signal(rank, "INT"));
+            output.WriteLine(text);
+            Assert.True(rc == 130, $"mpirun exited {rc}, not 130: {text}");
+            var m = CancelledAfter().Match(text);
+            Assert.True(m.Success, $"no 'training cancelled after N steps' line: {text}");
+            int steps = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            Assert.True(steps < 500 * StepsPerEpoch, $"the run finished ({steps} steps) before it was interrupted");
+            Assert.True(File.Exists(Path.Combine(stopped, "checkpoints", "checkpoint.latent")));
+
+            // Finish one epoch after the interrupted one, and train the same epochs without interruption.
+            string epochs = (steps / StepsPerEpoch + 2).ToString(CultureInfo.InvariantCulture);
+            var resumed = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", stopped, "--resume"]);
+            Assert.True(resumed.ExitCode == 0, $"resume exited {resumed.ExitCode}: {resumed.Output}");
+            var full = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", reference]);
+            Assert.True(full.ExitCode == 0, $"reference run exited {full.ExitCode}: {full.Output}");
+            Assert.Equal(LossColumn(reference), LossColumn(stopped));
+            Assert.Equal(0, DataParallelTrainingTests.MaxRelativeWeightDiff(reference, stopped));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [MpiFact]
+    public void ARankThatDiesEndsTheJobInsteadOfLeavingTheOthersWaiting()
+    {
+        string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;
+        try
+        {
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", Path.Combine(root, "run")], rank => Signal(rank, "KILL"));
+            output.WriteLine(text);
+            Assert.NotEqual(0, rc);
+            Assert.NotEqual(-1, rc); // -1: the job was still running after the wait
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>mpirun -np 2 latent ARGS</c>, waits until the first epoch's metrics exist, calls <paramref name="hit"/>
+    /// with the process id of the second rank started, and waits (at most 3 minutes) for mpirun to end.
+    /// </summary>
+    private static (int ExitCode, string Output) RunUntilFirstEpoch(string[] args, Action<int> hit)
+    {
+        string dir = args[Array.IndexOf(args, "--out") + 1];
+        var psi = DataParallelTrainingTests.StartInfo(2, args);
+        var text = new StringBuilder();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { lock (text) text.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { lock (text) text.AppendLine(e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(dir, ".staging", "metrics.csv")) && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(100);
+            Assert.False(p.HasExited, $"mpirun ended before the first epoch: {text}");
+            var ranks = Children(p.Id);
+            Assert.True(ranks.Count == 2, $"mpirun has {ranks.Count} child processes, not 2");
+            hit(ranks[^1]);
+            if (!p.WaitForExit(TimeSpan.FromMinutes(3))) return (-1, "still running 3 minutes after the signal: " + text);
+            p.WaitForExit();
+            lock (text) return (p.ExitCode, text.ToString());
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The child processes of <paramref name="pid"/> (Linux /proc), in start order.</summary>
+    private static List<int> Children(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Order().ToList();
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>The train_total column of metrics.csv as written (the seconds column differs between runs).</summary>
+    private static List<string> LossColumn(string dir) =>
+        File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1).Select(l => l.Split(',')[1]).ToList();
+
+    [GeneratedRegex(@"training cancelled after (\d+) steps")]
+    private static partial Regex CancelledAfter();
+}
