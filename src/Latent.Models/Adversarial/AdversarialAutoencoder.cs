@@ -27,15 +27,10 @@ namespace Latent.Models.Adversarial;
 public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeModel
 {
     /// <summary>The registry entry ("aae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "aae",
-        Citation: "Makhzani et al. 2015, Adversarial Autoencoders, arXiv:1511.05644",
-        Description: "adversarial autoencoder: deterministic codes matched to a Gaussian or ring-mixture prior by a discriminator",
-        Defaults: new AaeOptions(),
-        ParseOptions: AaeOptions.Parse,
-        Create: (options, shape, rng) => new AdversarialAutoencoder(
-            options as AaeOptions ?? throw new ArgumentException($"aae: expected AaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<AaeOptions>("aae",
+        "Makhzani et al. 2015, Adversarial Autoencoders, arXiv:1511.05644",
+        "adversarial autoencoder: deterministic codes matched to a Gaussian or ring-mixture prior by a discriminator",
+        (options, shape, rng) => new AdversarialAutoencoder(options, shape, rng));
 
     /// <summary>Radius of the ring of mixture means, in code units.</summary>
     public const float MixtureRadius = 4f;
@@ -47,7 +42,7 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
 
     /// <summary>Builds encoder/decoder through <see cref="AutoencoderNetworks"/> and the discriminator MLP, initialised from <paramref name="rng"/>.</summary>
     public AdversarialAutoencoder(AaeOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options, rng).NetworkOptions(), inputShape, rng)
+        : base(ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
     {
         _options = options;
         if (options.Prior == AaePrior.Mixture && CodeSize < 2)
@@ -162,13 +157,5 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
     {
         var logits = Discriminator.Forward(codes);
         return NnLoss.BceWithLogits(logits, Tensor.OnesLike(logits), Reduction.Mean);
-    }
-
-    private static AaeOptions Checked(AaeOptions options, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        return options;
     }
 }

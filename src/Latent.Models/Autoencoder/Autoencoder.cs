@@ -15,15 +15,10 @@ namespace Latent.Models.Autoencoder;
 public sealed class Autoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "ae",
-        Citation: "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313",
-        Description: "plain deep autoencoder: mirrored MLP encoder/decoder, linear code, BCE or MSE reconstruction",
-        Defaults: new AutoencoderOptions(),
-        ParseOptions: AutoencoderOptions.Parse,
-        Create: (options, shape, rng) => new Autoencoder(
-            options as AutoencoderOptions ?? throw new ArgumentException($"ae: expected AutoencoderOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<AutoencoderOptions>("ae",
+        "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313",
+        "plain deep autoencoder: mirrored MLP encoder/decoder, linear code, BCE or MSE reconstruction",
+        (options, shape, rng) => new Autoencoder(options, shape, rng));
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
     public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)

@@ -20,22 +20,17 @@ namespace Latent.Models.Contractive;
 public sealed class ContractiveAutoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("contractive-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "contractive-ae",
-        Citation: "Rifai, Vincent, Muller, Glorot & Bengio 2011, Contractive Auto-Encoders: Explicit Invariance During Feature Extraction, ICML",
-        Description: "contractive autoencoder: reconstruction + lambda * ||J_f(x)||_F^2 (closed form for one sigmoid layer, exact autodiff otherwise)",
-        Defaults: new ContractiveOptions(),
-        ParseOptions: ContractiveOptions.Parse,
-        Create: (options, shape, rng) => new ContractiveAutoencoder(
-            options as ContractiveOptions ?? throw new ArgumentException($"contractive-ae: expected ContractiveOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<ContractiveOptions>("contractive-ae",
+        "Rifai, Vincent, Muller, Glorot & Bengio 2011, Contractive Auto-Encoders: Explicit Invariance During Feature Extraction, ICML",
+        "contractive autoencoder: reconstruction + lambda * ||J_f(x)||_F^2 (closed form for one sigmoid layer, exact autodiff otherwise)",
+        (options, shape, rng) => new ContractiveAutoencoder(options, shape, rng));
 
     private readonly ContractiveOptions _options;
     private readonly Linear? _closedForm;
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public ContractiveAutoencoder(ContractiveOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
         _closedForm = options.Jacobian == JacobianMethod.Auto ? JacobianNorm.OneLayerSigmoidEncoder(Encoder) : null;
@@ -87,12 +82,5 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
             }
         }
         return JacobianNorm.Exact(Encoder.Forward, x, createGraph: true);
-    }
-
-    private static ContractiveOptions Checked(ContractiveOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -27,15 +27,10 @@ namespace Latent.Models.Dvae;
 public sealed class Dvae : AutoencoderModel, IGenerativeModel
 {
     /// <summary>The registry entry ("dvae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "dvae",
-        Citation: "Ramesh et al. 2021, Zero-Shot Text-to-Image Generation, ICML (dVAE, §2.1); Jang, Gu & Poole 2017, Categorical Reparameterization with Gumbel-Softmax, ICLR",
-        Description: "discrete VAE: K-way categorical tokens (grid or flat), Gumbel-softmax relaxation with annealed temperature, codebook decoder, KL to a uniform prior",
-        Defaults: new DvaeOptions(),
-        ParseOptions: DvaeOptions.Parse,
-        Create: (options, shape, rng) => new Dvae(
-            options as DvaeOptions ?? throw new ArgumentException($"dvae: expected DvaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<DvaeOptions>("dvae",
+        "Ramesh et al. 2021, Zero-Shot Text-to-Image Generation, ICML (dVAE, §2.1); Jang, Gu & Poole 2017, Categorical Reparameterization with Gumbel-Softmax, ICLR",
+        "discrete VAE: K-way categorical tokens (grid or flat), Gumbel-softmax relaxation with annealed temperature, codebook decoder, KL to a uniform prior",
+        (options, shape, rng) => new Dvae(options, shape, rng));
 
     private readonly DvaeOptions _options;
     private readonly int[]? _grid; // [h, w] of the conv token grid, null for the MLP

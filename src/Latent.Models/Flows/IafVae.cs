@@ -11,15 +11,10 @@ namespace Latent.Models.Flows;
 public sealed class IafVae : FlowVae
 {
     /// <summary>The registry entry ("iaf-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "iaf-vae",
-        Citation: "Kingma, Salimans, Jozefowicz, Chen, Sutskever & Welling 2016, Improved Variational Inference with Inverse Autoregressive Flow, NeurIPS",
-        Description: "VAE whose posterior sample passes through inverse autoregressive flow steps (MADE), log-det in the KL",
-        Defaults: new IafVaeOptions(),
-        ParseOptions: IafVaeOptions.Parse,
-        Create: (options, shape, rng) => new IafVae(
-            options as IafVaeOptions ?? throw new ArgumentException($"iaf-vae: expected IafVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<IafVaeOptions>("iaf-vae",
+        "Kingma, Salimans, Jozefowicz, Chen, Sutskever & Welling 2016, Improved Variational Inference with Inverse Autoregressive Flow, NeurIPS",
+        "VAE whose posterior sample passes through inverse autoregressive flow steps (MADE), log-det in the KL",
+        (options, shape, rng) => new IafVae(options, shape, rng));
 
     /// <summary>Builds the VAE's networks, then the IAF steps on Z dimensions.</summary>
     public IafVae(IafVaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)

@@ -19,15 +19,10 @@ namespace Latent.Models.Rae;
 public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
 {
     /// <summary>The registry entry ("rae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "rae",
-        Citation: "Ghosh, Sajjadi, Vergari, Black & Schoelkopf 2020, From Variational to Deterministic Autoencoders, ICLR",
-        Description: "regularised deterministic autoencoder: code penalty + decoder L2 or gradient penalty; samples from an ex-post Gaussian mixture (--prior-epochs)",
-        Defaults: new RaeOptions(),
-        ParseOptions: RaeOptions.Parse,
-        Create: (options, shape, rng) => new Rae(
-            options as RaeOptions ?? throw new ArgumentException($"rae: expected RaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<RaeOptions>("rae",
+        "Ghosh, Sajjadi, Vergari, Black & Schoelkopf 2020, From Variational to Deterministic Autoencoders, ICLR",
+        "regularised deterministic autoencoder: code penalty + decoder L2 or gradient penalty; samples from an ex-post Gaussian mixture (--prior-epochs)",
+        (options, shape, rng) => new Rae(options, shape, rng));
 
     private readonly RaeOptions _options;
     private readonly Tensor _weights;   // π [K]
@@ -35,7 +30,7 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
     private readonly Tensor _variances; // [K, Z]; all zero until fitted
 
     /// <summary>Builds the encoder (→ Z) and decoder (Z →) for samples of <paramref name="inputShape"/>.</summary>
-    public Rae(RaeOptions options, int[] inputShape, Rng rng) : base(Checked(options).NetworkOptions(), inputShape, rng)
+    public Rae(RaeOptions options, int[] inputShape, Rng rng) : base(ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
     {
         _options = options;
         _weights = AddBuffer("density_weights", Tensor.Zeros(options.Components));
@@ -137,12 +132,5 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
         var probe = rng.Normal(output.Shape);
         var vjp = Gradients.Grad(output, [z], probe, createGraph: true)[0];
         return vjp.Square().Sum(1).Mean();
-    }
-
-    private static RaeOptions Checked(RaeOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -43,7 +43,4 @@ public sealed record RaeOptions : EncoderDecoderOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static RaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

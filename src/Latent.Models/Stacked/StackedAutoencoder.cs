@@ -26,15 +26,10 @@ namespace Latent.Models.Stacked;
 public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
 {
     /// <summary>The registry entry ("stacked-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "stacked-ae",
-        Citation: "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313 (autoencoders for RBMs: Bengio et al. 2007, NIPS)",
-        Description: "stacked autoencoder: greedy layer-wise pretraining of shallow autoencoders, unrolled and fine-tuned end to end",
-        Defaults: new StackedOptions(),
-        ParseOptions: StackedOptions.Parse,
-        Create: (options, shape, rng) => new StackedAutoencoder(
-            options as StackedOptions ?? throw new ArgumentException($"stacked-ae: expected StackedOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<StackedOptions>("stacked-ae",
+        "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313 (autoencoders for RBMs: Bengio et al. 2007, NIPS)",
+        "stacked autoencoder: greedy layer-wise pretraining of shallow autoencoders, unrolled and fine-tuned end to end",
+        (options, shape, rng) => new StackedAutoencoder(options, shape, rng));
 
     private readonly StackedOptions _options;
     private readonly Linear[] _encoders;
@@ -43,7 +38,7 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
 
     /// <summary>Builds the deep networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public StackedAutoencoder(StackedOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
         _encoders = ((Sequential)Encoder).Layers.OfType<Linear>().ToArray();
@@ -136,12 +131,5 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
                 act.Forward(_encoders[l].Forward(Tensor.FromArray(input.AsSpan(start * inSize, count * inSize), count, inSize))).Span.CopyTo(output.AsSpan(start * outSize));
             }
         return output;
-    }
-
-    private static StackedOptions Checked(StackedOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -22,15 +22,10 @@ namespace Latent.Models.SuperResolution;
 public sealed class SuperResolutionAutoencoder : AutoencoderModel
 {
     /// <summary>The registry entry ("sr-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "sr-ae",
-        Citation: "Dong, Loy, He & Tang 2014, Learning a Deep Convolutional Network for Image Super-Resolution, ECCV",
-        Description: "super-resolution autoencoder: conv encoder on the f×f box-downsampled image (f = 2 or 4), transposed-conv decoder to full resolution",
-        Defaults: new SuperResolutionOptions(),
-        ParseOptions: SuperResolutionOptions.Parse,
-        Create: (options, shape, rng) => new SuperResolutionAutoencoder(
-            options as SuperResolutionOptions ?? throw new ArgumentException($"sr-ae: expected SuperResolutionOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<SuperResolutionOptions>("sr-ae",
+        "Dong, Loy, He & Tang 2014, Learning a Deep Convolutional Network for Image Super-Resolution, ECCV",
+        "super-resolution autoencoder: conv encoder on the f×f box-downsampled image (f = 2 or 4), transposed-conv decoder to full resolution",
+        (options, shape, rng) => new SuperResolutionAutoencoder(options, shape, rng));
 
     private readonly SuperResolutionOptions _options;
 

@@ -34,15 +34,10 @@ namespace Latent.Models.TdVae;
 public sealed class TdVae : AutoencoderModel, ISequenceModel
 {
     /// <summary>The registry entry ("td-vae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "td-vae",
-        Citation: "Gregor, Papamakarios, Besse, Buesing & Weber 2019, Temporal Difference Variational Auto-Encoder, ICLR",
-        Description: "sequence model: LSTM belief states, belief/smoothing/transition/decoder Gaussians trained on jumpy pairs t1<t2; rolls out future frames",
-        Defaults: new TdVaeOptions(),
-        ParseOptions: TdVaeOptions.Parse,
-        Create: (options, shape, rng) => new TdVae(
-            options as TdVaeOptions ?? throw new ArgumentException($"td-vae: expected TdVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng))
+    public static ModelInfo Info { get; } = ModelInfo.Of<TdVaeOptions>("td-vae",
+        "Gregor, Papamakarios, Besse, Buesing & Weber 2019, Temporal Difference Variational Auto-Encoder, ICLR",
+        "sequence model: LSTM belief states, belief/smoothing/transition/decoder Gaussians trained on jumpy pairs t1<t2; rolls out future frames",
+        (options, shape, rng) => new TdVae(options, shape, rng)) with
     {
         DefaultData = "moving-sprites",
         // Files saved before the gated heads and the plain transition became the defaults.

@@ -25,15 +25,10 @@ namespace Latent.Models.Vae;
 public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
 {
     /// <summary>The registry entry ("vae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "vae",
-        Citation: "Kingma & Welling 2014, Auto-Encoding Variational Bayes, ICLR",
-        Description: "variational autoencoder: Gaussian encoder (mu, log var), reparameterised sample, Bernoulli/Gaussian decoder, ELBO",
-        Defaults: new VaeOptions(),
-        ParseOptions: VaeOptions.Parse,
-        Create: (options, shape, rng) => new Vae(
-            options as VaeOptions ?? throw new ArgumentException($"vae: expected VaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<VaeOptions>("vae",
+        "Kingma & Welling 2014, Auto-Encoding Variational Bayes, ICLR",
+        "variational autoencoder: Gaussian encoder (mu, log var), reparameterised sample, Bernoulli/Gaussian decoder, ELBO",
+        (options, shape, rng) => new Vae(options, shape, rng));
 
     private readonly VaeOptions _options;
 

@@ -17,15 +17,10 @@ namespace Latent.Models.VampPrior;
 public sealed class VampVae : VaeModel
 {
     /// <summary>The registry entry ("vamp-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "vamp-vae",
-        Citation: "Tomczak & Welling 2018, VAE with a VampPrior, AISTATS",
-        Description: "VAE whose prior is the mixture of the encoder's posteriors at K learned pseudo-inputs",
-        Defaults: new VampVaeOptions(),
-        ParseOptions: VampVaeOptions.Parse,
-        Create: (options, shape, rng) => new VampVae(
-            options as VampVaeOptions ?? throw new ArgumentException($"vamp-vae: expected VampVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<VampVaeOptions>("vamp-vae",
+        "Tomczak & Welling 2018, VAE with a VampPrior, AISTATS",
+        "VAE whose prior is the mixture of the encoder's posteriors at K learned pseudo-inputs",
+        (options, shape, rng) => new VampVae(options, shape, rng));
 
     private readonly bool _squash;
 

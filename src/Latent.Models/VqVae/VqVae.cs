@@ -26,15 +26,10 @@ namespace Latent.Models.VqVae;
 public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
 {
     /// <summary>The registry entry ("vq-vae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "vq-vae",
-        Citation: "van den Oord, Vinyals & Kavukcuoglu 2017, Neural Discrete Representation Learning, NeurIPS",
-        Description: "VQ-VAE: conv encoder/decoder with residual blocks, nearest-neighbour codebook (straight-through, commitment β, optional EMA), gated PixelCNN prior",
-        Defaults: new VqVaeOptions(),
-        ParseOptions: VqVaeOptions.Parse,
-        Create: (options, shape, rng) => new VqVae(
-            options as VqVaeOptions ?? throw new ArgumentException($"vq-vae: expected VqVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<VqVaeOptions>("vq-vae",
+        "van den Oord, Vinyals & Kavukcuoglu 2017, Neural Discrete Representation Learning, NeurIPS",
+        "VQ-VAE: conv encoder/decoder with residual blocks, nearest-neighbour codebook (straight-through, commitment β, optional EMA), gated PixelCNN prior",
+        (options, shape, rng) => new VqVae(options, shape, rng));
 
     private readonly VqVaeOptions _options;
 

@@ -30,15 +30,10 @@ namespace Latent.Models.VqVae2;
 public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
 {
     /// <summary>The registry entry ("vq-vae-2").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "vq-vae-2",
-        Citation: "Razavi, van den Oord & Vinyals 2019, Generating Diverse High-Fidelity Images with VQ-VAE-2, NeurIPS",
-        Description: "VQ-VAE-2: two-level hierarchy (bottom H/4, top H/8 codes), EMA codebooks, gated PixelCNN priors (top with causal self-attention, bottom conditioned on top)",
-        Defaults: new VqVae2Options(),
-        ParseOptions: VqVae2Options.Parse,
-        Create: (options, shape, rng) => new VqVae2(
-            options as VqVae2Options ?? throw new ArgumentException($"vq-vae-2: expected VqVae2Options, got {options.GetType().Name}", nameof(options)),
-            shape, rng))
+    public static ModelInfo Info { get; } = ModelInfo.Of<VqVae2Options>("vq-vae-2",
+        "Razavi, van den Oord & Vinyals 2019, Generating Diverse High-Fidelity Images with VQ-VAE-2, NeurIPS",
+        "VQ-VAE-2: two-level hierarchy (bottom H/4, top H/8 codes), EMA codebooks, gated PixelCNN priors (top with causal self-attention, bottom conditioned on top)",
+        (options, shape, rng) => new VqVae2(options, shape, rng)) with
     {
         // Files saved before the top prior had self-attention.
         LegacyOptions = new Dictionary<string, string> { ["prior_attention"] = "false" },

@@ -24,7 +24,7 @@ public class DenoisingAutoencoderTests
         Assert.Equal("sigmoid", o.Network.CodeActivation);
         var model = ModelChecks.RegistryRoundTrip("dae", new() { ["arch"] = "16-5", ["noise"] = "gaussian:0.3" }, [1, 4, 4]);
         Assert.Equal(new Corruption(CorruptionKind.Gaussian, 0.3f), ((DenoisingAutoencoder)model).Noise);
-        var bad = Assert.Throws<ArgumentException>(() => DenoisingOptions.Parse(new Dictionary<string, string> { ["noise"] = "speckle:0.1" }));
+        var bad = Assert.Throws<ArgumentException>(() => DenoisingOptions.Schema.Parse(new Dictionary<string, string> { ["noise"] = "speckle:0.1" }));
         Assert.Equal("Noise", bad.ParamName);
         Assert.Contains("dae:", bad.Message);
     }

@@ -22,7 +22,7 @@ public class DropoutAutoencoderTests
         var none = Assert.Throws<ArgumentException>(() => Model(arch: "16-3"));
         Assert.Equal("Network", none.ParamName);
         Assert.Equal("Rate", Assert.Throws<ArgumentException>(() => Model(rate: 1f)).ParamName);
-        Assert.Equal("Placement", Assert.Throws<ArgumentException>(() => DropoutOptions.Parse(new Dictionary<string, string> { ["placement"] = "input" })).ParamName);
+        Assert.Equal("Placement", Assert.Throws<ArgumentException>(() => DropoutOptions.Schema.Parse(new Dictionary<string, string> { ["placement"] = "input" })).ParamName);
     }
 
     [Fact]
