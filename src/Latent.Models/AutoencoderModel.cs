@@ -19,8 +19,8 @@ public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
         InputShape = (int[])inputShape.Clone();
     }
 
-    /// <summary>The registry name ("ae", "vae", ...).</summary>
-    public abstract string Name { get; }
+    /// <summary>The registry name ("ae", "vae", ...): the model its <see cref="Options"/> schema is declared for.</summary>
+    public virtual string Name => Options.GetSchema().Model;
 
     /// <summary>Size of the code returned by <see cref="Encode"/>.</summary>
     public abstract int CodeSize { get; }

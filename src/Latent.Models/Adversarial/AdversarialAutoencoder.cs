@@ -61,9 +61,6 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
     }
 
     /// <inheritdoc />
-    public override string Name => "aae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <summary>D: z [B, Z] → logit of "drawn from the prior", [B, 1].</summary>

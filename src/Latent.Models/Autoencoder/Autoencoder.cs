@@ -26,9 +26,6 @@ public sealed class Autoencoder : NetworkAutoencoder
     }
 
     /// <inheritdoc />
-    public override string Name => "ae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => Network;
 
     /// <inheritdoc />
@@ -40,11 +37,4 @@ public sealed class Autoencoder : NetworkAutoencoder
         var reconstruction = Reconstruction(output, x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);
     }
-
-    /// <summary>
-    /// The per-sample reconstruction loss averaged over the batch: −log p(x|z) of
-    /// <see cref="NetworkAutoencoder.Likelihood(OutputDistribution, Tensor)"/> for the decoder's pre-output [B, ...].
-    /// </summary>
-    public static Tensor ReconstructionLoss(Tensor output, Tensor x, OutputDistribution distribution) =>
-        Likelihood(distribution, output).MeanNegativeLogLikelihood(x);
 }

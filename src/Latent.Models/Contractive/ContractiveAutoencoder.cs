@@ -37,9 +37,6 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
     }
 
     /// <inheritdoc />
-    public override string Name => "contractive-ae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <summary>True when the loss uses the closed form of the one-layer sigmoid encoder.</summary>

@@ -32,9 +32,6 @@ public sealed class DenoisingAutoencoder : NetworkAutoencoder
     }
 
     /// <inheritdoc />
-    public override string Name => "dae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <summary>The training corruption q(x̃|x).</summary>

@@ -41,9 +41,6 @@ public sealed class DropoutAutoencoder : NetworkAutoencoder
     }
 
     /// <inheritdoc />
-    public override string Name => "dropout-ae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <summary>Number of dropout layers in the network.</summary>

@@ -83,9 +83,6 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
         Initializers.Normal(Codebook, 1f, rng);
     }
 
-    /// <inheritdoc />
-    public override string Name => "dvae";
-
     /// <summary>N·K: <see cref="Encode"/> returns one one-hot row of K per latent position, flattened.</summary>
     public override int CodeSize => Latents * Categories;
 

@@ -19,30 +19,6 @@ public sealed class IafVae : FlowVae
     /// <summary>Builds the VAE's networks, then the IAF steps on Z dimensions.</summary>
     public IafVae(IafVaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
     {
-        var flows = Add("flow", new FlowStack());
-        Steps = Enumerable.Range(0, options.Flows)
-            .Select(t => flows.Append(t, new InverseAutoregressiveFlow(LatentSize, options.FlowHidden, reversed: t % 2 == 1, rng)))
-            .ToArray();
-    }
-
-    /// <inheritdoc />
-    public override string Name => "iaf-vae";
-
-    /// <summary>The IAF steps.</summary>
-    public IReadOnlyList<InverseAutoregressiveFlow> Steps { get; }
-
-    /// <inheritdoc />
-    public override (Tensor Z, Tensor LogDet) Transform(Tensor z0)
-    {
-        ArgumentNullException.ThrowIfNull(z0);
-        var z = z0;
-        var logDet = Tensor.Zeros(z0.Shape[0]);
-        foreach (var step in Steps)
-        {
-            var (next, ld) = step.Forward(z);
-            z = next;
-            logDet = logDet + ld;
-        }
-        return (z, logDet);
+        for (int t = 0; t < options.Flows; t++) Flow.Append(new InverseAutoregressiveFlow(LatentSize, options.FlowHidden, reversed: t % 2 == 1, rng));
     }
 }

@@ -25,9 +25,6 @@ public sealed class Iwae : VaeModel
         Samples = options.Samples;
     }
 
-    /// <inheritdoc />
-    public override string Name => "iwae";
-
     /// <summary>K, the importance samples per input.</summary>
     public int Samples { get; }
 

@@ -35,9 +35,6 @@ public sealed class KSparseAutoencoder : NetworkAutoencoder
     }
 
     /// <inheritdoc />
-    public override string Name => "k-sparse-ae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <summary>The target sparsity k.</summary>

@@ -34,9 +34,6 @@ public sealed class SparseAutoencoder : NetworkAutoencoder
     }
 
     /// <inheritdoc />
-    public override string Name => "sparse-ae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <inheritdoc />

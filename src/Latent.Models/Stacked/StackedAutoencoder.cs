@@ -47,9 +47,6 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
     }
 
     /// <inheritdoc />
-    public override string Name => "stacked-ae";
-
-    /// <inheritdoc />
     public override ModelOptions Options => _options;
 
     /// <summary>Number of stacked layers L.</summary>
@@ -91,7 +88,7 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
                 var (act, target, encoder, decoder) = (Activation(l), TargetDistribution(l), _encoders[l], _decoders[l]);
                 var layer = new Objective($"stacked-ae/layer{l + 1}", $"target={target}", [sizes[l]], [("encoder", encoder), ("decoder", decoder)], (x, _) =>
                 {
-                    var loss = Autoencoder.Autoencoder.ReconstructionLoss(decoder.Forward(act.Forward(encoder.Forward(x))), x, target);
+                    var loss = Likelihood(target, decoder.Forward(act.Forward(encoder.Forward(x)))).MeanNegativeLogLikelihood(x);
                     return new LossTerms(loss, loss);
                 });
                 result = Trainer.Fit(layer, level, null, options.ForStage($"pretrain{l + 1}", _options.PretrainEpochs), progress, cancellationToken);

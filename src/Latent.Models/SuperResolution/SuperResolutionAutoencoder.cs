@@ -53,9 +53,6 @@ public sealed class SuperResolutionAutoencoder : AutoencoderModel
         CodeSize = hidden * LowHeight * LowWidth;
     }
 
-    /// <inheritdoc />
-    public override string Name => "sr-ae";
-
     /// <summary>F·(H/f)·(W/f): the flattened feature maps of the low-resolution image.</summary>
     public override int CodeSize { get; }
 

@@ -73,9 +73,6 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
             new Linear(z, h, rng), Activation.Relu(), new Linear(h, h, rng), Activation.Relu(), new Linear(h, p, rng), new BatchReshape(FrameShape)));
     }
 
-    /// <inheritdoc />
-    public override string Name => "td-vae";
-
     /// <summary>The state size Z: <see cref="Encode"/> returns the belief mean at the last frame.</summary>
     public override int CodeSize => _options.StateSize;
 

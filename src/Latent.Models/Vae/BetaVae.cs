@@ -28,9 +28,6 @@ public sealed class BetaVae : Vae
         _options = options;
     }
 
-    /// <inheritdoc />
-    public override string Name => "beta-vae";
-
     /// <summary>The capacity C in nats at training progress <paramref name="progress"/> ∈ [0, 1]: C_max · progress.</summary>
     public float Capacity(double progress) => (float)(_options.CapacityMax * Math.Clamp(progress, 0.0, 1.0));
 

@@ -47,9 +47,6 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     }
 
     /// <inheritdoc />
-    public override string Name => "vae";
-
-    /// <inheritdoc />
     public override int CodeSize => LatentSize;
 
     /// <summary>Z, the latent size.</summary>

@@ -31,9 +31,6 @@ public sealed class VampVae : VaeModel
         PseudoInputWeights = AddParameter("pseudo_inputs", rng.Normal([options.PseudoInputs, .. inputShape], std: 0.01f));
     }
 
-    /// <inheritdoc />
-    public override string Name => "vamp-vae";
-
     /// <summary>w [K, ...InputShape], the trained parameters behind the pseudo-inputs.</summary>
     public Tensor PseudoInputWeights { get; }
 

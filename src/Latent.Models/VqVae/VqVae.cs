@@ -53,9 +53,6 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
         CodeSize = d * CodeHeight * CodeWidth;
     }
 
-    /// <inheritdoc />
-    public override string Name => "vq-vae";
-
     /// <summary>D·h·w: the flattened quantised map.</summary>
     public override int CodeSize { get; }
 

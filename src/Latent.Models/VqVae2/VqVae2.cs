@@ -77,9 +77,6 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
         CodeSize = TopSize + d * BottomHeight * BottomWidth;
     }
 
-    /// <inheritdoc />
-    public override string Name => "vq-vae-2";
-
     /// <summary>D·(h_t·w_t + h_b·w_b): the flattened top map followed by the flattened bottom map.</summary>
     public override int CodeSize { get; }
 
