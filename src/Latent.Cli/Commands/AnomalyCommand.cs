@@ -144,14 +144,7 @@ internal static class AnomalyCommand
             threshold = AnomalyMetrics.Quantile<float>(detector.DecisionScores.Order().ToArray(), 1 - c);
             source = $"the detector's training scores ({c:G3} contamination)";
         }
-        var flags = scores.Select(s => s > threshold).ToArray();
-        double? auc = null, ap = null;
-        if (rows.Labels is { } labels)
-        {
-            var truth = labels.Select(l => l != 0).ToArray();
-            if (truth.Any(b => b) && truth.Any(b => !b)) { auc = AnomalyMetrics.RocAuc(scores, truth); ap = AnomalyMetrics.AveragePrecision(scores, truth); }
-        }
-        return new AnomalyResult(scores, threshold, source, flags, auc, ap);
+        return AnomalyScoring.Finish(scores, threshold, source, rows);
     }
 
     private static void Report(CliContext ctx, ParseResult p, AnomalyResult r, Dataset set, Option<bool> json, Option<string?> outFile,
