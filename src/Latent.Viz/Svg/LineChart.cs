@@ -6,28 +6,14 @@ namespace Latent.Viz.Svg;
 /// A line chart of named series (loss curves, metrics per epoch) rendered as a self-contained SVG string:
 /// nice ticks, optional log y axis, legend, title and axis labels. NaN and ±∞ (and, on a log axis, values ≤ 0)
 /// break a line into separate pieces; a point with no drawable neighbour is drawn as a dot.
+/// Default size 640 × 360 pixels.
 /// </summary>
-public sealed class LineChart
+public sealed class LineChart() : Chart(640, 360)
 {
     private readonly List<(string Name, double[] X, double[] Y)> _series = [];
 
-    /// <summary>Title above the plot (also the SVG &lt;title&gt;).</summary>
-    public string? Title { get; set; }
-
-    /// <summary>Label under the x axis.</summary>
-    public string? XLabel { get; set; }
-
-    /// <summary>Label beside the y axis.</summary>
-    public string? YLabel { get; set; }
-
     /// <summary>Base-10 log scale on the y axis.</summary>
     public bool LogY { get; set; }
-
-    /// <summary>Width in pixels (default 640).</summary>
-    public int Width { get; set; } = 640;
-
-    /// <summary>Height in pixels (default 360).</summary>
-    public int Height { get; set; } = 360;
 
     /// <summary>The series added so far, in order.</summary>
     public IReadOnlyList<string> SeriesNames => _series.Select(s => s.Name).ToList();
@@ -70,7 +56,7 @@ public sealed class LineChart
             ? (ys.Count == 0 ? Axis.Logarithmic(1, 10) : Axis.Logarithmic(ys.Min(), ys.Max()))
             : (ys.Count == 0 ? Axis.Linear(0, 1) : Axis.Linear(ys.Min(), ys.Max()));
 
-        var frame = new ChartFrame(Width, Height, Title, XLabel, YLabel, ChartFrame.LegendWidth(_series.Select(s => s.Name)));
+        var frame = Frame(ChartFrame.LegendWidth(_series.Select(s => s.Name)));
         frame.Grid(xAxis, yAxis);
         var sb = frame.Body;
         if (xs.Count == 0)
