@@ -61,6 +61,13 @@ public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
             throw new ArgumentException($"{Name}.{op}: input {Shapes.Format(x.Shape)} is not [B,{string.Join(",", InputShape)}]", nameof(x));
     }
 
+    /// <summary>The argument checks of <see cref="Loss"/>: <see cref="CheckInput"/> and a non-null <paramref name="ctx"/>.</summary>
+    protected void CheckLossArguments(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
+    }
+
     /// <summary>Throws an ArgumentException naming the op when <paramref name="z"/> is not [B, CodeSize].</summary>
     protected void CheckCode(Tensor z, string op)
     {

@@ -42,7 +42,7 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
 
     /// <summary>Builds encoder/decoder through <see cref="AutoencoderNetworks"/> and the discriminator MLP, initialised from <paramref name="rng"/>.</summary>
     public AdversarialAutoencoder(AaeOptions options, int[] inputShape, Rng rng)
-        : base(ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
+        : base(options, ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
     {
         _options = options;
         if (options.Prior == AaePrior.Mixture && CodeSize < 2)
@@ -59,9 +59,6 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
         discriminator.Append(new Linear(width, 1, rng));
         Discriminator = Add("discriminator", discriminator);
     }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>D: z [B, Z] → logit of "drawn from the prior", [B, 1].</summary>
     public Layer Discriminator { get; }
@@ -102,8 +99,7 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
     /// </summary>
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var z = Encoder.Forward(x);
         var reconstruction = Reconstruction(Decoder.Forward(z), x);
         var generator = GeneratorLoss(z) * ctx.RegularisationWeight;

@@ -21,18 +21,14 @@ public sealed class Autoencoder : NetworkAutoencoder
         (options, shape, rng) => new Autoencoder(options, shape, rng));
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
-    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
+    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(options, options, inputShape, rng)
     {
     }
 
     /// <inheritdoc />
-    public override ModelOptions Options => Network;
-
-    /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var output = Decoder.Forward(Encoder.Forward(x));
         var reconstruction = Reconstruction(output, x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);

@@ -30,14 +30,11 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public ContractiveAutoencoder(ContractiveOptions options, int[] inputShape, Rng rng)
-        : base(ModelOptions.Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
         _closedForm = options.Jacobian == JacobianMethod.Auto ? JacobianNorm.OneLayerSigmoidEncoder(Encoder) : null;
     }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>True when the loss uses the closed form of the one-layer sigmoid encoder.</summary>
     public bool UsesClosedForm => _closedForm is not null;
@@ -52,8 +49,7 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var (h, perSample) = Penalty(x);
         var reconstruction = Reconstruction(Decoder.Forward(h), x);
         var jacobian = perSample.Mean();

@@ -26,13 +26,10 @@ public sealed class DenoisingAutoencoder : NetworkAutoencoder
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public DenoisingAutoencoder(DenoisingOptions options, int[] inputShape, Rng rng)
-        : base(ModelOptions.Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>The training corruption q(x̃|x).</summary>
     public Corruption Noise => _options.Noise;
@@ -40,8 +37,7 @@ public sealed class DenoisingAutoencoder : NetworkAutoencoder
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         // x̃ ~ q(x̃|x) only while training; the target is always the clean x.
         var input = ctx.IsTraining ? _options.Noise.Apply(x, ctx.Rng) : x;
         var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(input)), x);

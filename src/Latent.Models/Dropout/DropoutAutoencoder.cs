@@ -32,7 +32,7 @@ public sealed class DropoutAutoencoder : NetworkAutoencoder
     }
 
     private DropoutAutoencoder(DropoutOptions options, int[] inputShape, Rng rng, List<ContextDropout> dropouts)
-        : base(options.Network, inputShape, rng,
+        : base(options, options.Network, inputShape, rng,
             options.Placement != DropoutPlacement.Decoder ? () => Track(dropouts, options.Rate) : null,
             options.Placement != DropoutPlacement.Encoder ? () => Track(dropouts, options.Rate) : null)
     {
@@ -40,17 +40,13 @@ public sealed class DropoutAutoencoder : NetworkAutoencoder
         _dropouts = dropouts;
     }
 
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
-
     /// <summary>Number of dropout layers in the network.</summary>
     public int DropoutLayers => _dropouts.Count;
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         // Lend the context's stream to the dropout layers for this forward pass only.
         var rng = ctx.IsTraining && _options.Rate > 0f ? ctx.Rng : null;
         foreach (var d in _dropouts) d.Rng = rng;

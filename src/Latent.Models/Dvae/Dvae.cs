@@ -38,10 +38,8 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
     /// <summary>Builds the encoder, codebook and decoder for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
     public Dvae(DvaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        _options = ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        _options = options;
         int k = options.Categories, d = options.EmbeddingDim;
         if (options.Network.Equals("conv", StringComparison.OrdinalIgnoreCase))
         {
@@ -161,8 +159,7 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int b = Math.Max(1, x.Shape[0]);
         float tau = ctx.IsTraining ? _options.TemperatureAt(ctx.Progress) : _options.TemperatureEnd;
         float beta = _options.BetaAt(ctx.Progress) * ctx.RegularisationWeight;

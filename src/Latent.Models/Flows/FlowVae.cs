@@ -39,8 +39,7 @@ public abstract class FlowVae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Posterior(x);
         var z0 = q.Sample(ctx.Rng);
         var (z, logDet) = Transform(z0);

@@ -31,8 +31,7 @@ public sealed class Iwae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int batch = x.Shape[0];
         var q = Posterior(x);
         var logW = new Tensor[Samples];

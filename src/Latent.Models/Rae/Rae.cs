@@ -31,16 +31,13 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
     private readonly Tensor _variances; // [K, Z]; all zero until fitted
 
     /// <summary>Builds the encoder (→ Z) and decoder (Z →) for samples of <paramref name="inputShape"/>.</summary>
-    public Rae(RaeOptions options, int[] inputShape, Rng rng) : base(ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
+    public Rae(RaeOptions options, int[] inputShape, Rng rng) : base(options, ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
     {
         _options = options;
         _weights = AddBuffer("density_weights", Tensor.Zeros(options.Components));
         _means = AddBuffer("density_means", Tensor.Zeros(options.Components, CodeSize));
         _variances = AddBuffer("density_variances", Tensor.Zeros(options.Components, CodeSize));
     }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>True once the ex-post mixture has been fitted (or loaded).</summary>
     public bool PriorTrained => _variances.Span[0] > 0;
@@ -56,8 +53,7 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var z = Encoder.Forward(x);
         var output = Decoder.Forward(z);
         var reconstruction = Reconstruction(output, x);

@@ -29,13 +29,10 @@ public sealed class KSparseAutoencoder : NetworkAutoencoder
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public KSparseAutoencoder(KSparseOptions options, int[] inputShape, Rng rng)
-        : base(ModelOptions.Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>The target sparsity k.</summary>
     public int K => _options.K;
@@ -72,8 +69,7 @@ public sealed class KSparseAutoencoder : NetworkAutoencoder
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int k = ctx.IsTraining ? SparsityAt(ctx.Progress) : _options.K;
         var z = KeepTopK(Encoder.Forward(x), k);
         var reconstruction = Reconstruction(Decoder.Forward(z), x);

@@ -28,19 +28,15 @@ public sealed class SparseAutoencoder : NetworkAutoencoder
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public SparseAutoencoder(SparseOptions options, int[] inputShape, Rng rng)
-        : base(ModelOptions.Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
     }
 
     /// <inheritdoc />
-    public override ModelOptions Options => _options;
-
-    /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var h = Encoder.Forward(x);
         var reconstruction = Reconstruction(Decoder.Forward(h), x);
         Tensor sparsity, weighted;

@@ -38,16 +38,13 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
 
     /// <summary>Builds the deep networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public StackedAutoencoder(StackedOptions options, int[] inputShape, Rng rng)
-        : base(ModelOptions.Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
         _encoders = ((Sequential)Encoder).Layers.OfType<Linear>().ToArray();
         // The MLP decoder lists its layers from the code down: reverse so that _decoders[l] maps level l+1 back to l.
         _decoders = ((Sequential)Decoder).Layers.OfType<Linear>().Reverse().ToArray();
     }
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>Number of stacked layers L.</summary>
     public int Depth => _encoders.Length;
@@ -58,8 +55,7 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);
     }
@@ -80,8 +76,7 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
         if (_options.PretrainEpochs == 0) return result;
         var sizes = Network.LayerSizes();
         var level = new Dataset(train.Name, train.X, [sizes[0]]); // h_{l−1}, [N, sizes[l]]
-        bool wasTraining = Training;
-        try
+        using (new ModeScope(this, Training)) // the layers' training leaves the mode as it was
         {
             for (int l = 0; l < Depth; l++)
             {
@@ -97,10 +92,6 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
                 if (l + 1 < Depth) level = new Dataset($"{train.Name}/h{l + 1}", Codes(level.X, sizes[l], sizes[l + 1], l, act), [sizes[l + 1]]);
             }
             return result;
-        }
-        finally
-        {
-            Train(wasTraining);
         }
     }
 

@@ -32,9 +32,8 @@ public sealed class SuperResolutionAutoencoder : AutoencoderModel
     /// <summary>Builds the model for images <paramref name="inputShape"/> = [C, H, W] with H and W divisible by the factor.</summary>
     public SuperResolutionAutoencoder(SuperResolutionOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         int f = options.Factor;
         if (inputShape.Length != 3 || inputShape[1] % f != 0 || inputShape[2] % f != 0)
             throw new ArgumentException($"sr-ae: input shape {Shapes.Format(inputShape)} must be [C,H,W] with H and W divisible by factor {f} (e.g. [1,28,28])", nameof(inputShape));
@@ -103,8 +102,7 @@ public sealed class SuperResolutionAutoencoder : AutoencoderModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var output = Upscale(Resampling.Downsample(x, Factor));
         var reconstruction = NnLoss.Mse(output, x, NN.Losses.Reduction.Sum) * (1f / x.Shape[0]);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);

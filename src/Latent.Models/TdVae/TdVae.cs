@@ -55,9 +55,8 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     /// <summary>A TD-VAE for sequences <paramref name="inputShape"/> = [T, ...FrameShape] (T ≥ 2), initialised from <paramref name="rng"/>.</summary>
     public TdVae(TdVaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         if (inputShape.Length < 2 || inputShape[0] < 2)
             throw new ArgumentException($"td-vae: a sample is a sequence [T, ...frame] with T >= 2, got {Shapes.Format(inputShape)}", nameof(inputShape));
         _options = options;
@@ -159,8 +158,7 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int b = x.Shape[0], t = SequenceLength, bs = _options.BeliefSize, z = _options.StateSize;
         var beliefs = Beliefs(x).Reshape(b * t, bs);
         var frames = x.Reshape([b * t, .. FrameShape]);

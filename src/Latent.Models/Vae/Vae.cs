@@ -36,10 +36,8 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     /// <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
     public Vae(VaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        _options = ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        _options = options;
         LatentSize = options.LatentSize;
         // Two builds of the same family: one whose code is [μ, log σ²] (2Z), one whose decoder reads z (Z).
         Encoder = Add("encoder", AutoencoderNetworks.Build(options.NetworkOptions(2 * LatentSize), inputShape, rng).Encoder);
@@ -97,8 +95,7 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Posterior(x);
         var z = q.Sample(ctx.Rng); // reparameterised: z = μ + σ ⊙ ε
         var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();
@@ -160,9 +157,7 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
         int batch = x.Shape[0];
         if (batch == 0) return 0;
         var logW = new double[batch * k];
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             using (Tensor.NoGrad())
             {
@@ -176,10 +171,6 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
                     for (int b = 0; b < batch; b++) logW[b * k + j] = -nll[b] + (double)ratio[b];
                 }
             }
-        }
-        finally
-        {
-            Train(wasTraining);
         }
         return Metrics.Likelihood.NegativeLogMeanExp(logW, k);
     }

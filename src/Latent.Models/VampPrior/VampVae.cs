@@ -70,8 +70,7 @@ public sealed class VampVae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Posterior(x);
         var (z, logQ) = SamplePosterior(q, ctx.Rng); // z = μ + σ ⊙ ε
         var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();

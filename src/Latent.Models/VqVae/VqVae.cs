@@ -36,9 +36,8 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <summary>Builds the model for images <paramref name="inputShape"/> = [C, H, W] with H, W divisible by 4.</summary>
     public VqVae(VqVaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         VqVaeNetworks.CheckImageShape("vq-vae", inputShape, 4);
         _options = options;
         CodeHeight = inputShape[1] / 4;
@@ -127,8 +126,7 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Quantizer.Forward(Encoder.Forward(x), ctx);
         var output = Decoder.Forward(q.StraightThrough);
         var reconstruction = GaussianLikelihood.SquaredError(output).MeanNegativeLogLikelihood(x); // ‖x − D(z_q)‖² per sample
@@ -160,9 +158,7 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
     public int[] IndexMaps(Dataset data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             var codes = new int[data.Count * CodeHeight * CodeWidth];
             int offset = 0;
@@ -174,10 +170,6 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
                 offset += idx.Length;
             }
             return codes;
-        }
-        finally
-        {
-            Train(wasTraining);
         }
     }
 

@@ -44,9 +44,8 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <summary>Builds the model for images [C, H, W] with H, W divisible by 4.</summary>
     public VqVae2(VqVae2Options options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         VqVaeNetworks.CheckImageShape("vq-vae-2", inputShape, 4);
         _options = options;
         int d = options.EmbeddingDim, hid = options.Hidden, rh = options.ResidualHidden, rb = options.ResidualBlocks;
@@ -197,8 +196,7 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var (top, bottom) = Quantize(x, ctx);
         var output = DecodeMaps(top.StraightThrough, bottom.StraightThrough);
         var reconstruction = GaussianLikelihood.SquaredError(output).MeanNegativeLogLikelihood(x); // ‖x − D(z_q)‖² per sample
@@ -236,9 +234,7 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
         int n = train.Count, perTop = TopHeight * TopWidth, perBottom = BottomHeight * BottomWidth;
         var tops = new int[n * perTop];
         var bottoms = new int[n * perBottom];
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             int k = 0;
             foreach (var x in Metrics.Evaluation.Batches(train, 256))
@@ -249,10 +245,6 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
                 b.CopyTo(bottoms, k * perBottom);
                 k += x.Shape[0];
             }
-        }
-        finally
-        {
-            Train(wasTraining);
         }
         var labels = _options.PriorClasses > 0 ? train.Labels : null;
         PriorFitting.Fit(TopPrior, tops, n, TopHeight, TopWidth, labels, null, options, progress, cancellationToken);
