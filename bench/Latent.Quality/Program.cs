@@ -25,6 +25,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("zoo-vae-variants", ZooVaeVariantsSection.Run),
     ("disentangle", DisentangleSection.Run),
     ("timeseries", TimeSeriesSection.Run),
+    ("stacked", StackedSection.Run),
 };
 
 BenchOptions options;

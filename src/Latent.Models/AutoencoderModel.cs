@@ -19,8 +19,8 @@ public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
         InputShape = (int[])inputShape.Clone();
     }
 
-    /// <summary>The registry name ("ae", "vae", ...).</summary>
-    public abstract string Name { get; }
+    /// <summary>The registry name ("ae", "vae", ...): the model its <see cref="Options"/> schema is declared for.</summary>
+    public virtual string Name => Options.GetSchema().Model;
 
     /// <summary>Size of the code returned by <see cref="Encode"/>.</summary>
     public abstract int CodeSize { get; }
@@ -59,6 +59,13 @@ public abstract class AutoencoderModel : Module, IAutoencoder, ITrainable
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != InputShape.Length + 1 || !Shapes.Equal(x.Shape.AsSpan(1), InputShape))
             throw new ArgumentException($"{Name}.{op}: input {Shapes.Format(x.Shape)} is not [B,{string.Join(",", InputShape)}]", nameof(x));
+    }
+
+    /// <summary>The argument checks of <see cref="Loss"/>: <see cref="CheckInput"/> and a non-null <paramref name="ctx"/>.</summary>
+    protected void CheckLossArguments(Tensor x, TrainingContext ctx)
+    {
+        CheckInput(x, nameof(Loss));
+        ArgumentNullException.ThrowIfNull(ctx);
     }
 
     /// <summary>Throws an ArgumentException naming the op when <paramref name="z"/> is not [B, CodeSize].</summary>

@@ -5,22 +5,41 @@ namespace Latent.Models;
 
 /// <summary>
 /// One entry of the <see cref="ModelRegistry"/>: the CLI name, the paper, a one-line description, the default
-/// options, a parser for "key=value" settings and the factory.
+/// options and the factory. Settings are parsed by the defaults' schema (<see cref="Schema"/>).
 /// </summary>
 /// <param name="Name">The CLI name ("ae").</param>
 /// <param name="Citation">The paper, "Authors Year, Title, Venue".</param>
 /// <param name="Description">One line for <c>latent models</c>.</param>
 /// <param name="Defaults">The paper's default options.</param>
-/// <param name="ParseOptions">Reads "key=value" settings over the defaults: the family's <c>Schema.Parse</c>.</param>
 /// <param name="Create">Builds a model from options, input sample shape and the initialisation random stream.</param>
 public sealed record ModelInfo(
     string Name,
     string Citation,
     string Description,
     ModelOptions Defaults,
-    Func<IReadOnlyDictionary<string, string>, ModelOptions> ParseOptions,
     Func<ModelOptions, int[], Rng, AutoencoderModel> Create)
 {
+    /// <summary>
+    /// The form that also names the family's parser; <paramref name="ParseOptions"/> must be the family's
+    /// <c>Schema.Parse</c> and is not kept, since settings are parsed by <see cref="Schema"/>.
+    /// </summary>
+    public ModelInfo(string Name, string Citation, string Description, ModelOptions Defaults,
+        Func<IReadOnlyDictionary<string, string>, ModelOptions> ParseOptions, Func<ModelOptions, int[], Rng, AutoencoderModel> Create)
+        : this(Name, Citation, Description, Defaults, Create) => ArgumentNullException.ThrowIfNull(ParseOptions);
+
+    /// <summary>
+    /// The entry of a family whose options record is <typeparamref name="TOptions"/> (defaults <c>new TOptions()</c>);
+    /// <paramref name="create"/> receives the options typed, other options types are refused naming the model.
+    /// </summary>
+    public static ModelInfo Of<TOptions>(string name, string citation, string description, Func<TOptions, int[], Rng, AutoencoderModel> create)
+        where TOptions : ModelOptions, new()
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return new(name, citation, description, new TOptions(), (options, shape, rng) => create(
+            options as TOptions ?? throw new ArgumentException($"{name}: expected {typeof(TOptions).Name}, got {options.GetType().Name}", nameof(options)),
+            shape, rng));
+    }
+
     /// <summary>The built-in data the model trains on when none is given: "sprites" (images) or "moving-sprites" (sequences).</summary>
     public string DefaultData { get; init; } = "sprites";
 

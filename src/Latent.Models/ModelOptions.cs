@@ -22,6 +22,17 @@ public abstract record ModelOptions
         CheckCombinations();
     }
 
+    /// <summary>
+    /// <paramref name="options"/> after <see cref="Validate"/> (ArgumentNullException when null): for a model constructor
+    /// that hands part of its options to its base constructor.
+    /// </summary>
+    public static T Checked<T>(T options) where T : ModelOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
     /// <summary>Checks that involve several options (k ≤ code size, ...); throw <see cref="Invalid"/>.</summary>
     protected virtual void CheckCombinations()
     {

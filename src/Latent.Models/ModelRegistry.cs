@@ -75,7 +75,7 @@ public static class ModelRegistry
     public static AutoencoderModel Create(string name, IReadOnlyDictionary<string, string>? settings, int[] inputShape, Rng rng)
     {
         var info = Get(name);
-        var options = info.ParseOptions(settings ?? new Dictionary<string, string>());
+        var options = info.Schema.Parse(settings ?? new Dictionary<string, string>());
         return info.Create(options, inputShape, rng);
     }
 }

@@ -111,6 +111,14 @@ public abstract class Module
     /// <summary>Evaluation mode (same as Train(false)).</summary>
     public void Eval() => Train(false);
 
+    /// <summary>Evaluation mode until the returned scope is disposed, then the mode before: <c>using (model.Evaluating()) { ... }</c>.</summary>
+    public ModeScope Evaluating()
+    {
+        var scope = new ModeScope(this, Training);
+        Eval();
+        return scope;
+    }
+
     /// <summary>Clears the gradients of all parameters.</summary>
     public void ZeroGrad()
     {

@@ -33,7 +33,7 @@ public sealed class CliInputTests : IDisposable
     {
         var dir = Path.Combine(_root, "model-" + Guid.NewGuid().ToString("N"));
         var info = ModelRegistry.Get("ae");
-        var model = info.Create(info.ParseOptions(new Dictionary<string, string> { ["arch"] = "784-8-2" }), [1, 28, 28], new Rng(1));
+        var model = info.Create(info.Schema.Parse(new Dictionary<string, string> { ["arch"] = "784-8-2" }), [1, 28, 28], new Rng(1));
         ModelFile.Save(dir, model, new ModelManifest
         {
             Model = "ae", Options = "", CodeSize = 0, InputShape = [1, 28, 28],

@@ -72,7 +72,7 @@ public sealed class FuzzCorpusTests : IDisposable
     {
         var model = Path.Combine(_root, "model");
         var info = ModelRegistry.Get("ae");
-        ModelFile.Save(model, info.Create(info.ParseOptions(new Dictionary<string, string> { ["arch"] = "784-8-2" }), [1, 28, 28], new Rng(1)),
+        ModelFile.Save(model, info.Create(info.Schema.Parse(new Dictionary<string, string> { ["arch"] = "784-8-2" }), [1, 28, 28], new Rng(1)),
             new ModelManifest { Model = "ae", Options = "", CodeSize = 0, InputShape = [1, 28, 28] });
         var existing = Path.Combine(_root, "codes.csv");
         File.WriteAllText(existing, "kept\n");

@@ -141,7 +141,7 @@ public static class Seeds
     public static (byte[] Manifest, byte[] Weights) ModelFolder()
     {
         var info = ModelRegistry.Get("ae");
-        var model = info.Create(info.ParseOptions(new Dictionary<string, string> { ["arch"] = "784-8-2" }), [1, 28, 28], new Rng(3));
+        var model = info.Create(info.Schema.Parse(new Dictionary<string, string> { ["arch"] = "784-8-2" }), [1, 28, 28], new Rng(3));
         var dir = Path.Combine(Path.GetTempPath(), "latent-fuzz-seed-" + Guid.NewGuid().ToString("N"));
         try
         {

@@ -265,25 +265,10 @@ internal static class AnomalyCommand
         {
             if (detector.DecisionScores.Length == 0)
                 throw new ArgumentException("--contamination: a loaded detector keeps the threshold it was saved with (it stores no training scores); leave --contamination out");
-            threshold = AnomalyResultQuantile(detector.DecisionScores, 1 - c);
+            threshold = AnomalyMetrics.Quantile<float>(detector.DecisionScores.Order().ToArray(), 1 - c);
             source = $"the detector's training scores ({c:G3} contamination)";
         }
-        var flags = scores.Select(s => s > threshold).ToArray();
-        double? auc = null, ap = null;
-        if (rows.Labels is { } labels)
-        {
-            var truth = labels.Select(l => l != 0).ToArray();
-            if (truth.Any(b => b) && truth.Any(b => !b)) { auc = AnomalyMetrics.RocAuc(scores, truth); ap = AnomalyMetrics.AveragePrecision(scores, truth); }
-        }
-        return new AnomalyResult(scores, threshold, source, flags, auc, ap);
-    }
-
-    private static double AnomalyResultQuantile(float[] values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        double pos = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (pos - lo) * ((double)sorted[hi] - sorted[lo]);
+        return AnomalyScoring.Finish(scores, threshold, source, rows);
     }
 
     private static void Report(CliContext ctx, ParseResult p, AnomalyResult r, Dataset set, Option<bool> json, Option<string?> outFile,

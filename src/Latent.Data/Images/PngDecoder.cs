@@ -215,7 +215,7 @@ public static class PngDecoder
                 int filter = raw[offset];
                 if (filter > 4) throw new DatasetFormatException(source, $"row {y0 + r * dy}: filter type {filter}, expected 0..4");
                 Array.Copy(raw, offset + 1, cur, 0, rowBytes);
-                Unfilter(filter, cur, prev, bpp);
+                PngFilters.Reverse((byte)filter, cur, prev, bpp);
                 offset += 1 + rowBytes;
                 int y = y0 + r * dy;
                 for (int i = 0; i < pw; i++)
@@ -257,43 +257,6 @@ public static class PngDecoder
         16 => (row[2 * index] << 8) | row[2 * index + 1],
         _ => (row[index * depth / 8] >> (8 - depth - (index * depth) % 8)) & ((1 << depth) - 1),
     };
-
-    // Reverses the row filter in place (PNG spec section 9): a = left, b = up, c = up-left, bytes bpp apart.
-    private static void Unfilter(int filter, byte[] cur, byte[] prev, int bpp)
-    {
-        int n = cur.Length;
-        switch (filter)
-        {
-            case 1:
-                for (int i = bpp; i < n; i++) cur[i] += cur[i - bpp];
-                break;
-            case 2:
-                for (int i = 0; i < n; i++) cur[i] += prev[i];
-                break;
-            case 3:
-                for (int i = 0; i < n; i++)
-                {
-                    int a = i >= bpp ? cur[i - bpp] : 0;
-                    cur[i] += (byte)((a + prev[i]) >> 1);
-                }
-                break;
-            case 4:
-                for (int i = 0; i < n; i++)
-                {
-                    int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-                    cur[i] += (byte)Paeth(a, b, c);
-                }
-                break;
-        }
-    }
-
-    private static int Paeth(int a, int b, int c)
-    {
-        int p = a + b - c;
-        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        if (pa <= pb && pa <= pc) return a;
-        return pb <= pc ? b : c;
-    }
 
     private static string Hex(ReadOnlySpan<byte> b) => Convert.ToHexString(b).Chunk(2).Select(c => new string(c)).Aggregate("", (s, x) => s.Length == 0 ? x : s + " " + x);
 }

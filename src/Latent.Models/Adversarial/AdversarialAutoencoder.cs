@@ -24,15 +24,10 @@ namespace Latent.Models.Adversarial;
 public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeModel
 {
     /// <summary>The registry entry ("aae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "aae",
-        Citation: "Makhzani et al. 2015, Adversarial Autoencoders, arXiv:1511.05644",
-        Description: "adversarial autoencoder: deterministic codes matched to a Gaussian or ring-mixture prior by a discriminator",
-        Defaults: new AaeOptions(),
-        ParseOptions: AaeOptions.Parse,
-        Create: (options, shape, rng) => new AdversarialAutoencoder(
-            options as AaeOptions ?? throw new ArgumentException($"aae: expected AaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<AaeOptions>("aae",
+        "Makhzani et al. 2015, Adversarial Autoencoders, arXiv:1511.05644",
+        "adversarial autoencoder: deterministic codes matched to a Gaussian or ring-mixture prior by a discriminator",
+        (options, shape, rng) => new AdversarialAutoencoder(options, shape, rng));
 
     /// <summary>Radius of the ring of mixture means, in code units.</summary>
     public const float MixtureRadius = 4f;
@@ -44,7 +39,7 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
 
     /// <summary>Builds encoder/decoder through <see cref="AutoencoderNetworks"/> and the discriminator MLP, initialised from <paramref name="rng"/>.</summary>
     public AdversarialAutoencoder(AaeOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options, rng).NetworkOptions(), inputShape, rng)
+        : base(options, ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
     {
         _options = options;
         if (options.Prior == AaePrior.Mixture && CodeSize < 2)
@@ -52,12 +47,6 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
 
         Discriminator = Add("discriminator", Discriminators.Mlp(CodeSize, options.DiscriminatorSizes(), rng));
     }
-
-    /// <inheritdoc />
-    public override string Name => "aae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>D: z [B, Z] → logit of "drawn from the prior", [B, 1].</summary>
     public Layer Discriminator { get; }
@@ -98,8 +87,7 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
     /// </summary>
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var z = Encoder.Forward(x);
         var reconstruction = Reconstruction(Decoder.Forward(z), x);
         var generator = GeneratorLoss(z) * ctx.RegularisationWeight;
@@ -145,12 +133,4 @@ public sealed class AdversarialAutoencoder : NetworkAutoencoder, IGenerativeMode
 
     /// <summary>L_G = BCE(D(f(x)), 1), the non-saturating form of −log D(f(x)) (scalar).</summary>
     private Tensor GeneratorLoss(Tensor codes) => Discriminators.Fooled(Discriminator.Forward(codes));
-
-    private static AaeOptions Checked(AaeOptions options, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        return options;
-    }
 }

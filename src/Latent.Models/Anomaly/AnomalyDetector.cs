@@ -102,7 +102,7 @@ public sealed class AnomalyDetector
                 _members.Add(FitMember(train, o.Architecture(fraction, features), seed));
         DecisionScores = Combine(train);
         var sorted = DecisionScores.Order().ToArray();
-        Threshold = Quantile(sorted, 1 - o.Contamination);
+        Threshold = AnomalyMetrics.Quantile<float>(sorted, 1 - o.Contamination);
         _trainMin = sorted[0];
         _trainMax = sorted[^1];
         return this;
@@ -269,14 +269,6 @@ public sealed class AnomalyDetector
             result[i, 1] = (float)p;
         }
         return result;
-    }
-
-    private static double Quantile(float[] sorted, double q)
-    {
-        double pos = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (pos - lo) * ((double)sorted[hi] - sorted[lo]);
     }
 
     private static void CheckRows(ReadOnlySpan<float> rows, int features, string op)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Latent.Models.Metrics;
 
 namespace Latent.Models.Anomaly;
 
@@ -67,8 +68,8 @@ public sealed class TableScaler
             else
             {
                 Array.Sort(column);
-                center[j] = (float)Quantile(column, 0.5);
-                double iqr = (Quantile(column, 0.75) - Quantile(column, 0.25)) / 1.349;
+                center[j] = (float)AnomalyMetrics.Quantile<double>(column, 0.5);
+                double iqr = (AnomalyMetrics.Quantile<double>(column, 0.75) - AnomalyMetrics.Quantile<double>(column, 0.25)) / 1.349;
                 raw[j] = iqr > 0 ? iqr : std;
             }
         }
@@ -96,14 +97,5 @@ public sealed class TableScaler
             result[i] = (rows[i] - Center[j]) / Scale[j];
         }
         return result;
-    }
-
-    /// <summary>Linear interpolation between order statistics (numpy's default) of a sorted array.</summary>
-    private static double Quantile(double[] sorted, double q)
-    {
-        double pos = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 }

@@ -15,41 +15,22 @@ namespace Latent.Models.Autoencoder;
 public sealed class Autoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "ae",
-        Citation: "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313",
-        Description: "plain deep autoencoder: mirrored MLP encoder/decoder, linear code, BCE or MSE reconstruction",
-        Defaults: new AutoencoderOptions(),
-        ParseOptions: AutoencoderOptions.Parse,
-        Create: (options, shape, rng) => new Autoencoder(
-            options as AutoencoderOptions ?? throw new ArgumentException($"ae: expected AutoencoderOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<AutoencoderOptions>("ae",
+        "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313",
+        "plain deep autoencoder: mirrored MLP encoder/decoder, linear code, BCE or MSE reconstruction",
+        (options, shape, rng) => new Autoencoder(options, shape, rng));
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
-    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
+    public Autoencoder(AutoencoderOptions options, int[] inputShape, Rng rng) : base(options, options, inputShape, rng)
     {
     }
-
-    /// <inheritdoc />
-    public override string Name => "ae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => Network;
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var output = Decoder.Forward(Encoder.Forward(x));
         var reconstruction = Reconstruction(output, x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);
     }
-
-    /// <summary>
-    /// The per-sample reconstruction loss averaged over the batch: −log p(x|z) of
-    /// <see cref="NetworkAutoencoder.Likelihood(OutputDistribution, Tensor)"/> for the decoder's pre-output [B, ...].
-    /// </summary>
-    public static Tensor ReconstructionLoss(Tensor output, Tensor x, OutputDistribution distribution) =>
-        Likelihood(distribution, output).MeanNegativeLogLikelihood(x);
 }

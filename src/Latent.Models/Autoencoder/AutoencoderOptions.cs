@@ -36,9 +36,6 @@ public sealed record AutoencoderOptions : EncoderDecoderOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static AutoencoderOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <summary>The activation layer called <paramref name="name"/>; ArgumentException naming <paramref name="option"/> otherwise.</summary>
     internal static Activation ActivationFor(string name, string option)
     {

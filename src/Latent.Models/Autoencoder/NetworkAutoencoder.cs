@@ -13,21 +13,27 @@ namespace Latent.Models.Autoencoder;
 public abstract class NetworkAutoencoder : AutoencoderModel
 {
     /// <summary>Builds the networks of <paramref name="network"/> for samples of <paramref name="inputShape"/>.</summary>
+    /// <param name="options">The family's options (<see cref="Options"/>).</param>
     /// <param name="network">Architecture, activations, output distribution and network family.</param>
     /// <param name="inputShape">One sample's shape.</param>
     /// <param name="rng">Initialisation stream.</param>
     /// <param name="encoderHidden">Extra layer after every hidden activation of the encoder (dropout), or null.</param>
     /// <param name="decoderHidden">The same for the decoder, or null.</param>
-    protected NetworkAutoencoder(AutoencoderOptions network, int[] inputShape, Rng rng,
+    protected NetworkAutoencoder(ModelOptions options, AutoencoderOptions network, int[] inputShape, Rng rng,
         Func<Layer>? encoderHidden = null, Func<Layer>? decoderHidden = null) : base(inputShape)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
+        Options = options;
         Network = network;
         var nets = AutoencoderNetworks.Build(network, inputShape, rng, encoderHidden, decoderHidden);
         Encoder = Add("encoder", nets.Encoder);
         Decoder = Add("decoder", nets.Decoder);
         CodeSize = nets.CodeSize;
     }
+
+    /// <inheritdoc />
+    public override ModelOptions Options { get; }
 
     /// <summary>The network options the encoder and decoder were built from.</summary>
     public AutoencoderOptions Network { get; }

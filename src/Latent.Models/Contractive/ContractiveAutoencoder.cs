@@ -20,32 +20,21 @@ namespace Latent.Models.Contractive;
 public sealed class ContractiveAutoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("contractive-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "contractive-ae",
-        Citation: "Rifai, Vincent, Muller, Glorot & Bengio 2011, Contractive Auto-Encoders: Explicit Invariance During Feature Extraction, ICML",
-        Description: "contractive autoencoder: reconstruction + lambda * ||J_f(x)||_F^2 (closed form for one sigmoid layer, exact autodiff otherwise)",
-        Defaults: new ContractiveOptions(),
-        ParseOptions: ContractiveOptions.Parse,
-        Create: (options, shape, rng) => new ContractiveAutoencoder(
-            options as ContractiveOptions ?? throw new ArgumentException($"contractive-ae: expected ContractiveOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<ContractiveOptions>("contractive-ae",
+        "Rifai, Vincent, Muller, Glorot & Bengio 2011, Contractive Auto-Encoders: Explicit Invariance During Feature Extraction, ICML",
+        "contractive autoencoder: reconstruction + lambda * ||J_f(x)||_F^2 (closed form for one sigmoid layer, exact autodiff otherwise)",
+        (options, shape, rng) => new ContractiveAutoencoder(options, shape, rng));
 
     private readonly ContractiveOptions _options;
     private readonly Linear? _closedForm;
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public ContractiveAutoencoder(ContractiveOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
         _closedForm = options.Jacobian == JacobianMethod.Auto ? JacobianNorm.OneLayerSigmoidEncoder(Encoder) : null;
     }
-
-    /// <inheritdoc />
-    public override string Name => "contractive-ae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>True when the loss uses the closed form of the one-layer sigmoid encoder.</summary>
     public bool UsesClosedForm => _closedForm is not null;
@@ -60,8 +49,7 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var (h, perSample) = Penalty(x);
         var reconstruction = Reconstruction(Decoder.Forward(h), x);
         var jacobian = perSample.Mean();
@@ -87,12 +75,5 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
             }
         }
         return JacobianNorm.Exact(Encoder.Forward, x, createGraph: true);
-    }
-
-    private static ContractiveOptions Checked(ContractiveOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -29,7 +29,4 @@ public sealed record ContractiveOptions : ModelOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static ContractiveOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -17,30 +17,19 @@ namespace Latent.Models.Denoising;
 public sealed class DenoisingAutoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("dae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "dae",
-        Citation: "Vincent, Larochelle, Bengio & Manzagol 2008, Extracting and Composing Robust Features with Denoising Autoencoders, ICML",
-        Description: "denoising autoencoder: reconstruct the clean x from a corrupted x~ (masking, gaussian, salt-and-pepper, block)",
-        Defaults: new DenoisingOptions(),
-        ParseOptions: DenoisingOptions.Parse,
-        Create: (options, shape, rng) => new DenoisingAutoencoder(
-            options as DenoisingOptions ?? throw new ArgumentException($"dae: expected DenoisingOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<DenoisingOptions>("dae",
+        "Vincent, Larochelle, Bengio & Manzagol 2008, Extracting and Composing Robust Features with Denoising Autoencoders, ICML",
+        "denoising autoencoder: reconstruct the clean x from a corrupted x~ (masking, gaussian, salt-and-pepper, block)",
+        (options, shape, rng) => new DenoisingAutoencoder(options, shape, rng));
 
     private readonly DenoisingOptions _options;
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public DenoisingAutoencoder(DenoisingOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "dae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>The training corruption q(x̃|x).</summary>
     public Corruption Noise => _options.Noise;
@@ -48,18 +37,10 @@ public sealed class DenoisingAutoencoder : NetworkAutoencoder
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         // x̃ ~ q(x̃|x) only while training; the target is always the clean x.
         var input = ctx.IsTraining ? _options.Noise.Apply(x, ctx.Rng) : x;
         var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(input)), x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);
-    }
-
-    private static DenoisingOptions Checked(DenoisingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -27,7 +27,4 @@ public sealed record DenoisingOptions : ModelOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static DenoisingOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

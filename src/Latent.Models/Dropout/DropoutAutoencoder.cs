@@ -17,27 +17,22 @@ namespace Latent.Models.Dropout;
 public sealed class DropoutAutoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("dropout-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "dropout-ae",
-        Citation: "Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, Dropout: A Simple Way to Prevent Neural Networks from Overfitting, JMLR 15",
-        Description: "autoencoder with dropout (rate, encoder/decoder/both) on the hidden layers",
-        Defaults: new DropoutOptions(),
-        ParseOptions: DropoutOptions.Parse,
-        Create: (options, shape, rng) => new DropoutAutoencoder(
-            options as DropoutOptions ?? throw new ArgumentException($"dropout-ae: expected DropoutOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<DropoutOptions>("dropout-ae",
+        "Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, Dropout: A Simple Way to Prevent Neural Networks from Overfitting, JMLR 15",
+        "autoencoder with dropout (rate, encoder/decoder/both) on the hidden layers",
+        (options, shape, rng) => new DropoutAutoencoder(options, shape, rng));
 
     private readonly DropoutOptions _options;
     private readonly List<ContextDropout> _dropouts;
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public DropoutAutoencoder(DropoutOptions options, int[] inputShape, Rng rng)
-        : this(Checked(options), inputShape, rng, [])
+        : this(ModelOptions.Checked(options), inputShape, rng, [])
     {
     }
 
     private DropoutAutoencoder(DropoutOptions options, int[] inputShape, Rng rng, List<ContextDropout> dropouts)
-        : base(options.Network, inputShape, rng,
+        : base(options, options.Network, inputShape, rng,
             options.Placement != DropoutPlacement.Decoder ? () => Track(dropouts, options.Rate) : null,
             options.Placement != DropoutPlacement.Encoder ? () => Track(dropouts, options.Rate) : null)
     {
@@ -45,20 +40,13 @@ public sealed class DropoutAutoencoder : NetworkAutoencoder
         _dropouts = dropouts;
     }
 
-    /// <inheritdoc />
-    public override string Name => "dropout-ae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
-
     /// <summary>Number of dropout layers in the network.</summary>
     public int DropoutLayers => _dropouts.Count;
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         // Lend the context's stream to the dropout layers for this forward pass only.
         var rng = ctx.IsTraining && _options.Rate > 0f ? ctx.Rng : null;
         foreach (var d in _dropouts) d.Rng = rng;
@@ -78,12 +66,5 @@ public sealed class DropoutAutoencoder : NetworkAutoencoder
         var d = new ContextDropout(rate);
         list.Add(d);
         return d;
-    }
-
-    private static DropoutOptions Checked(DropoutOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -28,9 +28,6 @@ public sealed record DropoutOptions : ModelOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static DropoutOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <inheritdoc />
     protected override void CheckCombinations()
     {

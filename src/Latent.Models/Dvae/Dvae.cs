@@ -27,15 +27,10 @@ namespace Latent.Models.Dvae;
 public sealed class Dvae : AutoencoderModel, IGenerativeModel
 {
     /// <summary>The registry entry ("dvae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "dvae",
-        Citation: "Ramesh et al. 2021, Zero-Shot Text-to-Image Generation, ICML (dVAE, §2.1); Jang, Gu & Poole 2017, Categorical Reparameterization with Gumbel-Softmax, ICLR",
-        Description: "discrete VAE: K-way categorical tokens (grid or flat), Gumbel-softmax relaxation with annealed temperature, codebook decoder, KL to a uniform prior",
-        Defaults: new DvaeOptions(),
-        ParseOptions: DvaeOptions.Parse,
-        Create: (options, shape, rng) => new Dvae(
-            options as DvaeOptions ?? throw new ArgumentException($"dvae: expected DvaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<DvaeOptions>("dvae",
+        "Ramesh et al. 2021, Zero-Shot Text-to-Image Generation, ICML (dVAE, §2.1); Jang, Gu & Poole 2017, Categorical Reparameterization with Gumbel-Softmax, ICLR",
+        "discrete VAE: K-way categorical tokens (grid or flat), Gumbel-softmax relaxation with annealed temperature, codebook decoder, KL to a uniform prior",
+        (options, shape, rng) => new Dvae(options, shape, rng));
 
     private readonly DvaeOptions _options;
     private readonly int[]? _grid; // [h, w] of the conv token grid, null for the MLP
@@ -43,10 +38,8 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
     /// <summary>Builds the encoder, codebook and decoder for samples of <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
     public Dvae(DvaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        _options = ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        _options = options;
         int k = options.Categories, d = options.EmbeddingDim;
         if (options.Network.Equals("conv", StringComparison.OrdinalIgnoreCase))
         {
@@ -87,9 +80,6 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
         Codebook = AddParameter("codebook", Tensor.Zeros(k, d));
         Initializers.Normal(Codebook, 1f, rng);
     }
-
-    /// <inheritdoc />
-    public override string Name => "dvae";
 
     /// <summary>N·K: <see cref="Encode"/> returns one one-hot row of K per latent position, flattened.</summary>
     public override int CodeSize => Latents * Categories;
@@ -169,8 +159,7 @@ public sealed class Dvae : AutoencoderModel, IGenerativeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int b = Math.Max(1, x.Shape[0]);
         float tau = ctx.IsTraining ? _options.TemperatureAt(ctx.Progress) : _options.TemperatureEnd;
         float beta = _options.BetaAt(ctx.Progress) * ctx.RegularisationWeight;

@@ -15,13 +15,14 @@ namespace Latent.Models.Flows;
 /// </summary>
 public abstract class FlowVae : VaeModel
 {
-    /// <summary>Builds the networks as the VAE does.</summary>
-    protected FlowVae(VaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
-    {
-    }
+    /// <summary>Builds the networks as the VAE does, then registers the empty <see cref="Flow"/> that the subclass fills.</summary>
+    protected FlowVae(VaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng) => Flow = Add("flow", new FlowStack());
+
+    /// <summary>The steps f_1 … f_K, checkpoint keys "flow.k.NAME".</summary>
+    public FlowStack Flow { get; }
 
     /// <summary>The flow: z₀ [B, Z] → z_K [B, Z] and Σ_k log |det ∂f_k/∂z_{k−1}| [B].</summary>
-    public abstract (Tensor Z, Tensor LogDet) Transform(Tensor z0);
+    public (Tensor Z, Tensor LogDet) Transform(Tensor z0) => Flow.Forward(z0);
 
     /// <inheritdoc />
     /// <remarks>Returns f_K ∘ … ∘ f_1(μ) [B, Z], the flow applied to the posterior mean.</remarks>
@@ -38,8 +39,7 @@ public abstract class FlowVae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Posterior(x);
         var z0 = q.Sample(ctx.Rng);
         var (z, logDet) = Transform(z0);

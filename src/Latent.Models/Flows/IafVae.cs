@@ -11,43 +11,14 @@ namespace Latent.Models.Flows;
 public sealed class IafVae : FlowVae
 {
     /// <summary>The registry entry ("iaf-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "iaf-vae",
-        Citation: "Kingma, Salimans, Jozefowicz, Chen, Sutskever & Welling 2016, Improved Variational Inference with Inverse Autoregressive Flow, NeurIPS",
-        Description: "VAE whose posterior sample passes through inverse autoregressive flow steps (MADE), log-det in the KL",
-        Defaults: new IafVaeOptions(),
-        ParseOptions: IafVaeOptions.Parse,
-        Create: (options, shape, rng) => new IafVae(
-            options as IafVaeOptions ?? throw new ArgumentException($"iaf-vae: expected IafVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<IafVaeOptions>("iaf-vae",
+        "Kingma, Salimans, Jozefowicz, Chen, Sutskever & Welling 2016, Improved Variational Inference with Inverse Autoregressive Flow, NeurIPS",
+        "VAE whose posterior sample passes through inverse autoregressive flow steps (MADE), log-det in the KL",
+        (options, shape, rng) => new IafVae(options, shape, rng));
 
     /// <summary>Builds the VAE's networks, then the IAF steps on Z dimensions.</summary>
     public IafVae(IafVaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
     {
-        var flows = Add("flow", new FlowStack());
-        Steps = Enumerable.Range(0, options.Flows)
-            .Select(t => flows.Append(t, new InverseAutoregressiveFlow(LatentSize, options.FlowHidden, reversed: t % 2 == 1, rng)))
-            .ToArray();
-    }
-
-    /// <inheritdoc />
-    public override string Name => "iaf-vae";
-
-    /// <summary>The IAF steps.</summary>
-    public IReadOnlyList<InverseAutoregressiveFlow> Steps { get; }
-
-    /// <inheritdoc />
-    public override (Tensor Z, Tensor LogDet) Transform(Tensor z0)
-    {
-        ArgumentNullException.ThrowIfNull(z0);
-        var z = z0;
-        var logDet = Tensor.Zeros(z0.Shape[0]);
-        foreach (var step in Steps)
-        {
-            var (next, ld) = step.Forward(z);
-            z = next;
-            logDet = logDet + ld;
-        }
-        return (z, logDet);
+        for (int t = 0; t < options.Flows; t++) Flow.Append(new InverseAutoregressiveFlow(LatentSize, options.FlowHidden, reversed: t % 2 == 1, rng));
     }
 }

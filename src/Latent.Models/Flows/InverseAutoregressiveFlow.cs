@@ -11,7 +11,7 @@ namespace Latent.Models.Flows;
 /// z_i that come before j in the step's order, so the Jacobian is triangular. Steps alternate the order (forward,
 /// reversed). The bias of s starts at +1 (§4: the step begins near the identity). No context h from the encoder.
 /// </summary>
-public sealed class InverseAutoregressiveFlow : Module
+public sealed class InverseAutoregressiveFlow : Module, IFlowStep
 {
     private readonly Tensor _inputMask;  // [H, Z]
     private readonly Tensor _outputMask; // [2Z, H]

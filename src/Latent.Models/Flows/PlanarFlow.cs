@@ -9,7 +9,7 @@ namespace Latent.Models.Flows;
 /// û = u + (m(wᵀu) − wᵀu) · w / ‖w‖², m(a) = −1 + softplus(a), so that wᵀû ≥ −1 and f is invertible (appendix A.1).
 /// Parameters u, w [Z] and b [1] are shared by all inputs (not amortised by the encoder).
 /// </summary>
-public sealed class PlanarFlow : Module
+public sealed class PlanarFlow : Module, IFlowStep
 {
     /// <summary>A flow on Z dimensions with u, w ~ N(0, 0.1²) and b = 0.</summary>
     public PlanarFlow(int size, Rng rng)

@@ -10,41 +10,14 @@ namespace Latent.Models.Flows;
 public sealed class PlanarVae : FlowVae
 {
     /// <summary>The registry entry ("planar-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "planar-vae",
-        Citation: "Rezende & Mohamed 2015, Variational Inference with Normalizing Flows, ICML",
-        Description: "VAE whose posterior sample passes through K planar flows (flows=K), log-det in the KL",
-        Defaults: new PlanarVaeOptions(),
-        ParseOptions: PlanarVaeOptions.Parse,
-        Create: (options, shape, rng) => new PlanarVae(
-            options as PlanarVaeOptions ?? throw new ArgumentException($"planar-vae: expected PlanarVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<PlanarVaeOptions>("planar-vae",
+        "Rezende & Mohamed 2015, Variational Inference with Normalizing Flows, ICML",
+        "VAE whose posterior sample passes through K planar flows (flows=K), log-det in the KL",
+        (options, shape, rng) => new PlanarVae(options, shape, rng));
 
     /// <summary>Builds the VAE's networks, then K planar flows on Z dimensions.</summary>
     public PlanarVae(PlanarVaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
     {
-        var flows = Add("flow", new FlowStack());
-        Flows = Enumerable.Range(0, options.Flows).Select(k => flows.Append(k, new PlanarFlow(LatentSize, rng))).ToArray();
-    }
-
-    /// <inheritdoc />
-    public override string Name => "planar-vae";
-
-    /// <summary>The flows f_1 … f_K.</summary>
-    public IReadOnlyList<PlanarFlow> Flows { get; }
-
-    /// <inheritdoc />
-    public override (Tensor Z, Tensor LogDet) Transform(Tensor z0)
-    {
-        ArgumentNullException.ThrowIfNull(z0);
-        var z = z0;
-        var logDet = Tensor.Zeros(z0.Shape[0]);
-        foreach (var f in Flows)
-        {
-            var (next, ld) = f.Forward(z);
-            z = next;
-            logDet = logDet + ld;
-        }
-        return (z, logDet);
+        for (int k = 0; k < options.Flows; k++) Flow.Append(new PlanarFlow(LatentSize, rng));
     }
 }

@@ -184,7 +184,7 @@ public static class ModelFile
         {
             var settings = ParseOptionsText(manifest.Options);
             foreach (var (key, value) in info.LegacyOptions) settings.TryAdd(key, value);
-            var options = info.ParseOptions(settings);
+            var options = info.Schema.Parse(settings);
             model = info.Create(options, manifest.InputShape, new Rng(0));
         }
         catch (ArgumentException e)

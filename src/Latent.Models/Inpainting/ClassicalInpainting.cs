@@ -28,20 +28,10 @@ public static class ClassicalInpainting
         var state = fm.State;
         var t = fm.T;
         int r2 = radius * radius;
-        bool Usable(int y, int x) => y >= 0 && x >= 0 && y < height && x < width && state[y * width + x] != FastMarching.Inside;
-        float GradComponent(float[] v, int y, int x, int dy, int dx)
-        {
-            bool plus = Usable(y + dy, x + dx), minus = Usable(y - dy, x - dx);
-            int p = y * width + x;
-            if (plus && minus) return (v[p + dy * width + dx] - v[p - dy * width - dx]) * 0.5f;
-            if (plus) return v[p + dy * width + dx] - v[p];
-            if (minus) return v[p] - v[p - dy * width - dx];
-            return 0;
-        }
         fm.MarchInside(p =>
         {
             int py = p / width, px = p % width;
-            float gtx = GradComponent(t, py, px, 0, 1), gty = GradComponent(t, py, px, 1, 0);
+            float gtx = fm.Gradient(t, py, px, 0, 1), gty = fm.Gradient(t, py, px, 1, 0);
             double num = 0, den = 0;
             for (int qy = Math.Max(0, py - radius); qy <= Math.Min(height - 1, py + radius); qy++)
             for (int qx = Math.Max(0, px - radius); qx <= Math.Min(width - 1, px + radius); qx++)
@@ -71,16 +61,6 @@ public static class ClassicalInpainting
         var img = image.ToArray();
         var state = fm.State;
         int r2 = radius * radius;
-        bool Usable(int y, int x) => y >= 0 && x >= 0 && y < height && x < width && state[y * width + x] != FastMarching.Inside;
-        float Grad(int y, int x, int dy, int dx)
-        {
-            bool plus = Usable(y + dy, x + dx), minus = Usable(y - dy, x - dx);
-            int p = y * width + x;
-            if (plus && minus) return (img[p + dy * width + dx] - img[p - dy * width - dx]) * 0.5f;
-            if (plus) return img[p + dy * width + dx] - img[p];
-            if (minus) return img[p] - img[p - dy * width - dx];
-            return 0;
-        }
         fm.MarchInside(p =>
         {
             int py = p / width, px = p % width;
@@ -94,7 +74,7 @@ public static class ClassicalInpainting
                 if (d2 == 0 || d2 > r2 || state[q] == FastMarching.Inside) continue;
                 double dst = 1.0 / ((double)d2 * d2 + 1);
                 // The isophote at q runs along (−∂y I, ∂x I), perpendicular to the gradient.
-                double ix = -Grad(qy, qx, 1, 0), iy = Grad(qy, qx, 0, 1);
+                double ix = -fm.Gradient(img, qy, qx, 1, 0), iy = fm.Gradient(img, qy, qx, 0, 1);
                 double dot = rx * ix + ry * iy;
                 double norm = Math.Sqrt(d2 * (ix * ix + iy * iy));
                 double dir = Math.Abs(dot) <= 1e-4 || norm == 0 ? 1e-6 : Math.Abs(dot) / norm;

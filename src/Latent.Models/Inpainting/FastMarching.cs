@@ -56,6 +56,22 @@ internal sealed class FastMarching
         }
     }
 
+    /// <summary>
+    /// The derivative of <paramref name="v"/> [H·W] at (y, x) along (dy, dx) from pixels outside the unfilled hole: the
+    /// central difference where both neighbours are usable, the one-sided one where one is, else 0.
+    /// </summary>
+    public float Gradient(float[] v, int y, int x, int dy, int dx)
+    {
+        bool plus = Usable(y + dy, x + dx), minus = Usable(y - dy, x - dx);
+        int p = y * _w + x;
+        if (plus && minus) return (v[p + dy * _w + dx] - v[p - dy * _w - dx]) * 0.5f;
+        if (plus) return v[p + dy * _w + dx] - v[p];
+        if (minus) return v[p] - v[p - dy * _w - dx];
+        return 0;
+    }
+
+    private bool Usable(int y, int x) => y >= 0 && x >= 0 && y < _h && x < _w && State[y * _w + x] != Inside;
+
     /// <summary>Known pixels 4-adjacent to the hole, in raster order.</summary>
     private List<int> Boundary()
     {

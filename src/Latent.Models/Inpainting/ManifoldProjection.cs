@@ -41,9 +41,7 @@ public static class ManifoldProjection
                 if (holes[i][j % plane]) current[i * size + j] = start;
         }
         var module = model as Latent.NN.Module;
-        bool was = module?.Training ?? false;
-        module?.Eval();
-        try
+        using (module?.Evaluating())
         {
             using (Tensor.NoGrad())
             {
@@ -55,10 +53,6 @@ public static class ManifoldProjection
                         if (holes[i][j % plane]) current[i * size + j] = r[i * size + j];
                 }
             }
-        }
-        finally
-        {
-            module?.Train(was);
         }
         return new Tensor(current, (int[])x.Shape.Clone());
     }

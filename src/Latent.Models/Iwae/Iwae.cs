@@ -14,15 +14,10 @@ namespace Latent.Models.Iwae;
 public sealed class Iwae : VaeModel
 {
     /// <summary>The registry entry ("iwae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "iwae",
-        Citation: "Burda, Grosse & Salakhutdinov 2016, Importance Weighted Autoencoders, ICLR",
-        Description: "VAE trained on the K-sample importance-weighted bound (samples=K)",
-        Defaults: new IwaeOptions(),
-        ParseOptions: IwaeOptions.Parse,
-        Create: (options, shape, rng) => new Iwae(
-            options as IwaeOptions ?? throw new ArgumentException($"iwae: expected IwaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<IwaeOptions>("iwae",
+        "Burda, Grosse & Salakhutdinov 2016, Importance Weighted Autoencoders, ICLR",
+        "VAE trained on the K-sample importance-weighted bound (samples=K)",
+        (options, shape, rng) => new Iwae(options, shape, rng));
 
     /// <summary>Builds the networks as the VAE does.</summary>
     public Iwae(IwaeOptions options, int[] inputShape, Rng rng) : base(options, inputShape, rng)
@@ -30,17 +25,13 @@ public sealed class Iwae : VaeModel
         Samples = options.Samples;
     }
 
-    /// <inheritdoc />
-    public override string Name => "iwae";
-
     /// <summary>K, the importance samples per input.</summary>
     public int Samples { get; }
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int batch = x.Shape[0];
         var q = Posterior(x);
         var logW = new Tensor[Samples];

@@ -20,7 +20,4 @@ public sealed record IwaeOptions : VaeOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static new IwaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Latent.Models.Metrics;
 
 /// <summary>
@@ -6,6 +8,19 @@ namespace Latent.Models.Metrics;
 /// </summary>
 public static class AnomalyMetrics
 {
+    /// <summary>
+    /// The <paramref name="q"/> quantile (q in [0, 1]) of ascending <paramref name="sorted"/> values by linear
+    /// interpolation between order statistics, numpy's default; computed in double precision.
+    /// </summary>
+    public static double Quantile<T>(ReadOnlySpan<T> sorted, double q) where T : INumberBase<T>
+    {
+        if (sorted.IsEmpty) throw new ArgumentException("Quantile: no values", nameof(sorted));
+        double pos = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
+        double a = double.CreateChecked(sorted[lo]), b = double.CreateChecked(sorted[hi]);
+        return a + (pos - lo) * (b - a);
+    }
+
     /// <summary>
     /// Area under the ROC curve = P(score of a random anomaly &gt; score of a random normal sample), ties counting ½
     /// (the Mann–Whitney U statistic divided by n₊n₋; Hanley &amp; McNeil 1982), computed from average ranks.

@@ -97,10 +97,7 @@ public static class ClaimMetrics
 
     private static void Eval(AutoencoderModel model, Action body)
     {
-        bool wasTraining = model.Training;
-        model.Eval();
-        try { body(); }
-        finally { model.Train(wasTraining); }
+        using (model.Evaluating()) body();
     }
 
     private static void Check(AutoencoderModel model, Dataset data, int batchSize) => Evaluation.CheckArguments(model, data, batchSize, "ClaimMetrics");

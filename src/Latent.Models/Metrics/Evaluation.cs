@@ -63,27 +63,19 @@ public static class Evaluation
     {
         Check(model, data, batchSize);
         var ctx = TrainingContext.ForEvaluation(rng ?? new Rng(0x5EEDu));
-        bool wasTraining = model.Training;
-        model.Eval();
         var names = new List<string>();
         var sums = new Dictionary<string, double>();
-        try
+        using (model.Evaluating())
+        using (Tensor.NoGrad())
         {
-            using (Tensor.NoGrad())
+            foreach (var x in Batches(data, batchSize))
             {
-                foreach (var x in Batches(data, batchSize))
+                foreach (var (name, value) in model.Loss(x, ctx).Values())
                 {
-                    foreach (var (name, value) in model.Loss(x, ctx).Values())
-                    {
-                        if (!sums.ContainsKey(name)) { names.Add(name); sums[name] = 0; }
-                        sums[name] += value * x.Shape[0];
-                    }
+                    if (!sums.ContainsKey(name)) { names.Add(name); sums[name] = 0; }
+                    sums[name] += value * x.Shape[0];
                 }
             }
-        }
-        finally
-        {
-            model.Train(wasTraining);
         }
         return names.Select(n => new KeyValuePair<string, double>(n, sums[n] / data.Count)).ToList();
     }

@@ -128,9 +128,7 @@ public sealed class GatedPixelCnn : Module
         if (count <= 0 || h <= 0 || w <= 0) throw new ArgumentException($"GatedPixelCnn: cannot sample {count} maps of {h}x{w}", nameof(count));
         if (!(temperature > 0f)) throw new ArgumentException($"GatedPixelCnn: temperature {temperature} must be > 0", nameof(temperature));
         var codes = new int[count * h * w];
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             using (Tensor.NoGrad())
             {
@@ -152,10 +150,6 @@ public sealed class GatedPixelCnn : Module
                         }
                     }
             }
-        }
-        finally
-        {
-            Train(wasTraining);
         }
         return codes;
     }

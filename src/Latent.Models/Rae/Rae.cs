@@ -2,6 +2,7 @@ using Latent.Core;
 using Latent.Core.Autograd;
 using Latent.Data;
 using Latent.Models.Autoencoder;
+using Latent.Models.Sampling;
 using Latent.Models.Training;
 
 namespace Latent.Models.Rae;
@@ -19,15 +20,10 @@ namespace Latent.Models.Rae;
 public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
 {
     /// <summary>The registry entry ("rae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "rae",
-        Citation: "Ghosh, Sajjadi, Vergari, Black & Schoelkopf 2020, From Variational to Deterministic Autoencoders, ICLR",
-        Description: "regularised deterministic autoencoder: code penalty + decoder L2 or gradient penalty; samples from an ex-post Gaussian mixture (--prior-epochs)",
-        Defaults: new RaeOptions(),
-        ParseOptions: RaeOptions.Parse,
-        Create: (options, shape, rng) => new Rae(
-            options as RaeOptions ?? throw new ArgumentException($"rae: expected RaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<RaeOptions>("rae",
+        "Ghosh, Sajjadi, Vergari, Black & Schoelkopf 2020, From Variational to Deterministic Autoencoders, ICLR",
+        "regularised deterministic autoencoder: code penalty + decoder L2 or gradient penalty; samples from an ex-post Gaussian mixture (--prior-epochs)",
+        (options, shape, rng) => new Rae(options, shape, rng));
 
     private readonly RaeOptions _options;
     private readonly Tensor _weights;   // π [K]
@@ -35,7 +31,7 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
     private readonly Tensor _variances; // [K, Z]; all zero until fitted
 
     /// <summary>Builds the encoder (→ Z) and decoder (Z →) for samples of <paramref name="inputShape"/>.</summary>
-    public Rae(RaeOptions options, int[] inputShape, Rng rng) : base(Checked(options).NetworkOptions(), inputShape, rng)
+    public Rae(RaeOptions options, int[] inputShape, Rng rng) : base(options, ModelOptions.Checked(options).NetworkOptions(), inputShape, rng)
     {
         _options = options;
         _weights = AddBuffer("density_weights", Tensor.Zeros(options.Components));
@@ -43,28 +39,21 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
         _variances = AddBuffer("density_variances", Tensor.Zeros(options.Components, CodeSize));
     }
 
-    /// <inheritdoc />
-    public override string Name => "rae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
-
     /// <summary>True once the ex-post mixture has been fitted (or loaded).</summary>
     public bool PriorTrained => _variances.Span[0] > 0;
 
     /// <summary>The ex-post mixture over the codes; InvalidOperationException before <see cref="FitPrior"/>.</summary>
     public GaussianMixture Density => PriorTrained
-        ? new GaussianMixture(
+        ? GaussianMixture.Diagonal(
             _weights.ToArray().Select(v => (double)v).ToArray(),
-            _means.ToArray().Select(v => (double)v).ToArray(),
-            _variances.ToArray().Select(v => (double)v).ToArray(), CodeSize)
+            _means.ToArray().Select(v => (double)v).Chunk(CodeSize).ToArray(),
+            _variances.ToArray().Select(v => (double)v).Chunk(CodeSize).ToArray())
         : throw new InvalidOperationException("rae: the ex-post density is not fitted; call FitPrior (latent train --prior-epochs N) before sampling");
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var z = Encoder.Forward(x);
         var output = Decoder.Forward(z);
         var reconstruction = Reconstruction(output, x);
@@ -93,7 +82,7 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
     }
 
     /// <summary>
-    /// Fits the ex-post mixture by EM (em_iterations steps, K = components) on the codes of <paramref name="train"/>
+    /// Fits the ex-post mixture (<see cref="GaussianMixture.Fit"/>, diagonal, K = components, at most em_iterations EM steps) on the codes of <paramref name="train"/>
     /// (at most 10,000 samples, the first ones) in evaluation mode; <paramref name="options"/> gives the seed.
     /// </summary>
     public void FitPrior(Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -104,29 +93,16 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
         if (n < _options.Components)
             throw new ArgumentException($"rae.FitPrior: {n} training samples for {_options.Components} components", nameof(train));
         cancellationToken.ThrowIfCancellationRequested();
-        bool wasTraining = Training;
-        Eval();
-        var codes = new float[n * CodeSize];
-        try
+        var codes = CodeSampler.EncodeAll(this, n < train.Count ? train.Subset(Enumerable.Range(0, n).ToArray()) : train);
+        var mixture = GaussianMixture.Fit(codes, _options.Components, CovarianceKind.Diagonal, options.Seed, _options.EmIterations);
+        for (int k = 0; k < mixture.Components; k++)
         {
-            using (Tensor.NoGrad())
-                for (int start = 0; start < n; start += 256)
-                {
-                    int count = Math.Min(256, n - start);
-                    var z = Encode(train.Batch(Enumerable.Range(start, count).ToArray()));
-                    z.Span.CopyTo(codes.AsSpan(start * CodeSize));
-                }
-        }
-        finally
-        {
-            Train(wasTraining);
-        }
-        var mixture = GaussianMixture.Fit(new Tensor(codes, n, CodeSize), _options.Components, _options.EmIterations, new Rng(options.Seed));
-        for (int k = 0; k < mixture.Components; k++) _weights.Span[k] = (float)mixture.Weights[k];
-        for (int i = 0; i < mixture.Means.Length; i++)
-        {
-            _means.Span[i] = (float)mixture.Means[i];
-            _variances.Span[i] = (float)Math.Max(mixture.Variances[i], GaussianMixture.VarianceFloor);
+            _weights.Span[k] = (float)mixture.Weights[k];
+            for (int j = 0; j < CodeSize; j++)
+            {
+                _means.Span[k * CodeSize + j] = (float)mixture.Means[k][j];
+                _variances.Span[k * CodeSize + j] = (float)mixture.Covariances[k][j];
+            }
         }
     }
 
@@ -137,12 +113,5 @@ public sealed class Rae : NetworkAutoencoder, IGenerativeModel, IPriorModel
         var probe = rng.Normal(output.Shape);
         var vjp = Gradients.Grad(output, [z], probe, createGraph: true)[0];
         return vjp.Square().Sum(1).Mean();
-    }
-
-    private static RaeOptions Checked(RaeOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -18,7 +18,7 @@ public sealed record RaeOptions : EncoderDecoderOptions
         .Choice(o => o.Regulariser, "regulariser", "decoder regulariser: l2 (weight decay on the decoder), gp (gradient penalty ‖∇_z D(z)‖²), none")
         .Real(o => o.DecoderWeight, "decoder_weight", "[0, inf)", "λ, the weight of the decoder regulariser")
         .Int(o => o.Components, "components", "[1, 1000]", "K, Gaussian components of the ex-post density over the codes")
-        .Int(o => o.EmIterations, "em_iterations", "[0, 100000]", "EM iterations when fitting the ex-post density");
+        .Int(o => o.EmIterations, "em_iterations", "[0, 100000]", "most EM iterations of the ex-post density fit (it stops once the mean log-likelihood gains < 1e-4)");
 
     /// <summary>The VAE's MNIST network, 784-500-20.</summary>
     public RaeOptions()
@@ -38,12 +38,9 @@ public sealed record RaeOptions : EncoderDecoderOptions
     /// <summary>K, the components of the ex-post Gaussian mixture.</summary>
     public int Components { get; init; } = 10;
 
-    /// <summary>EM iterations of the ex-post fit.</summary>
+    /// <summary>The most EM iterations of the ex-post fit.</summary>
     public int EmIterations { get; init; } = 100;
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static RaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

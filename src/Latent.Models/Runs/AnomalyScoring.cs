@@ -51,8 +51,14 @@ public static class AnomalyScoring
         return Finish(fitted.Score(data), threshold, $"the gaussian scores of the {reference.Count} reference rows", data);
     }
 
-    private static AnomalyResult Finish(float[] scores, double threshold, string source, Dataset data)
+    /// <summary>
+    /// The result for <paramref name="scores"/> [N] of the rows of <paramref name="data"/>: flags score &gt; threshold,
+    /// and ROC-AUC and average precision when the rows have labels of both kinds (label ≠ 0 = anomaly).
+    /// </summary>
+    public static AnomalyResult Finish(float[] scores, double threshold, string source, Dataset data)
     {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(data);
         var flags = scores.Select(s => s > threshold).ToArray();
         double? auc = null, ap = null;
         if (data.Labels is { } labels)

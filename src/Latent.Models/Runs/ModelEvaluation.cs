@@ -24,10 +24,7 @@ public static class ModelEvaluation
         {
             if (model is not ILikelihoodModel lik)
                 throw new ArgumentException($"--nll-samples: model '{model.Name}' cannot estimate the log-likelihood (it does not implement ILikelihoodModel)", nameof(nllSamples));
-            bool was = model.Training;
-            model.Eval();
-            try { list.Add(new("nll", Likelihood.ImportanceSampledNll(lik, data, nllSamples, new Rng(0x4E11u), batchSize))); }
-            finally { model.Train(was); }
+            using (model.Evaluating()) list.Add(new("nll", Likelihood.ImportanceSampledNll(lik, data, nllSamples, new Rng(0x4E11u), batchSize)));
         }
         return list;
     }

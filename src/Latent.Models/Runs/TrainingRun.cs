@@ -36,7 +36,7 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(data);
         var info = ModelRegistry.Get(options.Model);
         var settings = ModelSettings.Build(info, data.Train.SampleShape, options.Architecture, options.CodeSize, options.Settings, data.Standardizer is not null);
-        return info.Create(info.ParseOptions(settings), data.Train.SampleShape, new Rng(options.Training.Seed));
+        return info.Create(info.Schema.Parse(settings), data.Train.SampleShape, new Rng(options.Training.Seed));
     }
 
     /// <summary>

@@ -16,9 +16,7 @@ public static class CodeSampler
         ArgumentNullException.ThrowIfNull(data);
         if (batch < 1) throw new ArgumentException($"EncodeAll: batch {batch} must be positive", nameof(batch));
         var module = model as Latent.NN.Module;
-        bool was = module?.Training ?? false;
-        module?.Eval();
-        try
+        using (module?.Evaluating())
         {
             var codes = new float[data.Count * model.CodeSize];
             using (Tensor.NoGrad())
@@ -31,10 +29,6 @@ public static class CodeSampler
                 }
             }
             return new Tensor(codes, [data.Count, model.CodeSize]);
-        }
-        finally
-        {
-            module?.Train(was);
         }
     }
 
@@ -79,15 +73,9 @@ public static class CodeSampler
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(z);
         var module = model as Latent.NN.Module;
-        bool was = module?.Training ?? false;
-        module?.Eval();
-        try
+        using (module?.Evaluating())
         {
             using (Tensor.NoGrad()) return model.Decode(z);
-        }
-        finally
-        {
-            module?.Train(was);
         }
     }
 }

@@ -60,9 +60,24 @@ public sealed class GaussianMixture
     private double[][]? Cholesky { get; }
 
     /// <summary>
+    /// A mixture of diagonal Gaussians from its parameters: weights π [K] summing to 1, means [K][Z] and variances [K][Z]
+    /// (positive; used as given, no ridge added).
+    /// </summary>
+    public static GaussianMixture Diagonal(double[] weights, double[][] means, double[][] variances)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(means);
+        ArgumentNullException.ThrowIfNull(variances);
+        if (weights.Length == 0 || means.Length != weights.Length || variances.Length != weights.Length
+            || means.Any(m => m.Length != means[0].Length || m.Length == 0) || variances.Any(v => v.Length != means[0].Length || v.Any(s => !(s > 0))))
+            throw new ArgumentException($"GaussianMixture.Diagonal: {weights.Length} weights, {means.Length} means and {variances.Length} variances must agree in size, with positive variances", nameof(variances));
+        return new GaussianMixture(CovarianceKind.Diagonal, weights, means, variances);
+    }
+
+    /// <summary>
     /// Fits <paramref name="components"/> Gaussians to <paramref name="codes"/> [N, Z] by EM: k-means++ centres seeded by
-    /// <paramref name="seed"/>, then at most <paramref name="iterations"/> E and M steps, stopping when the mean
-    /// log-likelihood improves by less than <paramref name="tolerance"/>.
+    /// <paramref name="seed"/> give the first M step, then at most <paramref name="iterations"/> E and M steps, stopping
+    /// when the mean log-likelihood improves by less than <paramref name="tolerance"/>.
     /// </summary>
     public static GaussianMixture Fit(Tensor codes, int components, CovarianceKind kind, ulong seed, int iterations = 100, double tolerance = 1e-4)
     {
@@ -71,7 +86,7 @@ public sealed class GaussianMixture
         int n = codes.Shape[0], z = codes.Shape[1];
         if (components < 1) throw new ArgumentException($"GaussianMixture.Fit: components {components} must be positive", nameof(components));
         if (n < components) throw new ArgumentException($"GaussianMixture.Fit: {n} codes are fewer than the {components} components", nameof(codes));
-        if (iterations < 1) throw new ArgumentException($"GaussianMixture.Fit: iterations {iterations} must be positive", nameof(iterations));
+        if (iterations < 0) throw new ArgumentException($"GaussianMixture.Fit: iterations {iterations} must be >= 0", nameof(iterations));
         var x = new double[n][];
         var span = codes.Span;
         for (int i = 0; i < n; i++)

@@ -20,30 +20,19 @@ namespace Latent.Models.Sparse;
 public sealed class KSparseAutoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("k-sparse-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "k-sparse-ae",
-        Citation: "Makhzani & Frey 2014, k-Sparse Autoencoders, ICLR (arXiv:1312.5663)",
-        Description: "k-sparse autoencoder: linear code, keep the k largest units per sample, k annealed from k_start",
-        Defaults: new KSparseOptions(),
-        ParseOptions: KSparseOptions.Parse,
-        Create: (options, shape, rng) => new KSparseAutoencoder(
-            options as KSparseOptions ?? throw new ArgumentException($"k-sparse-ae: expected KSparseOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<KSparseOptions>("k-sparse-ae",
+        "Makhzani & Frey 2014, k-Sparse Autoencoders, ICLR (arXiv:1312.5663)",
+        "k-sparse autoencoder: linear code, keep the k largest units per sample, k annealed from k_start",
+        (options, shape, rng) => new KSparseAutoencoder(options, shape, rng));
 
     private readonly KSparseOptions _options;
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public KSparseAutoencoder(KSparseOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "k-sparse-ae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>The target sparsity k.</summary>
     public int K => _options.K;
@@ -80,8 +69,7 @@ public sealed class KSparseAutoencoder : NetworkAutoencoder
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int k = ctx.IsTraining ? SparsityAt(ctx.Progress) : _options.K;
         var z = KeepTopK(Encoder.Forward(x), k);
         var reconstruction = Reconstruction(Decoder.Forward(z), x);
@@ -105,12 +93,5 @@ public sealed class KSparseAutoencoder : NetworkAutoencoder
         for (int n = 0; n < b; n++)
             for (int j = 0; j < k; j++) mask[n * z + index[n * k + j]] = 1f;
         return h * Tensor.FromArray(mask, b, z);
-    }
-
-    private static KSparseOptions Checked(KSparseOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

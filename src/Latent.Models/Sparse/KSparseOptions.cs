@@ -40,9 +40,6 @@ public sealed record KSparseOptions : ModelOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static KSparseOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <inheritdoc />
     protected override void CheckCombinations()
     {

@@ -19,36 +19,24 @@ namespace Latent.Models.Sparse;
 public sealed class SparseAutoencoder : NetworkAutoencoder
 {
     /// <summary>The registry entry ("sparse-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "sparse-ae",
-        Citation: "Ng 2011, Sparse autoencoder, CS294A lecture notes, Stanford University",
-        Description: "sparse autoencoder: sigmoid code, beta * sum_j KL(rho || mean activation_j) (or an L1 activity penalty)",
-        Defaults: new SparseOptions(),
-        ParseOptions: SparseOptions.Parse,
-        Create: (options, shape, rng) => new SparseAutoencoder(
-            options as SparseOptions ?? throw new ArgumentException($"sparse-ae: expected SparseOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<SparseOptions>("sparse-ae",
+        "Ng 2011, Sparse autoencoder, CS294A lecture notes, Stanford University",
+        "sparse autoencoder: sigmoid code, beta * sum_j KL(rho || mean activation_j) (or an L1 activity penalty)",
+        (options, shape, rng) => new SparseAutoencoder(options, shape, rng));
 
     private readonly SparseOptions _options;
 
     /// <summary>Builds the networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public SparseAutoencoder(SparseOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
     }
 
     /// <inheritdoc />
-    public override string Name => "sparse-ae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
-
-    /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var h = Encoder.Forward(x);
         var reconstruction = Reconstruction(Decoder.Forward(h), x);
         Tensor sparsity, weighted;
@@ -91,12 +79,5 @@ public sealed class SparseAutoencoder : NetworkAutoencoder
         foreach (var (name, w) in NamedParameters())
             if (name.EndsWith(".weight", StringComparison.Ordinal) && w.Rank >= 2) sum = sum + w.Square().Sum();
         return sum * (lambda / 2f);
-    }
-
-    private static SparseOptions Checked(SparseOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

@@ -47,9 +47,6 @@ public sealed record SparseOptions : ModelOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static SparseOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <inheritdoc />
     protected override void CheckCombinations()
     {

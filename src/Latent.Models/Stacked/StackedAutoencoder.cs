@@ -26,15 +26,10 @@ namespace Latent.Models.Stacked;
 public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
 {
     /// <summary>The registry entry ("stacked-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "stacked-ae",
-        Citation: "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313 (autoencoders for RBMs: Bengio et al. 2007, NIPS)",
-        Description: "stacked autoencoder: greedy layer-wise pretraining of shallow autoencoders, unrolled and fine-tuned end to end",
-        Defaults: new StackedOptions(),
-        ParseOptions: StackedOptions.Parse,
-        Create: (options, shape, rng) => new StackedAutoencoder(
-            options as StackedOptions ?? throw new ArgumentException($"stacked-ae: expected StackedOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<StackedOptions>("stacked-ae",
+        "Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, Science 313 (autoencoders for RBMs: Bengio et al. 2007, NIPS)",
+        "stacked autoencoder: greedy layer-wise pretraining of shallow autoencoders, unrolled and fine-tuned end to end",
+        (options, shape, rng) => new StackedAutoencoder(options, shape, rng));
 
     private readonly StackedOptions _options;
     private readonly Linear[] _encoders;
@@ -43,19 +38,13 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
 
     /// <summary>Builds the deep networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
     public StackedAutoencoder(StackedOptions options, int[] inputShape, Rng rng)
-        : base(Checked(options).Network, inputShape, rng)
+        : base(options, ModelOptions.Checked(options).Network, inputShape, rng)
     {
         _options = options;
         _encoders = ((Sequential)Encoder).Layers.OfType<Linear>().ToArray();
         // The MLP decoder lists its layers from the code down: reverse so that _decoders[l] maps level l+1 back to l.
         _decoders = ((Sequential)Decoder).Layers.OfType<Linear>().Reverse().ToArray();
     }
-
-    /// <inheritdoc />
-    public override string Name => "stacked-ae";
-
-    /// <inheritdoc />
-    public override ModelOptions Options => _options;
 
     /// <summary>Number of stacked layers L.</summary>
     public int Depth => _encoders.Length;
@@ -66,8 +55,7 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);
     }
@@ -88,15 +76,14 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
         if (_options.PretrainEpochs == 0) return result;
         var sizes = Network.LayerSizes();
         var level = new Dataset(train.Name, train.X, [sizes[0]]); // h_{l−1}, [N, sizes[l]]
-        bool wasTraining = Training;
-        try
+        using (new ModeScope(this, Training)) // the layers' training leaves the mode as it was
         {
             for (int l = 0; l < Depth; l++)
             {
                 var (act, target, encoder, decoder) = (Activation(l), TargetDistribution(l), _encoders[l], _decoders[l]);
                 var layer = new Objective($"stacked-ae/layer{l + 1}", $"target={target}", [sizes[l]], [("encoder", encoder), ("decoder", decoder)], (x, _) =>
                 {
-                    var loss = Autoencoder.Autoencoder.ReconstructionLoss(decoder.Forward(act.Forward(encoder.Forward(x))), x, target);
+                    var loss = Likelihood(target, decoder.Forward(act.Forward(encoder.Forward(x)))).MeanNegativeLogLikelihood(x);
                     return new LossTerms(loss, loss);
                 });
                 result = Trainer.Fit(layer, level, null, options.ForStage($"pretrain{l + 1}", _options.PretrainEpochs), progress, cancellationToken);
@@ -105,10 +92,6 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
                 if (l + 1 < Depth) level = new Dataset($"{train.Name}/h{l + 1}", Codes(level.X, sizes[l], sizes[l + 1], l, act), [sizes[l + 1]]);
             }
             return result;
-        }
-        finally
-        {
-            Train(wasTraining);
         }
     }
 
@@ -136,12 +119,5 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
                 act.Forward(_encoders[l].Forward(Tensor.FromArray(input.AsSpan(start * inSize, count * inSize), count, inSize))).Span.CopyTo(output.AsSpan(start * outSize));
             }
         return output;
-    }
-
-    private static StackedOptions Checked(StackedOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
     }
 }

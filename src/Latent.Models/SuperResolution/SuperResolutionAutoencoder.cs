@@ -22,24 +22,18 @@ namespace Latent.Models.SuperResolution;
 public sealed class SuperResolutionAutoencoder : AutoencoderModel
 {
     /// <summary>The registry entry ("sr-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "sr-ae",
-        Citation: "Dong, Loy, He & Tang 2014, Learning a Deep Convolutional Network for Image Super-Resolution, ECCV",
-        Description: "super-resolution autoencoder: conv encoder on the f×f box-downsampled image (f = 2 or 4), transposed-conv decoder to full resolution",
-        Defaults: new SuperResolutionOptions(),
-        ParseOptions: SuperResolutionOptions.Parse,
-        Create: (options, shape, rng) => new SuperResolutionAutoencoder(
-            options as SuperResolutionOptions ?? throw new ArgumentException($"sr-ae: expected SuperResolutionOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<SuperResolutionOptions>("sr-ae",
+        "Dong, Loy, He & Tang 2014, Learning a Deep Convolutional Network for Image Super-Resolution, ECCV",
+        "super-resolution autoencoder: conv encoder on the f×f box-downsampled image (f = 2 or 4), transposed-conv decoder to full resolution",
+        (options, shape, rng) => new SuperResolutionAutoencoder(options, shape, rng));
 
     private readonly SuperResolutionOptions _options;
 
     /// <summary>Builds the model for images <paramref name="inputShape"/> = [C, H, W] with H and W divisible by the factor.</summary>
     public SuperResolutionAutoencoder(SuperResolutionOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         int f = options.Factor;
         if (inputShape.Length != 3 || inputShape[1] % f != 0 || inputShape[2] % f != 0)
             throw new ArgumentException($"sr-ae: input shape {Shapes.Format(inputShape)} must be [C,H,W] with H and W divisible by factor {f} (e.g. [1,28,28])", nameof(inputShape));
@@ -57,9 +51,6 @@ public sealed class SuperResolutionAutoencoder : AutoencoderModel
         Decoder = Add("decoder", decoder);
         CodeSize = hidden * LowHeight * LowWidth;
     }
-
-    /// <inheritdoc />
-    public override string Name => "sr-ae";
 
     /// <summary>F·(H/f)·(W/f): the flattened feature maps of the low-resolution image.</summary>
     public override int CodeSize { get; }
@@ -111,8 +102,7 @@ public sealed class SuperResolutionAutoencoder : AutoencoderModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var output = Upscale(Resampling.Downsample(x, Factor));
         var reconstruction = NnLoss.Mse(output, x, NN.Losses.Reduction.Sum) * (1f / x.Shape[0]);
         return new LossTerms(total: reconstruction, reconstruction: reconstruction);

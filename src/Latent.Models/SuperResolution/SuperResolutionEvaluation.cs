@@ -18,12 +18,10 @@ public static class SuperResolutionEvaluation
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) throw new ArgumentException("SuperResolutionEvaluation: the dataset is empty", nameof(data));
         if (batchSize < 1) throw new ArgumentException($"SuperResolutionEvaluation: batch size {batchSize} must be positive", nameof(batchSize));
-        bool wasTraining = model.Training;
-        model.Eval();
         double bp = 0, bs = 0, mp = 0, ms = 0;
-        try
+        using (model.Evaluating())
+        using (Tensor.NoGrad())
         {
-            using var _ = Tensor.NoGrad();
             for (int start = 0; start < data.Count; start += batchSize)
             {
                 var idx = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
@@ -38,10 +36,6 @@ public static class SuperResolutionEvaluation
                 mp += n * ImageQuality.Psnr(output, x);
                 ms += n * ImageQuality.Ssim(output, x);
             }
-        }
-        finally
-        {
-            if (wasTraining) model.Train();
         }
         int count = data.Count;
         return new SuperResolutionScores(model.Factor, count, bp / count, bs / count, mp / count, ms / count);

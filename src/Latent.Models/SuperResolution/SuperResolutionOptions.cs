@@ -26,9 +26,6 @@ public sealed record SuperResolutionOptions : ModelOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static SuperResolutionOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <inheritdoc />
     protected override void CheckCombinations()
     {

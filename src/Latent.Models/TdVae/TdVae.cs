@@ -34,15 +34,10 @@ namespace Latent.Models.TdVae;
 public sealed class TdVae : AutoencoderModel, ISequenceModel
 {
     /// <summary>The registry entry ("td-vae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "td-vae",
-        Citation: "Gregor, Papamakarios, Besse, Buesing & Weber 2019, Temporal Difference Variational Auto-Encoder, ICLR",
-        Description: "sequence model: LSTM belief states, belief/smoothing/transition/decoder Gaussians trained on jumpy pairs t1<t2; rolls out future frames",
-        Defaults: new TdVaeOptions(),
-        ParseOptions: TdVaeOptions.Parse,
-        Create: (options, shape, rng) => new TdVae(
-            options as TdVaeOptions ?? throw new ArgumentException($"td-vae: expected TdVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng))
+    public static ModelInfo Info { get; } = ModelInfo.Of<TdVaeOptions>("td-vae",
+        "Gregor, Papamakarios, Besse, Buesing & Weber 2019, Temporal Difference Variational Auto-Encoder, ICLR",
+        "sequence model: LSTM belief states, belief/smoothing/transition/decoder Gaussians trained on jumpy pairs t1<t2; rolls out future frames",
+        (options, shape, rng) => new TdVae(options, shape, rng)) with
     {
         DefaultData = "moving-sprites",
         // Files saved before the gated heads and the plain transition became the defaults.
@@ -60,9 +55,8 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     /// <summary>A TD-VAE for sequences <paramref name="inputShape"/> = [T, ...FrameShape] (T ≥ 2), initialised from <paramref name="rng"/>.</summary>
     public TdVae(TdVaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         if (inputShape.Length < 2 || inputShape[0] < 2)
             throw new ArgumentException($"td-vae: a sample is a sequence [T, ...frame] with T >= 2, got {Shapes.Format(inputShape)}", nameof(inputShape));
         _options = options;
@@ -77,9 +71,6 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
         _decoder = Add("decoder", new Sequential(
             new Linear(z, h, rng), Activation.Relu(), new Linear(h, h, rng), Activation.Relu(), new Linear(h, p, rng), new BatchReshape(FrameShape)));
     }
-
-    /// <inheritdoc />
-    public override string Name => "td-vae";
 
     /// <summary>The state size Z: <see cref="Encode"/> returns the belief mean at the last frame.</summary>
     public override int CodeSize => _options.StateSize;
@@ -167,8 +158,7 @@ public sealed class TdVae : AutoencoderModel, ISequenceModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         int b = x.Shape[0], t = SequenceLength, bs = _options.BeliefSize, z = _options.StateSize;
         var beliefs = Beliefs(x).Reshape(b * t, bs);
         var frames = x.Reshape([b * t, .. FrameShape]);

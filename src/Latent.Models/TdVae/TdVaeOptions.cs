@@ -50,7 +50,4 @@ public sealed record TdVaeOptions : ModelOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static TdVaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

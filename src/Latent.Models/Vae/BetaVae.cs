@@ -15,15 +15,10 @@ namespace Latent.Models.Vae;
 public sealed class BetaVae : Vae
 {
     /// <summary>The registry entry ("beta-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "beta-vae",
-        Citation: "Higgins et al. 2017, beta-VAE: Learning Basic Visual Concepts with a Constrained Variational Framework, ICLR; Burgess et al. 2018, Understanding disentangling in beta-VAE",
-        Description: "VAE with KL weight beta > 1, or capacity-annealed gamma*|KL - C| (objective=capacity)",
-        Defaults: new BetaVaeOptions(),
-        ParseOptions: BetaVaeOptions.Parse,
-        Create: (options, shape, rng) => new BetaVae(
-            options as BetaVaeOptions ?? throw new ArgumentException($"beta-vae: expected BetaVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<BetaVaeOptions>("beta-vae",
+        "Higgins et al. 2017, beta-VAE: Learning Basic Visual Concepts with a Constrained Variational Framework, ICLR; Burgess et al. 2018, Understanding disentangling in beta-VAE",
+        "VAE with KL weight beta > 1, or capacity-annealed gamma*|KL - C| (objective=capacity)",
+        (options, shape, rng) => new BetaVae(options, shape, rng));
 
     private readonly BetaVaeOptions _options;
 
@@ -32,9 +27,6 @@ public sealed class BetaVae : Vae
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "beta-vae";
 
     /// <summary>The capacity C in nats at training progress <paramref name="progress"/> ∈ [0, 1]: C_max · progress.</summary>
     public float Capacity(double progress) => (float)(_options.CapacityMax * Math.Clamp(progress, 0.0, 1.0));

@@ -35,7 +35,4 @@ public sealed record BetaVaeOptions : VaeOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static new BetaVaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

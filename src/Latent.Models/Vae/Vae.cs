@@ -25,15 +25,10 @@ namespace Latent.Models.Vae;
 public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
 {
     /// <summary>The registry entry ("vae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "vae",
-        Citation: "Kingma & Welling 2014, Auto-Encoding Variational Bayes, ICLR",
-        Description: "variational autoencoder: Gaussian encoder (mu, log var), reparameterised sample, Bernoulli/Gaussian decoder, ELBO",
-        Defaults: new VaeOptions(),
-        ParseOptions: VaeOptions.Parse,
-        Create: (options, shape, rng) => new Vae(
-            options as VaeOptions ?? throw new ArgumentException($"vae: expected VaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<VaeOptions>("vae",
+        "Kingma & Welling 2014, Auto-Encoding Variational Bayes, ICLR",
+        "variational autoencoder: Gaussian encoder (mu, log var), reparameterised sample, Bernoulli/Gaussian decoder, ELBO",
+        (options, shape, rng) => new Vae(options, shape, rng));
 
     private readonly VaeOptions _options;
 
@@ -41,18 +36,13 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     /// <paramref name="inputShape"/>, initialised from <paramref name="rng"/>.</summary>
     public Vae(VaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        _options = ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
-        _options = options;
         LatentSize = options.LatentSize;
         // Two builds of the same family: one whose code is [μ, log σ²] (2Z), one whose decoder reads z (Z).
         Encoder = Add("encoder", AutoencoderNetworks.Build(options.NetworkOptions(2 * LatentSize), inputShape, rng).Encoder);
         Decoder = Add("decoder", AutoencoderNetworks.Build(options.NetworkOptions(LatentSize), inputShape, rng).Decoder);
     }
-
-    /// <inheritdoc />
-    public override string Name => "vae";
 
     /// <inheritdoc />
     public override int CodeSize => LatentSize;
@@ -121,10 +111,9 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
     /// </summary>
     protected (DiagonalGaussian Posterior, Tensor Z, Tensor Reconstruction) SampleReconstruction(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Posterior(x);
-        var z = q.Sample(ctx.Rng);
+        var z = q.Sample(ctx.Rng); // reparameterised: z = μ + σ ⊙ ε
         return (q, z, Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean());
     }
 
@@ -182,9 +171,7 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
         int batch = x.Shape[0];
         if (batch == 0) return 0;
         var logW = new double[batch * k];
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             using (Tensor.NoGrad())
             {
@@ -198,10 +185,6 @@ public class Vae : AutoencoderModel, IGenerativeModel, ILikelihoodModel
                     for (int b = 0; b < batch; b++) logW[b * k + j] = -nll[b] + (double)ratio[b];
                 }
             }
-        }
-        finally
-        {
-            Train(wasTraining);
         }
         return Metrics.Likelihood.NegativeLogMeanExp(logW, k);
     }

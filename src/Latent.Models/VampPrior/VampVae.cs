@@ -17,15 +17,10 @@ namespace Latent.Models.VampPrior;
 public sealed class VampVae : VaeModel
 {
     /// <summary>The registry entry ("vamp-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "vamp-vae",
-        Citation: "Tomczak & Welling 2018, VAE with a VampPrior, AISTATS",
-        Description: "VAE whose prior is the mixture of the encoder's posteriors at K learned pseudo-inputs",
-        Defaults: new VampVaeOptions(),
-        ParseOptions: VampVaeOptions.Parse,
-        Create: (options, shape, rng) => new VampVae(
-            options as VampVaeOptions ?? throw new ArgumentException($"vamp-vae: expected VampVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<VampVaeOptions>("vamp-vae",
+        "Tomczak & Welling 2018, VAE with a VampPrior, AISTATS",
+        "VAE whose prior is the mixture of the encoder's posteriors at K learned pseudo-inputs",
+        (options, shape, rng) => new VampVae(options, shape, rng));
 
     private readonly bool _squash;
 
@@ -35,9 +30,6 @@ public sealed class VampVae : VaeModel
         _squash = options.Output == OutputDistribution.Bernoulli;
         PseudoInputWeights = AddParameter("pseudo_inputs", rng.Normal([options.PseudoInputs, .. inputShape], std: 0.01f));
     }
-
-    /// <inheritdoc />
-    public override string Name => "vamp-vae";
 
     /// <summary>w [K, ...InputShape], the trained parameters behind the pseudo-inputs.</summary>
     public Tensor PseudoInputWeights { get; }
@@ -78,8 +70,7 @@ public sealed class VampVae : VaeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Posterior(x);
         var (z, logQ) = SamplePosterior(q, ctx.Rng); // z = μ + σ ⊙ ε
         var reconstruction = Likelihood(Decoder.Forward(z)).NegativeLogLikelihood(x).Mean();

@@ -26,24 +26,18 @@ namespace Latent.Models.VqVae;
 public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
 {
     /// <summary>The registry entry ("vq-vae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "vq-vae",
-        Citation: "van den Oord, Vinyals & Kavukcuoglu 2017, Neural Discrete Representation Learning, NeurIPS",
-        Description: "VQ-VAE: conv encoder/decoder with residual blocks, nearest-neighbour codebook (straight-through, commitment β, optional EMA), gated PixelCNN prior",
-        Defaults: new VqVaeOptions(),
-        ParseOptions: VqVaeOptions.Parse,
-        Create: (options, shape, rng) => new VqVae(
-            options as VqVaeOptions ?? throw new ArgumentException($"vq-vae: expected VqVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<VqVaeOptions>("vq-vae",
+        "van den Oord, Vinyals & Kavukcuoglu 2017, Neural Discrete Representation Learning, NeurIPS",
+        "VQ-VAE: conv encoder/decoder with residual blocks, nearest-neighbour codebook (straight-through, commitment β, optional EMA), gated PixelCNN prior",
+        (options, shape, rng) => new VqVae(options, shape, rng));
 
     private readonly VqVaeOptions _options;
 
     /// <summary>Builds the model for images <paramref name="inputShape"/> = [C, H, W] with H, W divisible by 4.</summary>
     public VqVae(VqVaeOptions options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         VqVaeNetworks.CheckImageShape("vq-vae", inputShape, 4);
         _options = options;
         CodeHeight = inputShape[1] / 4;
@@ -57,9 +51,6 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
         Prior = Add("prior", new GatedPixelCnn(options.CodebookSize, options.PriorChannels, options.PriorLayers, options.PriorKernel, options.PriorClasses, 0, rng));
         CodeSize = d * CodeHeight * CodeWidth;
     }
-
-    /// <inheritdoc />
-    public override string Name => "vq-vae";
 
     /// <summary>D·h·w: the flattened quantised map.</summary>
     public override int CodeSize { get; }
@@ -135,8 +126,7 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var q = Quantizer.Forward(Encoder.Forward(x), ctx);
         var output = Decoder.Forward(q.StraightThrough);
         var reconstruction = GaussianLikelihood.SquaredError(output).MeanNegativeLogLikelihood(x); // ‖x − D(z_q)‖² per sample
@@ -168,9 +158,7 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
     public int[] IndexMaps(Dataset data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             var codes = new int[data.Count * CodeHeight * CodeWidth];
             int offset = 0;
@@ -182,10 +170,6 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
                 offset += idx.Length;
             }
             return codes;
-        }
-        finally
-        {
-            Train(wasTraining);
         }
     }
 

@@ -34,7 +34,4 @@ public sealed record VqVaeOptions : VectorQuantizedOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static VqVaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

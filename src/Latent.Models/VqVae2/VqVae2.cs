@@ -30,15 +30,10 @@ namespace Latent.Models.VqVae2;
 public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
 {
     /// <summary>The registry entry ("vq-vae-2").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "vq-vae-2",
-        Citation: "Razavi, van den Oord & Vinyals 2019, Generating Diverse High-Fidelity Images with VQ-VAE-2, NeurIPS",
-        Description: "VQ-VAE-2: two-level hierarchy (bottom H/4, top H/8 codes), EMA codebooks, gated PixelCNN priors (top with causal self-attention, bottom conditioned on top)",
-        Defaults: new VqVae2Options(),
-        ParseOptions: VqVae2Options.Parse,
-        Create: (options, shape, rng) => new VqVae2(
-            options as VqVae2Options ?? throw new ArgumentException($"vq-vae-2: expected VqVae2Options, got {options.GetType().Name}", nameof(options)),
-            shape, rng))
+    public static ModelInfo Info { get; } = ModelInfo.Of<VqVae2Options>("vq-vae-2",
+        "Razavi, van den Oord & Vinyals 2019, Generating Diverse High-Fidelity Images with VQ-VAE-2, NeurIPS",
+        "VQ-VAE-2: two-level hierarchy (bottom H/4, top H/8 codes), EMA codebooks, gated PixelCNN priors (top with causal self-attention, bottom conditioned on top)",
+        (options, shape, rng) => new VqVae2(options, shape, rng)) with
     {
         // Files saved before the top prior had self-attention.
         LegacyOptions = new Dictionary<string, string> { ["prior_attention"] = "false" },
@@ -49,9 +44,8 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <summary>Builds the model for images [C, H, W] with H, W divisible by 4.</summary>
     public VqVae2(VqVae2Options options, int[] inputShape, Rng rng) : base(inputShape)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ModelOptions.Checked(options);
         ArgumentNullException.ThrowIfNull(rng);
-        options.Validate();
         VqVaeNetworks.CheckImageShape("vq-vae-2", inputShape, 4);
         _options = options;
         int d = options.EmbeddingDim, hid = options.Hidden, rh = options.ResidualHidden, rb = options.ResidualBlocks;
@@ -81,9 +75,6 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
         TopSize = d * TopHeight * TopWidth;
         CodeSize = TopSize + d * BottomHeight * BottomWidth;
     }
-
-    /// <inheritdoc />
-    public override string Name => "vq-vae-2";
 
     /// <summary>D·(h_t·w_t + h_b·w_b): the flattened top map followed by the flattened bottom map.</summary>
     public override int CodeSize { get; }
@@ -205,8 +196,7 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
-        CheckInput(x, nameof(Loss));
-        ArgumentNullException.ThrowIfNull(ctx);
+        CheckLossArguments(x, ctx);
         var (top, bottom) = Quantize(x, ctx);
         var output = DecodeMaps(top.StraightThrough, bottom.StraightThrough);
         var reconstruction = GaussianLikelihood.SquaredError(output).MeanNegativeLogLikelihood(x); // ‖x − D(z_q)‖² per sample
@@ -244,9 +234,7 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
         int n = train.Count, perTop = TopHeight * TopWidth, perBottom = BottomHeight * BottomWidth;
         var tops = new int[n * perTop];
         var bottoms = new int[n * perBottom];
-        bool wasTraining = Training;
-        Eval();
-        try
+        using (Evaluating())
         {
             int k = 0;
             foreach (var x in Metrics.Evaluation.Batches(train, 256))
@@ -257,10 +245,6 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
                 b.CopyTo(bottoms, k * perBottom);
                 k += x.Shape[0];
             }
-        }
-        finally
-        {
-            Train(wasTraining);
         }
         var labels = _options.PriorClasses > 0 ? train.Labels : null;
         PriorFitting.Fit(TopPrior, tops, n, TopHeight, TopWidth, labels, null, options, progress, cancellationToken);

@@ -41,9 +41,6 @@ public sealed record VqVae2Options : VectorQuantizedOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static VqVae2Options Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <inheritdoc />
     protected override void CheckCombinations()
     {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Latent.Core.IO;
+using Latent.Data.Images;
 
 namespace Latent.Viz.Png;
 

@@ -6,34 +6,20 @@ namespace Latent.Viz.Svg;
 /// A grouped bar chart (e.g. AUC per dataset, one series per model) rendered as a self-contained SVG string.
 /// Bars start at zero; NaN or infinite values leave an empty slot. Values are printed above the bars when
 /// there is room.
+/// Default size 640 × 360 pixels.
 /// </summary>
-public sealed class BarChart
+public sealed class BarChart : Chart
 {
     private readonly string[] _categories;
     private readonly List<(string Name, double[] Values)> _series = [];
 
     /// <summary>A chart with one group of bars per category, in the given order.</summary>
-    public BarChart(IReadOnlyList<string> categories)
+    public BarChart(IReadOnlyList<string> categories) : base(640, 360)
     {
         ArgumentNullException.ThrowIfNull(categories);
         if (categories.Count == 0) throw new ArgumentException("BarChart: no categories", nameof(categories));
         _categories = categories.ToArray();
     }
-
-    /// <summary>Title above the plot (also the SVG &lt;title&gt;).</summary>
-    public string? Title { get; set; }
-
-    /// <summary>Label under the categories.</summary>
-    public string? XLabel { get; set; }
-
-    /// <summary>Label beside the y axis.</summary>
-    public string? YLabel { get; set; }
-
-    /// <summary>Width in pixels (default 640).</summary>
-    public int Width { get; set; } = 640;
-
-    /// <summary>Height in pixels (default 360).</summary>
-    public int Height { get; set; } = 360;
 
     /// <summary>Adds a series with one value per category.</summary>
     public BarChart AddSeries(string name, IReadOnlyList<double> values)
@@ -52,7 +38,7 @@ public sealed class BarChart
         var finite = _series.SelectMany(s => s.Values).Where(double.IsFinite).ToList();
         var yAxis = Axis.Linear(Math.Min(0, finite.DefaultIfEmpty(0).Min()), Math.Max(0, finite.DefaultIfEmpty(1).Max()));
         bool legend = _series.Count > 1;
-        var frame = new ChartFrame(Width, Height, Title, XLabel, YLabel, legend ? ChartFrame.LegendWidth(_series.Select(s => s.Name)) : 0);
+        var frame = Frame(legend ? ChartFrame.LegendWidth(_series.Select(s => s.Name)) : 0);
         frame.Grid(null, yAxis);
         var sb = frame.Body;
 

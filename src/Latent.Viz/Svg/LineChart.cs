@@ -9,28 +9,14 @@ namespace Latent.Viz.Svg;
 /// can be seen: a series with nothing drawable is left out of it, a series that lies exactly on an earlier one (same
 /// points, same style) is not drawn again and is named in that series' entry ("total = neg_elbo"), and a chart with a
 /// single visible series has no legend (its title names it).
+/// Default size 640 × 360 pixels.
 /// </summary>
-public sealed class LineChart
+public sealed class LineChart() : Chart(640, 360)
 {
     private readonly List<(string Name, double[] X, double[] Y, int Colour, bool Dashed)> _series = [];
 
-    /// <summary>Title above the plot (also the SVG &lt;title&gt;).</summary>
-    public string? Title { get; set; }
-
-    /// <summary>Label under the x axis.</summary>
-    public string? XLabel { get; set; }
-
-    /// <summary>Label beside the y axis.</summary>
-    public string? YLabel { get; set; }
-
     /// <summary>Base-10 log scale on the y axis.</summary>
     public bool LogY { get; set; }
-
-    /// <summary>Width in pixels (default 640).</summary>
-    public int Width { get; set; } = 640;
-
-    /// <summary>Height in pixels (default 360).</summary>
-    public int Height { get; set; } = 360;
 
     /// <summary>The series added so far, in order.</summary>
     public IReadOnlyList<string> SeriesNames => _series.Select(s => s.Name).ToList();
@@ -99,7 +85,7 @@ public sealed class LineChart
             legend.Add((_series[s].Name, Palette.Colour(_series[s].Colour), _series[s].Dashed));
         }
 
-        var frame = new ChartFrame(Width, Height, Title, XLabel, YLabel, legend.Count > 1 ? ChartFrame.LegendWidth(legend.Select(e => e.Name)) + 12 : 0);
+        var frame = Frame(legend.Count > 1 ? ChartFrame.LegendWidth(legend.Select(e => e.Name)) + 12 : 0);
         frame.Grid(xAxis, yAxis);
         var sb = frame.Body;
         if (xs.Count == 0)

@@ -8,25 +8,11 @@ namespace Latent.Viz.Svg;
 /// rendered as a self-contained SVG string with a legend. Each label's points are one path of zero-length
 /// round-capped segments with coordinates rounded to 0.1 px, so 10,000 points stay around 150 kB.
 /// Points with a NaN or infinite coordinate are left out.
+/// Default size 560 × 480 pixels.
 /// </summary>
-public sealed class ScatterChart
+public sealed class ScatterChart() : Chart(560, 480)
 {
     private readonly List<(double X, double Y, int Label)> _points = [];
-
-    /// <summary>Title above the plot (also the SVG &lt;title&gt;).</summary>
-    public string? Title { get; set; }
-
-    /// <summary>Label under the x axis.</summary>
-    public string? XLabel { get; set; }
-
-    /// <summary>Label beside the y axis.</summary>
-    public string? YLabel { get; set; }
-
-    /// <summary>Width in pixels (default 560).</summary>
-    public int Width { get; set; } = 560;
-
-    /// <summary>Height in pixels (default 480).</summary>
-    public int Height { get; set; } = 480;
 
     /// <summary>Dot diameter in pixels (default 5).</summary>
     public double PointSize { get; set; } = 5;
@@ -80,7 +66,7 @@ public sealed class ScatterChart
         var labels = finite.Select(p => p.Label).Distinct().Order().ToList();
         string Name(int l) => LabelNames.TryGetValue(l, out var n) ? n : l.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var frame = new ChartFrame(Width, Height, Title, XLabel, YLabel, ChartFrame.LegendWidth(labels.Select(Name)));
+        var frame = Frame(ChartFrame.LegendWidth(labels.Select(Name)));
         frame.Grid(xAxis, yAxis);
         var sb = frame.Body;
         if (finite.Count == 0)

@@ -117,13 +117,13 @@ public class AdversarialAutoencoderTests
     [Fact]
     public void Options_parse_round_trip()
     {
-        var o = AaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-2", ["prior"] = "mixture", ["components"] = "6", ["disc"] = "8-8", ["adv_lr"] = "0.001" });
+        var o = AaeOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-2", ["prior"] = "mixture", ["components"] = "6", ["disc"] = "8-8", ["adv_lr"] = "0.001" });
         Assert.Equal(AaePrior.Mixture, o.Prior);
         Assert.Equal(6, o.Components);
         Assert.Equal([8, 8], o.DiscriminatorSizes());
-        Assert.Equal(o, AaeOptions.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])));
-        Assert.Equal("Prior", Assert.Throws<ArgumentException>(() => AaeOptions.Parse(new Dictionary<string, string> { ["prior"] = "laplace" })).ParamName);
-        Assert.Equal("Discriminator", Assert.Throws<ArgumentException>(() => AaeOptions.Parse(new Dictionary<string, string> { ["disc"] = "8-x" })).ParamName);
+        Assert.Equal(o, AaeOptions.Schema.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])));
+        Assert.Equal("Prior", Assert.Throws<ArgumentException>(() => AaeOptions.Schema.Parse(new Dictionary<string, string> { ["prior"] = "laplace" })).ParamName);
+        Assert.Equal("Discriminator", Assert.Throws<ArgumentException>(() => AaeOptions.Schema.Parse(new Dictionary<string, string> { ["disc"] = "8-x" })).ParamName);
         Assert.Contains("arch=784-1000-1000-8", ModelRegistry.Get("aae").DefaultOptionsText);
         Assert.Contains("Makhzani", ModelRegistry.Get("aae").Citation);
     }

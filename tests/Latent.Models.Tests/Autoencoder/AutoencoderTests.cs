@@ -92,15 +92,15 @@ public class AutoencoderTests
     [Fact]
     public void Parse_reads_settings_and_rejects_unknown_ones()
     {
-        var o = AutoencoderOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["hidden"] = "tanh", ["output"] = "mse" });
+        var o = AutoencoderOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["hidden"] = "tanh", ["output"] = "mse" });
         Assert.Equal("16-4", o.Architecture);
         Assert.Equal("tanh", o.HiddenActivation);
         Assert.Equal(OutputDistribution.Gaussian, o.Output);
-        Assert.Equal(o, AutoencoderOptions.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
-        Assert.Throws<ArgumentException>(() => AutoencoderOptions.Parse(new Dictionary<string, string> { ["depth"] = "3" }));
-        var bad = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Parse(new Dictionary<string, string> { ["hidden"] = "swish" }));
+        Assert.Equal(o, AutoencoderOptions.Schema.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
+        Assert.Throws<ArgumentException>(() => AutoencoderOptions.Schema.Parse(new Dictionary<string, string> { ["depth"] = "3" }));
+        var bad = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Schema.Parse(new Dictionary<string, string> { ["hidden"] = "swish" }));
         Assert.Equal("HiddenActivation", bad.ParamName);
-        var badOut = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Parse(new Dictionary<string, string> { ["output"] = "poisson" }));
+        var badOut = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Schema.Parse(new Dictionary<string, string> { ["output"] = "poisson" }));
         Assert.Equal("Output", badOut.ParamName);
     }
 

@@ -86,7 +86,7 @@ public class ConvNetworkTests
         Assert.Contains("multiples of 8", big.Message);
         var size = Assert.Throws<ArgumentException>(() => Conv([1, 28, 28], "100-8"));
         Assert.Contains("784 elements", size.Message);
-        var name = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Parse(new Dictionary<string, string> { ["network"] = "resnet" }));
+        var name = Assert.Throws<ArgumentException>(() => AutoencoderOptions.Schema.Parse(new Dictionary<string, string> { ["network"] = "resnet" }));
         Assert.Equal("Network", name.ParamName);
         Assert.Contains("mlp, mlp-bn, conv, conv-bn", name.Message);
     }

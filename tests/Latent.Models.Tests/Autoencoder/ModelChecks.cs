@@ -13,14 +13,14 @@ internal static class ModelChecks
     {
         var info = ModelRegistry.Get(name);
         var text = info.Defaults.ToText();
-        var parsed = info.ParseOptions(text.Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]));
+        var parsed = info.Schema.Parse(text.Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]));
         Assert.Equal(info.Defaults, parsed);
         Assert.Equal(text, parsed.ToText());
         var model = ModelRegistry.Create(name, settings, shape, new Rng(1));
         Assert.Equal(name, model.Name);
-        var again = info.ParseOptions(model.Options.ToText().Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]));
+        var again = info.Schema.Parse(model.Options.ToText().Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]));
         Assert.Equal(model.Options, again);
-        var unknown = Assert.Throws<ArgumentException>(() => info.ParseOptions(new Dictionary<string, string> { ["nope"] = "1" }));
+        var unknown = Assert.Throws<ArgumentException>(() => info.Schema.Parse(new Dictionary<string, string> { ["nope"] = "1" }));
         Assert.Contains($"{name}: unknown option 'nope'", unknown.Message);
         return model;
     }

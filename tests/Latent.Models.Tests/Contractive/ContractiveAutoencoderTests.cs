@@ -24,7 +24,7 @@ public class ContractiveAutoencoderTests
         Assert.Equal(0.1f, new ContractiveOptions().Lambda);
         Assert.Equal("784-1000", new ContractiveOptions().Network.Architecture);
         ModelChecks.RegistryRoundTrip("contractive-ae", new() { ["arch"] = "16-4", ["lambda"] = "0.5", ["jacobian"] = "exact" }, [1, 4, 4]);
-        Assert.Equal("Lambda", Assert.Throws<ArgumentException>(() => ContractiveOptions.Parse(new Dictionary<string, string> { ["lambda"] = "-1" })).ParamName);
+        Assert.Equal("Lambda", Assert.Throws<ArgumentException>(() => ContractiveOptions.Schema.Parse(new Dictionary<string, string> { ["lambda"] = "-1" })).ParamName);
         Assert.True(Model().UsesClosedForm);
         Assert.False(Model(method: JacobianMethod.Exact).UsesClosedForm);
         Assert.False(Model(arch: "16-8-4").UsesClosedForm);

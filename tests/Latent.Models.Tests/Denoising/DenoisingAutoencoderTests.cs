@@ -1,9 +1,9 @@
 using Latent.Core;
 using Latent.Models.Autoencoder;
+using Latent.Models.Distributions;
 using Latent.Models.Denoising;
 using Latent.Models.Metrics;
 using Latent.Models.Tests.Autoencoder;
-using Ae = Latent.Models.Autoencoder.Autoencoder;
 
 namespace Latent.Models.Tests.Denoising;
 
@@ -24,7 +24,7 @@ public class DenoisingAutoencoderTests
         Assert.Equal("sigmoid", o.Network.CodeActivation);
         var model = ModelChecks.RegistryRoundTrip("dae", new() { ["arch"] = "16-5", ["noise"] = "gaussian:0.3" }, [1, 4, 4]);
         Assert.Equal(new Corruption(CorruptionKind.Gaussian, 0.3f), ((DenoisingAutoencoder)model).Noise);
-        var bad = Assert.Throws<ArgumentException>(() => DenoisingOptions.Parse(new Dictionary<string, string> { ["noise"] = "speckle:0.1" }));
+        var bad = Assert.Throws<ArgumentException>(() => DenoisingOptions.Schema.Parse(new Dictionary<string, string> { ["noise"] = "speckle:0.1" }));
         Assert.Equal("Noise", bad.ParamName);
         Assert.Contains("dae:", bad.Message);
     }
@@ -38,12 +38,12 @@ public class DenoisingAutoencoderTests
         Assert.Null(terms.Regularisation);
         // Same stream → same x̃: the loss is BCE(g(f(x̃)), x), not against x̃ and not of g(f(x)).
         var noisy = model.Noise.Apply(x, new Rng(9));
-        var expected = Ae.ReconstructionLoss(model.Decoder.Forward(model.Encoder.Forward(noisy)), x, OutputDistribution.Bernoulli).Item();
+        var expected = new Bernoulli(model.Decoder.Forward(model.Encoder.Forward(noisy))).MeanNegativeLogLikelihood(x).Item();
         Assert.Equal(expected, model.Loss(x, new TrainingContext(new Rng(9))).Total.Item(), 5);
-        var againstNoisy = Ae.ReconstructionLoss(model.Decoder.Forward(model.Encoder.Forward(noisy)), noisy, OutputDistribution.Bernoulli).Item();
+        var againstNoisy = new Bernoulli(model.Decoder.Forward(model.Encoder.Forward(noisy))).MeanNegativeLogLikelihood(noisy).Item();
         Assert.NotEqual(againstNoisy, expected, 3);
         // Not training: no corruption.
-        var clean = Ae.ReconstructionLoss(model.Decoder.Forward(model.Encoder.Forward(x)), x, OutputDistribution.Bernoulli).Item();
+        var clean = new Bernoulli(model.Decoder.Forward(model.Encoder.Forward(x))).MeanNegativeLogLikelihood(x).Item();
         Assert.Equal(clean, model.Loss(x, TrainingContext.ForEvaluation(new Rng(9))).Total.Item(), 5);
     }
 

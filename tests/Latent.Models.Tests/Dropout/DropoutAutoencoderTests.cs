@@ -1,8 +1,8 @@
 using Latent.Core;
 using Latent.Models.Autoencoder;
+using Latent.Models.Distributions;
 using Latent.Models.Dropout;
 using Latent.Models.Tests.Autoencoder;
-using Ae = Latent.Models.Autoencoder.Autoencoder;
 
 namespace Latent.Models.Tests.Dropout;
 
@@ -22,7 +22,7 @@ public class DropoutAutoencoderTests
         var none = Assert.Throws<ArgumentException>(() => Model(arch: "16-3"));
         Assert.Equal("Network", none.ParamName);
         Assert.Equal("Rate", Assert.Throws<ArgumentException>(() => Model(rate: 1f)).ParamName);
-        Assert.Equal("Placement", Assert.Throws<ArgumentException>(() => DropoutOptions.Parse(new Dictionary<string, string> { ["placement"] = "input" })).ParamName);
+        Assert.Equal("Placement", Assert.Throws<ArgumentException>(() => DropoutOptions.Schema.Parse(new Dictionary<string, string> { ["placement"] = "input" })).ParamName);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public class DropoutAutoencoderTests
         var model = Model();
         var x = TestData.LowRankImages(8).Batch([0, 1, 2, 3, 4, 5, 6, 7]);
         ModelChecks.ShapesAndFiniteLoss(model, x);
-        float clean = Ae.ReconstructionLoss(model.Decoder.Forward(model.Encoder.Forward(x)), x, OutputDistribution.Bernoulli).Item();
+        float clean = new Bernoulli(model.Decoder.Forward(model.Encoder.Forward(x))).MeanNegativeLogLikelihood(x).Item();
         Assert.Equal(clean, model.Loss(x, TrainingContext.ForEvaluation(new Rng(1))).Total.Item());
         float a = model.Loss(x, new TrainingContext(new Rng(4))).Total.Item();
         float b = model.Loss(x, new TrainingContext(new Rng(4))).Total.Item();

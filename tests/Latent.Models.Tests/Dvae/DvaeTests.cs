@@ -178,16 +178,16 @@ public class DvaeTests
     [Fact]
     public void Options_parse_round_trip_and_bad_values_name_the_option()
     {
-        var o = DvaeOptions.Parse(new Dictionary<string, string> { ["network"] = "mlp", ["k"] = "16", ["tau_end"] = "1/8", ["beta"] = "2" });
+        var o = DvaeOptions.Schema.Parse(new Dictionary<string, string> { ["network"] = "mlp", ["k"] = "16", ["tau_end"] = "1/8", ["beta"] = "2" });
         Assert.Equal(16, o.Categories);
         Assert.Equal(0.125f, o.TemperatureEnd);
-        Assert.Equal(o, DvaeOptions.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
-        Assert.Equal(new DvaeOptions(), DvaeOptions.Parse(new DvaeOptions().ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
-        Assert.Equal("Categories", Assert.Throws<ArgumentException>(() => DvaeOptions.Parse(new Dictionary<string, string> { ["k"] = "1" })).ParamName);
-        Assert.Equal("TemperatureEnd", Assert.Throws<ArgumentException>(() => DvaeOptions.Parse(new Dictionary<string, string> { ["tau_end"] = "2" })).ParamName);
-        Assert.Equal("Network", Assert.Throws<ArgumentException>(() => DvaeOptions.Parse(new Dictionary<string, string> { ["network"] = "rnn" })).ParamName);
-        Assert.Equal("Hidden", Assert.Throws<ArgumentException>(() => DvaeOptions.Parse(new Dictionary<string, string> { ["hidden"] = "8-x" })).ParamName);
-        Assert.Throws<ArgumentException>(() => DvaeOptions.Parse(new Dictionary<string, string> { ["depth"] = "3" }));
+        Assert.Equal(o, DvaeOptions.Schema.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
+        Assert.Equal(new DvaeOptions(), DvaeOptions.Schema.Parse(new DvaeOptions().ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
+        Assert.Equal("Categories", Assert.Throws<ArgumentException>(() => DvaeOptions.Schema.Parse(new Dictionary<string, string> { ["k"] = "1" })).ParamName);
+        Assert.Equal("TemperatureEnd", Assert.Throws<ArgumentException>(() => DvaeOptions.Schema.Parse(new Dictionary<string, string> { ["tau_end"] = "2" })).ParamName);
+        Assert.Equal("Network", Assert.Throws<ArgumentException>(() => DvaeOptions.Schema.Parse(new Dictionary<string, string> { ["network"] = "rnn" })).ParamName);
+        Assert.Equal("Hidden", Assert.Throws<ArgumentException>(() => DvaeOptions.Schema.Parse(new Dictionary<string, string> { ["hidden"] = "8-x" })).ParamName);
+        Assert.Throws<ArgumentException>(() => DvaeOptions.Schema.Parse(new Dictionary<string, string> { ["depth"] = "3" }));
     }
 
     [Fact]

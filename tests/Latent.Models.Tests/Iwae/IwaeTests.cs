@@ -59,8 +59,8 @@ public class IwaeTests
     public void Options_parse_and_reject_bad_values()
     {
         Assert.Equal(5, new IwaeOptions().Samples);
-        Assert.Equal(50, IwaeOptions.Parse(new Dictionary<string, string> { ["k"] = "50" }).Samples);
-        Assert.Equal("Samples", Assert.Throws<ArgumentException>(() => IwaeOptions.Parse(new Dictionary<string, string> { ["samples"] = "0" })).ParamName);
+        Assert.Equal(50, IwaeOptions.Schema.Parse(new Dictionary<string, string> { ["k"] = "50" }).Samples);
+        Assert.Equal("Samples", Assert.Throws<ArgumentException>(() => IwaeOptions.Schema.Parse(new Dictionary<string, string> { ["samples"] = "0" })).ParamName);
         Assert.Contains("Burda", ModelRegistry.Get("iwae").Citation);
     }
 }

@@ -48,7 +48,7 @@ public class OptionSchemaTests
         var info = ModelRegistry.Get(model);
         var settings = Models.IO.ModelFile.ParseOptionsText(saved);
         foreach (var (key, value) in info.LegacyOptions) settings.TryAdd(key, value);
-        Assert.Equal(read, info.ParseOptions(settings).ToText());
+        Assert.Equal(read, info.Schema.Parse(settings).ToText());
     }
 
     [Fact]
@@ -71,11 +71,11 @@ public class OptionSchemaTests
     [Fact]
     public void Errors_name_the_model_the_key_as_written_the_value_and_what_is_allowed()
     {
-        var e = Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("codebook", "0")));
+        var e = Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("codebook", "0")));
         Assert.Equal("vq-vae: option 'codebook' = 0: must be an integer in [1, 65536]", Message(e));
         Assert.Equal("CodebookSize", e.ParamName);
-        Assert.Equal("vq-vae: option 'decay' = 1: must be a number in (0, 1)", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("decay", "1")))));
-        Assert.Equal("vq-vae: option 'prior_kernel' = 4: must be odd", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("prior_kernel", "4")))));
+        Assert.Equal("vq-vae: option 'decay' = 1: must be a number in (0, 1)", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("decay", "1")))));
+        Assert.Equal("vq-vae: option 'prior_kernel' = 4: must be odd", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("prior_kernel", "4")))));
         Assert.StartsWith("vae: unknown option 'gamma' (expected arch, hidden, output, network, beta)", Assert.Throws<ArgumentException>(() => VaeOptions.Parse(Set("gamma", "1"))).Message);
         Assert.Equal("ae: option 'output' = poisson: must be one of bernoulli, gaussian",
             Message(Assert.Throws<ArgumentException>(() => ModelRegistry.Get("ae").Schema.Parse(Set("output", "poisson")))));
@@ -84,7 +84,7 @@ public class OptionSchemaTests
     [Fact]
     public void The_two_level_model_reports_its_own_name_also_for_the_shared_keys()
     {
-        var e = Assert.Throws<ArgumentException>(() => VqVae2Options.Parse(Set("d", "0")));
+        var e = Assert.Throws<ArgumentException>(() => VqVae2Options.Schema.Parse(Set("d", "0")));
         Assert.Equal("vq-vae-2: option 'd' = 0: must be an integer in [1, inf)", Message(e));
         Assert.Equal("EmbeddingDim", e.ParamName);
         Assert.StartsWith("vq-vae-2:", Assert.Throws<ArgumentException>(() => new VqVae2Options { Decay = 2f }.Validate()).Message);
@@ -97,10 +97,10 @@ public class OptionSchemaTests
     [InlineData("")]
     public void Bools_are_true_or_false_in_every_family(string value)
     {
-        Assert.Contains("must be true or false", Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("ema", value))).Message);
-        Assert.Contains("must be true or false", Assert.Throws<ArgumentException>(() => TdVaeOptions.Parse(Set("gated", value))).Message);
-        Assert.True(VqVaeOptions.Parse(Set("ema", "TRUE")).Ema);
-        Assert.False(TdVaeOptions.Parse(Set("gated", "False")).Gated);
+        Assert.Contains("must be true or false", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("ema", value))).Message);
+        Assert.Contains("must be true or false", Assert.Throws<ArgumentException>(() => TdVaeOptions.Schema.Parse(Set("gated", value))).Message);
+        Assert.True(VqVaeOptions.Schema.Parse(Set("ema", "TRUE")).Ema);
+        Assert.False(TdVaeOptions.Schema.Parse(Set("gated", "False")).Gated);
     }
 
     [Theory]
@@ -111,7 +111,7 @@ public class OptionSchemaTests
     [InlineData("1/0")]
     public void Numbers_that_are_not_finite_are_rejected(string value)
     {
-        Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(Set("beta", value))).ParamName);
+        Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("beta", value))).ParamName);
         Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VaeOptions.Parse(Set("beta", value))).ParamName);
         Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => new VaeOptions { Beta = float.Parse(value == "1/0" ? "Infinity" : value, System.Globalization.CultureInfo.InvariantCulture) }.Validate()).ParamName);
     }
@@ -119,8 +119,8 @@ public class OptionSchemaTests
     [Fact]
     public void Fractions_are_read_for_every_real_option()
     {
-        Assert.Equal(0.0625f, Models.Dvae.DvaeOptions.Parse(Set("tau_end", "1/16")).TemperatureEnd);
-        Assert.Equal(0.125f, VqVaeOptions.Parse(Set("beta", "1/8")).Beta);
+        Assert.Equal(0.0625f, Models.Dvae.DvaeOptions.Schema.Parse(Set("tau_end", "1/16")).TemperatureEnd);
+        Assert.Equal(0.125f, VqVaeOptions.Schema.Parse(Set("beta", "1/8")).Beta);
     }
 
     [Fact]
@@ -145,11 +145,11 @@ public class OptionSchemaTests
     [Fact]
     public void Nested_network_options_set_the_nested_record_and_keep_the_runtime_type()
     {
-        var o = Models.Stacked.StackedOptions.Parse(new Dictionary<string, string> { ["hidden"] = "tanh", ["pretrain_epochs"] = "3" });
+        var o = Models.Stacked.StackedOptions.Schema.Parse(new Dictionary<string, string> { ["hidden"] = "tanh", ["pretrain_epochs"] = "3" });
         Assert.Equal("tanh", o.Network.HiddenActivation);
         Assert.Equal("784-1000-500-250-30", o.Network.Architecture);
         Assert.Equal(3, o.PretrainEpochs);
-        var beta = BetaVaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["gamma"] = "5" });
+        var beta = BetaVaeOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["gamma"] = "5" });
         Assert.IsType<BetaVaeOptions>(beta);
         Assert.Equal(("16-4", 5f, 4f), (beta.Architecture, beta.Gamma, beta.Beta));
     }

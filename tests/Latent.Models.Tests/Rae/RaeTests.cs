@@ -79,28 +79,4 @@ public class RaeTests
         Assert.True(copy.PriorTrained);
         Assert.Equal(s.ToArray(), copy.Sample(4, new Rng(2)).ToArray());
     }
-
-    /// <summary>EM recovers two well-separated clusters: weights, means and variances.</summary>
-    [Fact]
-    public void Em_recovers_a_two_component_mixture()
-    {
-        var rng = new Rng(5);
-        var points = new float[2000 * 2];
-        for (int i = 0; i < 2000; i++)
-        {
-            bool first = i < 600; // 30 % / 70 %
-            points[2 * i] = (first ? -4f : 3f) + (first ? 0.5f : 1f) * rng.NextNormal();
-            points[2 * i + 1] = (first ? 2f : -1f) + 0.5f * rng.NextNormal();
-        }
-        var gmm = GaussianMixture.Fit(new Tensor(points, 2000, 2), 2, 50, new Rng(1));
-        int a = gmm.Means[0] < gmm.Means[2] ? 0 : 1, b = 1 - a;
-        Assert.Equal(0.3, gmm.Weights[a], 2);
-        Assert.Equal(-4, gmm.Means[a * 2], 1);
-        Assert.Equal(3, gmm.Means[b * 2], 1);
-        Assert.Equal(1.0, gmm.Variances[b * 2], 1);
-        Assert.Equal(0.25, gmm.Variances[a * 2 + 1], 1);
-        var logP = gmm.LogProb(new Tensor([-4f, 2f, 20f, 20f], 2, 2));
-        Assert.True(logP[0] > logP[1] + 50);
-        Assert.Equal("components", Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(new Tensor(points, 2000, 2), 0, 5, rng)).ParamName);
-    }
 }

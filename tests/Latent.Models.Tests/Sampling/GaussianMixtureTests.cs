@@ -87,6 +87,18 @@ public class GaussianMixtureTests
     {
         Assert.Contains("fewer", Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(Tensor.Zeros(3, 2), 5, CovarianceKind.Full, 0)).Message);
         Assert.Contains("[N, Z]", Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(Tensor.Zeros(3), 1, CovarianceKind.Full, 0)).Message);
+        Assert.Equal("iterations", Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(TwoClusters(1), 2, CovarianceKind.Full, 0, iterations: -1)).ParamName);
+    }
+
+    [Fact]
+    public void Diagonal_mixture_from_parameters_matches_the_fitted_one()
+    {
+        var fit = GaussianMixture.Fit(TwoClusters(1), 2, CovarianceKind.Diagonal, seed: 3);
+        var rebuilt = GaussianMixture.Diagonal(fit.Weights.ToArray(), fit.Means.ToArray(), fit.Covariances.ToArray());
+        Assert.Equal(fit.MeanLogLikelihood(TwoClusters(2)), rebuilt.MeanLogLikelihood(TwoClusters(2)));
+        Assert.Equal(fit.Sample(5, new Rng(4)).ToArray(), rebuilt.Sample(5, new Rng(4)).ToArray());
+        Assert.Equal("variances", Assert.Throws<ArgumentException>(() => GaussianMixture.Diagonal([1.0], [[0.0, 0.0]], [[1.0, 0.0]])).ParamName);
+        Assert.Equal("variances", Assert.Throws<ArgumentException>(() => GaussianMixture.Diagonal([0.5, 0.5], [[0.0]], [[1.0]])).ParamName);
     }
 
     [Theory]

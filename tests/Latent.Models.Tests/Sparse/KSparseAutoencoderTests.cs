@@ -21,9 +21,9 @@ public class KSparseAutoencoderTests
         var o = new KSparseOptions();
         Assert.Equal((25, 100, 0.5, 1000, "none"), (o.K, o.KStart, o.AnnealFraction, o.Network.LayerSizes()[^1], o.Network.CodeActivation));
         ModelChecks.RegistryRoundTrip("k-sparse-ae", new() { ["arch"] = "16-8", ["k"] = "2", ["k_start"] = "6", ["alpha"] = "2" }, [1, 4, 4]);
-        Assert.Equal("K", Assert.Throws<ArgumentException>(() => KSparseOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-8", ["k"] = "9" })).ParamName);
-        Assert.Equal("Alpha", Assert.Throws<ArgumentException>(() => KSparseOptions.Parse(new Dictionary<string, string> { ["alpha"] = "0.5" })).ParamName);
-        Assert.Equal(200, KSparseOptions.Parse(new Dictionary<string, string> { ["k"] = "200" }).KStart);
+        Assert.Equal("K", Assert.Throws<ArgumentException>(() => KSparseOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-8", ["k"] = "9" })).ParamName);
+        Assert.Equal("Alpha", Assert.Throws<ArgumentException>(() => KSparseOptions.Schema.Parse(new Dictionary<string, string> { ["alpha"] = "0.5" })).ParamName);
+        Assert.Equal(200, KSparseOptions.Schema.Parse(new Dictionary<string, string> { ["k"] = "200" }).KStart);
     }
 
     [Fact]

@@ -22,10 +22,10 @@ public class SparseAutoencoderTests
         // β = 18: the notes' β = 3 scaled by the measured pull of our cross-entropy reconstruction (SparseOptions remarks).
         Assert.Equal((0.05f, 18f, 1e-4f, SparsityPenalty.Kl), (o.Rho, o.Beta, o.WeightDecay, o.Penalty));
         ModelChecks.RegistryRoundTrip("sparse-ae", new() { ["arch"] = "16-6", ["rho"] = "0.1", ["penalty"] = "l1", ["lambda"] = "0.5" }, [1, 4, 4]);
-        var relu = Assert.Throws<ArgumentException>(() => SparseOptions.Parse(new Dictionary<string, string> { ["code"] = "relu" }));
+        var relu = Assert.Throws<ArgumentException>(() => SparseOptions.Schema.Parse(new Dictionary<string, string> { ["code"] = "relu" }));
         Assert.Contains("code=sigmoid", relu.Message);
-        Assert.Equal("Rho", Assert.Throws<ArgumentException>(() => SparseOptions.Parse(new Dictionary<string, string> { ["rho"] = "1" })).ParamName);
-        Assert.Equal("Penalty", Assert.Throws<ArgumentException>(() => SparseOptions.Parse(new Dictionary<string, string> { ["penalty"] = "l2" })).ParamName);
+        Assert.Equal("Rho", Assert.Throws<ArgumentException>(() => SparseOptions.Schema.Parse(new Dictionary<string, string> { ["rho"] = "1" })).ParamName);
+        Assert.Equal("Penalty", Assert.Throws<ArgumentException>(() => SparseOptions.Schema.Parse(new Dictionary<string, string> { ["penalty"] = "l2" })).ParamName);
     }
 
     [Fact]

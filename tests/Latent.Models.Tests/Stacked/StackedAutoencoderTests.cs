@@ -20,7 +20,7 @@ public class StackedAutoencoderTests
         var o = new StackedOptions();
         Assert.Equal(("784-1000-500-250-30", "sigmoid", "none", 50), (o.Network.Architecture, o.Network.HiddenActivation, o.Network.CodeActivation, o.PretrainEpochs));
         ModelChecks.RegistryRoundTrip("stacked-ae", new() { ["arch"] = "16-8-3", ["pretrain_epochs"] = "2" }, [1, 4, 4]);
-        Assert.Equal("PretrainEpochs", Assert.Throws<ArgumentException>(() => StackedOptions.Parse(new Dictionary<string, string> { ["pretrain_epochs"] = "-1" })).ParamName);
+        Assert.Equal("PretrainEpochs", Assert.Throws<ArgumentException>(() => StackedOptions.Schema.Parse(new Dictionary<string, string> { ["pretrain_epochs"] = "-1" })).ParamName);
         Assert.IsAssignableFrom<IPretrainable>(Model());
         Assert.Equal(3, Model().Depth);
     }

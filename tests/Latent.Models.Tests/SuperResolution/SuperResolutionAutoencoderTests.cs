@@ -18,7 +18,7 @@ public class SuperResolutionAutoencoderTests
         Assert.Equal(2, model.Factor);
         Assert.Equal(4 * 4 * 4, model.CodeSize);
         Assert.Equal([3, 1, 8, 8], model.Upscale(Tensor.Zeros(3, 1, 4, 4)).Shape);
-        var three = Assert.Throws<ArgumentException>(() => SuperResolutionOptions.Parse(new Dictionary<string, string> { ["factor"] = "3" }));
+        var three = Assert.Throws<ArgumentException>(() => SuperResolutionOptions.Schema.Parse(new Dictionary<string, string> { ["factor"] = "3" }));
         Assert.Contains("sr-ae: option 'factor' = 3: must be 2 or 4", three.Message);
         var shape = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("sr-ae", null, [1, 6, 6], new Rng(1)));
         Assert.Equal("inputShape", shape.ParamName);

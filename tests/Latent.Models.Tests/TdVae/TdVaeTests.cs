@@ -44,10 +44,10 @@ public class TdVaeTests
         Assert.Equal("jump", Assert.Throws<ArgumentException>(() => model.Rollout(Sequences(1), 2, new Rng(1), jump: 4)).ParamName);
         Assert.Equal("frames", Assert.Throws<ArgumentException>(() => model.Rollout(Tensor.Zeros(1, 2, 1, 8, 8), 2, new Rng(1))).ParamName);
         Assert.Equal("inputShape", Assert.Throws<ArgumentException>(() => new TdVaeModel(Small, [1, 1, 16, 16], new Rng(1))).ParamName);
-        Assert.Equal("MaxJump", Assert.Throws<ArgumentException>(() => TdVaeOptions.Parse(new Dictionary<string, string> { ["max_jump"] = "0" })).ParamName);
-        Assert.Throws<ArgumentException>(() => TdVaeOptions.Parse(new Dictionary<string, string> { ["layers"] = "2" }));
-        var o = TdVaeOptions.Parse(new Dictionary<string, string> { ["state"] = "5", ["jump"] = "2" });
-        Assert.Equal(o, TdVaeOptions.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
+        Assert.Equal("MaxJump", Assert.Throws<ArgumentException>(() => TdVaeOptions.Schema.Parse(new Dictionary<string, string> { ["max_jump"] = "0" })).ParamName);
+        Assert.Throws<ArgumentException>(() => TdVaeOptions.Schema.Parse(new Dictionary<string, string> { ["layers"] = "2" }));
+        var o = TdVaeOptions.Schema.Parse(new Dictionary<string, string> { ["state"] = "5", ["jump"] = "2" });
+        Assert.Equal(o, TdVaeOptions.Schema.Parse(o.ToText().Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])));
     }
 
     [Fact]

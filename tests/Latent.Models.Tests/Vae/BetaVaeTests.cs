@@ -68,14 +68,14 @@ public class BetaVaeTests
     [Fact]
     public void Options_parse_round_trip()
     {
-        var o = BetaVaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-3", ["objective"] = "capacity", ["gamma"] = "100", ["capacity"] = "5" });
+        var o = BetaVaeOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-3", ["objective"] = "capacity", ["gamma"] = "100", ["capacity"] = "5" });
         Assert.Equal(BetaVaeObjective.Capacity, o.Objective);
         Assert.Equal(100f, o.Gamma);
         Assert.Equal(5f, o.CapacityMax);
         Assert.Equal(4f, o.Beta);
-        Assert.Equal(o, BetaVaeOptions.Parse(VaeTests.ToSettings(o.ToText())));
-        Assert.Equal("Objective", Assert.Throws<ArgumentException>(() => BetaVaeOptions.Parse(new Dictionary<string, string> { ["objective"] = "tc" })).ParamName);
-        Assert.Equal("Gamma", Assert.Throws<ArgumentException>(() => BetaVaeOptions.Parse(new Dictionary<string, string> { ["gamma"] = "-2" })).ParamName);
+        Assert.Equal(o, BetaVaeOptions.Schema.Parse(VaeTests.ToSettings(o.ToText())));
+        Assert.Equal("Objective", Assert.Throws<ArgumentException>(() => BetaVaeOptions.Schema.Parse(new Dictionary<string, string> { ["objective"] = "tc" })).ParamName);
+        Assert.Equal("Gamma", Assert.Throws<ArgumentException>(() => BetaVaeOptions.Schema.Parse(new Dictionary<string, string> { ["gamma"] = "-2" })).ParamName);
         var model = ModelRegistry.Create("beta-vae", new Dictionary<string, string> { ["arch"] = "16-3", ["beta"] = "8" }, [1, 4, 4], new Rng(1));
         Assert.IsType<BetaVae>(model);
         Assert.Contains("beta=8", model.Options.ToText());

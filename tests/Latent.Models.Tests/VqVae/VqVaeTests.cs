@@ -31,12 +31,12 @@ public class VqVaeTests
     [Fact]
     public void Options_round_trip_and_bad_values_name_the_option()
     {
-        var o = VqVaeOptions.Parse(new Dictionary<string, string> { ["k"] = "64", ["ema"] = "true", ["restart"] = "50", ["beta"] = "0.5" });
-        Assert.Equal(o, VqVaeOptions.Parse(o.ToText().Split(' ').Select(s => s.Split('=')).ToDictionary(p => p[0], p => p[1])));
-        Assert.Equal("CodebookSize", Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(new Dictionary<string, string> { ["k"] = "0" })).ParamName);
-        Assert.Equal("Decay", Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(new Dictionary<string, string> { ["decay"] = "1" })).ParamName);
-        Assert.Equal("PriorKernel", Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(new Dictionary<string, string> { ["prior_kernel"] = "4" })).ParamName);
-        Assert.Equal("Ema", Assert.Throws<ArgumentException>(() => VqVaeOptions.Parse(new Dictionary<string, string> { ["ema"] = "maybe" })).ParamName);
+        var o = VqVaeOptions.Schema.Parse(new Dictionary<string, string> { ["k"] = "64", ["ema"] = "true", ["restart"] = "50", ["beta"] = "0.5" });
+        Assert.Equal(o, VqVaeOptions.Schema.Parse(o.ToText().Split(' ').Select(s => s.Split('=')).ToDictionary(p => p[0], p => p[1])));
+        Assert.Equal("CodebookSize", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(new Dictionary<string, string> { ["k"] = "0" })).ParamName);
+        Assert.Equal("Decay", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(new Dictionary<string, string> { ["decay"] = "1" })).ParamName);
+        Assert.Equal("PriorKernel", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(new Dictionary<string, string> { ["prior_kernel"] = "4" })).ParamName);
+        Assert.Equal("Ema", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(new Dictionary<string, string> { ["ema"] = "maybe" })).ParamName);
         Assert.Equal("inputShape", Assert.Throws<ArgumentException>(() => new VqModel(new VqVaeOptions(), [1, 30, 30], new Rng(1))).ParamName);
     }
 

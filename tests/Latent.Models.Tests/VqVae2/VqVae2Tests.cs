@@ -30,7 +30,7 @@ public class VqVae2Tests
         Assert.Equal((8, 8, 4, 4), (m32.BottomHeight, m32.BottomWidth, m32.TopHeight, m32.TopWidth));
         Assert.Equal([1, 1, 32, 32], m32.Reconstruct(new Rng(2).Uniform([1, 1, 32, 32])).Shape);
         Assert.Contains("vq-vae-2", ModelRegistry.All.Select(m => m.Name));
-        Assert.Equal("BottomCodebookSize", Assert.Throws<ArgumentException>(() => VqVae2Options.Parse(new Dictionary<string, string> { ["k_bottom"] = "-1" })).ParamName);
+        Assert.Equal("BottomCodebookSize", Assert.Throws<ArgumentException>(() => VqVae2Options.Schema.Parse(new Dictionary<string, string> { ["k_bottom"] = "-1" })).ParamName);
     }
 
     [Fact]
@@ -43,11 +43,11 @@ public class VqVae2Tests
         Assert.Contains(model.NamedParameters(), p => p.Name.StartsWith("prior_top.attention", StringComparison.Ordinal));
         var off = new Vq2(SmallOptions() with { PriorAttention = false }, [1, 8, 8], new Rng(1));
         Assert.Empty(off.TopPrior.Attention);
-        var parsed = VqVae2Options.Parse(new Dictionary<string, string> { ["prior_attention"] = "false", ["prior_heads"] = "2" });
+        var parsed = VqVae2Options.Schema.Parse(new Dictionary<string, string> { ["prior_attention"] = "false", ["prior_heads"] = "2" });
         Assert.False(parsed.PriorAttention);
         Assert.Equal(2, parsed.PriorHeads);
         Assert.Contains("prior_attention=false prior_heads=2", parsed.ToText(), StringComparison.Ordinal);
-        Assert.Equal("PriorHeads", Assert.Throws<ArgumentException>(() => VqVae2Options.Parse(new Dictionary<string, string> { ["prior_heads"] = "5" })).ParamName);
+        Assert.Equal("PriorHeads", Assert.Throws<ArgumentException>(() => VqVae2Options.Schema.Parse(new Dictionary<string, string> { ["prior_heads"] = "5" })).ParamName);
     }
 
     [Fact]

@@ -1,7 +1,10 @@
-namespace Latent.Viz.Png;
+namespace Latent.Data.Images;
 
-/// <summary>The five PNG filter types (None, Sub, Up, Average, Paeth) as the encoder applies them.</summary>
-internal static class PngFilters
+/// <summary>
+/// The five PNG row filter types (None, Sub, Up, Average, Paeth; PNG spec section 9): applied by the encoder of
+/// Latent.Viz, reversed by <see cref="PngDecoder"/>. a = left, b = up, c = up-left, bytes bpp apart.
+/// </summary>
+public static class PngFilters
 {
     /// <summary>
     /// Filters <paramref name="row"/> with filter <paramref name="type"/> into <paramref name="output"/> and returns
@@ -20,6 +23,13 @@ internal static class PngFilters
             score += Math.Abs((int)(sbyte)v);
         }
         return score;
+    }
+
+    /// <summary>Reverses filter <paramref name="type"/> (0..4) of <paramref name="row"/> in place, <paramref name="prior"/> being the unfiltered row above.</summary>
+    public static void Reverse(byte type, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
+    {
+        for (int i = 0; i < row.Length; i++)
+            row[i] += (byte)Predict(type, i >= bpp ? row[i - bpp] : 0, prior[i], i >= bpp ? prior[i - bpp] : 0);
     }
 
     /// <summary>The predictor of each filter from left (a), up (b) and upper-left (c).</summary>
