@@ -71,9 +71,12 @@ public static class Evaluation
         {
             using (Tensor.NoGrad())
             {
+                int start = 0;
                 foreach (var x in Batches(data, batchSize))
                 {
-                    foreach (var (name, value) in model.Loss(x, ctx).Values())
+                    var labels = data.Labels?.AsSpan(start, x.Shape[0]).ToArray();
+                    start += x.Shape[0];
+                    foreach (var (name, value) in model.Loss(x, ctx with { Labels = labels }).Values())
                     {
                         if (!sums.ContainsKey(name)) { names.Add(name); sums[name] = 0; }
                         sums[name] += value * x.Shape[0];
