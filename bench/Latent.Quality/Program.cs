@@ -23,6 +23,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("inpaint", InpaintSection.Run),
     ("compress", CompressSection.Run),
     ("zoo-vae-variants", ZooVaeVariantsSection.Run),
+    ("sample-quality", SampleQualitySection.Run),
 };
 
 BenchOptions options;
