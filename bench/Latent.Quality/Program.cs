@@ -26,6 +26,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("disentangle", DisentangleSection.Run),
     ("timeseries", TimeSeriesSection.Run),
     ("stacked", StackedSection.Run),
+    ("sample-quality", SampleQualitySection.Run),
 };
 
 BenchOptions options;

@@ -22,6 +22,7 @@ public static class ModelRegistry
         Register(Contractive.ContractiveAutoencoder.Info);
         Register(Vae.Vae.Info);
         Register(Vae.BetaVae.Info);
+        Register(Cvae.Cvae.Info);
         Register(FactorVae.FactorVae.Info);
         Register(VaeGan.VaeGan.Info);
         Register(Adversarial.AdversarialAutoencoder.Info);

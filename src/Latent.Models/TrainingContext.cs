@@ -45,4 +45,10 @@ public sealed record TrainingContext
 
     /// <summary>False during validation and evaluation (no noise beyond what the model's definition needs).</summary>
     public bool IsTraining { get; init; }
+
+    /// <summary>
+    /// The class labels of the batch's samples [B] when the dataset has labels, else null. The trainer and
+    /// <see cref="Metrics.Evaluation.AverageLossTerms"/> set them; a class-conditional model reads them, the others ignore them.
+    /// </summary>
+    public int[]? Labels { get; init; }
 }

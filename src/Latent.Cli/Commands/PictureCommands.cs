@@ -53,8 +53,12 @@ internal static class PictureCommands
             Description = "How codes are drawn for any autoencoder: normal (z ~ N(0, I)) or gmm:K[:diag] (a Gaussian mixture fitted by EM on the training codes, stored in MODEL_DIR and reused). Default: the model's own sampler",
         };
         var data = CommonOptions.Data("Training data the mixture is fitted on (default: what the model was trained on)");
-        var cmd = new Command("sample", "Draw new samples from a generative model (VAE, AAE, VQ-VAE with a prior, ...), or from any autoencoder through --sampler.\n\nExamples:\n  latent sample runs/vae --count 64 --out samples.png --seed 3\n  latent sample runs/ae --sampler gmm:10 --out samples.png");
-        CommonOptions.Add(cmd, dir, outFile, count, sampler, data);
+        var classOption = new Option<string?>("--class")
+        {
+            Description = "Draw samples of one class K (0-based) or 'all' (one row per class, --count split over the rows), for a class-conditional model: cvae, or vq-vae / vq-vae-2 trained with prior_classes=N",
+        };
+        var cmd = new Command("sample", "Draw new samples from a generative model (VAE, AAE, VQ-VAE with a prior, ...), or from any autoencoder through --sampler.\n\nExamples:\n  latent sample runs/vae --count 64 --out samples.png --seed 3\n  latent sample runs/ae --sampler gmm:10 --out samples.png\n  latent sample runs/cvae --class 3 --count 16 --out class3.png\n  latent sample runs/cvae --class all --count 100 --out classes.png");
+        CommonOptions.Add(cmd, dir, outFile, count, sampler, data, classOption);
         cmd.SetAction(Cli.Action(context, (p, ctx) =>
         {
             var spec = p.GetValue(sampler) is { } text ? SamplerSpec.Parse(text) : null;
@@ -63,6 +67,33 @@ internal static class PictureCommands
             string modelDir = p.GetValue(dir)!;
             string path = p.GetValue(outFile)!;
             int columns = (int)Math.Ceiling(Math.Sqrt(n));
+            var wanted = p.GetValue(classOption) is { } classText ? ParseClass(classText) : null;
+            if (wanted is not null && spec is not null)
+                throw new ArgumentException("--class draws from the model's own conditional sampler; it cannot be combined with --sampler");
+            if (wanted is { } choice)
+            {
+                var (model, _) = ModelFile.Load(modelDir);
+                if (model is not IConditionalGenerativeModel { Classes: > 0 } conditional)
+                    throw new ArgumentException($"model '{model.Name}' cannot draw samples of a class; --class needs cvae, or vq-vae / vq-vae-2 trained with prior_classes=N");
+                if (model is IPriorModel { PriorTrained: false })
+                    throw new ArgumentException($"model '{model.Name}' needs its prior fitted before sampling; train with --prior-epochs N");
+                if (choice >= conditional.Classes)
+                    throw new ArgumentException($"--class {choice} is outside [0, {conditional.Classes}): model '{model.Name}' has {conditional.Classes} classes");
+                RequireImages(model.InputShape);
+                var rng = new Rng(ctx.Seed);
+                if (choice < 0)
+                {
+                    int per = Math.Max(1, (n + conditional.Classes - 1) / conditional.Classes);
+                    ModelPictures.ClassSamples(conditional, Enumerable.Range(0, conditional.Classes).ToArray(), per, per, rng).SavePng(path);
+                    ctx.Info($"one row per class, {per} samples each: rows 0..{conditional.Classes - 1} are classes 0..{conditional.Classes - 1}");
+                }
+                else
+                {
+                    ModelPictures.ClassSamples(conditional, [choice], n, columns, rng).SavePng(path);
+                }
+                Saved(ctx, path);
+                return 0;
+            }
             if (spec is null)
             {
                 var (model, _) = ModelFile.Load(modelDir);
@@ -92,6 +123,14 @@ internal static class PictureCommands
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>"all" → −1, a class number K ≥ 0 → K; anything else is a one-line error naming --class.</summary>
+    private static int? ParseClass(string text)
+    {
+        if (text.Equals("all", StringComparison.OrdinalIgnoreCase)) return -1;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int k)) return k;
+        throw new ArgumentException($"--class: '{text}' is neither a class number (0, 1, ...) nor 'all'");
     }
 
     public static Command Interpolate(Func<ParseResult, CliContext> context)

@@ -65,12 +65,15 @@ public static class Evaluation
         var ctx = TrainingContext.ForEvaluation(rng ?? new Rng(0x5EEDu));
         var names = new List<string>();
         var sums = new Dictionary<string, double>();
+        int start = 0;
         using (model.Evaluating())
         using (Tensor.NoGrad())
         {
             foreach (var x in Batches(data, batchSize))
             {
-                foreach (var (name, value) in model.Loss(x, ctx).Values())
+                var labels = data.Labels?.AsSpan(start, x.Shape[0]).ToArray();
+                start += x.Shape[0];
+                foreach (var (name, value) in model.Loss(x, ctx with { Labels = labels }).Values())
                 {
                     if (!sums.ContainsKey(name)) { names.Add(name); sums[name] = 0; }
                     sums[name] += value * x.Shape[0];

@@ -119,13 +119,15 @@ public static class Trainer
             {
                 int start = s.StepInEpoch * batch, count = Math.Min(batch, n - start);
                 var (offset, local) = parallel?.Shard(count) ?? (0, count);
-                var x = trainData.Batch(s.Permutation.AsSpan(start + offset, local));
+                var batchIndices = s.Permutation.AsSpan(start + offset, local);
+                var x = trainData.Batch(batchIndices);
+                var labels = BatchLabels(trainData, batchIndices);
                 if (!augmentation.IsNone) x = augmentation.Apply(x, s.ModelRng);
                 float lr = phases[0].Optimizer.LearningRate;
                 lastLr = lr;
                 var ctx = new TrainingContext(s.ModelRng, s.Epoch, s.GlobalStep,
                     progress: Math.Min(1.0, (double)s.GlobalStep / totalSteps),
-                    regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch));
+                    regularisationWeight: WarmupWeight(options.WarmupEpochs, s.GlobalStep, stepsPerEpoch)) { Labels = labels };
                 float warm = LrWarmup(options, s.GlobalStep, stepsPerEpoch);
                 var rates = warm == 1f ? null : phases.Select(p => p.Optimizer.LearningRate).ToArray();
                 if (rates is not null) for (int i = 0; i < phases.Count; i++) phases[i].Optimizer.LearningRate = rates[i] * warm;
@@ -236,6 +238,15 @@ public static class Trainer
         if (options.LrWarmupEpochs <= 0) return 1f;
         double t = Math.Min(1.0, step / (options.LrWarmupEpochs * stepsPerEpoch)), k = options.LrScale();
         return (float)(k > 1 ? (1 + (k - 1) * t) / k : Math.Max(t, 1.0 / (options.LrWarmupEpochs * stepsPerEpoch)));
+    }
+
+    /// <summary>The labels of the samples at <paramref name="indices"/> [B], or null when <paramref name="data"/> has none.</summary>
+    internal static int[]? BatchLabels(Dataset data, ReadOnlySpan<int> indices)
+    {
+        if (data.Labels is null) return null;
+        var labels = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++) labels[i] = data.Labels[indices[i]];
+        return labels;
     }
 
     /// <summary>Linear warm-up 0 → 1 over <paramref name="warmupEpochs"/> epochs, measured in steps.</summary>

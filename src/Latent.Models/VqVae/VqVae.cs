@@ -23,7 +23,7 @@ namespace Latent.Models.VqVae;
 /// Loss extras: "codebook", "commitment", "usage" (fraction of the K codes used in the batch) and "perplexity"
 /// (exp of the entropy of the batch's code frequencies).
 /// </summary>
-public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
+public sealed class VqVae : AutoencoderModel, IPriorModel, IConditionalGenerativeModel
 {
     /// <summary>The registry entry ("vq-vae").</summary>
     public static ModelInfo Info { get; } = ModelInfo.Of<VqVaeOptions>("vq-vae",
@@ -75,6 +75,9 @@ public sealed class VqVae : AutoencoderModel, IPriorModel, IGenerativeModel
 
     /// <summary>The gated PixelCNN over index maps [h, w] (trained by <see cref="FitPrior"/>).</summary>
     public GatedPixelCnn Prior { get; }
+
+    /// <summary>Classes of the class-conditional prior (option prior_classes); 0 when the prior is unconditional.</summary>
+    public int Classes => _options.PriorClasses;
 
     /// <inheritdoc />
     public bool PriorTrained => Prior.IsTrained;

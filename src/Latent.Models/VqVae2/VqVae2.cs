@@ -27,7 +27,7 @@ namespace Latent.Models.VqVae2;
 /// <see cref="CausalSelfAttention"/>) unless <see cref="VqVae2Options.PriorAttention"/> is off.
 /// Sampling: top prior → bottom prior given the top → decoder.
 /// </summary>
-public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
+public sealed class VqVae2 : AutoencoderModel, IPriorModel, IConditionalGenerativeModel
 {
     /// <summary>The registry entry ("vq-vae-2").</summary>
     public static ModelInfo Info { get; } = ModelInfo.Of<VqVae2Options>("vq-vae-2",
@@ -125,6 +125,9 @@ public sealed class VqVae2 : AutoencoderModel, IPriorModel, IGenerativeModel
 
     /// <summary>Prior over the bottom maps, conditioned on the top codes.</summary>
     public GatedPixelCnn BottomPrior { get; }
+
+    /// <summary>Classes of the class-conditional prior (option prior_classes); 0 when the prior is unconditional.</summary>
+    public int Classes => _options.PriorClasses;
 
     /// <inheritdoc />
     public bool PriorTrained => TopPrior.IsTrained && BottomPrior.IsTrained;

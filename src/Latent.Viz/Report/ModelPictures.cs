@@ -27,6 +27,24 @@ public static class ModelPictures
         return Rows([x, Run(model, m => m.Reconstruct(x))], indices.Length, scale);
     }
 
+    /// <summary>
+    /// Samples of chosen classes from a class-conditional model: <paramref name="perClass"/> samples of each class in
+    /// <paramref name="classes"/>, each class starting a new row of the grid (rows of <paramref name="columns"/>).
+    /// With every class of the model, one row per class in class order.
+    /// </summary>
+    public static Raster ClassSamples(IConditionalGenerativeModel model, IReadOnlyList<int> classes, int perClass, int columns, Rng rng, int scale = 2)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (classes.Count == 0 || perClass < 1)
+            throw new ArgumentException($"ModelPictures.ClassSamples: need at least one class and one sample per class (got {classes.Count} and {perClass})", nameof(classes));
+        var labels = classes.SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
+        var s = Run(model as IAutoencoder, _ => model.Sample(labels.Length, rng, labels));
+        var groups = Enumerable.Range(0, classes.Count).Select(i => s.Narrow(0, i * perClass, perClass)).ToList();
+        return Rows(groups, columns, scale);
+    }
+
     /// <summary>The reconstruction of the samples at <paramref name="indices"/> (a tensor shaped like the batch).</summary>
     public static Tensor Reconstruct(IAutoencoder model, Dataset data, int[] indices)
     {

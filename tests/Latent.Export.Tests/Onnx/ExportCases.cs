@@ -10,7 +10,7 @@ internal static class ExportCases
     public static readonly int[] Image = [1, 28, 28];
 
     /// <summary>Families whose inference graph has no ONNX form in the exporter (each throws NotSupportedException).</summary>
-    public static readonly string[] NotExportable = ["vq-vae-2", "dvae", "td-vae", "sr-ae", "planar-vae", "iaf-vae",
+    public static readonly string[] NotExportable = ["vq-vae-2", "dvae", "cvae", "td-vae", "sr-ae", "planar-vae", "iaf-vae",
         "lstm-ae", "lstm-vae"];
 
     /// <summary>(model, "key=value;..." settings) pairs: every registered model with its defaults, and the network variants.</summary>

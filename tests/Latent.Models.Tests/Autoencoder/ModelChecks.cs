@@ -25,25 +25,25 @@ internal static class ModelChecks
         return model;
     }
 
-    /// <summary>Shapes of Encode/Decode/Reconstruct and a finite loss with named terms.</summary>
-    public static LossTerms ShapesAndFiniteLoss(AutoencoderModel model, Tensor x)
+    /// <summary>Shapes of Encode/Decode/Reconstruct and a finite loss with named terms (<paramref name="labels"/>: the batch's classes, for a conditional model).</summary>
+    public static LossTerms ShapesAndFiniteLoss(AutoencoderModel model, Tensor x, int[]? labels = null)
     {
         int b = x.Shape[0];
         var z = model.Encode(x);
         Assert.Equal([b, model.CodeSize], z.Shape);
         Assert.Equal(x.Shape, model.Decode(z).Shape);
         Assert.Equal(x.Shape, model.Reconstruct(x).Shape);
-        var terms = model.Loss(x, new TrainingContext(new Rng(2)));
+        var terms = model.Loss(x, new TrainingContext(new Rng(2)) { Labels = labels });
         Assert.All(terms.Values(), kv => Assert.True(double.IsFinite(kv.Value), $"{kv.Key} = {kv.Value}"));
         return terms;
     }
 
-    /// <summary>One Adam step on the model's loss changes every parameter.</summary>
-    public static void OneStepChangesEveryParameter(AutoencoderModel model, Tensor x)
+    /// <summary>One Adam step on the model's loss changes every parameter (<paramref name="labels"/>: the batch's classes, for a conditional model).</summary>
+    public static void OneStepChangesEveryParameter(AutoencoderModel model, Tensor x, int[]? labels = null)
     {
         var before = model.NamedParameters().Select(p => (p.Name, Values: p.Tensor.ToArray())).ToList();
         var opt = new Adam(model.Parameters(), 1e-2f);
-        model.Loss(x, new TrainingContext(new Rng(1))).Total.Backward();
+        model.Loss(x, new TrainingContext(new Rng(1)) { Labels = labels }).Total.Backward();
         opt.Step();
         var after = model.Parameters().Select(p => p.ToArray()).ToList();
         for (int i = 0; i < before.Count; i++)
