@@ -20,14 +20,6 @@ public sealed record ModelInfo(
     Func<ModelOptions, int[], Rng, AutoencoderModel> Create)
 {
     /// <summary>
-    /// The form that also names the family's parser; <paramref name="ParseOptions"/> must be the family's
-    /// <c>Schema.Parse</c> and is not kept, since settings are parsed by <see cref="Schema"/>.
-    /// </summary>
-    public ModelInfo(string Name, string Citation, string Description, ModelOptions Defaults,
-        Func<IReadOnlyDictionary<string, string>, ModelOptions> ParseOptions, Func<ModelOptions, int[], Rng, AutoencoderModel> Create)
-        : this(Name, Citation, Description, Defaults, Create) => ArgumentNullException.ThrowIfNull(ParseOptions);
-
-    /// <summary>
     /// The entry of a family whose options record is <typeparamref name="TOptions"/> (defaults <c>new TOptions()</c>);
     /// <paramref name="create"/> receives the options typed, other options types are refused naming the model.
     /// </summary>

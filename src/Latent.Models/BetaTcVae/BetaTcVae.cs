@@ -19,15 +19,10 @@ public sealed class BetaTcVae : VaeModel
     private static readonly float Log2Pi = MathF.Log(2f * MathF.PI);
 
     /// <summary>The registry entry ("beta-tc-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "beta-tc-vae",
-        Citation: "Chen, Li, Grosse & Duvenaud 2018, Isolating Sources of Disentanglement in Variational Autoencoders, NeurIPS",
-        Description: "VAE with the KL split into mutual information, total correlation (weight beta) and dimension-wise KL; minibatch-weighted sampling",
-        Defaults: new BetaTcVaeOptions(),
-        ParseOptions: BetaTcVaeOptions.Parse,
-        Create: (options, shape, rng) => new BetaTcVae(
-            options as BetaTcVaeOptions ?? throw new ArgumentException($"beta-tc-vae: expected BetaTcVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<BetaTcVaeOptions>("beta-tc-vae",
+        "Chen, Li, Grosse & Duvenaud 2018, Isolating Sources of Disentanglement in Variational Autoencoders, NeurIPS",
+        "VAE with the KL split into mutual information, total correlation (weight beta) and dimension-wise KL; minibatch-weighted sampling",
+        (options, shape, rng) => new BetaTcVae(options, shape, rng));
 
     private readonly BetaTcVaeOptions _options;
 
@@ -36,9 +31,6 @@ public sealed class BetaTcVae : VaeModel
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "beta-tc-vae";
 
     /// <summary>
     /// The three parts of the one-sample KL at codes z [M, Z] drawn from q (one row per row of the batch), each

@@ -28,15 +28,10 @@ namespace Latent.Models.Cvae;
 public sealed class Cvae : AutoencoderModel, IConditionalGenerativeModel
 {
     /// <summary>The registry entry ("cvae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "cvae",
-        Citation: "Sohn, Lee & Yan 2015, Learning Structured Output Representation using Deep Conditional Generative Models, NeurIPS; Kingma et al. 2014 (M2), NeurIPS",
-        Description: "conditional VAE: one-hot class label concatenated to the encoder input and the decoder's code; samples of a chosen class",
-        Defaults: new CvaeOptions(),
-        ParseOptions: CvaeOptions.Parse,
-        Create: (options, shape, rng) => new Cvae(
-            options as CvaeOptions ?? throw new ArgumentException($"cvae: expected CvaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static ModelInfo Info { get; } = ModelInfo.Of<CvaeOptions>("cvae",
+        "Sohn, Lee & Yan 2015, Learning Structured Output Representation using Deep Conditional Generative Models, NeurIPS; Kingma et al. 2014 (M2), NeurIPS",
+        "conditional VAE: one-hot class label concatenated to the encoder input and the decoder's code; samples of a chosen class",
+        (options, shape, rng) => new Cvae(options, shape, rng));
 
     private readonly CvaeOptions _options;
 
@@ -62,9 +57,6 @@ public sealed class Cvae : AutoencoderModel, IConditionalGenerativeModel
         Encoder = Add("encoder", AutoencoderNetworks.Build(net with { Architecture = string.Join('-', encoderSizes) }, [InputSize + Classes], rng).Encoder);
         Decoder = Add("decoder", AutoencoderNetworks.Build(net with { Architecture = string.Join('-', decoderSizes) }, inputShape, rng).Decoder);
     }
-
-    /// <inheritdoc />
-    public override string Name => "cvae";
 
     /// <summary>Z + C: the latent z followed by the label vector.</summary>
     public override int CodeSize => LatentSize + Classes;

@@ -43,6 +43,4 @@ public sealed record CvaeOptions : EncoderDecoderOptions
             throw Invalid("network", "the conditional VAE concatenates the one-hot label to flat vectors; use mlp or mlp-bn");
     }
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static CvaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -27,15 +27,10 @@ namespace Latent.Models.FactorVae;
 public sealed class FactorVae : Vae.Vae
 {
     /// <summary>The registry entry ("factor-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "factor-vae",
-        Citation: "Kim & Mnih 2018, Disentangling by Factorising, ICML, arXiv:1802.05983",
-        Description: "VAE + gamma * total correlation, estimated by a discriminator on codes vs dimension-wise permuted codes",
-        Defaults: new FactorVaeOptions(),
-        ParseOptions: FactorVaeOptions.Parse,
-        Create: (options, shape, rng) => new FactorVae(
-            options as FactorVaeOptions ?? throw new ArgumentException($"factor-vae: expected FactorVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<FactorVaeOptions>("factor-vae",
+        "Kim & Mnih 2018, Disentangling by Factorising, ICML, arXiv:1802.05983",
+        "VAE + gamma * total correlation, estimated by a discriminator on codes vs dimension-wise permuted codes",
+        (options, shape, rng) => new FactorVae(options, shape, rng));
 
     private readonly FactorVaeOptions _options;
 
@@ -45,9 +40,6 @@ public sealed class FactorVae : Vae.Vae
         _options = options;
         Discriminator = Add("discriminator", Discriminators.Mlp(LatentSize, options.DiscriminatorSizes(), rng));
     }
-
-    /// <inheritdoc />
-    public override string Name => "factor-vae";
 
     /// <summary>D: z [B, Z] → logit of "drawn from q(z)" rather than from the product of its marginals, [B, 1].</summary>
     public Layer Discriminator { get; }

@@ -39,9 +39,6 @@ public sealed record FactorVaeOptions : VaeOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static new FactorVaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <summary>The parsed <see cref="Discriminator"/> hidden sizes (possibly empty: a linear discriminator).</summary>
     public int[] DiscriminatorSizes() =>
         OptionSpec.ParseSizes(Discriminator, 0, "0", out var sizes) is { } error ? throw Invalid("disc", error) : sizes;

@@ -15,15 +15,10 @@ namespace Latent.Models.InfoVae;
 public sealed class InfoVae : VaeModel
 {
     /// <summary>The registry entry ("info-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "info-vae",
-        Citation: "Zhao, Song & Ermon 2019, InfoVAE: Balancing Learning and Inference in Variational Autoencoders, AAAI",
-        Description: "InfoVAE / MMD-VAE: reconstruction + (1 - alpha) KL + (alpha + lambda - 1) MMD(aggregate posterior, N(0, I))",
-        Defaults: new InfoVaeOptions(),
-        ParseOptions: InfoVaeOptions.Parse,
-        Create: (options, shape, rng) => new InfoVae(
-            options as InfoVaeOptions ?? throw new ArgumentException($"info-vae: expected InfoVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<InfoVaeOptions>("info-vae",
+        "Zhao, Song & Ermon 2019, InfoVAE: Balancing Learning and Inference in Variational Autoencoders, AAAI",
+        "InfoVAE / MMD-VAE: reconstruction + (1 - alpha) KL + (alpha + lambda - 1) MMD(aggregate posterior, N(0, I))",
+        (options, shape, rng) => new InfoVae(options, shape, rng));
 
     private readonly InfoVaeOptions _options;
 
@@ -32,9 +27,6 @@ public sealed class InfoVae : VaeModel
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "info-vae";
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)

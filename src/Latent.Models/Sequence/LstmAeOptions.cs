@@ -38,6 +38,4 @@ public record LstmAeOptions : ModelOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static LstmAeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -22,15 +22,10 @@ namespace Latent.Models.Sequence;
 public class LstmAutoencoder : AutoencoderModel
 {
     /// <summary>The registry entry ("lstm-ae").</summary>
-    public static ModelInfo Info { get; } = new(
-        Name: "lstm-ae",
-        Citation: "Srivastava, Mansimov & Salakhutdinov 2015, Unsupervised Learning of Video Representations using LSTMs, ICML; Malhotra et al. 2016, LSTM-based Encoder-Decoder for Multi-sensor Anomaly Detection",
-        Description: "sequence autoencoder: LSTM/GRU encoder over the steps -> code, decoder cell unrolled from the code (reverse order) -> per-step output; sequences or CSV windows",
-        Defaults: new LstmAeOptions(),
-        ParseOptions: LstmAeOptions.Parse,
-        Create: (options, shape, rng) => new LstmAutoencoder(
-            options as LstmAeOptions ?? throw new ArgumentException($"lstm-ae: expected LstmAeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng))
+    public static ModelInfo Info { get; } = ModelInfo.Of<LstmAeOptions>("lstm-ae",
+        "Srivastava, Mansimov & Salakhutdinov 2015, Unsupervised Learning of Video Representations using LSTMs, ICML; Malhotra et al. 2016, LSTM-based Encoder-Decoder for Multi-sensor Anomaly Detection",
+        "sequence autoencoder: LSTM/GRU encoder over the steps -> code, decoder cell unrolled from the code (reverse order) -> per-step output; sequences or CSV windows",
+        (options, shape, rng) => new LstmAutoencoder(options, shape, rng)) with
     {
         DefaultData = "moving-sprites",
     };
@@ -70,9 +65,6 @@ public class LstmAutoencoder : AutoencoderModel
         _decoderCell = Add("decoder_cell", MakeCell(options.Cell, z, h, rng));
         _output = Add("output", new Linear(h, f, rng));
     }
-
-    /// <inheritdoc />
-    public override string Name => "lstm-ae";
 
     /// <inheritdoc />
     public override int CodeSize => _options.CodeSize;

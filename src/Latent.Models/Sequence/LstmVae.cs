@@ -16,15 +16,10 @@ namespace Latent.Models.Sequence;
 public sealed class LstmVae : LstmAutoencoder, IGenerativeModel
 {
     /// <summary>The registry entry ("lstm-vae").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "lstm-vae",
-        Citation: "Bowman et al. 2016, Generating Sentences from a Continuous Space, CoNLL; Park, Hoshi & Kemp 2018, A Multimodal Anomaly Detector for Robot-Assisted Feeding Using an LSTM-based Variational Autoencoder, IEEE RA-L",
-        Description: "sequence VAE: LSTM/GRU encoder -> Gaussian code (mu, log var), reparameterised sample, decoder cell unrolled from it; KL to N(0,I)",
-        Defaults: new LstmVaeOptions(),
-        ParseOptions: LstmVaeOptions.Parse,
-        Create: (options, shape, rng) => new LstmVae(
-            options as LstmVaeOptions ?? throw new ArgumentException($"lstm-vae: expected LstmVaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng))
+    public static new ModelInfo Info { get; } = ModelInfo.Of<LstmVaeOptions>("lstm-vae",
+        "Bowman et al. 2016, Generating Sentences from a Continuous Space, CoNLL; Park, Hoshi & Kemp 2018, A Multimodal Anomaly Detector for Robot-Assisted Feeding Using an LSTM-based Variational Autoencoder, IEEE RA-L",
+        "sequence VAE: LSTM/GRU encoder -> Gaussian code (mu, log var), reparameterised sample, decoder cell unrolled from it; KL to N(0,I)",
+        (options, shape, rng) => new LstmVae(options, shape, rng)) with
     {
         DefaultData = "moving-sprites",
     };
@@ -36,9 +31,6 @@ public sealed class LstmVae : LstmAutoencoder, IGenerativeModel
     {
         _vaeOptions = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "lstm-vae";
 
     /// <summary>q(z|x): μ and log σ², [B, Z] each, for x [B, T, ...frame].</summary>
     public DiagonalGaussian Posterior(Tensor x)

@@ -33,6 +33,4 @@ public record VaeOptions : EncoderDecoderOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static VaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -36,15 +36,10 @@ namespace Latent.Models.VaeGan;
 public sealed class VaeGan : Vae.Vae
 {
     /// <summary>The registry entry ("vae-gan").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "vae-gan",
-        Citation: "Larsen et al. 2016, Autoencoding beyond pixels using a learned similarity metric, ICML, arXiv:1512.09300",
-        Description: "VAE whose decoder is a GAN generator; reconstruction error measured in a discriminator layer's features",
-        Defaults: new VaeGanOptions(),
-        ParseOptions: VaeGanOptions.Parse,
-        Create: (options, shape, rng) => new VaeGan(
-            options as VaeGanOptions ?? throw new ArgumentException($"vae-gan: expected VaeGanOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<VaeGanOptions>("vae-gan",
+        "Larsen et al. 2016, Autoencoding beyond pixels using a learned similarity metric, ICML, arXiv:1512.09300",
+        "VAE whose decoder is a GAN generator; reconstruction error measured in a discriminator layer's features",
+        (options, shape, rng) => new VaeGan(options, shape, rng));
 
     private readonly VaeGanOptions _options;
 
@@ -56,9 +51,6 @@ public sealed class VaeGan : Vae.Vae
         DiscriminatorFeatures = Add("discriminator", Discriminators.Mlp(InputSize, sizes, rng, head: false));
         DiscriminatorHead = Add("discriminator_head", new Linear(sizes[^1], 1, rng));
     }
-
-    /// <inheritdoc />
-    public override string Name => "vae-gan";
 
     /// <summary>Dis_l: x [B, ...InputShape] flattened → features of the last hidden layer, [B, H].</summary>
     public Layer DiscriminatorFeatures { get; }

@@ -44,9 +44,6 @@ public sealed record VaeGanOptions : VaeOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static new VaeGanOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
-
     /// <summary>The parsed <see cref="Discriminator"/> hidden sizes (at least one).</summary>
     public int[] DiscriminatorSizes() =>
         OptionSpec.ParseSizes(Discriminator, 1, null, out var sizes) is { } error ? throw Invalid("disc", error) : sizes;

@@ -15,15 +15,10 @@ namespace Latent.Models.Wae;
 public sealed class Wae : VaeModel
 {
     /// <summary>The registry entry ("wae-mmd").</summary>
-    public static new ModelInfo Info { get; } = new(
-        Name: "wae-mmd",
-        Citation: "Tolstikhin, Bousquet, Gelly & Schoelkopf 2018, Wasserstein Auto-Encoders, ICLR",
-        Description: "Wasserstein autoencoder: reconstruction + lambda * MMD(aggregate posterior, N(0, I)), IMQ or RBF kernel",
-        Defaults: new WaeOptions(),
-        ParseOptions: WaeOptions.Parse,
-        Create: (options, shape, rng) => new Wae(
-            options as WaeOptions ?? throw new ArgumentException($"wae-mmd: expected WaeOptions, got {options.GetType().Name}", nameof(options)),
-            shape, rng));
+    public static new ModelInfo Info { get; } = ModelInfo.Of<WaeOptions>("wae-mmd",
+        "Tolstikhin, Bousquet, Gelly & Schoelkopf 2018, Wasserstein Auto-Encoders, ICLR",
+        "Wasserstein autoencoder: reconstruction + lambda * MMD(aggregate posterior, N(0, I)), IMQ or RBF kernel",
+        (options, shape, rng) => new Wae(options, shape, rng));
 
     private readonly WaeOptions _options;
 
@@ -32,9 +27,6 @@ public sealed class Wae : VaeModel
     {
         _options = options;
     }
-
-    /// <inheritdoc />
-    public override string Name => "wae-mmd";
 
     /// <inheritdoc />
     public override LossTerms Loss(Tensor x, TrainingContext ctx)

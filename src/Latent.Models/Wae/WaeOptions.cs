@@ -25,6 +25,4 @@ public sealed record WaeOptions : VaeOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
-    /// <summary>Options from "key=value" settings over the defaults (<see cref="Schema"/>).</summary>
-    public static new WaeOptions Parse(IReadOnlyDictionary<string, string> settings) => Schema.Parse(settings);
 }

@@ -91,13 +91,13 @@ public class FactorVaeTests
     [Fact]
     public void Options_parse_round_trip()
     {
-        var o = FactorVaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["gamma"] = "10", ["disc"] = "8-8", ["disc_lr"] = "0.001" });
+        var o = FactorVaeOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["gamma"] = "10", ["disc"] = "8-8", ["disc_lr"] = "0.001" });
         Assert.Equal(10f, o.Gamma);
         Assert.Equal([8, 8], o.DiscriminatorSizes());
         Assert.Equal(1e-3f, o.DiscriminatorLearningRate);
-        Assert.Equal(o, FactorVaeOptions.Parse(ToSettings(o.ToText())));
-        Assert.Equal("Gamma", Assert.Throws<ArgumentException>(() => FactorVaeOptions.Parse(new Dictionary<string, string> { ["gamma"] = "-1" })).ParamName);
-        Assert.Equal("DiscriminatorLearningRate", Assert.Throws<ArgumentException>(() => FactorVaeOptions.Parse(new Dictionary<string, string> { ["disc_lr"] = "0" })).ParamName);
+        Assert.Equal(o, FactorVaeOptions.Schema.Parse(ToSettings(o.ToText())));
+        Assert.Equal("Gamma", Assert.Throws<ArgumentException>(() => FactorVaeOptions.Schema.Parse(new Dictionary<string, string> { ["gamma"] = "-1" })).ParamName);
+        Assert.Equal("DiscriminatorLearningRate", Assert.Throws<ArgumentException>(() => FactorVaeOptions.Schema.Parse(new Dictionary<string, string> { ["disc_lr"] = "0" })).ParamName);
         Assert.Contains("gamma=6.4", ModelRegistry.Get("factor-vae").DefaultOptionsText);
         Assert.Contains("Kim & Mnih", ModelRegistry.Get("factor-vae").Citation);
     }

@@ -41,8 +41,8 @@ public class InfoVaeTests
     [Fact]
     public void Options_reject_alpha_above_one()
     {
-        Assert.Equal("Alpha", Assert.Throws<ArgumentException>(() => InfoVaeOptions.Parse(new Dictionary<string, string> { ["alpha"] = "2" })).ParamName);
-        Assert.Equal(-3f, InfoVaeOptions.Parse(new Dictionary<string, string> { ["alpha"] = "-3" }).Alpha);
+        Assert.Equal("Alpha", Assert.Throws<ArgumentException>(() => InfoVaeOptions.Schema.Parse(new Dictionary<string, string> { ["alpha"] = "2" })).ParamName);
+        Assert.Equal(-3f, InfoVaeOptions.Schema.Parse(new Dictionary<string, string> { ["alpha"] = "-3" }).Alpha);
         // The MMD-VAE by default: no per-sample KL, the MMD weighted by λ.
         Assert.Equal((1f, 100f), (new InfoVaeOptions().Alpha, new InfoVaeOptions().Lambda));
         Assert.Contains("alpha=1 ", ModelRegistry.Get("info-vae").DefaultOptionsText + " ");

@@ -76,7 +76,7 @@ public class OptionSchemaTests
         Assert.Equal("CodebookSize", e.ParamName);
         Assert.Equal("vq-vae: option 'decay' = 1: must be a number in (0, 1)", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("decay", "1")))));
         Assert.Equal("vq-vae: option 'prior_kernel' = 4: must be odd", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("prior_kernel", "4")))));
-        Assert.StartsWith("vae: unknown option 'gamma' (expected arch, hidden, output, network, beta)", Assert.Throws<ArgumentException>(() => VaeOptions.Parse(Set("gamma", "1"))).Message);
+        Assert.StartsWith("vae: unknown option 'gamma' (expected arch, hidden, output, network, beta)", Assert.Throws<ArgumentException>(() => VaeOptions.Schema.Parse(Set("gamma", "1"))).Message);
         Assert.Equal("ae: option 'output' = poisson: must be one of bernoulli, gaussian",
             Message(Assert.Throws<ArgumentException>(() => ModelRegistry.Get("ae").Schema.Parse(Set("output", "poisson")))));
     }
@@ -112,7 +112,7 @@ public class OptionSchemaTests
     public void Numbers_that_are_not_finite_are_rejected(string value)
     {
         Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("beta", value))).ParamName);
-        Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VaeOptions.Parse(Set("beta", value))).ParamName);
+        Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VaeOptions.Schema.Parse(Set("beta", value))).ParamName);
         Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => new VaeOptions { Beta = float.Parse(value == "1/0" ? "Infinity" : value, System.Globalization.CultureInfo.InvariantCulture) }.Validate()).ParamName);
     }
 

@@ -98,7 +98,7 @@ public class LstmAutoencoderTests
         var e = Assert.Throws<ArgumentException>(() => new LstmAutoencoder(Small(), [16], new Rng(1)));
         Assert.Equal("inputShape", e.ParamName);
         Assert.Contains("--window N", e.Message);
-        Assert.Contains("must be one of lstm, gru", Assert.Throws<ArgumentException>(() => LstmAeOptions.Parse(new Dictionary<string, string> { ["cell"] = "rnn" })).Message);
+        Assert.Contains("must be one of lstm, gru", Assert.Throws<ArgumentException>(() => LstmAeOptions.Schema.Parse(new Dictionary<string, string> { ["cell"] = "rnn" })).Message);
     }
 
     [Fact]

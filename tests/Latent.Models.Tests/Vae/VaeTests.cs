@@ -169,14 +169,14 @@ public class VaeTests
     [Fact]
     public void Options_parse_round_trip_and_name_bad_keys()
     {
-        var o = VaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "784-128-20", ["hidden"] = "relu", ["output"] = "bce", ["beta"] = "2.5" });
+        var o = VaeOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "784-128-20", ["hidden"] = "relu", ["output"] = "bce", ["beta"] = "2.5" });
         Assert.Equal("784-128-20", o.Architecture);
         Assert.Equal(2.5f, o.Beta);
         Assert.Equal(20, o.LatentSize);
-        Assert.Equal(o, VaeOptions.Parse(ToSettings(o.ToText())));
-        Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VaeOptions.Parse(new Dictionary<string, string> { ["beta"] = "-1" })).ParamName);
-        Assert.Equal("Architecture", Assert.Throws<ArgumentException>(() => VaeOptions.Parse(new Dictionary<string, string> { ["arch"] = "784" })).ParamName);
-        Assert.Throws<ArgumentException>(() => VaeOptions.Parse(new Dictionary<string, string> { ["gamma"] = "3" }));
+        Assert.Equal(o, VaeOptions.Schema.Parse(ToSettings(o.ToText())));
+        Assert.Equal("Beta", Assert.Throws<ArgumentException>(() => VaeOptions.Schema.Parse(new Dictionary<string, string> { ["beta"] = "-1" })).ParamName);
+        Assert.Equal("Architecture", Assert.Throws<ArgumentException>(() => VaeOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "784" })).ParamName);
+        Assert.Throws<ArgumentException>(() => VaeOptions.Schema.Parse(new Dictionary<string, string> { ["gamma"] = "3" }));
         var seed = ModelRegistry.Create("vae", new Dictionary<string, string> { ["arch"] = "784-128-20" }, [1, 28, 28], new Rng(1));
         Assert.Equal(20, seed.CodeSize);
         Assert.Contains("Kingma & Welling 2014", ModelRegistry.Get("vae").Citation);

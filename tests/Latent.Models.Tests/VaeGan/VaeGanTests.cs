@@ -37,7 +37,7 @@ public class VaeGanTests
         Assert.Equal(OptimizerSpec.Run, phases[1].Optimizer);
         Assert.Equal(new OptimizerSpec { LearningRate = 1e-3f, Beta1 = 0.5f }, phases[2].Optimizer);
         Assert.Equal("discriminator", phases[2].Term);
-        Assert.Throws<ArgumentException>(() => VaeGanOptions.Parse(new Dictionary<string, string> { ["disc"] = "0" }));
+        Assert.Throws<ArgumentException>(() => VaeGanOptions.Schema.Parse(new Dictionary<string, string> { ["disc"] = "0" }));
     }
 
     [Fact]
@@ -103,15 +103,15 @@ public class VaeGanTests
     [Fact]
     public void Options_parse_round_trip()
     {
-        var o = VaeGanOptions.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["gamma"] = "0.5", ["disc"] = "8-8", ["disc_lr"] = "0.001" });
+        var o = VaeGanOptions.Schema.Parse(new Dictionary<string, string> { ["arch"] = "16-4", ["gamma"] = "0.5", ["disc"] = "8-8", ["disc_lr"] = "0.001" });
         Assert.Equal(0.5f, o.Gamma);
         Assert.Equal([8, 8], o.DiscriminatorSizes());
-        Assert.Equal(o, VaeGanOptions.Parse(ToSettings(o.ToText())));
-        Assert.Equal("Gamma", Assert.Throws<ArgumentException>(() => VaeGanOptions.Parse(new Dictionary<string, string> { ["gamma"] = "-1" })).ParamName);
-        Assert.Equal("DiscriminatorLearningRate", Assert.Throws<ArgumentException>(() => VaeGanOptions.Parse(new Dictionary<string, string> { ["disc_lr"] = "0" })).ParamName);
+        Assert.Equal(o, VaeGanOptions.Schema.Parse(ToSettings(o.ToText())));
+        Assert.Equal("Gamma", Assert.Throws<ArgumentException>(() => VaeGanOptions.Schema.Parse(new Dictionary<string, string> { ["gamma"] = "-1" })).ParamName);
+        Assert.Equal("DiscriminatorLearningRate", Assert.Throws<ArgumentException>(() => VaeGanOptions.Schema.Parse(new Dictionary<string, string> { ["disc_lr"] = "0" })).ParamName);
         Assert.Contains("disc=512-256", ModelRegistry.Get("vae-gan").DefaultOptionsText);
-        Assert.Equal(0f, VaeGanOptions.Parse(new Dictionary<string, string> { ["pixel"] = "0" }).PixelWeight);
-        Assert.Equal("PixelWeight", Assert.Throws<ArgumentException>(() => VaeGanOptions.Parse(new Dictionary<string, string> { ["pixel"] = "-1" })).ParamName);
+        Assert.Equal(0f, VaeGanOptions.Schema.Parse(new Dictionary<string, string> { ["pixel"] = "0" }).PixelWeight);
+        Assert.Equal("PixelWeight", Assert.Throws<ArgumentException>(() => VaeGanOptions.Schema.Parse(new Dictionary<string, string> { ["pixel"] = "-1" })).ParamName);
         Assert.Contains("Larsen", ModelRegistry.Get("vae-gan").Citation);
     }
 }
