@@ -23,7 +23,7 @@ command="bench/quality/run.sh $*"
 [[ -n "${SEED_EPOCHS:-}" ]] && command="SEED_EPOCHS=$SEED_EPOCHS $command"
 [[ -n "${LATENT_NUM_THREADS:-}" ]] && command="LATENT_NUM_THREADS=$LATENT_NUM_THREADS $command"
 quick=0
-sections="seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,inpaint,compress"
+sections="seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,sr,inpaint,compress"
 results=""
 extra=()
 while [[ $# -gt 0 ]]; do
