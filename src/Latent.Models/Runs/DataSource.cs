@@ -18,6 +18,9 @@ namespace Latent.Models.Runs;
 /// </summary>
 public static class DataSource
 {
+    /// <summary>The generated sprites with brightness as a sixth ground-truth factor (the <c>--data</c> name).</summary>
+    public const string SpritesWithBrightness = "sprites-brightness";
+
     /// <summary>Loads <paramref name="request"/> for training.</summary>
     public static LoadedData Load(DataRequest request) => LoadCore(request, null);
 
@@ -60,13 +63,15 @@ public static class DataSource
         if (!(r.TestFraction is > 0 and < 1)) throw new ArgumentException($"test fraction {r.TestFraction} must be in (0, 1)", nameof(r));
         string source = r.Source;
         string key = source.ToLowerInvariant();
-        if (key == "sprites")
+        if (key is "sprites" or SpritesWithBrightness)
         {
             if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
             int size = r.ImageSize ?? 28;
             CheckGenerated(r.Samples, (long)size * size, "sprites");
-            var train = Sprites.Generate(r.Samples, r.Seed, size);
-            var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size);
+            // "sprites-brightness": the same sprites with a sixth factor, the grey level (6 values from 0.4 to 1).
+            int levels = key == SpritesWithBrightness ? 6 : 1;
+            var train = Sprites.Generate(r.Samples, r.Seed, size, levels);
+            var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size, levels);
             return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r);
         }
         if (key == "moving-sprites")
