@@ -97,14 +97,14 @@ public static class DataSource
             var options = new ImageFolderOptions { Width = r.ImageSize, Height = r.ImageSize, LabelsFromSubfolders = labelled };
             var all = ImageFolder.Load(source, options);
             int size = all.SampleShape[^1];
-            return SplitFile(all, r, "images", $"{all.Count} PNG images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null);
+            return SplitFile(all, r, "images", $"{all.Count} images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null);
         }
         if (!File.Exists(source))
         {
             bool looksLikePath = source.Contains('/') || source.Contains('\\') || source.Contains('.');
             throw looksLikePath
                 ? new FileNotFoundException($"data '{source}' not found", source)
-                : new ArgumentException($"unknown dataset '{source}' (expected sprites, {string.Join(", ", NamedDatasets.Names)}, or a path to a .csv, .npy/.npz, IDX file or PNG folder)", nameof(r));
+                : new ArgumentException($"unknown dataset '{source}' (expected sprites, sprites-brightness, {string.Join(", ", NamedDatasets.Names)}, or a path to a .csv, .npy/.npz, IDX file or a folder of PNG/JPEG/BMP images)", nameof(r));
         }
         string lower = Path.GetFileName(source).ToLowerInvariant();
         if (lower.EndsWith(".csv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv"))
