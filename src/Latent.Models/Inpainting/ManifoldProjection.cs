@@ -24,8 +24,14 @@ public static class ManifoldProjection
         return Project(model, x, holes, iterations, fill, null);
     }
 
-    /// <summary>The default number of projections.</summary>
-    public const int DefaultIterations = 50;
+    /// <summary>
+    /// The default number of projections: 1. Chosen by hole PSNR on 1,000 held-out training images (never the test
+    /// images) among 1, 2, 3, 5, 10, 20 and 50 passes, for a denoising autoencoder trained on block holes with square
+    /// holes of 25 % of the image started at 0 (Fashion-MNIST and MNIST; 40 % holes chose 2 or 3); it then beat Telea and
+    /// Navier–Stokes on the test images (docs/RESULTS.md, inpainting). Further passes drift towards the blurrier images
+    /// the autoencoder represents best.
+    /// </summary>
+    public const int DefaultIterations = 1;
 
     /// <summary>
     /// Chooses the number of projections on a validation set: runs the projection of <paramref name="x"/> [B, ...InputShape]
