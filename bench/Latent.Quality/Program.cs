@@ -20,6 +20,7 @@ var sections = new (string Name, Action<BenchContext> Run)[]
     ("regularised", RegularisedSection.Run),
     ("bvae", BvaeSection.Run),
     ("dvae", DvaeSection.Run),
+    ("sr", SrSection.Run),
     ("inpaint", InpaintSection.Run),
     ("compress", CompressSection.Run),
     ("zoo-vae-variants", ZooVaeVariantsSection.Run),

@@ -2,7 +2,8 @@
 # The quality bench: every figure of docs/RESULTS.md, measured on real data by bench/Latent.Quality, with the PyTorch
 # references from the scripts beside this one (torch_seed_ae.py, torch_vae.py).
 #
-# usage: bench/quality/run.sh [--quick] [--sections seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,stacked]
+# usage: bench/quality/run.sh [--quick] [--sections seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,sr,inpaint,compress,stacked,
+#                             zoo-vae-variants,disentangle,timeseries,sample-quality,odds-heldout]
 #                             [--set key=value ...] [--tag NAME] [--results DIR]
 #   --quick     tiny versions of every section (a smoke check, minutes); writes no results and no pictures
 #   --sections  run only these sections (default: all)
@@ -23,8 +24,8 @@ command="bench/quality/run.sh $*"
 [[ -n "${SEED_EPOCHS:-}" ]] && command="SEED_EPOCHS=$SEED_EPOCHS $command"
 [[ -n "${LATENT_NUM_THREADS:-}" ]] && command="LATENT_NUM_THREADS=$LATENT_NUM_THREADS $command"
 quick=0
-sections="seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,inpaint,compress,stacked"
-sections="$sections,timeseries"
+sections="seed,ae-pca,odds,vae,vq,tdvae,regularised,bvae,dvae,sr,inpaint,compress,stacked"
+sections="$sections,zoo-vae-variants,disentangle,timeseries,sample-quality"
 results=""
 extra=()
 while [[ $# -gt 0 ]]; do

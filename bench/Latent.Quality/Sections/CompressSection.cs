@@ -3,7 +3,11 @@ using System.Globalization;
 using System.Text;
 using Latent.Data;
 using Latent.Data.Named;
+using Latent.Models;
 using Latent.Models.Compression;
+using Latent.Models.VqVae;
+using Latent.Models.VqVae2;
+using Latent.Quality.Experiments;
 using Latent.Models.Sampling;
 using Latent.Models.Training;
 using Latent.Viz.Png;
@@ -16,9 +20,15 @@ namespace Latent.Quality.Sections;
 /// dimension and arithmetic-coded) against PNG (our encoder, lossless) and JPEG (Debian's cjpeg/djpeg from
 /// libjpeg-turbo-progs, greyscale, qualities 5..95; used here only, never by the library) on Fashion-MNIST test
 /// images. Bits per image include the container's header, shared by the images of one file. Writes
-/// compress_rd.svg beside the pictures. Settings: compress.epochs, compress.settings, compress.images. Adds
-/// jpeg_bits_q75, jpeg_psnr_q75, png_bits, compress_psnr_max and compress_bits_at_jpeg_psnr (the learned codec's bits
-/// per image at JPEG q75's PSNR, interpolated on its curve; "na" when the codec never reaches that PSNR).
+/// compress_rd.svg beside the pictures. The VQ-VAE (one 7×7 map, K = 128) and VQ-VAE-2 (4×4 top map, K = 8; 7×7
+/// bottom map, K = 64) points: their index maps arithmetic-coded by <see cref="IndexCodec"/> (one adaptive model per
+/// map), each model trained with the vq section's settings for at most compress.vq_budget_s seconds or
+/// compress.vq_epochs epochs. Settings: compress.epochs, compress.settings, compress.images, compress.vq_models,
+/// compress.vq_budget_s, compress.vq_epochs, compress.vq_options. Adds jpeg_bits_q75, jpeg_psnr_q75, png_bits,
+/// compress_psnr_max, compress_{vqvae|vqvae2}_{bits|psnr}, compress_bits_at_jpeg_psnr (the smallest bits per image of
+/// the learned codecs at JPEG q75's PSNR, interpolated on the AE curve, a VQ point counting when it reaches it; "na"
+/// with the reason when none does) and, for the best JPEG quality whose PSNR a learned codec reaches,
+/// compress_reached_jpeg_quality, jpeg_bits_at_reached_quality and compress_bits_at_reached_jpeg_psnr.
 /// </summary>
 internal static class CompressSection
 {
@@ -29,7 +39,7 @@ internal static class CompressSection
         var train = NamedDatasets.Load("fashion-mnist", "train", data);
         var test = NamedDatasets.Load("fashion-mnist", "test", data);
         if (o.Quick) train = train.Subset(Enumerable.Range(0, 3000).ToArray(), train.Name + "[:3000]");
-        int epochs = o.GetInt("compress.epochs", 1, 5);
+        int epochs = o.GetInt("compress.epochs", 1, 10);
         int images = o.GetInt("compress.images", 100, 1000);
         string settings = o.Get("compress.settings", "arch=784-512-128-32,hidden=relu,output=bernoulli", "arch=784-512-128-32,hidden=relu,output=bernoulli");
         var part = test.Subset(Enumerable.Range(0, Math.Min(images, test.Count)).ToArray());
@@ -54,6 +64,36 @@ internal static class CompressSection
         double unquantised = CodecMetrics.Psnr(CodeSampler.DecodeAll(model, codes), x);
         table.Add("ae-32 (float codes)", "no quantisation", F(32.0 * model.CodeSize), F(unquantised));
 
+        // VQ-VAE and VQ-VAE-2: one rate each (the index maps' size is fixed by the model), entropy-coded losslessly.
+        var vq = new List<(string Name, double Bits, double Psnr)>();
+        var vqModels = o.Get("compress.vq_models", "vq-vae,vq-vae-2", "vq-vae,vq-vae-2").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var vqSettings = new VqRunSettings
+        {
+            Model = "vq-vae",
+            Epochs = o.GetInt("compress.vq_epochs", 1, 3),
+            BudgetSeconds = double.Parse(o.Get("compress.vq_budget_s", "0", "600"), CultureInfo.InvariantCulture),
+            TrainCount = o.Quick ? 2000 : train.Count,
+            TestCount = part.Count,
+        };
+        string vqShared = o.Get("compress.vq_options", "hidden=32,res_hidden=16", "");
+        foreach (var name in vqModels)
+        {
+            var opts = name == "vq-vae-2"
+                ? new Dictionary<string, string> { ["k_top"] = "8", ["k_bottom"] = "64", ["restart"] = "20" }
+                : new Dictionary<string, string> { ["ema"] = "true", ["restart"] = "20" };
+            foreach (var kv in vqShared.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(kv => kv.Split('=', 2)))
+                opts[kv[0]] = kv[1];
+            BenchContext.Log($"\n== compress: {name}, at most {vqSettings.Epochs} epochs / {vqSettings.BudgetSeconds:F0} s");
+            var (vqModel, report) = VqExperiment.Run(vqSettings with { Model = name, Tag = name, ModelOptions = opts }, train, part, BenchContext.Log);
+            var (bitsPerImage, psnr, raw) = VqPoint(vqModel, x, part.Count);
+            vq.Add((name, bitsPerImage, psnr));
+            string key = name == "vq-vae" ? "vqvae" : "vqvae2";
+            string trained = $"{report.Epochs}{(report.Cancelled ? "+" : "")} epochs, {report.TrainSeconds:F0} s";
+            table.Add($"{name} + arithmetic", $"indices ({raw:F0} bits raw; {trained})", F(bitsPerImage), F(psnr));
+            ctx.Result($"compress_{key}_bits", bitsPerImage, new Measure("bits/image", $"{name} index maps, arithmetic-coded, bits per Fashion-MNIST test image ({raw:F0} bits uncoded; {trained})"));
+            ctx.Result($"compress_{key}_psnr", psnr, new Measure("dB", $"{name} decoded from its indices, PSNR on Fashion-MNIST test images"));
+        }
+
         var (h, w) = (part.SampleShape[^2], part.SampleShape[^1]);
         double pngBits = 0;
         for (int i = 0; i < part.Count; i++)
@@ -69,26 +109,82 @@ internal static class CompressSection
             jpeg.Add((q, r.Value.Bits, r.Value.Psnr));
             table.Add("JPEG (libjpeg-turbo)", $"quality {q}", F(r.Value.Bits), F(r.Value.Psnr));
         }
-        ctx.Print(table, "rate-distortion", $"Fashion-MNIST test ({part.Count} images): bits per image vs PSNR; AE 784-512-128-32, {epochs} epochs ({seconds:F0} s)");
+        ctx.Print(table, "rate-distortion", $"Fashion-MNIST test ({part.Count} images): bits per image vs PSNR; AE 784-512-128-32, {epochs} epochs ({seconds:F0} s); VQ models as trained");
 
         ctx.Result("png_bits", pngBits, new Measure("bits/image", "PNG (our encoder) bits per Fashion-MNIST test image, lossless"));
         ctx.Result("compress_psnr_max", ae.Max(a => a.Psnr), new Measure("dB", $"best PSNR of the AE codec (8 bits/dim; unquantised codes: {unquantised:F2} dB)"));
+        double best = Math.Max(ae.Max(a => a.Psnr), vq.Count > 0 ? vq.Max(v => v.Psnr) : double.NegativeInfinity);
+        string bests = string.Join(", ", new[] { $"AE {ae.Max(a => a.Psnr):F2} dB" }.Concat(vq.Select(v => $"{v.Name} {v.Psnr:F2} dB")));
         var q75 = jpeg.FirstOrDefault(j => j.Quality == 75);
         if (q75.Quality == 75)
         {
             ctx.Result("jpeg_bits_q75", q75.Bits, new Measure("bits/image", "JPEG quality 75 bits per Fashion-MNIST test image", Headline: true));
             ctx.Result("jpeg_psnr_q75", q75.Psnr, new Measure("dB", "JPEG quality 75 PSNR"));
-            double at = AtPsnr(ae, q75.Psnr);
+            double at = AtPsnr(ae, vq, q75.Psnr);
             ctx.Result("compress_bits_at_jpeg_psnr", at,
-                new Measure("bits/image", "AE codec bits per image at the PSNR of JPEG quality 75", q75.Bits, HigherIsBetter: false, Headline: true),
-                double.IsFinite(at) ? null : $"the AE codec's best PSNR is {ae.Max(a => a.Psnr):F2} dB, below JPEG q75's {q75.Psnr:F2} dB: the code (32 dimensions, {epochs} epochs) limits the quality, not the bits");
+                new Measure("bits/image", "learned codecs' (AE, VQ-VAE, VQ-VAE-2) fewest bits per image at the PSNR of JPEG quality 75", q75.Bits, HigherIsBetter: false, Headline: true),
+                double.IsFinite(at) ? null : $"no learned codec reaches JPEG q75's {q75.Psnr:F2} dB (best: {bests}): their reconstructions, not the bits, limit the quality");
+        }
+        // The best JPEG quality that some learned codec matches in PSNR: where the curves can be compared at equal quality.
+        var reached = jpeg.Where(j => j.Psnr <= best).OrderByDescending(j => j.Quality).FirstOrDefault();
+        if (reached.Quality > 0)
+        {
+            ctx.Result("compress_reached_jpeg_quality", reached.Quality.ToString(CultureInfo.InvariantCulture), new Measure("quality", $"the best JPEG quality whose PSNR ({reached.Psnr:F2} dB) a learned codec reaches"));
+            ctx.Result("jpeg_bits_at_reached_quality", reached.Bits, new Measure("bits/image", $"JPEG bits per image at quality {reached.Quality}"));
+            ctx.Result("compress_bits_at_reached_jpeg_psnr", AtPsnr(ae, vq, reached.Psnr), new Measure("bits/image", $"learned codecs' fewest bits per image at JPEG quality {reached.Quality}'s PSNR ({reached.Psnr:F2} dB)"));
         }
         if (o.ImageDir is not null && !o.Quick)
         {
             var chart = new LineChart { Title = "Fashion-MNIST: rate–distortion", XLabel = "bits per image", YLabel = "PSNR (dB)" };
             chart.AddSeries("AE-32 + arithmetic coder", ae.Select(a => a.Bits).ToList(), ae.Select(a => a.Psnr).ToList());
             if (jpeg.Count > 0) chart.AddSeries("JPEG", jpeg.Select(j => j.Bits).ToList(), jpeg.Select(j => j.Psnr).ToList());
+            foreach (var v in vq) chart.AddSeries($"{v.Name} indices + arithmetic coder", [v.Bits], [v.Psnr]);
+            chart.AddSeries("PNG (lossless, drawn at 60 dB)", [pngBits], [60.0]);
             File.WriteAllText(Path.Combine(o.ImageDir, "compress_rd.svg"), chart.ToSvg());
+        }
+    }
+
+    /// <summary>The fewest bits per image at which the AE curve (interpolated) or a VQ point reaches <paramref name="psnr"/>; NaN when none does.</summary>
+    private static double AtPsnr(List<(double Bits, double Psnr)> curve, List<(string Name, double Bits, double Psnr)> points, double psnr)
+    {
+        double at = AtPsnr(curve, psnr);
+        foreach (var p in points)
+            if (p.Psnr >= psnr && !(p.Bits >= at)) at = p.Bits;
+        return at;
+    }
+
+    /// <summary>Bits per image (container included) and PSNR of a VQ model's arithmetic-coded index maps, and their uncoded size h·w·log2 K.</summary>
+    private static (double Bits, double Psnr, double Raw) VqPoint(AutoencoderModel model, Latent.Core.Tensor x, int n)
+    {
+        using var _ = Latent.Core.Tensor.NoGrad();
+        model.Eval();
+        const int chunk = 250;
+        var chunks = Enumerable.Range(0, (n + chunk - 1) / chunk).Select(i => (Start: i * chunk, Count: Math.Min(chunk, n - i * chunk))).ToList();
+        int size = x.Size / n;
+        Latent.Core.Tensor Slice(int start, int count) => new(x.Span.Slice(start * size, count * size).ToArray(), [count, .. x.Shape[1..]]);
+        switch (model)
+        {
+            case VqVae v:
+            {
+                var idx = chunks.SelectMany(c => v.EncodeIndices(Slice(c.Start, c.Count))).ToArray();
+                var bytes = IndexCodec.ToBytes(IndexCodec.Compress([idx], [v.Quantizer.CodebookSize], n));
+                var back = IndexCodec.Decompress(IndexCodec.FromBytes(bytes, "memory"))[0];
+                int per = idx.Length / n;
+                var decoded = chunks.Select(c => v.DecodeIndices(back[(c.Start * per)..((c.Start + c.Count) * per)], c.Count)).ToList();
+                return (bytes.Length * 8.0 / n, CodecMetrics.Psnr(Latent.Core.Tensor.Concat([.. decoded], 0), x), v.BitsPerImage);
+            }
+            case VqVae2 v2:
+            {
+                var maps = chunks.Select(c => v2.EncodeIndices(Slice(c.Start, c.Count))).ToList();
+                int[] top = [.. maps.SelectMany(m => m.Top)], bottom = [.. maps.SelectMany(m => m.Bottom)];
+                var bytes = IndexCodec.ToBytes(IndexCodec.Compress([top, bottom], [v2.TopQuantizer.CodebookSize, v2.BottomQuantizer.CodebookSize], n));
+                var back = IndexCodec.Decompress(IndexCodec.FromBytes(bytes, "memory"));
+                int pt = top.Length / n, pb = bottom.Length / n;
+                var decoded = chunks.Select(c => v2.DecodeIndices(back[0][(c.Start * pt)..((c.Start + c.Count) * pt)], back[1][(c.Start * pb)..((c.Start + c.Count) * pb)], c.Count)).ToList();
+                return (bytes.Length * 8.0 / n, CodecMetrics.Psnr(Latent.Core.Tensor.Concat([.. decoded], 0), x), v2.BitsPerImage);
+            }
+            default:
+                throw new ArgumentException($"compress: {model.Name} has no index maps");
         }
     }
 

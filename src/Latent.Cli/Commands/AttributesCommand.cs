@@ -19,7 +19,7 @@ internal static class AttributesCommand
         var steps = new Option<int>("--steps") { Description = "Amounts per attribute in the sweep", DefaultValueFactory = _ => 7 };
         var range = new Option<float>("--range") { Description = "The sweep moves the code by α·d for α in ±range", DefaultValueFactory = _ => 2f };
         var cmd = new Command("attributes",
-            "Attribute directions in code space from labelled data (mean code with the attribute minus without): class=c from labels, or the generated sprites' factors (scale, x, y, orientation, shape=v). Prints each direction's length and draws a grid per attribute.\n\n" +
+            "Attribute directions in code space from labelled data (mean code with the attribute minus without): class=c from labels, or the generated sprites' factors (scale, x, y, orientation, shape=v; brightness with --data sprites-brightness at training). Prints each direction's length and draws a grid per attribute.\n\n" +
             "Examples:\n  latent attributes runs/sprites --out attributes.png\n  latent attributes runs/sprites --apply scale:+1.5 --out bigger.png");
         md.AddTo(cmd);
         CommonOptions.Add(cmd, outFile, apply, index, count, steps, range);

@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string?> Data(string? description = null) => new("--data", "-d")
     {
-        Description = description ?? "Data: sprites, mnist, fashion-mnist, or a path to a .csv/.csv.gz table, a PNG folder, an .npy/.npz file or an IDX file (default: what the model was trained on)",
+        Description = description ?? "Data: sprites, sprites-brightness (a sixth factor, the grey level), mnist, fashion-mnist, or a path to a .csv/.csv.gz table, a folder of PNG/JPEG/BMP images, an .npy/.npz file or an IDX file (default: what the model was trained on)",
     };
 
     public static Option<string?> Label() => new("--label") { Description = "Label column of a CSV table (default: a column named 'label')" };

@@ -8,6 +8,8 @@ namespace Latent.Data.Generated;
 /// drawn uniformly — shape (square, ellipse, heart), scale (6 values in [0.5, 1]), orientation (40 values over 2π,
 /// as in dSprites; the square repeats every π/2 and the ellipse every π, so those angles are visually equal),
 /// x and y position (16 values each, chosen so every shape at every scale and angle stays inside the image).
+/// Optionally a sixth factor, brightness (the shape's grey level, <c>brightnessLevels</c> values from 0.4 to 1), drawn
+/// from its own random stream so that the other factors and the shapes' geometry are those of the same seed without it.
 /// </summary>
 public static class Sprites
 {
@@ -16,6 +18,15 @@ public static class Sprites
 
     /// <summary>Number of values of each factor: [3, 6, 40, 16, 16].</summary>
     public static IReadOnlyList<int> FactorSizes { get; } = [3, 6, 40, 16, 16];
+
+    /// <summary>The name of the optional sixth factor (<see cref="Generate"/> with brightnessLevels &gt; 1).</summary>
+    public const string BrightnessFactor = "brightness";
+
+    /// <summary>The most brightness levels <see cref="Generate"/> accepts.</summary>
+    public const int MaxBrightnessLevels = 16;
+
+    /// <summary>The darkest brightness: the shape's grey level at brightness index 0.</summary>
+    public const float MinBrightness = 0.4f;
 
     /// <summary>Shape names, indexed by the shape factor (= the label).</summary>
     public static IReadOnlyList<string> ShapeNames { get; } = ["square", "ellipse", "heart"];
@@ -32,6 +43,12 @@ public static class Sprites
     /// <summary>Angle in radians of orientation index <paramref name="k"/> (0..39): 2π k / 40.</summary>
     public static float AngleValue(int k) => 2f * MathF.PI * k / 40f;
 
+    /// <summary>
+    /// Grey level of brightness index <paramref name="k"/> (0..levels − 1) of <paramref name="levels"/> (≥ 2): from
+    /// <see cref="MinBrightness"/> to 1 in equal steps.
+    /// </summary>
+    public static float BrightnessValue(int k, int levels) => MinBrightness + (1f - MinBrightness) * k / (levels - 1);
+
     /// <summary>Pixel coordinate of the shape's centre for position index <paramref name="k"/> (0..15) in a <paramref name="size"/>-pixel image.</summary>
     public static float PositionValue(int k, int size)
     {
@@ -42,29 +59,51 @@ public static class Sprites
 
     /// <summary>
     /// <paramref name="count"/> sprites [1, size, size] in [0, 1]; Labels = shape index; <see cref="Dataset.Factors"/>
-    /// holds the five factor indices of each sample. The same seed gives the same images on every machine.
+    /// holds the five factor indices of each sample. The same seed gives the same images on every machine. With
+    /// <paramref name="brightnessLevels"/> &gt; 1 (at most <see cref="MaxBrightnessLevels"/>) every sprite is also scaled
+    /// by a grey level <see cref="BrightnessValue"/>, a sixth factor "brightness"; its index comes from a second random
+    /// stream of the seed, so the shapes, positions and other factors are exactly those of the data without it (and a
+    /// sprite at the top level has the same bytes). 1, the default, gives the five-factor data.
     /// </summary>
-    public static Dataset Generate(int count, ulong seed, int size = 32)
+    public static Dataset Generate(int count, ulong seed, int size = 32, int brightnessLevels = 1)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"Sprites.Generate: count {count} must be >= 0");
         CheckSize(size);
+        if (brightnessLevels is < 1 or > MaxBrightnessLevels)
+            throw new ArgumentOutOfRangeException(nameof(brightnessLevels), $"Sprites.Generate: brightness levels {brightnessLevels} must be in 1..{MaxBrightnessLevels}");
         var rng = new Rng(seed);
-        int per = size * size, k = FactorNames.Count;
+        bool bright = brightnessLevels > 1;
+        // A separate stream: drawing brightness from rng would shift every later sprite's factors.
+        var brightnessRng = new Rng(seed ^ 0x9E3779B97F4A7C15UL);
+        int per = size * size, k = FactorNames.Count, columns = k + (bright ? 1 : 0);
         var x = new float[(long)count * per];
-        var factors = new float[count * k];
+        var factors = new float[count * columns];
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {
-            for (int j = 0; j < k; j++) factors[i * k + j] = rng.NextInt(FactorSizes[j]);
-            int shape = (int)factors[i * k];
+            for (int j = 0; j < k; j++) factors[i * columns + j] = rng.NextInt(FactorSizes[j]);
+            int shape = (int)factors[i * columns];
             labels[i] = shape;
-            Render(shape, ScaleValue((int)factors[i * k + 1]), AngleValue((int)factors[i * k + 2]),
-                PositionValue((int)factors[i * k + 3], size), PositionValue((int)factors[i * k + 4], size),
-                size, x.AsSpan(i * per, per));
+            var image = x.AsSpan(i * per, per);
+            Render(shape, ScaleValue((int)factors[i * columns + 1]), AngleValue((int)factors[i * columns + 2]),
+                PositionValue((int)factors[i * columns + 3], size), PositionValue((int)factors[i * columns + 4], size),
+                size, image);
+            if (bright)
+            {
+                int level = brightnessRng.NextInt(brightnessLevels);
+                factors[i * columns + k] = level;
+                if (level != brightnessLevels - 1)
+                {
+                    float value = BrightnessValue(level, brightnessLevels);
+                    for (int p = 0; p < per; p++) image[p] *= value;
+                }
+            }
         }
+        string[] names = bright ? [.. FactorNames, BrightnessFactor] : [.. FactorNames];
+        int[] sizes = bright ? [.. FactorSizes, brightnessLevels] : [.. FactorSizes];
         return new Dataset("sprites", x, [1, size, size], labels)
-            .WithFactors(factors, [.. FactorNames], [.. FactorSizes])
-            .WithDescription($"{count} generated sprites {size}x{size} (seed {seed}); factors shape/scale/orientation/x/y, label = shape");
+            .WithFactors(factors, names, sizes)
+            .WithDescription($"{count} generated sprites {size}x{size} (seed {seed}); factors {string.Join("/", names)}, label = shape");
     }
 
     internal static void CheckSize(int size)

@@ -1,8 +1,10 @@
 namespace Latent.Data.Images;
 
 /// <summary>
-/// Loads a folder of PNG files as a dataset [C, H, W] in [0, 1]: files are found recursively and taken in ordinal
-/// path order; with <see cref="ImageFolderOptions.LabelsFromSubfolders"/> each immediate sub-folder is a class.
+/// Loads a folder of images as a dataset [C, H, W] in [0, 1]: PNG (<see cref="PngDecoder"/>), JPEG and BMP
+/// (<see cref="RasterDecoder"/>), found recursively and taken in ordinal path order; with
+/// <see cref="ImageFolderOptions.LabelsFromSubfolders"/> each immediate sub-folder is a class. Any other file (hidden
+/// files, whose names start with '.', excepted) is an error naming it, not silently skipped.
 /// </summary>
 public static class ImageFolder
 {
@@ -13,7 +15,22 @@ public static class ImageFolder
         return Directory.GetDirectories(folder).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Loads every *.png under <paramref name="folder"/>.</summary>
+    /// <summary>The file extensions read (lower case): .png, .jpg, .jpeg, .bmp.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp"];
+
+    /// <summary>Decodes one image file by its extension (PNG, JPEG or BMP); DatasetFormatException naming it otherwise.</summary>
+    public static ImageData DecodeFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".png" => PngDecoder.Decode(path),
+            ".jpg" or ".jpeg" or ".bmp" => RasterDecoder.Decode(path),
+            var ext => throw new DatasetFormatException(path, $"unsupported image type '{ext}' (expected {string.Join(", ", Extensions)})"),
+        };
+    }
+
+    /// <summary>Loads every PNG, JPEG and BMP file under <paramref name="folder"/>.</summary>
     public static Dataset Load(string folder, ImageFolderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
@@ -24,10 +41,13 @@ public static class ImageFolder
             throw new ArgumentException($"ImageFolder: size {options.Width}x{options.Height}: give both width and height, positive, or neither", nameof(options));
 
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            .Where(f => !Path.GetFileName(f).StartsWith('.'))
             .Order(StringComparer.Ordinal).ToList();
+        foreach (var f in files)
+            if (!Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                throw new DatasetFormatException(f, $"unsupported file type '{Path.GetExtension(f)}' in an image folder (expected {string.Join(", ", Extensions)}; remove or move the file)");
         if (files.Count == 0)
-            throw new DatasetFormatException(folder, "no .png files found in the folder or its sub-folders");
+            throw new DatasetFormatException(folder, $"no image files ({string.Join(", ", Extensions)}) found in the folder or its sub-folders");
 
         string[] classes = options.LabelsFromSubfolders ? ClassNames(folder) : [];
         int[]? labels = options.LabelsFromSubfolders ? new int[files.Count] : null;
@@ -36,7 +56,7 @@ public static class ImageFolder
         float[]? x = null;
         for (int i = 0; i < files.Count; i++)
         {
-            var img = ImageOps.Convert(PngDecoder.Decode(files[i]), options.Color);
+            var img = ImageOps.Convert(DecodeFile(files[i]), options.Color);
             if (options.Width is null)
             {
                 if (i == 0) { w = img.Width; h = img.Height; }
@@ -63,7 +83,7 @@ public static class ImageFolder
             }
         }
         var ds = new Dataset(Path.GetFullPath(folder), x!, [channels, h, w], labels);
-        return ds.WithDescription($"{files.Count} PNG images from {Path.GetFullPath(folder)} as {options.Color} {w}x{h}"
+        return ds.WithDescription($"{files.Count} images from {Path.GetFullPath(folder)} as {options.Color} {w}x{h}"
             + (labels is null ? "" : $", classes: {string.Join(", ", classes)}"));
     }
 }

@@ -34,7 +34,7 @@ public static class Inpainter
     /// <paramref name="model"/>, <paramref name="iterations"/> and <paramref name="fill"/> (the starting value of the hole,
     /// null for the mean of the known pixels) are used only by <see cref="InpaintMethod.Model"/>.
     /// </summary>
-    public static Tensor Inpaint(InpaintMethod method, Tensor x, IReadOnlyList<bool[]> holes, IAutoencoder? model = null, int iterations = 50, int radius = 3, float? fill = null)
+    public static Tensor Inpaint(InpaintMethod method, Tensor x, IReadOnlyList<bool[]> holes, IAutoencoder? model = null, int iterations = ManifoldProjection.DefaultIterations, int radius = 3, float? fill = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(holes);

@@ -3,7 +3,7 @@ namespace Latent.Models.Runs;
 /// <summary>What data to load and how (the <c>--data</c>, <c>--data-dir</c>, <c>--label</c>, <c>--image-size</c>, <c>--samples</c> options).</summary>
 public sealed record DataRequest
 {
-    /// <summary>"sprites" (generated), "mnist", "fashion-mnist", or a path to a .csv/.csv.gz table, a folder of PNGs, an .npy/.npz file or an IDX file.</summary>
+    /// <summary>"sprites" (generated; "sprites-brightness" adds the grey level as a sixth factor), "mnist", "fashion-mnist", or a path to a .csv/.csv.gz table, a folder of PNG/JPEG/BMP images, an .npy/.npz file or an IDX file.</summary>
     public string Source { get; init; } = "sprites";
 
     /// <summary>Where to look for named datasets first (then LATENT_DATA, shared/datasets, the cache).</summary>

@@ -19,6 +19,9 @@ namespace Latent.Models.Runs;
 /// </summary>
 public static class DataSource
 {
+    /// <summary>The generated sprites with brightness as a sixth ground-truth factor (the <c>--data</c> name).</summary>
+    public const string SpritesWithBrightness = "sprites-brightness";
+
     /// <summary>Loads <paramref name="request"/> for training.</summary>
     public static LoadedData Load(DataRequest request) => LoadCore(request, null);
 
@@ -63,15 +66,17 @@ public static class DataSource
         string key = source.ToLowerInvariant();
         if (r.Window is int w0 && w0 < 1) throw new ArgumentException($"--window {w0} must be at least 1", nameof(r));
         if (r.Stride < 1) throw new ArgumentException($"--stride {r.Stride} must be at least 1", nameof(r));
-        if (r.Window is not null && (key is "sprites" or "moving-sprites" || NamedDatasets.Names.Contains(key) || Directory.Exists(source)))
+        if (r.Window is not null && (key is "sprites" or SpritesWithBrightness or "moving-sprites" || NamedDatasets.Names.Contains(key) || Directory.Exists(source)))
             throw new ArgumentException($"--window: '{source}' is not a CSV time series (windows are cut from a .csv with one row per time step)", nameof(r));
-        if (key == "sprites")
+        if (key is "sprites" or SpritesWithBrightness)
         {
             if (r.Samples < 2) throw new ArgumentException($"--samples {r.Samples} must be at least 2", nameof(r));
             int size = r.ImageSize ?? 28;
             CheckGenerated(r.Samples, (long)size * size, "sprites");
-            var train = Sprites.Generate(r.Samples, r.Seed, size);
-            var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size);
+            // "sprites-brightness": the same sprites with a sixth factor, the grey level (6 values from 0.4 to 1).
+            int levels = key == SpritesWithBrightness ? 6 : 1;
+            var train = Sprites.Generate(r.Samples, r.Seed, size, levels);
+            var test = Sprites.Generate(Math.Max(100, r.Samples / 10), r.Seed + 1_000_003, size, levels);
             return Done(train, test, "sprites", $"generated: {train.Description}", size, null, r, [.. Sprites.ShapeNames]);
         }
         if (key == "moving-sprites")
@@ -97,7 +102,7 @@ public static class DataSource
             var options = new ImageFolderOptions { Width = r.ImageSize, Height = r.ImageSize, LabelsFromSubfolders = labelled };
             var all = ImageFolder.Load(source, options);
             int size = all.SampleShape[^1];
-            return SplitFile(all, r, "images", $"{all.Count} PNG images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null,
+            return SplitFile(all, r, "images", $"{all.Count} images from {Path.GetFullPath(source)}", all.SampleShape[^2] == size ? size : r.ImageSize, null,
                 classNames: labelled ? ImageFolder.ClassNames(source) : null);
         }
         if (!File.Exists(source))
@@ -105,7 +110,7 @@ public static class DataSource
             bool looksLikePath = source.Contains('/') || source.Contains('\\') || source.Contains('.');
             throw looksLikePath
                 ? new FileNotFoundException($"data '{source}' not found", source)
-                : new ArgumentException($"unknown dataset '{source}' (expected sprites, {string.Join(", ", NamedDatasets.Names)}, or a path to a .csv, .npy/.npz, IDX file or PNG folder)", nameof(r));
+                : new ArgumentException($"unknown dataset '{source}' (expected sprites, sprites-brightness, {string.Join(", ", NamedDatasets.Names)}, or a path to a .csv, .npy/.npz, IDX file or a folder of PNG/JPEG/BMP images)", nameof(r));
         }
         string lower = Path.GetFileName(source).ToLowerInvariant();
         bool table = lower.EndsWith(".csv") || lower.EndsWith(".csv.gz") || lower.EndsWith(".tsv");

@@ -40,4 +40,29 @@ public static class SuperResolutionEvaluation
         int count = data.Count;
         return new SuperResolutionScores(model.Factor, count, bp / count, bs / count, mp / count, ms / count);
     }
+    /// <summary>
+    /// Mean PSNR (dB) and SSIM of a classical upscaler ("nearest", "bilinear" or "bicubic", <see cref="Resampling.Upscale"/>,
+    /// output clipped to [0, 1]) on the images [C, H, W] of <paramref name="data"/>, box-downsampled by
+    /// <paramref name="factor"/> first: the same pairs <see cref="Evaluate"/> scores the model on.
+    /// </summary>
+    public static (double Psnr, double Ssim) EvaluateBaseline(Dataset data, int factor, string method, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(method);
+        if (data.Count == 0) throw new ArgumentException("SuperResolutionEvaluation: the dataset is empty", nameof(data));
+        if (batchSize < 1) throw new ArgumentException($"SuperResolutionEvaluation: batch size {batchSize} must be positive", nameof(batchSize));
+        if (method is not ("nearest" or "bilinear" or "bicubic"))
+            throw new ArgumentException($"SuperResolutionEvaluation: method '{method}' must be nearest, bilinear or bicubic", nameof(method));
+        double psnr = 0, ssim = 0;
+        using var _ = Tensor.NoGrad();
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            var idx = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
+            var x = data.Batch(idx);
+            var output = Resampling.Upscale(Resampling.Downsample(x, factor), factor, method).Clamp(0f, 1f);
+            psnr += idx.Length * ImageQuality.Psnr(output, x);
+            ssim += idx.Length * ImageQuality.Ssim(output, x);
+        }
+        return (psnr / data.Count, ssim / data.Count);
+    }
 }

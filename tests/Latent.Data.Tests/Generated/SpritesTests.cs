@@ -116,4 +116,49 @@ public class SpritesTests
         Assert.Equal(ds.FactorSizes, sub.FactorSizes);
         Assert.Equal(ds.Description, sub.Description);
     }
+
+    private static string Sha256(float[] x) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan())));
+
+    [Fact]
+    public void Default_sprites_keep_their_bytes()
+    {
+        // Pinned: the five-factor data of a seed must not change (benchmarks and trained models depend on it).
+        var ds = Sprites.Generate(300, seed: 3, size: 32);
+        // The first 164 bits of the SHA-256 of the float32 pixels, as generated before brightness was added.
+        Assert.StartsWith("96E52F6A3AF2C8442D3CEB31EB13F86B896792EA3", Sha256(ds.X), StringComparison.Ordinal);
+        Assert.Equal(Sha256(ds.X), Sha256(Sprites.Generate(300, seed: 3, size: 32, brightnessLevels: 1).X));
+    }
+
+    [Fact]
+    public void Brightness_is_a_sixth_factor_that_only_scales_the_grey_level()
+    {
+        var plain = Sprites.Generate(400, seed: 9, size: 28);
+        var bright = Sprites.Generate(400, seed: 9, size: 28, brightnessLevels: 4);
+        Assert.Equal(["shape", "scale", "orientation", "x", "y", "brightness"], bright.FactorNames!);
+        Assert.Equal([3, 6, 40, 16, 16, 4], bright.FactorSizes!);
+        Assert.Equal(plain.Labels, bright.Labels);
+        int per = 28 * 28;
+        var levels = new HashSet<int>();
+        for (int i = 0; i < plain.Count; i++)
+        {
+            for (int j = 0; j < 5; j++) Assert.Equal(plain.Factor(i, j), bright.Factor(i, j));
+            int level = (int)bright.Factor(i, 5);
+            levels.Add(level);
+            float value = Sprites.BrightnessValue(level, 4);
+            var a = plain.X.AsSpan(i * per, per);
+            var b = bright.X.AsSpan(i * per, per);
+            for (int p = 0; p < per; p++)
+            {
+                if (level == 3) Assert.Equal(a[p], b[p]);
+                else Assert.Equal(a[p] * value, b[p], 6);
+            }
+            Assert.Equal(value, b.ToArray().Max(), 5);
+        }
+        Assert.Equal(4, levels.Count);
+        Assert.Equal(0.4f, Sprites.BrightnessValue(0, 4), 6);
+        Assert.Equal(1f, Sprites.BrightnessValue(3, 4), 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sprites.Generate(1, 0, 32, brightnessLevels: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sprites.Generate(1, 0, 32, brightnessLevels: 17));
+    }
 }

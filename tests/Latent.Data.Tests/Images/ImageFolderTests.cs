@@ -11,7 +11,6 @@ public class ImageFolderTests
         File.WriteAllBytes(Path.Combine(dir.Sub("cat"), "a.png"), PngTestEncoder.Encode(8, 8, 0, 8, (_, _, _) => 255));
         File.WriteAllBytes(Path.Combine(dir.Sub("cat"), "b.PNG"), PngTestEncoder.Encode(16, 8, 2, 8, (_, _, s) => s == 0 ? 255 : 0));
         File.WriteAllBytes(Path.Combine(dir.Sub("ant"), "c.png"), PngTestEncoder.Encode(4, 4, 6, 8, (_, _, s) => s == 3 ? 0 : 255));
-        File.WriteAllText(Path.Combine(dir.Path, "ant", "notes.txt"), "ignored");
 
         var ds = ImageFolder.Load(dir.Path, new ImageFolderOptions { Width = 4, Height = 4, LabelsFromSubfolders = true });
 
@@ -46,9 +45,28 @@ public class ImageFolderTests
     {
         using var dir = new TempDir();
         var e = Assert.Throws<DatasetFormatException>(() => ImageFolder.Load(dir.Path));
-        Assert.Contains("no .png files", e.Message);
+        Assert.Contains("no image files", e.Message);
         File.WriteAllBytes(dir.File("1.png"), PngTestEncoder.Encode(2, 2, 0, 8, (_, _, _) => 0));
         e = Assert.Throws<DatasetFormatException>(() => ImageFolder.Load(dir.Path, new ImageFolderOptions { LabelsFromSubfolders = true }));
         Assert.Contains("not in a sub-folder", e.Message);
+    }
+
+    [Fact]
+    public void Jpeg_and_bmp_files_load_beside_png_and_other_files_are_errors_naming_them()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("a.png"), PngTestEncoder.Encode(12, 10, 0, 8, (x, _, _) => 20 * x));
+        File.WriteAllBytes(dir.File("b.JPG"), RasterDecoderTests.BaselineJpeg(12, 10, (x, _) => (byte)(20 * x)));
+        File.WriteAllBytes(dir.File("c.bmp"), RasterDecoderTests.Bmp(12, 10, (x, _) => ((byte)(20 * x), (byte)(20 * x), (byte)(20 * x))));
+        File.WriteAllText(dir.File(".hidden"), "ignored");
+        var ds = ImageFolder.Load(dir.Path);
+        Assert.Equal(3, ds.Count);
+        Assert.Equal([1, 10, 12], ds.SampleShape);
+        for (int i = 0; i < 3; i++) Assert.InRange(Math.Abs(ds.X[i * 120 + 5] - 100 / 255f), 0, 4 / 255f);
+
+        File.WriteAllText(dir.File("notes.txt"), "not an image");
+        var e = Assert.Throws<DatasetFormatException>(() => ImageFolder.Load(dir.Path));
+        Assert.StartsWith(dir.File("notes.txt"), e.Message);
+        Assert.Contains("unsupported file type '.txt'", e.Message);
     }
 }

@@ -76,6 +76,22 @@ public class InpaintingTests
     }
 
     [Fact]
+    public void Choosing_passes_scores_each_candidate_as_the_projection_would()
+    {
+        var model = new RampModel(12, 12);
+        var x = Ramp(12, 12, 0.1f, 0.06f);
+        var hole = InpaintMask.Parse("box:0,3,6,6").Make(12, 12, new Rng(1));
+        var choice = ManifoldProjection.ChoosePasses(model, x, [hole], [300, 1, 10, 10], fill: 0f);
+        Assert.Equal([1, 10, 300], choice.Scores.Select(s => s.Passes).ToArray());
+        foreach (var s in choice.Scores)
+            Assert.Equal(Inpainter.HolePsnr(ManifoldProjection.Inpaint(model, x, [hole], s.Passes, 0f), x, [hole]), s.HolePsnr, 9);
+        // The ramp model converges: more passes are better here, so the largest count wins.
+        Assert.Equal(300, choice.Passes);
+        Assert.Throws<ArgumentException>(() => ManifoldProjection.ChoosePasses(model, x, [hole], [0, 5]));
+        Assert.Throws<ArgumentException>(() => ManifoldProjection.ChoosePasses(model, x, [hole], []));
+    }
+
+    [Fact]
     public void Classical_methods_fill_a_constant_image_with_the_constant()
     {
         foreach (var method in new[] { InpaintMethod.Telea, InpaintMethod.NavierStokes })

@@ -71,4 +71,26 @@ public class SuperResolutionAutoencoderTests
         double learned = ImageQuality.Psnr(model.Upscale(low), test);
         Assert.True(learned > bicubic + 1, $"model {learned:F2} dB vs bicubic {bicubic:F2} dB");
     }
+
+    [Fact]
+    public void Baseline_scores_match_the_resampler_and_bicubic_matches_the_model_evaluation()
+    {
+        // 12×12 images (SSIM's 7×7 window must fit), uniform noise in (0, 1).
+        var values = new Rng(4).Uniform([40 * 144], 0f, 1f).ToArray();
+        var data = new Dataset("noise", values, [1, 12, 12]);
+        var x = data.Batch(Enumerable.Range(0, 40).ToArray());
+        var low = Resampling.Downsample(x, 2);
+        var (psnr, ssim) = SuperResolutionEvaluation.EvaluateBaseline(data, 2, "bilinear", batchSize: 16);
+        var bilinear = Resampling.Bilinear(low, 2).Clamp(0f, 1f);
+        Assert.Equal(ImageQuality.Psnr(bilinear, x), psnr, 9);
+        Assert.Equal(ImageQuality.Ssim(bilinear, x), ssim, 9);
+        var model = new SuperResolutionAutoencoder(new SuperResolutionOptions { Factor = 2, Channels = 4, Layers = 1 }, [1, 12, 12], new Rng(2));
+        var scores = SuperResolutionEvaluation.Evaluate(model, data, batchSize: 16);
+        var (bicubicPsnr, bicubicSsim) = SuperResolutionEvaluation.EvaluateBaseline(data, 2, "bicubic", batchSize: 7);
+        Assert.Equal(scores.BicubicPsnr, bicubicPsnr, 9);
+        Assert.Equal(scores.BicubicSsim, bicubicSsim, 9);
+        Assert.NotEqual(psnr, SuperResolutionEvaluation.EvaluateBaseline(data, 2, "nearest").Psnr, 6);
+        var e = Assert.Throws<ArgumentException>(() => SuperResolutionEvaluation.EvaluateBaseline(data, 2, "lanczos"));
+        Assert.Contains("lanczos", e.Message, StringComparison.Ordinal);
+    }
 }
