@@ -12,7 +12,8 @@ namespace Latent.Cli.Tests;
 /// `latent train` as a child process (the built latent.dll beside this test assembly), killed (SIGKILL) at seeded random
 /// moments: after every kill the run folder is consistent (model.json and model.safetensors a pair, every checkpoint
 /// readable), the next start removes the killed runs' temporary files, and resuming to the end gives the uninterrupted
-/// run's model.safetensors byte for byte.
+/// run's model.safetensors byte for byte. A run that reaches its end between kills is checked the same way and the kills go
+/// on in a fresh folder.
 /// </summary>
 public class CrashConsistencyTests
 {
@@ -140,6 +141,12 @@ public class CrashConsistencyTests
             {
                 child.Process.WaitForExit();
                 Assert.True(child.Process.ExitCode == 0, $"start {start}: exit {child.Process.ExitCode}: {child.Err}");
+                // The run got to its end between kills: it must be the uninterrupted model; the next kills go to a fresh folder,
+                // so the count of kills does not depend on how fast this machine trains.
+                AssertConsistent(dir, $"after start {start} (ran to the end)");
+                Assert.Equal(CliRunner.Hash(Path.Combine(straight, ModelFile.WeightsFileName)), CliRunner.Hash(Path.Combine(dir, ModelFile.WeightsFileName)));
+                dir = CliRunner.TempDir();
+                continue;
             }
             else
             {
