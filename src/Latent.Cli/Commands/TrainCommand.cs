@@ -120,6 +120,7 @@ internal static class TrainCommand
                 Seed = ctx.Seed,
                 Window = p.GetValue(window),
                 Stride = p.GetValue(stride) ?? 1,
+                OnDemand = group is not null, // each rank reads only its shards' rows where the file allows it
             };
             CommonOptions.CheckWindow(p.GetValue(window), p.GetValue(stride));
             var training = new TrainingOptions
@@ -163,6 +164,7 @@ internal static class TrainCommand
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
             int held = Trainer.ValidationCount(loaded.Train.Count, training.ValidationFraction);
             ctx.Info($"      {loaded.Train.Count - held} training, " + (held > 0 ? $"{held} validation, " : "") + $"{loaded.Test.Count} test samples of shape [{string.Join(",", loaded.Train.SampleShape)}]");
+            if (loaded.Train.OnDemand) ctx.Info("      training rows are read from the file as each step needs them (the test split is loaded)");
             if (group is not null) ctx.Info($"distributed: {group.Size} processes over {group.Implementation} ({group.Library}); global batch {training.BatchSize}, {training.BatchSize / group.Size} per process");
             var report = p.GetValue(noReport) || group is { Rank: > 0 } ? null : new RunReport(loaded, training.Epochs);
             var net = TrainingRun.CreateModel(options, loaded);
