@@ -104,10 +104,18 @@ internal static class TrainCommand
                     signal.Cancel = true;
                     stopSource.Cancel();
                 });
-            if (group is not null) // the other ranks train silently; rank 0 reports
+            // A rank never waits for its output: mpirun stops reading it while it ends the job (see DetachedWriter).
+            using var output = group is null ? null : new DetachedWriter(ctx.Out);
+            using var errors = group is null ? null : new DetachedWriter(ctx.Err);
+            void Drain(TimeSpan wait)
+            {
+                output?.Drain(wait);
+                errors?.Drain(wait);
+            }
+            if (group is not null) // the other ranks train silently; rank 0 reports, a line per epoch
                 ctx = new CliContext
                 {
-                    Out = group.Rank > 0 ? TextWriter.Null : ctx.Out, Err = ctx.Err, Hooks = ctx.Hooks with { Cancellation = stopSource!.Token }, DataDir = ctx.DataDir,
+                    Out = group.Rank > 0 ? TextWriter.Null : output!, Err = errors!, Hooks = ctx.Hooks with { Cancellation = stopSource!.Token, Console = false }, DataDir = ctx.DataDir,
                     Threads = ctx.Threads, Seed = ctx.Seed, Quiet = ctx.Quiet || group.Rank > 0, Verbose = ctx.Verbose, Download = ctx.Download,
                 };
             var request = new DataRequest
@@ -194,12 +202,16 @@ internal static class TrainCommand
                 // MPI_Finalize: once a rank has exited with 130, mpirun ends the others.
                 if (group is not { Rank: > 0 })
                     ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume'");
-                group?.Dispose();
+                // An mpirun that is ending the job (Ctrl+C to it) neither reads the output nor answers MPI_Finalize until
+                // it kills the ranks: wait for either only briefly, the checkpoint is written.
+                Drain(TimeSpan.FromSeconds(2));
+                group?.TryFinalize(TimeSpan.FromSeconds(10)); // false: it goes on in the background; the process ends anyway
                 return ErrorReporter.Cancelled;
             }
             if (group is not null)
             {
                 ctx.Info($"distributed: {group.CommunicationTime.TotalSeconds:F2} s in {group.Calls} collectives ({group.CommunicationTime.TotalMilliseconds / Math.Max(1, result.Training.Steps):F3} ms per step)");
+                Drain(TimeSpan.FromSeconds(30));
                 group.Dispose();
                 if (group.Rank > 0) return 0;
             }
