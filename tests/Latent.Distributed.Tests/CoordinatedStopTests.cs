@@ -78,7 +78,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
             // seconds (its event loop asleep in between): the ranks train on, then stop together at SIGTERM.
             var clock = Stopwatch.StartNew();
             var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], (mpirun, _) => Signal(mpirun, "INT"),
-                new Dictionary<string, string> { ["OMPI_MCA_odls_base_sigkill_timeout"] = "5" });
+                new Dictionary<string, string> { ["OMPI_MCA_odls_base_sigkill_timeout"] = "10" });
             output.WriteLine($"mpirun exited {rc} after {clock.Elapsed.TotalSeconds:F1} s: {text}");
             Assert.NotEqual(0, rc);
             Assert.NotEqual(-1, rc);
