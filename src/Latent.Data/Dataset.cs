@@ -1,13 +1,19 @@
 using Latent.Core;
+using Latent.Data.Rows;
 
 namespace Latent.Data;
 
 /// <summary>
-/// An in-memory dataset: <see cref="Count"/> samples of shape <see cref="SampleShape"/> stored row after row
-/// in <see cref="X"/> (images as [C,H,W] with values in [0,1]; tables as [features]), with optional labels.
+/// A dataset: <see cref="Count"/> samples of shape <see cref="SampleShape"/> stored row after row in <see cref="X"/>
+/// (images as [C,H,W] with values in [0,1]; tables as [features]), with optional labels. A dataset made over an
+/// <see cref="IRowSource"/> (a file with row-level random access) holds no samples: <see cref="Batch"/> and
+/// <see cref="Subset"/> read or select only the rows asked for, and <see cref="X"/> reads them all on first use.
 /// </summary>
 public sealed class Dataset
 {
+    private readonly IRowSource? _rows;
+    private float[]? _x;
+
     /// <summary>A dataset over <paramref name="x"/> (not copied).</summary>
     public Dataset(string name, float[] x, int[] sampleShape, int[]? labels = null)
     {
@@ -19,16 +25,44 @@ public sealed class Dataset
         if (labels is not null && labels.Length != Count)
             throw new ArgumentException($"Dataset '{name}': {labels.Length} labels for {Count} samples", nameof(labels));
         Name = name;
-        X = x;
+        _x = x;
         SampleShape = (int[])sampleShape.Clone();
+        Labels = labels;
+    }
+
+    /// <summary>
+    /// A dataset whose samples stay in <paramref name="rows"/> and are read when asked for (<see cref="Batch"/>), so that
+    /// a process holds only the rows it uses (a data-parallel rank: those of its shards). Labels, if any, are in memory.
+    /// </summary>
+    public Dataset(string name, IRowSource rows, int[]? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var shape = rows.SampleShape;
+        if (Shapes.Size(shape) <= 0)
+            throw new ArgumentException($"Dataset '{name}': rows of shape {Shapes.Format(shape)} hold no values", nameof(rows));
+        Count = rows.Count;
+        if (labels is not null && labels.Length != Count)
+            throw new ArgumentException($"Dataset '{name}': {labels.Length} labels for {Count} samples", nameof(labels));
+        Name = name;
+        _rows = rows;
+        SampleShape = (int[])shape.Clone();
         Labels = labels;
     }
 
     /// <summary>Where the data came from ("fashion-mnist/train", a file path).</summary>
     public string Name { get; }
 
-    /// <summary>All samples, row-major: sample i is X[i*SampleSize .. (i+1)*SampleSize).</summary>
-    public float[] X { get; }
+    /// <summary>
+    /// All samples, row-major: sample i is X[i*SampleSize .. (i+1)*SampleSize). A dataset read on demand
+    /// (<see cref="OnDemand"/>) reads every row the first time this is used and keeps them.
+    /// </summary>
+    public float[] X => _x ?? LazyInitializer.EnsureInitialized(ref _x, ReadAll);
+
+    /// <summary>True while the samples are read from an <see cref="IRowSource"/> when asked for, not held in memory.</summary>
+    public bool OnDemand => _x is null;
+
+    /// <summary>This dataset when its samples are in memory, else a copy that reads them all now (metadata kept).</summary>
+    public Dataset InMemory() => _x is not null ? this : Share(X);
 
     /// <summary>Shape of one sample ([1,28,28], [d]).</summary>
     public int[] SampleShape { get; }
@@ -47,19 +81,27 @@ public sealed class Dataset
     {
         int per = SampleSize;
         var data = new float[indices.Length * per];
+        var x = _x; // read once: another thread may materialise X meanwhile
         for (int i = 0; i < indices.Length; i++)
         {
             int k = indices[i];
             if ((uint)k >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"Batch: index {k} outside dataset '{Name}' of {Count} samples");
-            Array.Copy(X, (long)k * per, data, (long)i * per, per);
+            if (x is not null) Array.Copy(x, (long)k * per, data, (long)i * per, per);
         }
+        if (x is null) _rows!.Read(indices, data);
         return new Tensor(data, [indices.Length, .. SampleShape]);
     }
 
-    /// <summary>A new dataset holding copies of the samples at <paramref name="indices"/>.</summary>
+    /// <summary>
+    /// A new dataset holding copies of the samples at <paramref name="indices"/>; for a dataset read on demand, a
+    /// selection of the same rows, still read on demand (<see cref="InMemory"/> copies it).
+    /// </summary>
     public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
     {
-        var batch = Batch(indices);
+        if (_x is null)
+            for (int i = 0; i < indices.Length; i++)
+                if ((uint)indices[i] >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"Subset: index {indices[i]} outside dataset '{Name}' of {Count} samples");
+        var batch = _x is null ? null : Batch(indices);
         int[]? labels = null;
         if (Labels is not null)
         {
@@ -72,6 +114,16 @@ public sealed class Dataset
             int k = FactorNames!.Length;
             factors = new float[indices.Length * k];
             for (int i = 0; i < indices.Length; i++) Array.Copy(Factors, (long)indices[i] * k, factors, (long)i * k, k);
+        }
+        if (batch is null)
+        {
+            return new Dataset(name ?? Name, new RowSelection(_rows!, indices.ToArray(), name ?? Name), labels)
+            {
+                Description = Description,
+                Factors = factors,
+                FactorNames = FactorNames,
+                FactorSizes = FactorSizes,
+            };
         }
         return new Dataset(name ?? Name, batch.ToArray(), SampleShape, labels)
         {
@@ -111,7 +163,7 @@ public sealed class Dataset
 
     /// <summary>The same samples (shared, not copied) with <see cref="Description"/> set.</summary>
     public Dataset WithDescription(string? description) =>
-        new(Name, X, SampleShape, Labels) { Description = description, Factors = Factors, FactorNames = FactorNames, FactorSizes = FactorSizes };
+        new(this) { Description = description, Factors = Factors, FactorNames = FactorNames, FactorSizes = FactorSizes };
 
     /// <summary>
     /// The same samples (shared, not copied) with ground-truth factors: <paramref name="factors"/> is
@@ -133,12 +185,41 @@ public sealed class Dataset
             if (!(v >= 0 && v < sizes[j]) || v != MathF.Floor(v))
                 throw new ArgumentException($"WithFactors: value {v} of factor '{names[j]}' (sample {i / names.Length}) is not an index in 0..{sizes[j] - 1}", nameof(factors));
         }
-        return new Dataset(Name, X, SampleShape, Labels)
+        return new Dataset(this)
         {
             Description = Description,
             Factors = factors,
             FactorNames = (string[])names.Clone(),
             FactorSizes = (int[])sizes.Clone(),
         };
+    }
+
+    // The same samples (the array, or the row source while nothing is read), without metadata.
+    private Dataset(Dataset other)
+    {
+        Name = other.Name;
+        _x = other._x;
+        _rows = other._x is null ? other._rows : null;
+        SampleShape = (int[])other.SampleShape.Clone();
+        Count = other.Count;
+        Labels = other.Labels;
+    }
+
+    private Dataset Share(float[] x) =>
+        new(Name, x, SampleShape, Labels) { Description = Description, Factors = Factors, FactorNames = FactorNames, FactorSizes = FactorSizes };
+
+    private float[] ReadAll()
+    {
+        int per = SampleSize;
+        var x = new float[(long)Count * per];
+        const int Block = 4096;
+        var index = new int[Math.Min(Block, Count)];
+        for (int start = 0; start < Count; start += Block)
+        {
+            int n = Math.Min(Block, Count - start);
+            for (int i = 0; i < n; i++) index[i] = start + i;
+            _rows!.Read(index.AsSpan(0, n), x.AsSpan(start * per, n * per));
+        }
+        return x;
     }
 }

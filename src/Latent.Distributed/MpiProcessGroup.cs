@@ -104,6 +104,27 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
         if (finalized == 0) MpiNative.Check(_mpi.Finalize(), "MPI_Finalize");
     }
 
+    /// <summary>
+    /// MPI_Finalize, waiting for it at most <paramref name="timeout"/>: true when it returned. For a process that stops
+    /// because the job is ending: Open MPI's MPI_Finalize waits for mpirun (a PMIx fence), and an mpirun that is ending
+    /// the job after Ctrl+C does not answer — it sleeps odls_base_sigkill_timeout seconds, then kills the ranks. On
+    /// false the call goes on in a background thread and the process may exit without it.
+    /// </summary>
+    public bool TryFinalize(TimeSpan timeout)
+    {
+        if (_disposed) return true;
+        Exception? failed = null;
+        var thread = new Thread(() =>
+        {
+            try { Dispose(); }
+            catch (Exception e) { failed = e; }
+        }) { IsBackground = true, Name = "MPI_Finalize" };
+        thread.Start();
+        if (!thread.Join(timeout)) return false;
+        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        return true;
+    }
+
     /// <inheritdoc/>
     public IPendingReduction StartAllReduceSum(Memory<float> values)
     {

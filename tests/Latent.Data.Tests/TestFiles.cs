@@ -60,6 +60,19 @@ internal static class TestFiles
         return b.ToArray();
     }
 
+    /// <summary>NPY (format 1.0) bytes as NumPy writes them: magic, version, the header dict padded to 64 bytes, data.</summary>
+    public static byte[] Npy(string descr, string shape, byte[] data, bool fortran = false)
+    {
+        string dict = $"{{'descr': '{descr}', 'fortran_order': {(fortran ? "True" : "False")}, 'shape': {shape}, }}";
+        int total = (10 + dict.Length + 1 + 63) / 64 * 64;
+        string header = dict.PadRight(total - 11) + "\n";
+        var o = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 };
+        o.AddRange(BitConverter.GetBytes((ushort)header.Length));
+        o.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
+        o.AddRange(data);
+        return [.. o];
+    }
+
     /// <summary>n images h x w whose pixel value is (image index * 7 + pixel) mod 256, and labels i mod 10.</summary>
     public static (byte[] Images, byte[] Labels) IdxPair(int n, int h = 4, int w = 3)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Latent.Models.Training;
 using Xunit.Abstractions;
 
 namespace Latent.Distributed.Tests;
@@ -25,7 +26,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
         try
         {
             string stopped = Path.Combine(root, "stopped"), reference = Path.Combine(root, "reference");
-            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], rank => Signal(rank, "INT"));
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], (_, ranks) => Signal(ranks[^1], "INT"));
             output.WriteLine(text);
             Assert.True(rc == 130, $"mpirun exited {rc}, not 130: {text}");
             var m = CancelledAfter().Match(text);
@@ -55,7 +56,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
         string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;
         try
         {
-            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", Path.Combine(root, "run")], rank => Signal(rank, "KILL"));
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", Path.Combine(root, "run")], (_, ranks) => Signal(ranks[^1], "KILL"));
             output.WriteLine(text);
             Assert.NotEqual(0, rc);
             Assert.NotEqual(-1, rc); // -1: the job was still running after the wait
@@ -66,14 +67,49 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
         }
     }
 
+    [OpenMpiFact]
+    public void CtrlCToMpirunStopsEveryRankWithACheckpointThatResumesBitIdentically()
+    {
+        string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;
+        try
+        {
+            string stopped = Path.Combine(root, "stopped"), reference = Path.Combine(root, "reference");
+            // Open MPI's mpirun answers Ctrl+C with SIGCONT, then SIGTERM and SIGKILL each after odls_base_sigkill_timeout
+            // seconds (its event loop asleep in between): the ranks train on, then stop together at SIGTERM.
+            var clock = Stopwatch.StartNew();
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], (mpirun, _) => Signal(mpirun, "INT"),
+                new Dictionary<string, string> { ["OMPI_MCA_odls_base_sigkill_timeout"] = "10" });
+            output.WriteLine($"mpirun exited {rc} after {clock.Elapsed.TotalSeconds:F1} s: {text}");
+            Assert.NotEqual(0, rc);
+            Assert.NotEqual(-1, rc);
+            // The checkpoint is the one written at the coordinated stop, not the last epoch's.
+            var checkpoint = Checkpoint.Load(Path.Combine(stopped, "checkpoints", "checkpoint.latent"));
+            Assert.Equal("cancelled", checkpoint.Status);
+            Assert.True(checkpoint.GlobalStep < 500 * StepsPerEpoch, $"the run finished ({checkpoint.GlobalStep} steps) before it was interrupted");
+
+            string epochs = (checkpoint.GlobalStep / StepsPerEpoch + 2).ToString(CultureInfo.InvariantCulture);
+            var resumed = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", stopped, "--resume"]);
+            Assert.True(resumed.ExitCode == 0, $"resume exited {resumed.ExitCode}: {resumed.Output}");
+            var full = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", reference]);
+            Assert.True(full.ExitCode == 0, $"reference run exited {full.ExitCode}: {full.Output}");
+            Assert.Equal(LossColumn(reference), LossColumn(stopped));
+            Assert.Equal(0, DataParallelTrainingTests.MaxRelativeWeightDiff(reference, stopped));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>
     /// Starts <c>mpirun -np 2 latent ARGS</c>, waits until the first epoch's metrics exist, calls <paramref name="hit"/>
-    /// with the process id of the second rank started, and waits (at most 3 minutes) for mpirun to end.
+    /// with the process ids of mpirun and of its two ranks (in start order), and waits (at most 3 minutes) for mpirun to end.
     /// </summary>
-    private static (int ExitCode, string Output) RunUntilFirstEpoch(string[] args, Action<int> hit)
+    private static (int ExitCode, string Output) RunUntilFirstEpoch(string[] args, Action<int, List<int>> hit, Dictionary<string, string>? environment = null)
     {
         string dir = args[Array.IndexOf(args, "--out") + 1];
         var psi = DataParallelTrainingTests.StartInfo(2, args);
+        foreach (var (k, v) in environment ?? []) psi.Environment[k] = v;
         var text = new StringBuilder();
         using var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) => { lock (text) text.AppendLine(e.Data); };
@@ -88,7 +124,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
             Assert.False(p.HasExited, $"mpirun ended before the first epoch: {text}");
             var ranks = Children(p.Id);
             Assert.True(ranks.Count == 2, $"mpirun has {ranks.Count} child processes, not 2");
-            hit(ranks[^1]);
+            hit(p.Id, ranks);
             if (!p.WaitForExit(TimeSpan.FromMinutes(3))) return (-1, "still running 3 minutes after the signal: " + text);
             p.WaitForExit();
             lock (text) return (p.ExitCode, text.ToString());

@@ -60,6 +60,40 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
     }
 
     [MpiFact]
+    public void TwoRanksReadingAnNpyFileOnDemandReproduceOneProcessThatLoadsIt()
+    {
+        string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;
+        try
+        {
+            string npy = Path.Combine(root, "x.npy"), single = Path.Combine(root, "single"), two = Path.Combine(root, "two");
+            NpyFile.Write(npy, NpyFile.Patterns(320, 64, seed: 5), 320);
+            string[] args = ["train", "--data", npy, "--arch", "64-16-4", "--batch", "32", "--val-fraction", "0.1", "--epochs", "4", "--no-report", "--threads", "1"];
+            var (rc1, text1) = Run(1, [.. args, "--out", single]);
+            Assert.True(rc1 == 0, text1);
+            Assert.DoesNotContain(OnDemandNote, text1);
+            var (rc2, text2) = Run(2, [.. args, "--out", two, "--distributed"]);
+            Assert.True(rc2 == 0, text2);
+            Assert.Contains(OnDemandNote, text2);
+
+            var expected = Losses(single);
+            var losses = Losses(two);
+            Assert.Equal(4, losses.Count);
+            double lossDiff = expected.Zip(losses, (a, b) => Math.Abs(a - b) / Math.Abs(a)).Max();
+            double weightDiff = MaxRelativeWeightDiff(single, two);
+            output.WriteLine($"npy read on demand on 2 ranks: max relative loss difference {lossDiff:G3}, max weight difference / max |weight| {weightDiff:G3}");
+            Assert.True(lossDiff <= LossTolerance, $"losses differ by {lossDiff:G3} relative");
+            Assert.True(weightDiff <= WeightTolerance, $"weights differ by {weightDiff:G3} of the largest weight");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>What <c>latent train</c> says when the training rows are read from the file step by step.</summary>
+    internal const string OnDemandNote = "training rows are read from the file as each step needs them";
+
+    [MpiFact]
     public void ABatchNotDivisibleByTheRanksFailsOnEveryRank()
     {
         string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;

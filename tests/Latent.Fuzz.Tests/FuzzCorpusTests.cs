@@ -1,6 +1,10 @@
 using System.Text;
 using Latent.Core;
 using Latent.Core.IO;
+using Latent.Data;
+using Latent.Data.Arrays;
+using Latent.Data.Idx;
+using Latent.Data.Rows;
 using Latent.Models;
 using Latent.Models.IO;
 
@@ -107,6 +111,55 @@ public sealed class FuzzCorpusTests : IDisposable
             if (!Snapshot(dir).SequenceEqual(before)) failures.Add($"{c.Name}: the case's own files were changed");
             if (allocated > Budget(c) + (64L << 20)) failures.Add($"{c.Name}: allocated {allocated} bytes through the CLI");
         }
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Rows_read_on_demand_are_refused_where_the_whole_file_is_and_are_its_floats_where_they_are_read()
+    {
+        var failures = new List<string>();
+        string cache = Path.Combine(_root, "raw");
+        int opened = 0;
+        foreach (var c in CorpusGenerator.Cases().Where(c => c.Reader is Reader.Idx or Reader.Npy or Reader.Npz))
+        {
+            var path = ReaderRunner.Write(c, Path.Combine(_root, Safe(c.Name)));
+            Dataset? whole = null;
+            Exception? wholeError = null;
+            try { whole = c.Reader == Reader.Idx ? IdxReader.Load(path) : NpyReader.LoadDataset(path); }
+            catch (DatasetFormatException e) { wholeError = e; }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            FileRows? rows = null;
+            try
+            {
+                rows = FileRows.TryOpen(path, cache);
+            }
+            catch (Exception e)
+            {
+                if (e is not DatasetFormatException) failures.Add($"{c.Name}: {e.GetType().Name} escaped the row reader: {e.Message}");
+                else if (e.Message.Any(ch => char.IsControl(ch))) failures.Add($"{c.Name}: message is not one printable line: {e.Message}");
+                if (whole is not null) failures.Add($"{c.Name}: the whole-file reader accepts it, the row reader refuses it: {e.Message}");
+            }
+            if (rows is not null)
+            {
+                using (rows)
+                {
+                    opened++;
+                    if (whole is null) failures.Add($"{c.Name}: the row reader accepts what the whole-file reader refuses ({wholeError?.Message})");
+                    else
+                    {
+                        var lazy = rows.ToDataset();
+                        if (!lazy.SampleShape.SequenceEqual(whole.SampleShape) || lazy.Count != whole.Count)
+                            failures.Add($"{c.Name}: rows of [{string.Join(",", lazy.SampleShape)}] x {lazy.Count}, the whole file [{string.Join(",", whole.SampleShape)}] x {whole.Count}");
+                        else if (!lazy.Batch(Enumerable.Range(0, lazy.Count).Reverse().ToArray()).ToArray().Select(BitConverter.SingleToInt32Bits)
+                                     .SequenceEqual(whole.Batch(Enumerable.Range(0, whole.Count).Reverse().ToArray()).ToArray().Select(BitConverter.SingleToInt32Bits)))
+                            failures.Add($"{c.Name}: the rows differ from the whole file's samples");
+                    }
+                }
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated > Budget(c)) failures.Add($"{c.Name}: the row reader allocated {allocated} bytes, budget {Budget(c)}");
+        }
+        Assert.True(opened >= 3, $"only {opened} files were opened for rows");
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join("\n", failures));
     }
 

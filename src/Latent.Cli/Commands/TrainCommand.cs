@@ -104,10 +104,18 @@ internal static class TrainCommand
                     signal.Cancel = true;
                     stopSource.Cancel();
                 });
-            if (group is not null) // the other ranks train silently; rank 0 reports
+            // A rank never waits for its output: mpirun stops reading it while it ends the job (see DetachedWriter).
+            using var output = group is null ? null : new DetachedWriter(ctx.Out);
+            using var errors = group is null ? null : new DetachedWriter(ctx.Err);
+            void Drain(TimeSpan wait)
+            {
+                output?.Drain(wait);
+                errors?.Drain(wait);
+            }
+            if (group is not null) // the other ranks train silently; rank 0 reports, a line per epoch
                 ctx = new CliContext
                 {
-                    Out = group.Rank > 0 ? TextWriter.Null : ctx.Out, Err = ctx.Err, Hooks = ctx.Hooks with { Cancellation = stopSource!.Token }, DataDir = ctx.DataDir,
+                    Out = group.Rank > 0 ? TextWriter.Null : output!, Err = errors!, Hooks = ctx.Hooks with { Cancellation = stopSource!.Token, Console = false }, DataDir = ctx.DataDir,
                     Threads = ctx.Threads, Seed = ctx.Seed, Quiet = ctx.Quiet || group.Rank > 0, Verbose = ctx.Verbose, Download = ctx.Download,
                 };
             var request = new DataRequest
@@ -120,6 +128,7 @@ internal static class TrainCommand
                 Seed = ctx.Seed,
                 Window = p.GetValue(window),
                 Stride = p.GetValue(stride) ?? 1,
+                OnDemand = group is not null, // each rank reads only its shards' rows where the file allows it
             };
             CommonOptions.CheckWindow(p.GetValue(window), p.GetValue(stride));
             var training = new TrainingOptions
@@ -163,6 +172,7 @@ internal static class TrainCommand
             ctx.Info($"data: {loaded.Origin.ReplaceLineEndings(Environment.NewLine + "      ")}");
             int held = Trainer.ValidationCount(loaded.Train.Count, training.ValidationFraction);
             ctx.Info($"      {loaded.Train.Count - held} training, " + (held > 0 ? $"{held} validation, " : "") + $"{loaded.Test.Count} test samples of shape [{string.Join(",", loaded.Train.SampleShape)}]");
+            if (loaded.Train.OnDemand) ctx.Info("      training rows are read from the file as each step needs them (the test split is loaded)");
             if (group is not null) ctx.Info($"distributed: {group.Size} processes over {group.Implementation} ({group.Library}); global batch {training.BatchSize}, {training.BatchSize / group.Size} per process");
             var report = p.GetValue(noReport) || group is { Rank: > 0 } ? null : new RunReport(loaded, training.Epochs);
             var net = TrainingRun.CreateModel(options, loaded);
@@ -192,12 +202,16 @@ internal static class TrainCommand
                 // MPI_Finalize: once a rank has exited with 130, mpirun ends the others.
                 if (group is not { Rank: > 0 })
                     ctx.Err.WriteLine($"latent: training cancelled after {result.Training.Steps} steps; checkpoint saved to {result.Training.CheckpointPath}; continue with 'latent train --out {dir} --resume'");
-                group?.Dispose();
+                // An mpirun that is ending the job (Ctrl+C to it) neither reads the output nor answers MPI_Finalize until
+                // it kills the ranks: wait for either only briefly, the checkpoint is written.
+                Drain(TimeSpan.FromSeconds(2));
+                group?.TryFinalize(TimeSpan.FromSeconds(10)); // false: it goes on in the background; the process ends anyway
                 return ErrorReporter.Cancelled;
             }
             if (group is not null)
             {
                 ctx.Info($"distributed: {group.CommunicationTime.TotalSeconds:F2} s in {group.Calls} collectives ({group.CommunicationTime.TotalMilliseconds / Math.Max(1, result.Training.Steps):F3} ms per step)");
+                Drain(TimeSpan.FromSeconds(30));
                 group.Dispose();
                 if (group.Rank > 0) return 0;
             }

@@ -125,23 +125,54 @@ public static class NpyReader
     public static NpyArray Parse(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-            throw new DatasetFormatException(source, $"offset 0: expected the NPY magic \\x93NUMPY, found {Convert.ToHexString(bytes.AsSpan(0, Math.Min(6, bytes.Length)))}");
-        int major = bytes[6];
+        var h = ParseHeader(bytes, bytes.Length, source);
+        var data = bytes.AsSpan(h.DataStart, (int)h.DataBytes).ToArray();
+        if (h.BigEndian && h.ItemSize > 1)
+            for (int i = 0; i < data.Length; i += h.ItemSize) data.AsSpan(i, h.ItemSize).Reverse();
+        if (h.Fortran && h.Shape.Length > 1) data = FortranToC(data, h.Shape, h.ItemSize);
+        return new NpyArray(source, h.Kind, h.ItemSize, h.Shape, data);
+    }
+
+    /// <summary>What an NPY header says, checked against the length of the file.</summary>
+    /// <param name="Kind">NumPy kind: 'f', 'i', 'u' or 'b'.</param>
+    /// <param name="ItemSize">Bytes per element.</param>
+    /// <param name="BigEndian">True when the elements are stored big-endian.</param>
+    /// <param name="Fortran">True when the elements are in Fortran (column-major) order.</param>
+    /// <param name="Shape">Dimensions, outermost first.</param>
+    /// <param name="DataStart">Offset of the first element.</param>
+    /// <param name="DataBytes">Bytes of element data (the rest of the file).</param>
+    internal readonly record struct NpyHeader(char Kind, int ItemSize, bool BigEndian, bool Fortran, int[] Shape, int DataStart, long DataBytes)
+    {
+        /// <summary>The NumPy dtype string as <see cref="NpyArray.Dtype"/> gives it ("&lt;f4", "|u1").</summary>
+        public string Dtype => (ItemSize == 1 ? "|" : "<") + Kind + ItemSize;
+    }
+
+    /// <summary>
+    /// Parses and checks the header of a .npy of <paramref name="length"/> bytes whose first bytes are
+    /// <paramref name="head"/> (the whole header, or the whole file when it is shorter): magic, version, the dict, a
+    /// supported dtype, the shape against the input limit, and the data length against the file length.
+    /// </summary>
+    internal static NpyHeader ParseHeader(ReadOnlySpan<byte> head, long length, string source)
+    {
+        if (length < 10 || head.Length < 10 || !head[..6].SequenceEqual(Magic))
+            throw new DatasetFormatException(source, $"offset 0: expected the NPY magic \\x93NUMPY, found {Convert.ToHexString(head[..Math.Min(6, head.Length)])}");
+        int major = head[6];
         int headerLen, headerStart;
-        if (major == 1) { headerLen = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)); headerStart = 10; }
+        if (major == 1) { headerLen = BinaryPrimitives.ReadUInt16LittleEndian(head[8..]); headerStart = 10; }
         else if (major is 2 or 3)
         {
-            if (bytes.Length < 12) throw new DatasetFormatException(source, "offset 8: truncated header length");
-            uint l = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+            if (length < 12 || head.Length < 12) throw new DatasetFormatException(source, "offset 8: truncated header length");
+            uint l = BinaryPrimitives.ReadUInt32LittleEndian(head[8..]);
             if (l > int.MaxValue) throw new DatasetFormatException(source, $"offset 8: header length {l} is too large");
             headerLen = (int)l;
             headerStart = 12;
         }
-        else throw new DatasetFormatException(source, $"offset 6: NPY format version {major}.{bytes[7]}, expected 1.x, 2.x or 3.x");
-        if (bytes.Length - headerStart < headerLen)
-            throw new DatasetFormatException(source, $"offset {headerStart}: header of {headerLen} bytes but only {bytes.Length - headerStart} remain (truncated)");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, headerStart, headerLen);
+        else throw new DatasetFormatException(source, $"offset 6: NPY format version {major}.{head[7]}, expected 1.x, 2.x or 3.x");
+        if (length - headerStart < headerLen)
+            throw new DatasetFormatException(source, $"offset {headerStart}: header of {headerLen} bytes but only {length - headerStart} remain (truncated)");
+        if (head.Length - headerStart < headerLen)
+            throw new DatasetFormatException(source, $"offset {headerStart}: header of {headerLen} bytes is too large to read");
+        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(head.Slice(headerStart, headerLen));
         var dict = ParseDict(header.Trim(), source, headerStart);
 
         if (!dict.TryGetValue("descr", out var descrObj) || descrObj is not string descr)
@@ -173,15 +204,10 @@ public static class NpyReader
             throw new DatasetFormatException(source, $"header: shape ({string.Join(", ", shape)}) holds {count} values, over {InputLimits.Describe()}");
         int dataStart = headerStart + headerLen;
         long expected = count * itemSize;
-        if (bytes.Length - dataStart != expected)
+        if (length - dataStart != expected)
             throw new DatasetFormatException(source,
-                $"offset {dataStart}: shape ({string.Join(", ", shape)}) of {descr} needs {expected} data bytes, found {bytes.Length - dataStart} ({(bytes.Length - dataStart < expected ? "truncated" : "trailing data")})");
-
-        var data = bytes.AsSpan(dataStart, (int)expected).ToArray();
-        if (order == '>' && itemSize > 1)
-            for (int i = 0; i < data.Length; i += itemSize) data.AsSpan(i, itemSize).Reverse();
-        if (fortran && shape.Length > 1) data = FortranToC(data, shape, itemSize);
-        return new NpyArray(source, kind, itemSize, shape, data);
+                $"offset {dataStart}: shape ({string.Join(", ", shape)}) of {descr} needs {expected} data bytes, found {length - dataStart} ({(length - dataStart < expected ? "truncated" : "trailing data")})");
+        return new NpyHeader(kind, itemSize, order == '>', fortran, shape, dataStart, expected);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Latent.Data.Download;
 using Latent.Data.Idx;
+using Latent.Data.Rows;
 
 namespace Latent.Data.Named;
 
@@ -169,6 +170,23 @@ public static class NamedDatasets
             ? IdxReader.Load(resolution.TrainImages!, resolution.TrainLabels, name)
             : IdxReader.Load(resolution.TestImages, resolution.TestLabels, name);
         return ds.WithDescription($"{resolution.Dataset} official {s} split from {resolution.Folder} ({resolution.Origin})");
+    }
+
+    /// <summary>
+    /// <see cref="Load(DataResolution, string)"/>, except that the official training images are read on demand
+    /// (<see cref="FileRows"/>: each process then holds only the rows it uses), decompressed once into
+    /// <paramref name="gzipCache"/> when they are gzip files. The test split, and a training split carved from the test
+    /// files, are loaded whole. The samples, labels, name and description are those of <see cref="Load(DataResolution, string)"/>.
+    /// </summary>
+    public static Dataset LoadOnDemand(DataResolution resolution, string split, string gzipCache)
+    {
+        ArgumentNullException.ThrowIfNull(resolution);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(gzipCache);
+        if (resolution.TrainImages is null || !split.Equals("train", StringComparison.OrdinalIgnoreCase)) return Load(resolution, split);
+        if (FileRows.TryOpen(resolution.TrainImages, gzipCache) is not { Format: "idx" } rows) return Load(resolution, split);
+        return rows.ToDataset(resolution.TrainLabels, $"{resolution.Dataset}/train")
+            .WithDescription($"{resolution.Dataset} official train split from {resolution.Folder} ({resolution.Origin})");
     }
 
     /// <summary>The folder search order for <paramref name="dataset"/> (existing folders only, no duplicates).</summary>

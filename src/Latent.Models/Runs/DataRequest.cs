@@ -33,4 +33,12 @@ public sealed record DataRequest
 
     /// <summary>Steps between the starts of consecutive windows (with <see cref="Window"/>).</summary>
     public int Stride { get; init; } = 1;
+
+    /// <summary>
+    /// Read the training rows from the file when they are used instead of loading them (a data-parallel rank then holds
+    /// only its shards), where the file allows it: an uncompressed IDX image file or a C-order .npy
+    /// (<see cref="Latent.Data.Rows.FileRows"/>), also as the files of mnist / fashion-mnist. The test split is loaded
+    /// whole. Other sources load whole whatever this says. The samples are the same bit for bit either way.
+    /// </summary>
+    public bool OnDemand { get; init; }
 }

@@ -5,6 +5,7 @@ using Latent.Data.Idx;
 using Latent.Data.Images;
 using Latent.Data.Loading;
 using Latent.Data.Named;
+using Latent.Data.Rows;
 using Latent.Data.Series;
 using Latent.Data.Tables;
 using Latent.Models.IO;
@@ -92,7 +93,7 @@ public static class DataSource
         if (NamedDatasets.Names.Contains(key) || key is "fashion_mnist" or "fashionmnist")
         {
             var resolution = NamedDatasets.Resolve(key, new DataOptions { DataDir = r.DataDir });
-            var train = NamedDatasets.Load(resolution, "train");
+            var train = r.OnDemand ? NamedDatasets.LoadOnDemand(resolution, "train", GzipCache(r)) : NamedDatasets.Load(resolution, "train");
             var test = NamedDatasets.Load(resolution, "test");
             return Done(train, test, "named", resolution.ToString(), null, null, r, NamedDatasets.Spec(key).ClassNames?.ToArray());
         }
@@ -125,7 +126,7 @@ public static class DataSource
         }
         if (lower.EndsWith(".npy") || lower.EndsWith(".npz"))
         {
-            var all = NpyReader.LoadDataset(source);
+            var all = OnDemand(r, source, "npy", null) ?? NpyReader.LoadDataset(source);
             return SplitFile(all, r, "npy", $"array {Path.GetFullPath(source)}", null, trained);
         }
         // Anything else is read as IDX (raw or gzip); a labels file beside an images file is picked up.
@@ -136,9 +137,26 @@ public static class DataSource
             var candidate = Path.Combine(Path.GetDirectoryName(source) ?? ".", name.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal));
             if (File.Exists(candidate)) labels = candidate;
         }
-        var idx = IdxReader.Load(source, labels, source);
+        var idx = OnDemand(r, source, "idx", labels) ?? IdxReader.Load(source, labels, source);
         return SplitFile(idx, r, "idx", $"IDX {Path.GetFullPath(source)}" + (labels is null ? "" : $" with labels {Path.GetFullPath(labels)}"), null, trained);
     }
+
+    /// <summary>
+    /// The file's rows read on demand (<see cref="DataRequest.OnDemand"/>), as the whole-file reader of
+    /// <paramref name="format"/> would load them, or null when not asked for or the file has no random access (then
+    /// it is loaded whole, and any error is that reader's).
+    /// </summary>
+    private static Dataset? OnDemand(DataRequest r, string path, string format, string? labels)
+    {
+        if (!r.OnDemand) return null;
+        var rows = FileRows.TryOpen(path, format == "idx" ? GzipCache(r) : null); // the IDX reader reads gzip too; the .npy reader does not
+        if (rows is not null && rows.Format == format) return format == "idx" ? rows.ToDataset(labels, path) : rows.ToDataset(labels);
+        rows?.Dispose();
+        return null;
+    }
+
+    /// <summary>Where gzip files read on demand are decompressed once: raw/ in the per-user cache.</summary>
+    private static string GzipCache(DataRequest r) => Path.Combine(new DataOptions { DataDir = r.DataDir }.ResolvedCacheDir(), "raw");
 
     /// <summary>
     /// A CSV time series cut into windows: the first 1 − TestFraction of the steps are the training part, the rest the test
@@ -200,7 +218,7 @@ public static class DataSource
             test = all.Subset(perm.AsSpan(0, 1), all.Name);
         }
         train = train.WithDescription(all.Description);
-        test = test.WithDescription(all.Description);
+        test = test.InMemory().WithDescription(all.Description); // only the training rows are read on demand
         return Done(train, test, kind, origin, imageSize, standardise ? (trained, true) : null, r, classNames);
     }
 

@@ -408,7 +408,8 @@ public static class Trainer
         if (data.Count < 2) throw new ArgumentException($"training: cannot split {data.Count} sample(s) for validation", nameof(data));
         int nValid = ValidationCount(data.Count, fraction);
         var perm = new Rng(seed ^ 0x5EED_5A1D_0000_0001UL).Permutation(data.Count);
-        return (data.Subset(perm.AsSpan(nValid), data.Name + "/train"), data.Subset(perm.AsSpan(0, nValid), data.Name + "/valid"));
+        // Data read on demand stays so for training; the validation rows, read every epoch, are loaded.
+        return (data.Subset(perm.AsSpan(nValid), data.Name + "/train"), data.Subset(perm.AsSpan(0, nValid), data.Name + "/valid").InMemory());
     }
 
     /// <summary>Everything that changes while training and is saved in a checkpoint.</summary>

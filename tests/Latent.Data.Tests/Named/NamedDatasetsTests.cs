@@ -77,6 +77,35 @@ public class NamedDatasetsTests
     }
 
     [Fact]
+    public void On_demand_the_training_images_are_read_from_a_decompressed_copy_and_equal_the_loaded_ones()
+    {
+        using var tmp = new TempDir();
+        var opts = Isolated(tmp) with { DataDir = tmp.Path };
+        WriteSet(Path.Combine(tmp.Path, "fashion-mnist"), 9, 4);
+        var resolution = NamedDatasets.Resolve("fashion-mnist", opts);
+        string cache = tmp.Sub("raw");
+        var loaded = NamedDatasets.Load(resolution, "train");
+        var train = NamedDatasets.LoadOnDemand(resolution, "train", cache);
+        var test = NamedDatasets.LoadOnDemand(resolution, "test", cache);
+
+        Assert.True(train.OnDemand);
+        Assert.False(test.OnDemand); // the test split is loaded whole
+        Assert.Equal(loaded.Name, train.Name);
+        Assert.Equal(loaded.Description, train.Description);
+        Assert.Equal(loaded.Labels, train.Labels);
+        int[] all = [8, 7, 6, 5, 4, 3, 2, 1, 0];
+        Assert.Equal(loaded.Batch(all).ToArray(), train.Batch(all).ToArray());
+        Assert.Equal(NamedDatasets.Load(resolution, "test").X, test.X);
+        Assert.Single(Directory.GetFiles(cache)); // the training images, decompressed once
+
+        // MNIST's training split carved from the t10k files has no file of its own: it is loaded.
+        WriteSet(Path.Combine(tmp.Path, "mnist"), 0, 8010, withTrain: false);
+        var carved = NamedDatasets.LoadOnDemand(NamedDatasets.Resolve("mnist", opts), "train", cache);
+        Assert.False(carved.OnDemand);
+        Assert.Equal(8000, carved.Count);
+    }
+
+    [Fact]
     public void Nothing_found_offline_names_the_files_and_where_to_put_them()
     {
         using var tmp = new TempDir();
