@@ -39,6 +39,7 @@ public sealed record CvaeOptions : EncoderDecoderOptions
     /// <inheritdoc />
     protected override void CheckCombinations()
     {
+        base.CheckCombinations();
         if (Network is not ("mlp" or "mlp-bn"))
             throw Invalid("network", "the conditional VAE concatenates the one-hot label to flat vectors; use mlp or mlp-bn");
     }

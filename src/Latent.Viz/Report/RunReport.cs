@@ -168,7 +168,7 @@ public sealed class RunReport
     {
         "total" or "neg_elbo" or "reconstruction" or "pixel_nll" or "transition_nll" or "belief_log_prob" => "loss",
         "kl" or "tc" or "mi" or "dwkl" or "kl_smoothing" or "capacity" => "divergence",
-        "regularisation" or "sparsity" or "jacobian" or "code_penalty" or "decoder_penalty" or "weight_decay" or "commitment" or "codebook" or "mmd" or "logdet" => "penalty",
+        "regularisation" or "activity_l2" or "sparsity" or "jacobian" or "code_penalty" or "decoder_penalty" or "weight_decay" or "commitment" or "codebook" or "mmd" or "logdet" => "penalty",
         "discriminator" or "generator" => "adversarial",
         _ when term.StartsWith("perplexity", StringComparison.Ordinal) => "perplexity",
         _ when term.StartsWith("usage", StringComparison.Ordinal) => "usage",
