@@ -114,6 +114,8 @@ class Autoencoder(nn.Module):
         name = manifest["model"]
         if name not in SUPPORTED:
             sys.exit(f"torch_roundtrip: model '{name}' is not supported (supported: {', '.join(sorted(SUPPORTED))})")
+        if options.get("tied", "false") == "true" or options.get("output") == "tanh":
+            sys.exit("torch_roundtrip: tied=true and output=tanh are not mapped to torch modules here")
         self.vae = name in ("vae", "beta-vae")
         self.bernoulli = options.get("output", "bernoulli") == "bernoulli"
         sizes = [int(s) for s in options["arch"].split("-")]

@@ -52,6 +52,21 @@ public sealed class LossTerms
         return this;
     }
 
+    /// <summary>
+    /// New terms whose total is this <see cref="Total"/> + <paramref name="value"/>, with the same reconstruction,
+    /// regularisation and extras, and <paramref name="value"/> as one more extra called <paramref name="name"/>: a
+    /// penalty added on top of a family's objective.
+    /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="With"/>.</exception>
+    public LossTerms Plus(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        CheckScalar(value, nameof(value));
+        var sum = new LossTerms(Total + value, Reconstruction, Regularisation);
+        foreach (var (n, t) in _extras) sum.With(n, t);
+        return sum.With(name, value);
+    }
+
     /// <summary>Name of <see cref="Total"/> in <see cref="All"/>, metrics and CSV columns.</summary>
     public const string TotalName = "total";
 

@@ -27,9 +27,17 @@ public class ConditionalSampleTests(TrainedModelFixture fixture) : IClassFixture
         var rAll = CliRunner.Run("sample", dir, "--class", "all", "--count", "6", "--out", all);
         Assert.True(rAll.Code == 0, rAll.Err);
         var (single, grid) = (PngDecoder.Decode(one), PngDecoder.Decode(all));
-        // 4 samples of one class: a 2×2 grid; all: 3 rows (one per class) of 2.
+        // 4 samples of one class: a 2×2 grid; all: 3 rows (one per class) of 2, each with its class name in a left margin
+        // (model.json's names of the sprites' shapes: square, ellipse, heart; 5×7 glyphs at font scale 1 for 40-pixel rows).
         Assert.True(grid.Height > single.Height * 1.4, $"{grid.Height} vs {single.Height}");
-        Assert.Equal(single.Width, grid.Width);
+        int margin = grid.Width - single.Width;
+        Assert.Equal(2 + (7 * 6 - 1) + 6, margin); // the padding, "ellipse" (the longest name) and a character's space
+        for (int row = 0; row < 3; row++)
+        {
+            int top = 2 + row * 42, bottom = top + 40;
+            Assert.True(Enumerable.Range(top, bottom - top).Any(y => Enumerable.Range(0, margin).Any(x => grid.Pixels[(y * grid.Width + x) * grid.Channels] == 0)),
+                $"no label ink beside row {row}");
+        }
         CliRunner.AssertOneLineError(CliRunner.Run("sample", dir, "--class", "3", "--out", Png("x")), contains: "--class 3 is outside [0, 3)");
         CliRunner.AssertOneLineError(CliRunner.Run("sample", dir, "--class", "three", "--out", Png("x")), contains: "--class: 'three'");
         CliRunner.AssertOneLineError(CliRunner.Run("sample", dir, "--class", "1", "--sampler", "normal", "--out", Png("x")), contains: "--sampler");

@@ -27,7 +27,7 @@ public class ModelOptionsTests
         Assert.Equal(("k", "int", "128", "[1, 65536]"), (k.GetProperty("key").GetString(), k.GetProperty("type").GetString(), k.GetProperty("default").GetString(), k.GetProperty("allowed").GetString()));
         Assert.Equal("codebook", k.GetProperty("aliases")[0].GetString());
         var output = models["ae"].GetProperty("options").EnumerateArray().Single(o => o.GetProperty("key").GetString() == "output");
-        Assert.Equal(["bernoulli", "gaussian"], output.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["bernoulli", "gaussian", "tanh"], output.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal("output", output.GetProperty("role").GetString());
     }
 

@@ -55,7 +55,7 @@ internal static class PictureCommands
         var data = CommonOptions.Data("Training data the mixture is fitted on (default: what the model was trained on)");
         var classOption = new Option<string?>("--class")
         {
-            Description = "Draw samples of one class K (0-based) or 'all' (one row per class, --count split over the rows), for a class-conditional model: cvae, or vq-vae / vq-vae-2 trained with prior_classes=N",
+            Description = "Draw samples of one class K (0-based) or 'all' (one row per class, --count split over the rows, each row labelled with its class name), for a class-conditional model: cvae, or vq-vae / vq-vae-2 trained with prior_classes=N",
         };
         var cmd = new Command("sample", "Draw new samples from a generative model (VAE, AAE, VQ-VAE with a prior, ...), or from any autoencoder through --sampler.\n\nExamples:\n  latent sample runs/vae --count 64 --out samples.png --seed 3\n  latent sample runs/ae --sampler gmm:10 --out samples.png\n  latent sample runs/cvae --class 3 --count 16 --out class3.png\n  latent sample runs/cvae --class all --count 100 --out classes.png");
         CommonOptions.Add(cmd, dir, outFile, count, sampler, data, classOption);
@@ -72,7 +72,7 @@ internal static class PictureCommands
                 throw new ArgumentException("--class draws from the model's own conditional sampler; it cannot be combined with --sampler");
             if (wanted is { } choice)
             {
-                var (model, _) = ModelFile.Load(modelDir);
+                var (model, manifest) = ModelFile.Load(modelDir);
                 if (model is not IConditionalGenerativeModel { Classes: > 0 } conditional)
                     throw new ArgumentException($"model '{model.Name}' cannot draw samples of a class; --class needs cvae, or vq-vae / vq-vae-2 trained with prior_classes=N");
                 if (model is IPriorModel { PriorTrained: false })
@@ -84,8 +84,11 @@ internal static class PictureCommands
                 if (choice < 0)
                 {
                     int per = Math.Max(1, (n + conditional.Classes - 1) / conditional.Classes);
-                    ModelPictures.ClassSamples(conditional, Enumerable.Range(0, conditional.Classes).ToArray(), per, per, rng).SavePng(path);
-                    ctx.Info($"one row per class, {per} samples each: rows 0..{conditional.Classes - 1} are classes 0..{conditional.Classes - 1}");
+                    // Each row's class name (model.json's, or the class number) is written at its left.
+                    var names = manifest.Data?.ClassNames;
+                    ModelPictures.ClassSamples(conditional, Enumerable.Range(0, conditional.Classes).ToArray(), per, per, rng,
+                        classNames: Enumerable.Range(0, conditional.Classes).Select(c => names is not null && c < names.Length ? names[c] : c.ToString(CultureInfo.InvariantCulture)).ToList()).SavePng(path);
+                    ctx.Info($"one row per class, {per} samples each, its class name at the left: rows 0..{conditional.Classes - 1} are classes 0..{conditional.Classes - 1}");
                 }
                 else
                 {

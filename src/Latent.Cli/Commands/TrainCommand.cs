@@ -54,6 +54,12 @@ internal static class TrainCommand
         var from = new Option<string?>("--from") { Description = "Start a new run with the options of the run in this folder (its " + TrainConfiguration.FileName + "); the command line overrides them" };
         var priorEpochs = new Option<int>("--prior-epochs") { Description = "After training, fit the code prior for this many epochs (models with a learned prior)" };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the pictures and report.html" };
+        var gridEpochs = new Option<string?>("--grid-epochs")
+        {
+            Description = "Epochs (comma-separated, e.g. 1,10,100; none beyond --epochs) after which to write a 10x10 grid of the first 100 test images reconstructed, "
+                + "and for generative models a 10x10 grid of samples from a fixed seed, to DIR/grids/epoch-0010-reconstructions.png and epoch-0010-samples.png; "
+                + "the report shows them as a row per epoch, and --resume keeps those already written",
+        };
         var lrScaling = new Option<string>("--lr-scaling")
         {
             Description = "Large-batch rule: none, or linear[:REF] (the rate times batch/REF, REF = 64 by default; Goyal et al. 2017)",
@@ -84,9 +90,10 @@ internal static class TrainCommand
             "  latent train --config run.yaml --out runs/cfg                  # options from a YAML file\n" +
             "  latent train --from runs/fm --set beta=8 --out runs/fm-b8      # another run's options, one changed\n" +
             "  latent train --model vae --data table.csv --arch 21-5 --set output=gaussian --trim 0.25 --val-fraction 0 --out runs/od\n" +
-            "  latent train --model lstm-ae --data series.csv --window 64 --stride 4 --out runs/ts   # windows of a time series");
+            "  latent train --model lstm-ae --data series.csv --window 64 --stride 4 --out runs/ts   # windows of a time series\n" +
+            "  latent train --model vae --data mnist --epochs 100 --grid-epochs 1,10,100 --out runs/g   # 10x10 grids after epochs 1, 10 and 100");
         CommonOptions.Add(cmd, model, code, arch, set, data, label, imageSize, samples, window, stride, epochs, batch, lr, optimizer, schedule, augment, clip, warmup,
-            patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed, bucketMb);
+            patience, valFraction, outDir, resume, config, from, serve, port, priorEpochs, noReport, trim, lrScaling, lrWarmup, distributed, bucketMb, gridEpochs);
         cmd.SetAction(Cli.Action(context, (given, _) =>
         {
             var p = Resolve(given, cmd, config, from, resume, outDir);
@@ -150,6 +157,7 @@ internal static class TrainCommand
                 GradientBucketBytes = BucketBytes(p.GetValue(bucketMb)),
             };
             var (trimFraction, trimRounds) = ParseTrim(p.GetValue(trim));
+            var gridList = EpochGrids.Parse(p.GetValue(gridEpochs), training.Epochs);
             var options = new TrainingRunOptions
             {
                 Model = p.GetValue(model)!,
@@ -174,7 +182,8 @@ internal static class TrainCommand
             ctx.Info($"      {loaded.Train.Count - held} training, " + (held > 0 ? $"{held} validation, " : "") + $"{loaded.Test.Count} test samples of shape [{string.Join(",", loaded.Train.SampleShape)}]");
             if (loaded.Train.OnDemand) ctx.Info("      training rows are read from the file as each step needs them (the test split is loaded)");
             if (group is not null) ctx.Info($"distributed: {group.Size} processes over {group.Implementation} ({group.Library}); global batch {training.BatchSize}, {training.BatchSize / group.Size} per process");
-            var report = p.GetValue(noReport) || group is { Rank: > 0 } ? null : new RunReport(loaded, training.Epochs);
+            var grids = gridList.Count == 0 || group is { Rank: > 0 } ? null : new EpochGrids(dir, gridList, loaded.Test, p.GetValue(resume));
+            var report = p.GetValue(noReport) || group is { Rank: > 0 } ? null : new RunReport(loaded, training.Epochs) { Grids = grids };
             var net = TrainingRun.CreateModel(options, loaded);
             ctx.Info($"model: {net.Name} ({net.Options.ToText()}), code size {net.CodeSize}, {net.ParameterCount():N0} parameters");
             // Recorded once training has finished or was cancelled: a run that fails leaves the previous run's record as it was.
@@ -187,7 +196,7 @@ internal static class TrainCommand
                 result = TrainingProgressView.Run(ctx, training.Epochs, training.BatchSize, net, (progress, token) =>
                 {
                     using var events = new TrainingRunEvents(dir, options.Resume, progress);
-                    return TrainingRun.Run(options, loaded, events, token, (e, m) => report?.CaptureEpoch(e, m), net,
+                    return TrainingRun.Run(options, loaded, events, token, (e, m) => { report?.CaptureEpoch(e, m); grids?.Capture(e, m); }, net,
                         report is null ? null : (staging, r) => reportFiles = report.Write(staging, r, options.Extra["command"]));
                 });
                 if (group is not { Rank: > 0 }) Record();

@@ -45,6 +45,9 @@ public sealed record AaeOptions : EncoderDecoderOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
+    /// <inheritdoc />
+    protected override bool TanhOutputSupported => true;
+
     /// <summary>The parsed <see cref="Discriminator"/> hidden sizes (possibly empty: a linear discriminator).</summary>
     public int[] DiscriminatorSizes() =>
         OptionSpec.ParseSizes(Discriminator, 0, "0", out var sizes) is { } error ? throw Invalid("disc", error) : sizes;

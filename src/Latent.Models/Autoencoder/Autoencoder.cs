@@ -29,8 +29,8 @@ public sealed class Autoencoder : NetworkAutoencoder
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
         CheckLossArguments(x, ctx);
-        var output = Decoder.Forward(Encoder.Forward(x));
-        var reconstruction = Reconstruction(output, x);
-        return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+        var z = Encoder.Forward(x);
+        var reconstruction = Reconstruction(Decoder.Forward(z), x);
+        return WithActivityPenalty(new LossTerms(total: reconstruction, reconstruction: reconstruction), z);
     }
 }

@@ -43,7 +43,9 @@ public static class AutoencoderNetworks
     /// Decoder: Linear(s_n→s_{n−1}), act, ..., Linear(s₁→s₀), reshape to the input shape (no output activation:
     /// the model applies sigmoid for Bernoulli outputs). With <paramref name="batchNorm"/> ("mlp-bn") a BatchNorm1d
     /// follows every hidden Linear layer, before its activation (Ioffe &amp; Szegedy 2015); the code and output layers
-    /// have none.
+    /// have none. With <see cref="AutoencoderOptions.Tied"/> each decoder Linear is a <see cref="TiedLinear"/>: the
+    /// transposed weight of its mirror encoder layer, shared, with a bias of its own. With a tanh output
+    /// (<see cref="OutputDistribution.Tanh"/>) the encoder starts with x ↦ 2x − 1 (every network family does).
     /// </summary>
     public static EncoderDecoder Mlp(AutoencoderOptions options, int[] inputShape, Rng rng,
         Func<Layer>? encoderHidden = null, Func<Layer>? decoderHidden = null, bool batchNorm = false)
@@ -55,10 +57,14 @@ public static class AutoencoderNetworks
                 $"ae: architecture '{options.Architecture}' starts with {sizes[0]} but a sample of shape {Shapes.Format(inputShape)} has {inputSize} elements",
                 nameof(options));
 
-        var encoder = new Sequential(new BatchReshape([inputSize]));
+        var encoder = InputLayers(options);
+        encoder.Append(new BatchReshape([inputSize]));
+        var encoderLinears = new List<Linear>();
         for (int i = 0; i + 1 < sizes.Length; i++)
         {
-            encoder.Append(new Linear(sizes[i], sizes[i + 1], rng));
+            var linear = new Linear(sizes[i], sizes[i + 1], rng);
+            encoder.Append(linear);
+            encoderLinears.Add(linear);
             if (i + 2 < sizes.Length)
             {
                 if (batchNorm) encoder.Append(new BatchNorm1d(sizes[i + 1]));
@@ -71,7 +77,8 @@ public static class AutoencoderNetworks
         var decoder = new Sequential();
         for (int i = sizes.Length - 1; i > 0; i--)
         {
-            decoder.Append(new Linear(sizes[i], sizes[i - 1], rng));
+            // Tied: decoder layer i is encoder layer i − 1 transposed (sizes[i] → sizes[i − 1]) with its own bias.
+            decoder.Append(options.Tied ? new TiedLinear(encoderLinears[i - 1], rng) : new Linear(sizes[i], sizes[i - 1], rng));
             if (i > 1)
             {
                 if (batchNorm) decoder.Append(new BatchNorm1d(sizes[i - 1]));
@@ -100,6 +107,7 @@ public static class AutoencoderNetworks
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(rng);
+        RefuseTied(options);
         var sizes = options.LayerSizes();
         var (channels, h, w) = ConvGeometry(inputShape, options.Network);
         int inputSize = channels * h * w;
@@ -114,7 +122,7 @@ public static class AutoencoderNetworks
         int ho = h >> stages, wo = w >> stages;
         int features = widths[stages] * ho * wo;
 
-        var encoder = new Sequential();
+        var encoder = InputLayers(options);
         for (int l = 0; l < stages; l++)
         {
             encoder.Append(new Latent.NN.Layers.Conv2d(widths[l], widths[l + 1], 4, rng, stride: 2, padding: 1));
@@ -165,6 +173,7 @@ public static class AutoencoderNetworks
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(rng);
+        RefuseTied(options);
         if (inputShape.Length != 2 || inputShape[1] % 4 != 0 || inputShape[1] < 4)
             throw new ArgumentException(
                 $"ae: network 'conv1d' needs sequence samples [C,L] with L a multiple of 4 (it halves L twice), got {Shapes.Format(inputShape)}", nameof(inputShape));
@@ -177,7 +186,7 @@ public static class AutoencoderNetworks
         int[] widths = [channels, 32, 64];
         int lo = length / 4, features = widths[^1] * lo;
 
-        var encoder = new Sequential();
+        var encoder = InputLayers(options);
         for (int l = 0; l + 1 < widths.Length; l++)
         {
             encoder.Append(new Latent.NN.Layers.Conv1d(widths[l], widths[l + 1], 4, rng, stride: 2, padding: 1));
@@ -225,6 +234,16 @@ public static class AutoencoderNetworks
                 $"got {Shapes.Format(inputShape)} (e.g. 28x28, 32x32, 64x64 work; crop or pad, or use network=mlp)", nameof(inputShape));
         return (c, h, w);
     }
+
+    private static void RefuseTied(AutoencoderOptions options)
+    {
+        if (options.Tied)
+            throw new ArgumentException($"ae: tied=true needs network=mlp or mlp-bn: the decoder of network={options.Network} does not mirror the encoder's Linear layers", nameof(options));
+    }
+
+    /// <summary>The encoder's first layers: the map x ↦ 2x − 1 for a tanh output (<see cref="SignedInput"/>), else none.</summary>
+    private static Sequential InputLayers(AutoencoderOptions options) =>
+        options.Output == OutputDistribution.Tanh ? new Sequential(new SignedInput()) : new Sequential();
 
     private static void AppendHidden(Sequential net, AutoencoderOptions options, Func<Layer>? extra)
     {

@@ -25,6 +25,17 @@ public abstract record EncoderDecoderOptions : ModelOptions
     /// convolutions along L).</summary>
     public string Network { get; init; } = "mlp";
 
+    /// <summary>Whether the family implements <see cref="OutputDistribution.Tanh"/> (the plain-network families do; the
+    /// VAE families, whose likelihood is their own, do not).</summary>
+    protected virtual bool TanhOutputSupported => false;
+
+    /// <inheritdoc />
+    protected override void CheckCombinations()
+    {
+        if (Output == OutputDistribution.Tanh && !TanhOutputSupported)
+            throw Invalid("output", $"tanh is implemented for the plain-network autoencoders (ae, dae, sparse-ae, aae, ...), not for {GetSchema().Model}");
+    }
+
     /// <summary>The parsed <see cref="Architecture"/>; ArgumentException naming "Architecture" when it is malformed.</summary>
     public int[] LayerSizes() => AutoencoderOptions.ParseArchitecture(Architecture);
 

@@ -63,13 +63,36 @@ public abstract class NetworkAutoencoder : AutoencoderModel
 
     /// <summary>
     /// p(x|z) of a plain autoencoder for the decoder's pre-output <paramref name="output"/> [B, ...]: independent
-    /// Bernoulli variables on the logits, or the summed squared error (<see cref="GaussianLikelihood.SquaredError"/>).
+    /// Bernoulli variables on the logits, the summed squared error (<see cref="GaussianLikelihood.SquaredError"/>), or
+    /// the squared error of a tanh output on targets mapped to [−1, 1] (<see cref="TanhSquaredError"/>).
     /// </summary>
-    public static IReconstructionLikelihood Likelihood(OutputDistribution distribution, Tensor output) =>
-        distribution == OutputDistribution.Bernoulli ? new Bernoulli(output) : GaussianLikelihood.SquaredError(output);
+    public static IReconstructionLikelihood Likelihood(OutputDistribution distribution, Tensor output) => distribution switch
+    {
+        OutputDistribution.Bernoulli => new Bernoulli(output),
+        OutputDistribution.Tanh => new TanhSquaredError(output),
+        _ => GaussianLikelihood.SquaredError(output),
+    };
 
     /// <summary>p(x|z) of this model's output distribution for the decoder's pre-output [B, ...].</summary>
     public IReconstructionLikelihood Likelihood(Tensor output) => Likelihood(Network.Output, output);
+
+    /// <summary>
+    /// <paramref name="terms"/> with the L2 activity penalty of the code <paramref name="code"/> [B, Z] added when
+    /// <see cref="AutoencoderOptions.ActivityL2"/> λ &gt; 0: total + λ·(1/B) Σ_b ‖z_b‖², the penalty listed as the term
+    /// "activity_l2" (weighted, as it enters the total). With λ = 0 it returns <paramref name="terms"/> itself.
+    /// </summary>
+    protected LossTerms WithActivityPenalty(LossTerms terms, Tensor code)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(code);
+        float lambda = Network.ActivityL2;
+        if (lambda == 0f) return terms;
+        var penalty = code.Square().Sum() * (lambda / Math.Max(1, code.Shape[0]));
+        return terms.Plus(ActivityL2Name, penalty);
+    }
+
+    /// <summary>The name of the L2 activity penalty in <see cref="LossTerms"/> and metrics.csv.</summary>
+    public const string ActivityL2Name = "activity_l2";
 
     /// <summary>The reconstruction term of <paramref name="output"/> (decoder pre-output [B, ...]) against <paramref name="target"/>:
     /// −log p(target|z) summed per sample (BCE on logits or squared error) and averaged over the batch.</summary>

@@ -13,4 +13,9 @@ public enum OutputDistribution
     /// <summary>The mean of a Gaussian (<see cref="Distributions.GaussianLikelihood"/>): the loss is squared error summed
     /// per sample (the VAE: the unit-variance negative log-likelihood); Decode returns the output as is. For real-valued data.</summary>
     Gaussian,
+
+    /// <summary>A tanh output layer with a squared-error reconstruction on targets in [−1, 1]
+    /// (<see cref="Distributions.TanhSquaredError"/>): data in [0, 1] is mapped x ↦ 2x − 1 inside the model (the encoder's
+    /// first layer and the loss's target) and back, (t + 1)/2, by Decode, so every picture and metric is in [0, 1].</summary>
+    Tanh,
 }

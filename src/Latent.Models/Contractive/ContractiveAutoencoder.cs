@@ -54,8 +54,8 @@ public sealed class ContractiveAutoencoder : NetworkAutoencoder
         var reconstruction = Reconstruction(Decoder.Forward(h), x);
         var jacobian = perSample.Mean();
         var regularisation = jacobian * (_options.Lambda * ctx.RegularisationWeight);
-        return new LossTerms(total: reconstruction + regularisation, reconstruction: reconstruction, regularisation: regularisation)
-            .With("jacobian", jacobian);
+        return WithActivityPenalty(new LossTerms(total: reconstruction + regularisation, reconstruction: reconstruction, regularisation: regularisation)
+            .With("jacobian", jacobian), h);
     }
 
     private (Tensor Code, Tensor PerSample) Penalty(Tensor x)

@@ -8,7 +8,7 @@ namespace Latent.Models.Contractive;
 /// auto-encoders: explicit invariance during feature extraction", ICML). Defaults follow the paper's CAE: one layer of
 /// 1000 sigmoid hidden units (its MNIST models) and logistic outputs with cross-entropy. The paper selects the
 /// penalty weight λ on validation data and gives no single value; λ = 0.1 (per-sample sums, as our reconstruction
-/// term) is our default. The paper ties the decoder weights; here they are untied.
+/// term) is our default. The paper ties the decoder weights; here they are untied unless tied=true.
 /// </summary>
 public sealed record ContractiveOptions : ModelOptions
 {

@@ -47,16 +47,26 @@ public sealed class Cvae : AutoencoderModel, IConditionalGenerativeModel
         var sizes = options.LayerSizes();
         if (sizes[0] != InputSize)
             throw new ArgumentException($"cvae: architecture '{options.Architecture}' starts with {sizes[0]} but a sample of shape {Shapes.Format(inputShape)} has {InputSize} elements", nameof(options));
-        // Encoder: the first layer reads D + C inputs. Decoder: built as the mirror of D-…-(Z+C), so its first layer reads Z + C.
+        // Encoder: the first layer reads D + C inputs (MLP), or C more channels (conv: the one-hot label broadcast over
+        // every position). Decoder: built as the mirror of D-…-(Z+C), so its first Linear layer reads Z + C.
+        Convolutional = !options.Network.StartsWith("mlp", StringComparison.OrdinalIgnoreCase);
+        int rank = options.Network.Equals("conv1d", StringComparison.OrdinalIgnoreCase) ? 2 : 3;
+        if (Convolutional && inputShape.Length != rank)
+            throw new ArgumentException($"cvae: network={options.Network} needs {(rank == 3 ? "image samples [C,H,W]" : "sequence samples [C,L]")}, got {Shapes.Format(inputShape)} (use network=mlp)", nameof(inputShape));
+        int[] encoderInput = Convolutional ? [inputShape[0] + Classes, .. inputShape[1..]] : [InputSize + Classes];
         var encoderSizes = (int[])sizes.Clone();
-        encoderSizes[0] = InputSize + Classes;
+        encoderSizes[0] = Shapes.Size(encoderInput);
         encoderSizes[^1] = 2 * LatentSize;
         var decoderSizes = (int[])sizes.Clone();
         decoderSizes[^1] = LatentSize + Classes;
         var net = options.NetworkOptions();
-        Encoder = Add("encoder", AutoencoderNetworks.Build(net with { Architecture = string.Join('-', encoderSizes) }, [InputSize + Classes], rng).Encoder);
+        Encoder = Add("encoder", AutoencoderNetworks.Build(net with { Architecture = string.Join('-', encoderSizes) }, encoderInput, rng).Encoder);
         Decoder = Add("decoder", AutoencoderNetworks.Build(net with { Architecture = string.Join('-', decoderSizes) }, inputShape, rng).Decoder);
     }
+
+    /// <summary>True for a convolutional network (<c>network=conv</c>, <c>conv-bn</c>, <c>conv1d</c>): the label enters the
+    /// encoder as C extra input channels, each constant over the sample (1 for the class, 0 elsewhere).</summary>
+    public bool Convolutional { get; }
 
     /// <summary>Z + C: the latent z followed by the label vector.</summary>
     public override int CodeSize => LatentSize + Classes;
@@ -70,7 +80,7 @@ public sealed class Cvae : AutoencoderModel, IConditionalGenerativeModel
     /// <inheritdoc />
     public override ModelOptions Options => _options;
 
-    /// <summary>[x flattened, e_y] [B, D + C] → [μ, log σ²] [B, 2Z].</summary>
+    /// <summary>[x flattened, e_y] [B, D + C] → [μ, log σ²] [B, 2Z]; for a convolutional network [x, e_y broadcast] [B, C_x + C, ...spatial].</summary>
     public Layer Encoder { get; }
 
     /// <summary>[z, e_y] [B, Z + C] → logits (Bernoulli) or means (Gaussian), [B, ...InputShape].</summary>
@@ -96,7 +106,12 @@ public sealed class Cvae : AutoencoderModel, IConditionalGenerativeModel
     {
         CheckInput(x, nameof(Posterior));
         CheckLabelVectors(y, x.Shape[0], nameof(Posterior));
-        return DiagonalGaussian.FromConcatenated(Encoder.Forward(Tensor.Concat([x.Reshape(x.Shape[0], InputSize), y], 1)));
+        if (!Convolutional) return DiagonalGaussian.FromConcatenated(Encoder.Forward(Tensor.Concat([x.Reshape(x.Shape[0], InputSize), y], 1)));
+        // The one-hot label as C constant planes beside the image's channels: y [B, C] → [B, C, 1, ...] broadcast over the positions.
+        int[] planes = [x.Shape[0], Classes, .. InputShape[1..]];
+        int[] column = [x.Shape[0], Classes, .. InputShape[1..].Select(_ => 1)];
+        var labelMap = Tensor.Zeros(planes) + y.Reshape(column);
+        return DiagonalGaussian.FromConcatenated(Encoder.Forward(Tensor.Concat([x, labelMap], 1)));
     }
 
     /// <summary>p(x|z, y) for the decoder's pre-output [B, ...InputShape]: Bernoulli on logits, or N(g(z, y), I).</summary>

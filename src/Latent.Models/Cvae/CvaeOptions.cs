@@ -8,11 +8,12 @@ namespace Latent.Models.Cvae;
 /// Conditional Generative Models", NeurIPS; Kingma, Rezende, Mohamed &amp; Welling 2014, "Semi-Supervised Learning with Deep
 /// Generative Models", NeurIPS, model M2 with the label observed). The network is the VAE's MLP (<c>arch=784-500-20</c>:
 /// one hidden layer of 500 units, as in M2's MNIST experiments, and Z = 20); the one-hot label of <c>classes</c> entries is
-/// concatenated to the encoder's input and to the decoder's code input. β = 1 is the conditional ELBO.
+/// concatenated to the encoder's input and to the decoder's code input (with a convolutional network, <c>network=conv</c>,
+/// the label is broadcast as C extra input channels of the encoder instead). β = 1 is the conditional ELBO.
 /// </summary>
 public sealed record CvaeOptions : EncoderDecoderOptions
 {
-    /// <summary>The network keys of <see cref="AutoencoderOptions.Schema"/> (MLP networks only), classes and beta.</summary>
+    /// <summary>The network keys of <see cref="AutoencoderOptions.Schema"/>, classes and beta.</summary>
     public static readonly OptionSchema<CvaeOptions> Schema = new OptionSchema<CvaeOptions>("cvae")
         .Include(AutoencoderOptions.Schema, "arch", "hidden", "output", "network")
         .Int(o => o.Classes, "classes", "[2, 65536]", "C, the number of classes; the label enters encoder and decoder as a one-hot vector of C entries")
@@ -35,12 +36,5 @@ public sealed record CvaeOptions : EncoderDecoderOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
-
-    /// <inheritdoc />
-    protected override void CheckCombinations()
-    {
-        if (Network is not ("mlp" or "mlp-bn"))
-            throw Invalid("network", "the conditional VAE concatenates the one-hot label to flat vectors; use mlp or mlp-bn");
-    }
 
 }

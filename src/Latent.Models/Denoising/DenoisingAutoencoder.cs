@@ -40,7 +40,8 @@ public sealed class DenoisingAutoencoder : NetworkAutoencoder
         CheckLossArguments(x, ctx);
         // x̃ ~ q(x̃|x) only while training; the target is always the clean x.
         var input = ctx.IsTraining ? _options.Noise.Apply(x, ctx.Rng) : x;
-        var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(input)), x);
-        return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+        var z = Encoder.Forward(input);
+        var reconstruction = Reconstruction(Decoder.Forward(z), x);
+        return WithActivityPenalty(new LossTerms(total: reconstruction, reconstruction: reconstruction), z);
     }
 }

@@ -8,7 +8,7 @@ namespace Latent.Models.Denoising;
 /// robust features with denoising autoencoders", ICML). Defaults follow the paper's basic DAE: one hidden layer of
 /// sigmoid units y = s(W x̃ + b), logistic outputs with the cross-entropy loss, masking noise that zeroes a fraction
 /// ν = 0.25 of the inputs (one of the destruction levels the paper reports; it picks ν on validation data from
-/// 0–50%). The paper ties the decoder weights (W' = Wᵀ); here they are untied. The 1000 hidden units are our choice.
+/// 0–50%). The paper ties the decoder weights (W' = Wᵀ); here they are untied unless tied=true. The 1000 hidden units are our choice.
 /// </summary>
 public sealed record DenoisingOptions : ModelOptions
 {

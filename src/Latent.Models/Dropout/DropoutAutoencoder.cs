@@ -52,8 +52,9 @@ public sealed class DropoutAutoencoder : NetworkAutoencoder
         foreach (var d in _dropouts) d.Rng = rng;
         try
         {
-            var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
-            return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+            var z = Encoder.Forward(x);
+            var reconstruction = Reconstruction(Decoder.Forward(z), x);
+            return WithActivityPenalty(new LossTerms(total: reconstruction, reconstruction: reconstruction), z);
         }
         finally
         {

@@ -28,6 +28,14 @@ internal sealed class Emitter(OnnxGraph g, string model)
                     : [x, Weight(path + ".weight", l.Weight), Weight(path + ".bias", l.Bias)];
                 // Gemm: y = x·Wᵀ + b with W stored [out, in] as in Linear.
                 return new(g.Node1("Gemm", inputs, OnnxAttribute.Int("transB", 1)), [l.OutFeatures]);
+            case TiedLinear t:
+                if (shape.Length != 1) throw NoForm(path, $"TiedLinear on samples of shape {Shapes.Format(shape)}");
+                // Gemm without transB: y = x·W + b, W the encoder layer's [out, in] weight (the same initializer as the encoder's
+                // when both halves are in the graph).
+                return new(g.Node1("Gemm", [x, Weight(path + ".weight", t.Weight), Weight(path + ".bias", t.Bias)]), [t.OutFeatures]);
+            case SignedInput:
+                // x ↦ 2x − 1 (a tanh-output model's input map).
+                return new(g.Node1("Sub", [g.Node1("Mul", [x, g.Scalar("two", 2f)]), g.Scalar("one", 1f)]), shape);
             case ConvTranspose2d ct:
                 return new(g.Node1("ConvTranspose", ConvInputs(ct, x, path), [.. ConvAttributes(ct),
                     OnnxAttribute.Ints("output_padding", ct.OutputPadding, ct.OutputPadding)]), OutShape(layer, shape));
@@ -82,7 +90,30 @@ internal sealed class Emitter(OnnxGraph g, string model)
         throw new NotSupportedException($"{model}: the decoder's output transform has no ONNX export here (Decode is neither the decoder network nor its sigmoid)");
     }
 
-    private string Weight(string name, Tensor t) => g.Constant(name, t.Shape, t.ToArray());
+    /// <summary>
+    /// The nodes that turn the decoder network's output into the model's Decode: none, a sigmoid (Bernoulli output) or
+    /// (tanh(y) + 1)/2 (a tanh output mapped back to [0, 1]); checked on a probe code like <see cref="DecodeAppliesSigmoid"/>.
+    /// </summary>
+    public Func<string, string> DecodeOutput(AutoencoderModel m, Layer decoder, Func<Tensor, Tensor> toDecoderInput)
+    {
+        var probe = new float[2 * m.CodeSize];
+        for (int i = 0; i < probe.Length; i++) probe[i] = MathF.Sin(0.7f * i + 0.3f);
+        var z = Tensor.FromArray(probe, 2, m.CodeSize);
+        var decoded = m.Decode(z).ToArray();
+        var raw = decoder.Forward(toDecoderInput(z));
+        if (decoded.AsSpan().SequenceEqual((new Distributions.TanhSquaredError(raw).Mean).ToArray()))
+            return y => g.Node1("Mul", [g.Node1("Add", [g.Node1("Tanh", [y]), g.Scalar("one", 1f)]), g.Scalar("half", 0.5f)]);
+        return DecodeAppliesSigmoid(m, decoder, toDecoderInput) ? y => g.Node1("Sigmoid", [y]) : y => y;
+    }
+
+    // One initializer per tensor: a weight shared by two layers (tied autoencoders) is stored once.
+    private readonly Dictionary<Tensor, string> _weights = new(ReferenceEqualityComparer.Instance);
+
+    private string Weight(string name, Tensor t)
+    {
+        if (!_weights.TryGetValue(t, out var stored)) _weights[t] = stored = g.Constant(name, t.Shape, t.ToArray());
+        return stored;
+    }
 
     private string[] ConvInputs(ConvLayer2d c, string x, string path) => c.Bias is null
         ? [x, Weight(path + ".weight", c.Weight)]

@@ -95,11 +95,11 @@ public static class OnnxExporter
         {
             case NetworkAutoencoder n:
             {
-                bool sigmoid = emit.DecodeAppliesSigmoid(n, n.Decoder, z => z);
+                var output = emit.DecodeOutput(n, n.Decoder, z => z);
                 string h = emit.Layer(n.Encoder, x, n.InputShape, "encoder").Value;
                 code = n is KSparseAutoencoder k ? emit.KeepTopK(h, k.CodeSize, k.EncodeK) : h;
                 string r = emit.Layer(n.Decoder, n is KSparseAutoencoder k2 ? emit.KeepTopK(h, k2.CodeSize, k2.K) : h, [n.CodeSize], "decoder").Value;
-                reconstruction = sigmoid ? g.Node1("Sigmoid", [r]) : r;
+                reconstruction = output(r);
                 break;
             }
             case Vae.Vae v:
@@ -158,13 +158,13 @@ public static class OnnxExporter
     private static void ExportNetwork(OnnxGraph g, Emitter emit, AutoencoderModel model, OnnxPart part, Func<int[], int?[]> batch,
         Layer encoder, Layer decoder, Func<string, string> encodeCode, Func<string, string> reconstructCode)
     {
-        bool sigmoid = emit.DecodeAppliesSigmoid(model, decoder, z => z);
+        var output = emit.DecodeOutput(model, decoder, z => z);
         int z = model.CodeSize;
         if (part == OnnxPart.Decoder)
         {
             string zIn = g.Input("z", OnnxGraph.Float, batch([z]));
             string y = emit.Layer(decoder, zIn, [z], "decoder").Value;
-            g.Output(sigmoid ? g.Node1("Sigmoid", [y]) : y, "reconstruction", OnnxGraph.Float, batch(model.InputShape));
+            g.Output(output(y), "reconstruction", OnnxGraph.Float, batch(model.InputShape));
             return;
         }
         string x = g.Input("x", OnnxGraph.Float, batch(model.InputShape));
@@ -175,7 +175,7 @@ public static class OnnxExporter
             return;
         }
         string r = emit.Layer(decoder, reconstructCode(h), [z], "decoder").Value;
-        g.Output(sigmoid ? g.Node1("Sigmoid", [r]) : r, "reconstruction", OnnxGraph.Float, batch(model.InputShape));
+        g.Output(output(r), "reconstruction", OnnxGraph.Float, batch(model.InputShape));
     }
 
     private static void ExportVae(OnnxGraph g, Emitter emit, Vae.Vae v, OnnxPart part, Func<int[], int?[]> batch, bool sample)

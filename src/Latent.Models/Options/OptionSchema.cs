@@ -14,6 +14,9 @@ public abstract class OptionSchema
 {
     private protected readonly List<OptionSpec> Specs = [];
 
+    /// <summary>Checks across options of a nested record (<c>OptionSchema&lt;T&gt;.Network</c>), run by <see cref="Check"/> after the options' own.</summary>
+    private protected readonly List<Action<ModelOptions>> NestedChecks = [];
+
     private protected OptionSchema(string model)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
@@ -75,6 +78,7 @@ public abstract class OptionSchema
         ArgumentNullException.ThrowIfNull(options);
         foreach (var spec in Specs)
             if (spec.Check(spec.Get(options)) is { } what) throw Invalid(spec.Key, spec.Text(options), what);
+        foreach (var check in NestedChecks) check(options);
     }
 
     /// <summary>The one-line error for option <paramref name="key"/> (declared key or alias) with <paramref name="value"/>: "MODEL: option 'KEY' = VALUE: WHAT".</summary>

@@ -119,6 +119,12 @@ public sealed class OptionSchema<T> : OptionSchema where T : ModelOptions, new()
     {
         var prefix = PathOf(network);
         foreach (var spec in AutoencoderOptions.Schema.Options) Append(spec.Under(prefix));
+        // The network's own combination rules (tied needs an MLP, ...), reported under this family's name.
+        var get = network.Compile();
+        NestedChecks.Add(o =>
+        {
+            if (get((T)o).NetworkConflict() is { } conflict) throw Invalid(conflict.Key, Find(conflict.Key)!.Text(o), conflict.What);
+        });
         return this;
     }
 

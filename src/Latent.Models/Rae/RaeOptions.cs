@@ -43,4 +43,7 @@ public sealed record RaeOptions : EncoderDecoderOptions
 
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
+
+    /// <inheritdoc />
+    protected override bool TanhOutputSupported => true;
 }

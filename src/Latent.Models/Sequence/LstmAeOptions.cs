@@ -38,4 +38,10 @@ public record LstmAeOptions : ModelOptions
     /// <inheritdoc />
     public override OptionSchema GetSchema() => Schema;
 
+    /// <inheritdoc />
+    protected override void CheckCombinations()
+    {
+        if (Output == OutputDistribution.Tanh)
+            throw Invalid("output", "the recurrent models' per-step likelihood is bernoulli or gaussian");
+    }
 }

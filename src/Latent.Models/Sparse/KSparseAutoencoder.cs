@@ -73,7 +73,7 @@ public sealed class KSparseAutoencoder : NetworkAutoencoder
         int k = ctx.IsTraining ? SparsityAt(ctx.Progress) : _options.K;
         var z = KeepTopK(Encoder.Forward(x), k);
         var reconstruction = Reconstruction(Decoder.Forward(z), x);
-        return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+        return WithActivityPenalty(new LossTerms(total: reconstruction, reconstruction: reconstruction), z);
     }
 
     /// <summary>

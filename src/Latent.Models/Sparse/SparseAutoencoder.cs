@@ -52,9 +52,9 @@ public sealed class SparseAutoencoder : NetworkAutoencoder
         }
         var decay = WeightDecay(_options.WeightDecay);
         var regularisation = weighted + decay;
-        return new LossTerms(total: reconstruction + regularisation, reconstruction: reconstruction, regularisation: regularisation)
+        return WithActivityPenalty(new LossTerms(total: reconstruction + regularisation, reconstruction: reconstruction, regularisation: regularisation)
             .With("sparsity", sparsity)
-            .With("weight_decay", decay);
+            .With("weight_decay", decay), h);
     }
 
     /// <summary>

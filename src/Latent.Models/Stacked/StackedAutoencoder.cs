@@ -20,7 +20,7 @@ namespace Latent.Models.Stacked;
 /// deep autoencoder; the pretrained (W_l, b_l) and (W'_l, b'_l) <i>are</i> its encoder and decoder layers (trained in
 /// place), and <see cref="Trainer.Fit"/> fine-tunes them end to end on the plain reconstruction loss
 /// L = (1/B) Σ_b L_H(x_b, g(f(x_b))). The paper unrolls with tied weights Wᵀ; here each decoder layer is the one
-/// pretrained with its encoder (untied).</item>
+/// pretrained with its encoder (untied), or with tied=true the encoder layer's transpose throughout (<see cref="TiedLinear"/>).</item>
 /// </list>
 /// </summary>
 public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
@@ -33,7 +33,7 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
 
     private readonly StackedOptions _options;
     private readonly Linear[] _encoders;
-    private readonly Linear[] _decoders;
+    private readonly Layer[] _decoders;
     private readonly List<double[]> _history = [];
 
     /// <summary>Builds the deep networks from <paramref name="options"/> for samples of <paramref name="inputShape"/>.</summary>
@@ -43,7 +43,8 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
         _options = options;
         _encoders = ((Sequential)Encoder).Layers.OfType<Linear>().ToArray();
         // The MLP decoder lists its layers from the code down: reverse so that _decoders[l] maps level l+1 back to l.
-        _decoders = ((Sequential)Decoder).Layers.OfType<Linear>().Reverse().ToArray();
+        // With tied=true they are TiedLinear layers: pretraining then trains each shallow pair with W' = Wᵀ, as the paper's RBMs.
+        _decoders = ((Sequential)Decoder).Layers.Where(l => l is Linear or TiedLinear).Reverse().ToArray();
     }
 
     /// <summary>Number of stacked layers L.</summary>
@@ -56,8 +57,9 @@ public sealed class StackedAutoencoder : NetworkAutoencoder, IPretrainable
     public override LossTerms Loss(Tensor x, TrainingContext ctx)
     {
         CheckLossArguments(x, ctx);
-        var reconstruction = Reconstruction(Decoder.Forward(Encoder.Forward(x)), x);
-        return new LossTerms(total: reconstruction, reconstruction: reconstruction);
+        var z = Encoder.Forward(x);
+        var reconstruction = Reconstruction(Decoder.Forward(z), x);
+        return WithActivityPenalty(new LossTerms(total: reconstruction, reconstruction: reconstruction), z);
     }
 
     /// <summary>

@@ -31,5 +31,7 @@ public sealed record StackedOptions : ModelOptions
     {
         if (!string.Equals(Network.Network, "mlp", StringComparison.OrdinalIgnoreCase))
             throw Invalid("network", "greedy layer-wise pretraining needs network=mlp");
+        if (Network.Output == OutputDistribution.Tanh)
+            throw Invalid("output", "greedy layer-wise pretraining trains the first layer on the data as given; use bernoulli or gaussian");
     }
 }

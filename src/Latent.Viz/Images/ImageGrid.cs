@@ -7,7 +7,8 @@ namespace Latent.Viz.Images;
 /// Tiles a batch of images into one picture: a grid of <see cref="GridOptions.Columns"/> columns, or a
 /// "rows" layout where each group (originals, reconstructions, samples at each epoch...) starts a new row.
 /// Values are expected in [0, 1]; they are clamped and rounded (<see cref="PngEncoder.ToByte"/>).
-/// Captions belong in the HTML report, not in the pixels.
+/// Captions belong in the HTML report, not in the pixels — except the name of each group of a labelled grid
+/// (<see cref="ComposeLabelledRows"/>: a class name at the left of its row of samples), drawn with <see cref="BitmapFont"/>.
 /// </summary>
 public static class ImageGrid
 {
@@ -36,6 +37,20 @@ public static class ImageGrid
         ArgumentNullException.ThrowIfNull(groups);
         if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"ImageGrid: image size {height}×{width} must be positive");
         return Layout(groups.Select((g, i) => Describe(g, i, height, width)).ToList(), options ?? new GridOptions());
+    }
+
+    /// <summary>
+    /// <see cref="ComposeRows(IReadOnlyList{Tensor}, GridOptions?)"/> with <paramref name="labels"/>[i] written at the left
+    /// of group i's first row (black, <see cref="BitmapFont"/> at a scale that fits the row), in a margin as wide as the
+    /// longest label.
+    /// </summary>
+    public static Raster ComposeLabelledRows(IReadOnlyList<Tensor> groups, IReadOnlyList<string> labels, GridOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Count != groups.Count)
+            throw new ArgumentException($"ImageGrid: {labels.Count} labels for {groups.Count} groups", nameof(labels));
+        return Layout(groups.Select((g, i) => Describe(g, i, null, null)).ToList(), options ?? new GridOptions(), labels);
     }
 
     private readonly record struct Group(Tensor Tensor, int N, int C, int H, int W);
@@ -68,7 +83,7 @@ public static class ImageGrid
         return g;
     }
 
-    private static Raster Layout(List<Group> groups, GridOptions o)
+    private static Raster Layout(List<Group> groups, GridOptions o, IReadOnlyList<string>? labels = null)
     {
         o.Validate();
         if (groups.Count == 0) throw new ArgumentException("ImageGrid: no groups", nameof(groups));
@@ -80,20 +95,29 @@ public static class ImageGrid
         int cols = Math.Min(o.Columns, groups.Max(g => g.N));
         int rows = groups.Sum(g => (g.N + cols - 1) / cols);
         int cellW = checked(w * o.Scale), cellH = checked(h * o.Scale);
-        int width = checked(o.Padding + cols * (cellW + o.Padding));
+        // Labels: font pixels of about a quarter of the row height, in a left margin: the padding, the longest label and
+        // one character's space before the images.
+        int fontScale = Math.Max(1, cellH / (4 * BitmapFont.GlyphHeight));
+        int margin = labels is null ? 0 : o.Padding + labels.Max(l => BitmapFont.MeasureWidth(l, fontScale)) + BitmapFont.Advance * fontScale;
+        int width = checked(margin + o.Padding + cols * (cellW + o.Padding));
         int height = checked(o.Padding + rows * (cellH + o.Padding));
         bool colour = !o.Background.IsGrey || groups.Any(g => g.C == 3);
         var r = new Raster(width, height, colour ? 3 : 1);
         r.Fill(o.Background);
 
         int row = 0;
-        foreach (var g in groups)
+        foreach (var (g, index) in groups.Select((g, i) => (g, i)))
         {
             var data = g.Tensor.Span;
             int plane = h * w;
+            if (labels is not null)
+            {
+                int top = o.Padding + row * (cellH + o.Padding) + (cellH - BitmapFont.GlyphHeight * fontScale) / 2;
+                BitmapFont.Draw(r, labels[index], o.Padding, top, o.Background.IsGrey && o.Background.R < 128 ? Rgb.White : Rgb.Black, fontScale);
+            }
             for (int n = 0; n < g.N; n++)
             {
-                int x0 = o.Padding + (n % cols) * (cellW + o.Padding);
+                int x0 = margin + o.Padding + (n % cols) * (cellW + o.Padding);
                 int y0 = o.Padding + (row + n / cols) * (cellH + o.Padding);
                 var img = data.Slice(n * g.C * plane, g.C * plane);
                 for (int y = 0; y < cellH; y++)

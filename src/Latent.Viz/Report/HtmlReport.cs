@@ -157,6 +157,30 @@ public sealed class HtmlReport
     }
 
     /// <summary>
+    /// One figure with several PNG files side by side (a row: e.g. one epoch's reconstruction and sample grids), each
+    /// with a short label under it, and a caption for the row.
+    /// </summary>
+    /// <param name="images">The PNG files and their labels, left to right.</param>
+    /// <param name="caption">Text under the row.</param>
+    public HtmlReport AddPngRow(IReadOnlyList<(byte[] Png, string Label)> images, string caption)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(caption);
+        if (images.Count == 0) throw new ArgumentException("HtmlReport: a row needs at least one image", nameof(images));
+        _body.Append("<figure>");
+        foreach (var (png, label) in images)
+        {
+            ArgumentNullException.ThrowIfNull(png);
+            if (png.Length < 8 || !png.AsSpan(0, 8).SequenceEqual(Png.PngEncoder.Signature))
+                throw new ArgumentException($"HtmlReport: the image '{label}' is not a PNG file (bad signature)", nameof(images));
+            _body.Append("<span style=\"display:inline-block;margin-right:16px;text-align:center\"><img src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\" alt=\"")
+                 .Append(E(label)).Append("\"><br>").Append(E(label)).Append("</span>");
+        }
+        _body.Append("<figcaption>").Append(E(caption)).Append("</figcaption></figure>\n");
+        return this;
+    }
+
+    /// <summary>
     /// A figure with an inline SVG chart (from <see cref="Svg.LineChart"/>, <see cref="Svg.ScatterChart"/>,
     /// <see cref="Svg.BarChart"/>) and a caption. The SVG must be well-formed with an &lt;svg&gt; root and
     /// must not contain scripts, event handlers or external references.

@@ -30,9 +30,11 @@ public static class ModelPictures
     /// <summary>
     /// Samples of chosen classes from a class-conditional model: <paramref name="perClass"/> samples of each class in
     /// <paramref name="classes"/>, each class starting a new row of the grid (rows of <paramref name="columns"/>).
-    /// With every class of the model, one row per class in class order.
+    /// With every class of the model, one row per class in class order. With <paramref name="classNames"/> (indexed by
+    /// class) each group's name is written at the left of its first row (<see cref="ImageGrid.ComposeLabelledRows"/>).
     /// </summary>
-    public static Raster ClassSamples(IConditionalGenerativeModel model, IReadOnlyList<int> classes, int perClass, int columns, Rng rng, int scale = 2)
+    public static Raster ClassSamples(IConditionalGenerativeModel model, IReadOnlyList<int> classes, int perClass, int columns, Rng rng, int scale = 2,
+        IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classes);
@@ -42,7 +44,9 @@ public static class ModelPictures
         var labels = classes.SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
         var s = Run(model as IAutoencoder, _ => model.Sample(labels.Length, rng, labels));
         var groups = Enumerable.Range(0, classes.Count).Select(i => s.Narrow(0, i * perClass, perClass)).ToList();
-        return Rows(groups, columns, scale);
+        if (classNames is null) return Rows(groups, columns, scale);
+        var names = classes.Select(c => c < classNames.Count ? classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return ImageGrid.ComposeLabelledRows(groups.Select(AsImages).ToList(), names, new GridOptions { Columns = Math.Max(1, columns), Scale = scale, Padding = 2 });
     }
 
     /// <summary>The reconstruction of the samples at <paramref name="indices"/> (a tensor shaped like the batch).</summary>

@@ -41,6 +41,9 @@ public sealed class RunReport
 
     private bool Images => ModelPictures.IsImage(_data.Test.SampleShape);
 
+    /// <summary>The grids written at chosen epochs (<c>--grid-epochs</c>), shown as a row per epoch; null when none were asked for.</summary>
+    public EpochGrids? Grids { get; init; }
+
     /// <summary>The epoch hook: keeps the reconstructions of the preview samples at the first, middle and last epoch.</summary>
     public void CaptureEpoch(EpochMetrics epoch, AutoencoderModel model)
     {
@@ -99,6 +102,18 @@ public sealed class RunReport
                 var byEpoch = ModelPictures.Rows(rows, _preview.Length);
                 Save(byEpoch, Path.Combine(dir, EpochsFile), written);
                 report.AddImage(byEpoch, "Top: test images. Below: reconstructions after epoch " + string.Join(", ", _snapshots.Select(s => s.Epoch)) + ".");
+            }
+            if (Grids?.Written() is { Count: > 0 } grids)
+            {
+                report.AddSection("Grids by epoch");
+                foreach (var (epoch, reconstructions, samples) in grids)
+                {
+                    var row = new List<(byte[], string)> { (File.ReadAllBytes(reconstructions), "reconstructions") };
+                    if (samples is not null) row.Add((File.ReadAllBytes(samples), "samples"));
+                    int n = EpochGrids.Side * EpochGrids.Side;
+                    report.AddPngRow(row, $"After epoch {epoch} ({EpochGrids.FolderName}/{Path.GetFileName(reconstructions)}"
+                        + (samples is null ? $"): the first {n} test images reconstructed." : $", {Path.GetFileName(samples)}): the first {n} test images reconstructed, and {n} samples from the same noise at every epoch."));
+                }
             }
             if (model is IGenerativeModel gen && (model is not IPriorModel p || p.PriorTrained))
             {
@@ -168,7 +183,7 @@ public sealed class RunReport
     {
         "total" or "neg_elbo" or "reconstruction" or "pixel_nll" or "transition_nll" or "belief_log_prob" => "loss",
         "kl" or "tc" or "mi" or "dwkl" or "kl_smoothing" or "capacity" => "divergence",
-        "regularisation" or "sparsity" or "jacobian" or "code_penalty" or "decoder_penalty" or "weight_decay" or "commitment" or "codebook" or "mmd" or "logdet" => "penalty",
+        "regularisation" or "activity_l2" or "sparsity" or "jacobian" or "code_penalty" or "decoder_penalty" or "weight_decay" or "commitment" or "codebook" or "mmd" or "logdet" => "penalty",
         "discriminator" or "generator" => "adversarial",
         _ when term.StartsWith("perplexity", StringComparison.Ordinal) => "perplexity",
         _ when term.StartsWith("usage", StringComparison.Ordinal) => "usage",

@@ -25,6 +25,9 @@ internal static class ExportCases
         yield return ("vae", "network=conv");
         yield return ("k-sparse-ae", "network=conv");
         yield return ("ae", "network=conv1d;arch=64-8");
+        yield return ("ae", "arch=784-64-8;tied=true");
+        yield return ("dae", "arch=784-32-4;tied=true;output=tanh;network=mlp-bn");
+        yield return ("ae", "network=conv;output=tanh");
     }
 
     /// <summary>Builds the model with a fixed seed and non-trivial batch-norm statistics, in inference mode.</summary>

@@ -49,6 +49,17 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void A_tied_weight_is_stored_once_in_the_full_graph()
+    {
+        var tied = ExportCases.Build("ae", "arch=784-64-8;tied=true");
+        var untied = ExportCases.Build("ae", "arch=784-64-8");
+        int weightBytes = 784 * 64 * sizeof(float);
+        int tiedBytes = OnnxExporter.Export(tied, OnnxPart.Full).Length, untiedBytes = OnnxExporter.Export(untied, OnnxPart.Full).Length;
+        Assert.True(untiedBytes > 2 * weightBytes, $"{untiedBytes}");
+        Assert.True(tiedBytes < 1.2 * weightBytes, $"{tiedBytes}");
+    }
+
+    [Fact]
     public void The_vae_sample_uses_the_noise_input()
     {
         var vae = (Latent.Models.Vae.Vae)ExportCases.Build("vae", "");

@@ -79,10 +79,28 @@ public class CvaeTests
 
     /// <summary>The property of the model: samples drawn for class y look like class y (Sohn et al. 2015, Fig. 3).</summary>
     [Fact]
-    public void Samples_of_a_class_look_like_that_class()
+    public void Samples_of_a_class_look_like_that_class() => AssertSamplesLookLikeTheirClass(ModelChecks.Fit(Small(4), Halves(300), epochs: 25));
+
+    [Fact]
+    public void A_conv_network_reads_the_label_as_extra_channels()
     {
-        var data = Halves(300);
-        var model = ModelChecks.Fit(Small(4), data, epochs: 25);
+        CvaeModel Conv(ulong seed) => new(new CvaeOptions { Architecture = "16-12-2", Classes = 3, Network = "conv" }, Shape, new Rng(seed));
+        var model = Conv(1);
+        Assert.True(model.Convolutional);
+        Assert.False(Small().Convolutional);
+        Assert.Equal(1 + 3, ((NN.Layers.ConvLayer2d)((NN.Layers.Sequential)model.Encoder).Layers[0]).InChannels);
+        Assert.Equal(2 + 3, ((NN.Layers.Sequential)model.Decoder).Layers.OfType<NN.Layers.Linear>().First().InFeatures);
+        var data = Halves(96);
+        var (x, y) = Batch(data, 8);
+        ModelChecks.ShapesAndFiniteLoss(model, x, y);
+        ModelChecks.OneStepChangesEveryParameter(Conv(2), x, y);
+        ModelChecks.CheckpointLoadsBitIdentically(Conv, Halves(32));
+        Assert.NotEqual(model.Encode(x, [0, 0, 0, 0, 0, 0, 0, 0]).ToArray(), model.Encode(x, [1, 1, 1, 1, 1, 1, 1, 1]).ToArray());
+        AssertSamplesLookLikeTheirClass(ModelChecks.Fit(Conv(4), Halves(300), epochs: 25));
+    }
+
+    private static void AssertSamplesLookLikeTheirClass(CvaeModel model)
+    {
         model.Eval();
         for (int y = 0; y < 3; y++)
         {
@@ -114,8 +132,8 @@ public class CvaeTests
         Assert.StartsWith("cvae.Loss: label 3 is outside [0, 3)", range.Message);
         Assert.StartsWith("cvae.Sample: label -1 is outside [0, 3)", Assert.Throws<ArgumentException>(() => model.Sample(1, new Rng(1), [-1])).Message);
         Assert.StartsWith("cvae.Loss: 2 labels for a batch of 4", Assert.Throws<ArgumentException>(() => model.Loss(x, new TrainingContext(new Rng(1)) { Labels = [0, 1] })).Message);
-        var conv = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("cvae", new Dictionary<string, string> { ["network"] = "conv" }, [1, 28, 28], new Rng(1)));
-        Assert.Contains("cvae: option 'network'", conv.Message);
+        var conv = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("cvae", new Dictionary<string, string> { ["network"] = "conv", ["arch"] = "16-2", ["classes"] = "3" }, [16], new Rng(1)));
+        Assert.Contains("needs image samples [C,H,W]", conv.Message);
     }
 
     [Fact]

@@ -15,13 +15,13 @@ public class OptionSchemaTests
         e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     [Theory]
-    [InlineData("ae", "arch=784-1000-500-250-30 hidden=relu code=none output=bernoulli network=mlp")]
-    [InlineData("stacked-ae", "arch=784-1000-500-250-30 hidden=sigmoid code=none output=bernoulli network=mlp pretrain_epochs=50")]
-    [InlineData("dae", "arch=784-1000 hidden=relu code=sigmoid output=bernoulli network=mlp noise=masking:0.25")]
-    [InlineData("dropout-ae", "arch=784-1000-500-250-30 hidden=relu code=none output=bernoulli network=mlp rate=0.5 placement=both")]
-    [InlineData("sparse-ae", "arch=784-196 hidden=sigmoid code=sigmoid output=bernoulli network=mlp penalty=kl rho=0.05 beta=18 lambda=0.1 decay=0.0001")]
-    [InlineData("k-sparse-ae", "arch=784-1000 hidden=relu code=none output=gaussian network=mlp k=25 alpha=1 k_start=100 anneal=0.5")]
-    [InlineData("contractive-ae", "arch=784-1000 hidden=relu code=sigmoid output=bernoulli network=mlp lambda=0.1 jacobian=auto")]
+    [InlineData("ae", "arch=784-1000-500-250-30 hidden=relu code=none output=bernoulli network=mlp tied=false activity_l2=0")]
+    [InlineData("stacked-ae", "arch=784-1000-500-250-30 hidden=sigmoid code=none output=bernoulli network=mlp tied=false activity_l2=0 pretrain_epochs=50")]
+    [InlineData("dae", "arch=784-1000 hidden=relu code=sigmoid output=bernoulli network=mlp tied=false activity_l2=0 noise=masking:0.25")]
+    [InlineData("dropout-ae", "arch=784-1000-500-250-30 hidden=relu code=none output=bernoulli network=mlp tied=false activity_l2=0 rate=0.5 placement=both")]
+    [InlineData("sparse-ae", "arch=784-196 hidden=sigmoid code=sigmoid output=bernoulli network=mlp tied=false activity_l2=0 penalty=kl rho=0.05 beta=18 lambda=0.1 decay=0.0001")]
+    [InlineData("k-sparse-ae", "arch=784-1000 hidden=relu code=none output=gaussian network=mlp tied=false activity_l2=0 k=25 alpha=1 k_start=100 anneal=0.5")]
+    [InlineData("contractive-ae", "arch=784-1000 hidden=relu code=sigmoid output=bernoulli network=mlp tied=false activity_l2=0 lambda=0.1 jacobian=auto")]
     [InlineData("vae", "arch=784-500-20 hidden=relu output=bernoulli network=mlp beta=1")]
     [InlineData("beta-vae", "arch=784-500-20 hidden=relu output=bernoulli network=mlp beta=4 objective=beta gamma=1000 capacity=25")]
     [InlineData("aae", "arch=784-1000-1000-8 hidden=relu output=bernoulli network=mlp disc=1000-1000 prior=gaussian components=10 adv_lr=0.0002")]
@@ -38,6 +38,8 @@ public class OptionSchemaTests
 
     [Theory]
     [InlineData("td-vae", "hidden=128 belief=64 state=8 max_jump=4 pairs=4", "hidden=128 belief=64 state=8 max_jump=4 pairs=4 gated=false residual=true")]
+    [InlineData("dae", "arch=784-1000 hidden=relu code=sigmoid output=bernoulli network=mlp noise=masking:0.25",
+        "arch=784-1000 hidden=relu code=sigmoid output=bernoulli network=mlp tied=false activity_l2=0 noise=masking:0.25")]
     [InlineData("vq-vae-2", "k_top=64 k_bottom=32 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=true decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0",
         "k_top=64 k_bottom=32 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=true decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0 prior_attention=false prior_heads=4")]
     [InlineData("vq-vae", "k=1 d=16 hidden=64 res_hidden=32 res_blocks=2 beta=0.25 ema=false decay=0.99 eps=1E-05 restart=0 prior_layers=8 prior_channels=64 prior_kernel=3 prior_classes=0",
@@ -77,7 +79,7 @@ public class OptionSchemaTests
         Assert.Equal("vq-vae: option 'decay' = 1: must be a number in (0, 1)", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("decay", "1")))));
         Assert.Equal("vq-vae: option 'prior_kernel' = 4: must be odd", Message(Assert.Throws<ArgumentException>(() => VqVaeOptions.Schema.Parse(Set("prior_kernel", "4")))));
         Assert.StartsWith("vae: unknown option 'gamma' (expected arch, hidden, output, network, beta)", Assert.Throws<ArgumentException>(() => VaeOptions.Schema.Parse(Set("gamma", "1"))).Message);
-        Assert.Equal("ae: option 'output' = poisson: must be one of bernoulli, gaussian",
+        Assert.Equal("ae: option 'output' = poisson: must be one of bernoulli, gaussian, tanh",
             Message(Assert.Throws<ArgumentException>(() => ModelRegistry.Get("ae").Schema.Parse(Set("output", "poisson")))));
     }
 

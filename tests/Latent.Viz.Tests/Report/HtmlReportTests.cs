@@ -26,6 +26,19 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void A_png_row_is_one_figure_with_each_image_labelled()
+    {
+        var png = SmallGrid().ToPng();
+        string html = new HtmlReport("t").AddPngRow([(png, "recon <a>"), (png, "samples")], "After epoch 1 & more").ToHtml();
+        Assert.Single(Regex.Matches(html, "<figure>"));
+        Assert.Equal(2, Regex.Matches(html, "<img src=\"data:image/png;base64,").Count);
+        Assert.Contains("recon &lt;a&gt;</span>", html);
+        Assert.Contains("<figcaption>After epoch 1 &amp; more</figcaption>", html);
+        Assert.Throws<ArgumentException>(() => new HtmlReport("t").AddPngRow([(new byte[] { 1, 2, 3 }, "bad")], "x"));
+        Assert.Throws<ArgumentException>(() => new HtmlReport("t").AddPngRow([], "x"));
+    }
+
+    [Fact]
     public void EscapesAllTextAndHasNoExternalResources()
     {
         string html = Sample().ToHtml();
