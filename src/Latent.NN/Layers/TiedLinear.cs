@@ -1,9 +1,7 @@
 using Latent.Core;
-using Latent.NN;
 using Latent.NN.Init;
-using Latent.NN.Layers;
 
-namespace Latent.Models.Autoencoder;
+namespace Latent.NN.Layers;
 
 /// <summary>
 /// The decoder layer of a tied pair (W_dec = W_encᵀ, as in Vincent et al. 2008 and the autoencoder-as-PCA view of
