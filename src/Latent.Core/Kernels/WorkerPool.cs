@@ -40,8 +40,8 @@ internal static unsafe class WorkerPool
     // ManualResetEventSlim allocates its lock object the first time it blocks, inside some later call).
     private static readonly object DoneLock = new();
 
-    /// <summary>How long a worker polls for the next job before it blocks (measured on 2 Zen 5 cores, see docs/BENCHMARKS.md).</summary>
-    internal const int SpinMicroseconds = 50;
+    /// <summary>How long a worker polls for the next job before it blocks (on the conv epoch 20 µs beat 50 and 5 µs with the machine quiet, and 50 µs with core 0 busy: docs/BENCHMARKS.md).</summary>
+    internal const int SpinMicroseconds = 20;
 
     private static long _state; // generation << 32 | next unclaimed part
     private static int _parts;
