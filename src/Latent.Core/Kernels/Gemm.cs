@@ -223,7 +223,10 @@ public static unsafe class Gemm
                             {
                                 // Edge tile: full-size kernel on the zero-padded strips into a scratch tile (alpha 1,
                                 // beta 0 gives the raw sums), then the kernel's write-back for the valid part only.
-                                TK.Run(kc, a, bs, tile, nrFull, 1f, 0f);
+                                // A strip with at most 8 valid rows runs only those rows (the same chains).
+                                if (typeof(TK) == typeof(GemmKernelAvx512) && mr <= 8)
+                                    GemmKernelAvx512.RunRows(mr, kc, a, bs, tile);
+                                else TK.Run(kc, a, bs, tile, nrFull, 1f, 0f);
                                 WriteBack(tile, nrFull, c, ldc, mr, nr, alpha, beta);
                             }
                         }

@@ -81,6 +81,80 @@ internal readonly unsafe struct GemmKernelAvx512 : IGemmMicroKernel
         Update(c + 13 * ldc + 0, c13_0, va, vb, beta); Update(c + 13 * ldc + 16, c13_1, va, vb, beta);
     }
 
+    /// <summary>
+    /// The raw sums (alpha 1, beta 0) of only the first <paramref name="rows"/> rows of a tile, at most 8, into
+    /// <paramref name="tile"/> [rows, NR] (row stride NR): for an edge strip with few valid rows (a batch of one
+    /// image, the last 4 of 32 output channels), where the full kernel would spend most of its FMAs on the strip's
+    /// zero padding. Each lane runs the same chain <c>acc = fma(a[p*MR + i], b[p*NR + j], acc)</c> from 0, p ascending,
+    /// as <see cref="Run"/>, so the tile holds the same bits; the caller writes it back like any edge tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRows(int rows, int kc, float* a, float* b, float* tile)
+    {
+        if (rows <= 4) RunRows4(kc, a, b, tile);
+        else RunRows8(kc, a, b, tile);
+    }
+
+    /// <summary>Raw sums of rows 0..3 (rows past the strip's valid ones are its zero padding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunRows4(int kc, float* a, float* b, float* tile)
+    {
+        Vector512<float> c0_0 = default; Vector512<float> c0_1 = default;
+        Vector512<float> c1_0 = default; Vector512<float> c1_1 = default;
+        Vector512<float> c2_0 = default; Vector512<float> c2_1 = default;
+        Vector512<float> c3_0 = default; Vector512<float> c3_1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.LoadAligned(b + 0); Vector512<float> b1 = Vector512.LoadAligned(b + 16);
+            { Vector512<float> ai = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(ai, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(ai, b1, c0_1); }
+            { Vector512<float> ai = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(ai, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(ai, b1, c1_1); }
+            { Vector512<float> ai = Vector512.Create(a[2]); c2_0 = Avx512F.FusedMultiplyAdd(ai, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(ai, b1, c2_1); }
+            { Vector512<float> ai = Vector512.Create(a[3]); c3_0 = Avx512F.FusedMultiplyAdd(ai, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(ai, b1, c3_1); }
+            a += MR;
+            b += NR;
+        }
+        Vector512.Store(c0_0, tile + 0 * NR); Vector512.Store(c0_1, tile + 0 * NR + 16);
+        Vector512.Store(c1_0, tile + 1 * NR); Vector512.Store(c1_1, tile + 1 * NR + 16);
+        Vector512.Store(c2_0, tile + 2 * NR); Vector512.Store(c2_1, tile + 2 * NR + 16);
+        Vector512.Store(c3_0, tile + 3 * NR); Vector512.Store(c3_1, tile + 3 * NR + 16);
+    }
+
+    /// <summary>Raw sums of rows 0..7 (rows past the strip's valid ones are its zero padding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunRows8(int kc, float* a, float* b, float* tile)
+    {
+        Vector512<float> c0_0 = default; Vector512<float> c0_1 = default;
+        Vector512<float> c1_0 = default; Vector512<float> c1_1 = default;
+        Vector512<float> c2_0 = default; Vector512<float> c2_1 = default;
+        Vector512<float> c3_0 = default; Vector512<float> c3_1 = default;
+        Vector512<float> c4_0 = default; Vector512<float> c4_1 = default;
+        Vector512<float> c5_0 = default; Vector512<float> c5_1 = default;
+        Vector512<float> c6_0 = default; Vector512<float> c6_1 = default;
+        Vector512<float> c7_0 = default; Vector512<float> c7_1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.LoadAligned(b + 0); Vector512<float> b1 = Vector512.LoadAligned(b + 16);
+            { Vector512<float> ai = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(ai, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(ai, b1, c0_1); }
+            { Vector512<float> ai = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(ai, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(ai, b1, c1_1); }
+            { Vector512<float> ai = Vector512.Create(a[2]); c2_0 = Avx512F.FusedMultiplyAdd(ai, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(ai, b1, c2_1); }
+            { Vector512<float> ai = Vector512.Create(a[3]); c3_0 = Avx512F.FusedMultiplyAdd(ai, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(ai, b1, c3_1); }
+            { Vector512<float> ai = Vector512.Create(a[4]); c4_0 = Avx512F.FusedMultiplyAdd(ai, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(ai, b1, c4_1); }
+            { Vector512<float> ai = Vector512.Create(a[5]); c5_0 = Avx512F.FusedMultiplyAdd(ai, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(ai, b1, c5_1); }
+            { Vector512<float> ai = Vector512.Create(a[6]); c6_0 = Avx512F.FusedMultiplyAdd(ai, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(ai, b1, c6_1); }
+            { Vector512<float> ai = Vector512.Create(a[7]); c7_0 = Avx512F.FusedMultiplyAdd(ai, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(ai, b1, c7_1); }
+            a += MR;
+            b += NR;
+        }
+        Vector512.Store(c0_0, tile + 0 * NR); Vector512.Store(c0_1, tile + 0 * NR + 16);
+        Vector512.Store(c1_0, tile + 1 * NR); Vector512.Store(c1_1, tile + 1 * NR + 16);
+        Vector512.Store(c2_0, tile + 2 * NR); Vector512.Store(c2_1, tile + 2 * NR + 16);
+        Vector512.Store(c3_0, tile + 3 * NR); Vector512.Store(c3_1, tile + 3 * NR + 16);
+        Vector512.Store(c4_0, tile + 4 * NR); Vector512.Store(c4_1, tile + 4 * NR + 16);
+        Vector512.Store(c5_0, tile + 5 * NR); Vector512.Store(c5_1, tile + 5 * NR + 16);
+        Vector512.Store(c6_0, tile + 6 * NR); Vector512.Store(c6_1, tile + 6 * NR + 16);
+        Vector512.Store(c7_0, tile + 7 * NR); Vector512.Store(c7_1, tile + 7 * NR + 16);
+    }
+
     /// <summary>c[0..15] = acc*alpha (+ beta*c unless beta is 0): the write-back of <see cref="IGemmMicroKernel"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector512<float> acc, Vector512<float> alpha, Vector512<float> beta, float betaScalar)

@@ -32,16 +32,18 @@ internal static unsafe class GemmPack
             {
                 // op(A)[i, p] = a[i*lda + p]: MR rows read in step, each one contiguous over p.
                 float* src = a + (i0 + s) * lda + p0;
-                if (mr == mrFull && Avx.IsSupported)
+                if (Avx.IsSupported)
                 {
                     // 8 x 8 blocks transposed in registers: rows i..i+7 (fewer in the last block, e.g. 6 of 14),
                     // each 8 consecutive p, become one run of rows per p; the last kc % 8 steps are copied singly.
+                    // A partial strip (mr < MR) is cleared first, then only its valid rows are transposed in.
+                    if (mr < mrFull) new Span<float>(dst, kc * mrFull).Clear();
                     int p = 0;
                     for (; p <= kc - 8; p += 8)
-                        for (int i = 0; i < mrFull; i += 8)
-                            Transpose8(src + i * lda + p, lda, Math.Min(8, mrFull - i), dst + p * mrFull + i, mrFull);
+                        for (int i = 0; i < mr; i += 8)
+                            Transpose8(src + i * lda + p, lda, Math.Min(8, mr - i), dst + p * mrFull + i, mrFull);
                     for (; p < kc; p++)
-                        for (int i = 0; i < mrFull; i++) dst[p * mrFull + i] = src[i * lda + p];
+                        for (int i = 0; i < mr; i++) dst[p * mrFull + i] = src[i * lda + p];
                     dst += kc * mrFull;
                     continue;
                 }
@@ -127,6 +129,21 @@ internal static unsafe class GemmPack
                         for (int j = 0; j < nrFull; j += w) *(Vector<float>*)(d + j) = Vector.Load(row + j);
                     }
                 }
+                else if (Vector.IsHardwareAccelerated && nrFull % Vector<float>.Count == 0)
+                {
+                    // Partial strip: the whole strip cleared, then whole vectors of the nr valid columns per k step
+                    // and the last nr % W singly.
+                    int w = Vector<float>.Count;
+                    new Span<float>(dst, kc * nrFull).Clear();
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* d = dst + p * nrFull;
+                        float* row = src + p * ldb;
+                        int j = 0;
+                        for (; j <= nr - w; j += w) *(Vector<float>*)(d + j) = Vector.Load(row + j);
+                        for (; j < nr; j++) d[j] = row[j];
+                    }
+                }
                 else
                 {
                     for (int p = 0; p < kc; p++)
@@ -139,17 +156,19 @@ internal static unsafe class GemmPack
                     }
                 }
             }
-            else if (nr == nrFull && nrFull % 8 == 0 && Avx.IsSupported)
+            else if (nrFull % 8 == 0 && Avx.IsSupported)
             {
                 // op(B)[p, j] = b[j*ldb + p]: 8 x 8 blocks transposed in registers. Rows j..j+7 of the source,
-                // each 8 consecutive p, become 8 vectors of 8 consecutive j, one per p.
+                // each 8 consecutive p, become 8 vectors of 8 consecutive j, one per p. A partial strip is cleared
+                // first and only its nr valid source rows are read.
                 float* src = b + (j0 + s) * ldb + p0;
+                if (nr < nrFull) new Span<float>(dst, kc * nrFull).Clear();
                 int p = 0;
                 for (; p <= kc - 8; p += 8)
-                    for (int j = 0; j < nrFull; j += 8)
-                        Transpose8(src + j * ldb + p, ldb, 8, dst + p * nrFull + j, nrFull);
+                    for (int j = 0; j < nr; j += 8)
+                        Transpose8(src + j * ldb + p, ldb, Math.Min(8, nr - j), dst + p * nrFull + j, nrFull);
                 for (; p < kc; p++)
-                    for (int j = 0; j < nrFull; j++) dst[p * nrFull + j] = src[j * ldb + p];
+                    for (int j = 0; j < nr; j++) dst[p * nrFull + j] = src[j * ldb + p];
             }
             else
             {

@@ -62,7 +62,7 @@ internal static unsafe class Im2Col
                 {
                     float* src = sp + tapOffset[t];
                     float* dst = row;
-                    for (int oh = 0; oh < ho; oh++, src += pb, dst += wo) CopySmall(src, dst, wo);
+                    CopyRows(src, pb, dst, wo, ho);
                 }
             }
         }
@@ -246,6 +246,21 @@ internal static unsafe class Im2Col
             Avx.Store(dst + i, even);
         }
         return Math.Min(i, n);
+    }
+
+    /// <summary>
+    /// dst[r·n + i] = src[r·lds + i] for r &lt; rows, i &lt; n: one tap's output lines, which lie back to back in the
+    /// column row. Lines of 4 to 7 floats (a 7×7 output map) go as one 8-float vector each:
+    /// the few floats past a line land on the start of the next line, which the next store overwrites, and the read
+    /// past a line stays inside the next source line (lds + n ≥ 8); the last line is copied exactly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRows(float* src, int lds, float* dst, int n, int rows)
+    {
+        int r = 0;
+        if (n >= 4 && n < 8 && lds + n >= 8 && Vector256.IsHardwareAccelerated)
+            for (; r < rows - 1; r++, src += lds, dst += n) Vector256.Store(Vector256.Load(src), dst);
+        for (; r < rows; r++, src += lds, dst += n) CopySmall(src, dst, n);
     }
 
     /// <summary>dst[0..n) = src[0..n): vector copies, the last one overlapping (no write outside the range).</summary>

@@ -16,7 +16,19 @@ namespace Latent.Core.Kernels;
 /// <para>
 /// A claim is a compare-and-swap on (generation, next part). A late worker still holding an old generation
 /// can never claim, so it never reads the context of a job whose caller has returned; and a job cannot
-/// finish while a claimed part is running, so the job fields are stable for whoever holds a claim.
+/// finish while a claimed part is running, so the job fields are stable for whoever holds a claim. Before it
+/// writes a new job's fields the caller closes the state (new generation, no part claimable): otherwise a late
+/// worker holding the old generation could read the new, larger part count and claim a part past the old
+/// job's end, running it with half-written fields and miscounting the new job's pending parts.
+/// </para>
+/// <para>
+/// Waiting: after a job a worker polls the state for a new generation for <see cref="SpinMicroseconds"/>
+/// (pause instructions, no yields: kernel calls of a training step follow each other within tens of
+/// microseconds), then blocks on its event until the next job sets it. It never sleeps in between: a
+/// <see cref="ManualResetEventSlim"/> with a long spin count falls back to <c>Thread.Sleep(1)</c> while it spins,
+/// which left the worker a millisecond late for most jobs (the caller then ran every part itself) while the
+/// yields kept its core busy. Only as many workers as <see cref="Parallelism.MaxDegree"/> allows are woken, whatever
+/// the number of parts: parts beyond the thread count are claimed by whoever is free.
 /// </para>
 /// </remarks>
 internal static unsafe class WorkerPool
@@ -27,6 +39,9 @@ internal static unsafe class WorkerPool
     // The caller's wait for the last part: a spin, then Monitor.Wait on a preallocated object (a
     // ManualResetEventSlim allocates its lock object the first time it blocks, inside some later call).
     private static readonly object DoneLock = new();
+
+    /// <summary>How long a worker polls for the next job before it blocks (on the conv epoch 20 µs beat 50 and 5 µs with the machine quiet, and 50 µs with core 0 busy: docs/BENCHMARKS.md).</summary>
+    internal const int SpinMicroseconds = 20;
 
     private static long _state; // generation << 32 | next unclaimed part
     private static int _parts;
@@ -45,15 +60,19 @@ internal static unsafe class WorkerPool
         }
         try
         {
-            var workers = EnsureWorkers(parts - 1);
+            int helpers = Math.Min(parts, Parallelism.MaxDegree) - 1;
+            var workers = EnsureWorkers(helpers);
+            long generation = (Volatile.Read(ref _state) >> 32) + 1;
+            // Closed: the new generation with no claimable part, so no late worker of the last job can claim while
+            // the fields change (a full fence: the field writes below cannot move before it).
+            Interlocked.Exchange(ref _state, generation << 32 | int.MaxValue);
             _fn = fn;
             _ctx = ctx;
             _parts = parts;
             _pending = parts;
             _error = null;
-            long generation = (Volatile.Read(ref _state) >> 32) + 1;
             Volatile.Write(ref _state, generation << 32); // publishes the job: part 0 is next
-            for (int w = 0; w < parts - 1; w++) workers[w].Start.Set();
+            for (int w = 0; w < helpers; w++) workers[w].Start.Set();
             Work(generation);
             WaitAllDone();
             _fn = null;
@@ -99,6 +118,13 @@ internal static unsafe class WorkerPool
             while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneLock);
     }
 
+    /// <summary>Whether a job other than generation <paramref name="seen"/> is published (not closed for writing).</summary>
+    private static bool NewJob(long seen)
+    {
+        long s = Volatile.Read(ref _state);
+        return s >> 32 != seen && (int)s != int.MaxValue;
+    }
+
     private static Worker[] EnsureWorkers(int count)
     {
         if (_workers.Length >= count) return _workers;
@@ -115,7 +141,8 @@ internal static unsafe class WorkerPool
 
     private sealed class Worker
     {
-        public readonly ManualResetEventSlim Start = new(false, spinCount: 2000);
+        // Set by a caller after it publishes a job; spin count 1: the poll in Loop does the spinning.
+        public readonly ManualResetEventSlim Start = new(false, spinCount: 1);
 
         public Worker(int index)
         {
@@ -125,11 +152,25 @@ internal static unsafe class WorkerPool
 
         private void Loop()
         {
+            long seen = 0; // the last generation this worker joined
+            long spinTicks = Math.Max(1, System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
             while (true)
             {
-                Start.Wait();
-                Start.Reset();
-                Work(Volatile.Read(ref _state) >> 32);
+                if (!NewJob(seen))
+                {
+                    long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + spinTicks;
+                    while (!NewJob(seen) && System.Diagnostics.Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(20);
+                }
+                while (!NewJob(seen))
+                {
+                    // Reset, then look again: a job published before the reset is seen by the second look, one
+                    // published after it sets the event again, so no wake-up is lost. Reset is an interlocked
+                    // update, which orders it before the read.
+                    Start.Reset();
+                    if (!NewJob(seen)) Start.Wait();
+                }
+                seen = Volatile.Read(ref _state) >> 32;
+                Work(seen);
             }
         }
     }

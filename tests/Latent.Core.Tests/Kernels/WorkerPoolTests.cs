@@ -1,0 +1,62 @@
+using Latent.Core.Kernels;
+
+namespace Latent.Core.Tests.Kernels;
+
+/// <summary>
+/// The kernel worker pool: every part of every job runs exactly once and before <c>Run</c> returns, also when
+/// consecutive jobs have different part counts (a late worker of a smaller job must not claim a part of the next,
+/// larger one). In the threading collection (it changes MaxDegree).
+/// </summary>
+[Collection(nameof(GemmThreadingCollection))]
+public unsafe class WorkerPoolTests
+{
+    private struct Counts
+    {
+        public int* Runs;
+    }
+
+    private static void CountPart(void* ctx, int part)
+    {
+        Interlocked.Increment(ref ((Counts*)ctx)->Runs[part]);
+        Thread.SpinWait(part * 8); // uneven parts, so workers are often mid-claim when the next job starts
+    }
+
+    [Fact]
+    public void EveryPartRunsOnceAcrossJobsOfChangingSize()
+    {
+        int saved = Parallelism.MaxDegree;
+        int[] sizes = [2, 7, 3, 16, 2, 5];
+        string? failure = null;
+        var thread = new Thread(() =>
+        {
+            var runs = new int[16];
+            fixed (int* pr = runs)
+            {
+                var counts = new Counts { Runs = pr };
+                for (int job = 0; job < 100_000 && failure is null; job++)
+                {
+                    int parts = sizes[job % sizes.Length];
+                    WorkerPool.Run(&CountPart, &counts, parts);
+                    for (int p = 0; p < runs.Length; p++)
+                    {
+                        int expected = p < parts ? 1 : 0;
+                        if (Volatile.Read(ref runs[p]) != expected)
+                            failure = $"job {job} ({parts} parts): part {p} ran {runs[p]} times, expected {expected}";
+                        runs[p] = 0;
+                    }
+                }
+            }
+        });
+        try
+        {
+            Parallelism.MaxDegree = 2;
+            thread.Start();
+            Assert.True(thread.Join(TimeSpan.FromMinutes(1)), "WorkerPool.Run did not return within a minute (a part never finished or was counted twice)");
+            Assert.Null(failure);
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+    }
+}
