@@ -22,12 +22,8 @@ internal static class CliRunner
         return new Result(code, o.ToString(), e.ToString());
     }
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "latent-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    /// <summary>A new empty folder, removed when the test process exits.</summary>
+    public static string TempDir() => Latent.Tests.TestTempRoot.NewDir("latent-cli-tests");
 
     public static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 

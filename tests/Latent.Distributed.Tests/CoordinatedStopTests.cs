@@ -36,13 +36,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
             Assert.True(File.Exists(Path.Combine(stopped, "checkpoints", "checkpoint.latent")));
 
             // Finish one epoch after the interrupted one, and train the same epochs without interruption.
-            string epochs = (steps / StepsPerEpoch + 2).ToString(CultureInfo.InvariantCulture);
-            var resumed = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", stopped, "--resume"]);
-            Assert.True(resumed.ExitCode == 0, $"resume exited {resumed.ExitCode}: {resumed.Output}");
-            var full = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", reference]);
-            Assert.True(full.ExitCode == 0, $"reference run exited {full.ExitCode}: {full.Output}");
-            Assert.Equal(LossColumn(reference), LossColumn(stopped));
-            Assert.Equal(0, DataParallelTrainingTests.MaxRelativeWeightDiff(reference, stopped));
+            AssertResumeMatchesUninterrupted(stopped, reference, steps / StepsPerEpoch + 2);
         }
         finally
         {
@@ -87,13 +81,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
             Assert.Equal("cancelled", checkpoint.Status);
             Assert.True(checkpoint.GlobalStep < 500 * StepsPerEpoch, $"the run finished ({checkpoint.GlobalStep} steps) before it was interrupted");
 
-            string epochs = (checkpoint.GlobalStep / StepsPerEpoch + 2).ToString(CultureInfo.InvariantCulture);
-            var resumed = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", stopped, "--resume"]);
-            Assert.True(resumed.ExitCode == 0, $"resume exited {resumed.ExitCode}: {resumed.Output}");
-            var full = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", epochs, "--out", reference]);
-            Assert.True(full.ExitCode == 0, $"reference run exited {full.ExitCode}: {full.Output}");
-            Assert.Equal(LossColumn(reference), LossColumn(stopped));
-            Assert.Equal(0, DataParallelTrainingTests.MaxRelativeWeightDiff(reference, stopped));
+            AssertResumeMatchesUninterrupted(stopped, reference, checkpoint.GlobalStep / StepsPerEpoch + 2);
         }
         finally
         {
@@ -149,6 +137,19 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
     }
 
     /// <summary>The train_total column of metrics.csv as written (the seconds column differs between runs).</summary>
+    /// <summary>Resumes the stopped run in <paramref name="stopped"/> on 2 ranks to <paramref name="epochs"/> epochs, trains the same
+    /// epochs uninterrupted into <paramref name="reference"/>, and checks that losses and final weights are equal bit for bit.</summary>
+    private static void AssertResumeMatchesUninterrupted(string stopped, string reference, long epochs)
+    {
+        string e = epochs.ToString(CultureInfo.InvariantCulture);
+        var resumed = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", e, "--out", stopped, "--resume"]);
+        Assert.True(resumed.ExitCode == 0, $"resume exited {resumed.ExitCode}: {resumed.Output}");
+        var full = DataParallelTrainingTests.Run(2, [.. TrainArgs, "--epochs", e, "--out", reference]);
+        Assert.True(full.ExitCode == 0, $"reference run exited {full.ExitCode}: {full.Output}");
+        Assert.Equal(LossColumn(reference), LossColumn(stopped));
+        Assert.Equal(0, DataParallelTrainingTests.MaxRelativeWeightDiff(reference, stopped));
+    }
+
     private static List<string> LossColumn(string dir) =>
         File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1).Select(l => l.Split(',')[1]).ToList();
 

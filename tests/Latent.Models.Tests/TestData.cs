@@ -31,12 +31,8 @@ internal static class TestData
 
     public static float[] Weights(Latent.NN.Module m) => m.StateDict().SelectMany(p => p.Tensor.ToArray()).ToArray();
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "latent-models-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    /// <summary>A new empty folder, removed when the test process exits.</summary>
+    public static string TempDir() => Latent.Tests.TestTempRoot.NewDir("latent-models-tests");
 
     /// <summary>Reports delivered synchronously (Progress&lt;T&gt; would post them to a thread pool).</summary>
     public sealed class SyncProgress<T>(Action<T> onReport) : IProgress<T>

@@ -18,12 +18,8 @@ internal static class CliRunner
         return new Result(code, o.ToString(), e.ToString());
     }
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "latent-export-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    /// <summary>A new empty folder, removed when the test process exits.</summary>
+    public static string TempDir() => Latent.Tests.TestTempRoot.NewDir("latent-export-tests");
 
     /// <summary>Asserts a failed run: the exit code, exactly one line on stderr starting "latent: ", no stack trace.</summary>
     public static void AssertOneLineError(Result r, string contains, int code = 1)

@@ -8,8 +8,7 @@ public class OnnxCheckerTests
     [OnnxCheckerFact]
     public void Every_exported_file_passes_the_full_onnx_check()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "latent-onnx-check-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        string dir = Latent.Tests.TestTempRoot.NewDir("latent-onnx-check");
         var files = new List<string>();
         foreach (var (name, settings) in ExportCases.All().Where(c => !ExportCases.NotExportable.Contains(c.Model)))
         {

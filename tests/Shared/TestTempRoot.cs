@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Latent.Tests;
+
+/// <summary>
+/// Temporary folders for tests: each test process writes under TEMP/<c>name</c>/<c>pid</c>, removes that folder when it
+/// exits, and on its first call removes the folders of test processes that are no longer running (killed runs), so a
+/// machine that runs the suite again and again does not fill up.
+/// </summary>
+internal static class TestTempRoot
+{
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, string> Roots = [];
+
+    /// <summary>A new empty folder under TEMP/<paramref name="name"/>/PID.</summary>
+    public static string NewDir(string name)
+    {
+        string root;
+        lock (Gate)
+        {
+            if (!Roots.TryGetValue(name, out root!))
+            {
+                string parent = Path.Combine(Path.GetTempPath(), name);
+                RemoveStale(parent);
+                root = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+                Roots[name] = root;
+                string toRemove = root;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(toRemove);
+            }
+        }
+        var dir = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Removes the folders under <paramref name="parent"/> that no running process owns.</summary>
+    private static void RemoveStale(string parent)
+    {
+        if (!Directory.Exists(parent)) return;
+        foreach (var dir in Directory.EnumerateDirectories(parent))
+        {
+            bool alive = int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && IsRunning(pid);
+            if (!alive) TryDelete(dir);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
