@@ -4,9 +4,10 @@ using System.Globalization;
 namespace Latent.Tests;
 
 /// <summary>
-/// Temporary folders for tests: each test process writes under TEMP/<c>name</c>/<c>pid</c>, removes that folder when it
-/// exits, and on its first call removes the folders of test processes that are no longer running (killed runs), so a
-/// machine that runs the suite again and again does not fill up.
+/// Temporary folders for tests: each test process writes under TEMP/<c>name</c>/<c>pid</c> and removes that folder when it
+/// exits normally; on its first call it removes the folders of test processes that are no longer running (the test host
+/// is often ended by its runner, and runs get killed), so a machine that runs the suite again and again keeps at most
+/// one run's folders instead of filling up.
 /// </summary>
 internal static class TestTempRoot
 {
