@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Latent.Core.IO;
 using System.Globalization;
 
 namespace Latent.Tests;
@@ -41,25 +41,8 @@ internal static class TestTempRoot
         if (!Directory.Exists(parent)) return;
         foreach (var dir in Directory.EnumerateDirectories(parent))
         {
-            bool alive = int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && IsRunning(pid);
+            bool alive = int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && Processes.IsRunning(pid);
             if (!alive) TryDelete(dir);
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using Latent.Core.IO;
 
 namespace Latent.Data.Download;
 
@@ -118,28 +118,10 @@ public sealed class Downloader
         {
             var middle = Path.GetFileName(part)[(name.Length + 2)..];
             int dot = middle.IndexOf('.');
-            if (dot <= 0 || !int.TryParse(middle.AsSpan(0, dot), out int pid) || IsRunning(pid)) continue;
+            if (dot <= 0 || !int.TryParse(middle.AsSpan(0, dot), out int pid) || Processes.IsRunning(pid)) continue;
             try { File.Delete(part); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

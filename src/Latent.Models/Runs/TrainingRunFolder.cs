@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Latent.Core.IO;
 using Latent.Models.IO;
@@ -98,22 +97,11 @@ public sealed partial class TrainingRunFolder : IDisposable
         try
         {
             var text = File.ReadAllText(Path.Combine(dir, OwnerFileName));
-            if (text.StartsWith("pid ", StringComparison.Ordinal) && int.TryParse(text.AsSpan(4).Trim(), out int pid) && IsAlive(pid)) return $"process {pid}";
+            if (text.StartsWith("pid ", StringComparison.Ordinal) && int.TryParse(text.AsSpan(4).Trim(), out int pid) && Processes.IsRunning(pid)) return $"process {pid}";
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return "process unknown";
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException) { return false; }
-        catch (InvalidOperationException) { return false; }
     }
 
     /// <summary>
@@ -202,7 +190,7 @@ public sealed partial class TrainingRunFolder : IDisposable
             {
                 var m = TemporaryFile().Match(Path.GetFileName(file));
                 if (!m.Success || !int.TryParse(m.Groups[1].ValueSpan, out int pid) || pid == Environment.ProcessId) continue;
-                if (always || !IsAlive(pid)) File.Delete(file);
+                if (always || !Processes.IsRunning(pid)) File.Delete(file);
             }
         }
     }
