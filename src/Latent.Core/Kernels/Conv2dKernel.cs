@@ -14,9 +14,22 @@ namespace Latent.Core.Kernels;
 /// <remarks>
 /// Small images (28×28 and below) make per-image GEMMs too thin to be efficient, so a chunk of images is
 /// laid side by side in one column matrix [C·Kh·Kw, nb·Ho·Wo] and multiplied at once; the chunk is sized
-/// so the column matrix stays near <see cref="ColumnBudget"/> floats. im2col/col2im of the images of a
-/// chunk run in parallel (each image owns its columns and its output plane). Buffers come from
+/// so the column matrix stays near <see cref="ColumnBudget"/> floats (<see cref="Chunking"/>).
+/// <para>
+/// Threads take whole chunks: a chunk's im2col, GEMM and scatter (or gather, GEMM and col2im) run on one thread, so
+/// its column matrix is written and read in that core's cache. Splitting each GEMM and each im2col between the
+/// threads instead made every core read columns the other had just written, and on this machine's two cores the
+/// memory-bound packing then ran 2–3 times slower than on one thread (docs/BENCHMARKS.md). Chunks are claimed from
+/// the <see cref="WorkerPool"/>, so a core the OS gives less time to simply takes fewer. A batch of one chunk
+/// (batch-1 inference) splits its GEMM and im2col between the threads as before.
+/// </para>
+/// <para>
+/// Bits: an output element of the forward and input-gradient products is one GEMM column, the same chain of
+/// operations whatever the chunking and the thread. The weight gradient sums over images, so its order is fixed
+/// by the geometry alone: the chunks fall into <see cref="WeightGradGroups"/> groups of consecutive chunks, each group
+/// sums its chunks in order into its own partial, and the partials are added in group order. Buffers come from
 /// <see cref="ArrayPool{T}.Shared"/>, so a training step allocates only its output tensors.
+/// </para>
 /// </remarks>
 internal static class Conv2dKernel
 {
@@ -29,42 +42,98 @@ internal static class Conv2dKernel
     /// </summary>
     internal const int ColumnBudget = 1 << 18;
 
-    /// <summary>small [N,O,Ho,Wo] = conv(big [N,C,H,W], w [O,C,Kh,Kw]) + bias [O] (bias may be empty).</summary>
-    public static void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
+    /// <summary>
+    /// A batch is cut into at least this many chunks (when it has that many images), so that threads have chunks to
+    /// share even where one chunk's columns would fit the budget (the first layer's 16 taps). Part of the weight
+    /// gradient's bits.
+    /// </summary>
+    internal const int MinChunks = 8;
+
+    /// <summary>Most partial sums of the weight gradient (groups of chunks that threads can sum at once). Part of its bits.</summary>
+    internal const int MaxGroups = 8;
+
+    /// <summary>Most floats that the weight gradient's partial sums take together; fewer groups beyond it. Part of its bits.</summary>
+    internal const long PartialBudget = 1L << 22;
+
+    /// <summary>
+    /// Images per chunk and the number of chunks of a batch: the fewest chunks whose column matrices fit
+    /// <see cref="ColumnBudget"/> (one image at least, and at least <see cref="MinChunks"/> chunks), with the images
+    /// spread evenly over them (the last chunk may be shorter).
+    /// </summary>
+    internal static (int Images, int Count) Chunking(in ConvGeometry g)
     {
+        if (g.N <= 0) return (1, 0);
+        long perImage = Math.Max(1L, (long)g.K * g.SmallPlane);
+        int fit = (int)Math.Clamp(ColumnBudget / perImage, 1, g.N);
+        int count = Math.Max((g.N + fit - 1) / fit, Math.Min(g.N, MinChunks));
+        int images = (g.N + count - 1) / count;
+        return (images, (g.N + images - 1) / images);
+    }
+
+    /// <summary>How many partial sums the weight gradient over <paramref name="chunks"/> chunks keeps (a function of the geometry only).</summary>
+    internal static int WeightGradGroups(in ConvGeometry g, int chunks)
+    {
+        long perPartial = Math.Max(1L, (long)g.O * g.K);
+        int byMemory = (int)Math.Clamp(PartialBudget / perPartial, 1, MaxGroups);
+        return Math.Max(1, Math.Min(chunks, byMemory));
+    }
+
+    /// <summary>small [N,O,Ho,Wo] = conv(big [N,C,H,W], w [O,C,Kh,Kw]) + bias [O] (bias may be empty).</summary>
+    public static unsafe void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
+    {
+        var (nb, chunks) = Chunking(g);
+        fixed (float* pb = big, pw = w, pbias = bias, ps = small)
+        {
+            var job = new Job
+            {
+                Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps,
+                BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, G = g, Images = nb, Chunks = chunks,
+            };
+            RunParts(&ForwardPart, &job, chunks);
+        }
+    }
+
+    private static unsafe void ForwardPart(void* ctx, int chunk)
+    {
+        ref Job job = ref *(Job*)ctx;
+        var g = job.G;
         int k = g.K, p = g.SmallPlane, o = g.O;
-        int nb = ChunkImages(g);
-        float[] cols = ArrayPool<float>.Shared.Rent(k * nb * p);
-        float[] tmp = ArrayPool<float>.Shared.Rent(o * nb * p);
+        int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
+        var w = new ReadOnlySpan<float>(job.W, o * k);
+        var small = new Span<float>(job.Small, job.SmallLength);
+        var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, o);
+        float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
         try
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            PackChunk(job.BigSpan, g, n0, cnt, cols, ld);
+            if (cnt == 1)
             {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                PackChunk(big, g, n0, cnt, cols, ld);
-                if (cnt == 1)
-                {
-                    // One image: the GEMM's [O, Ho·Wo] result is already the output's layout.
-                    Gemm.Sgemm(false, false, o, p, k, 1f, w.AsSpan(0, o * k), k, cols.AsSpan(0, k * ld), ld,
-                        0f, small.AsSpan(n0 * o * p, o * p), p);
-                    if (!bias.IsEmpty)
-                        for (int oc = 0; oc < o; oc++)
-                        {
-                            var row = small.AsSpan((n0 * o + oc) * p, p);
-                            TensorPrimitives.Add(row, bias[oc], row);
-                        }
-                    continue;
-                }
-                Gemm.Sgemm(false, false, o, ld, k, 1f, w.AsSpan(0, o * k), k, cols.AsSpan(0, k * ld), ld,
-                    0f, tmp.AsSpan(0, o * ld), ld);
+                // One image: the GEMM's [O, Ho·Wo] result is already the output's layout.
+                var dst = small.Slice(n0 * o * p, o * p);
+                Gemm.Sgemm(false, false, o, p, k, 1f, w, k, cols.AsSpan(0, k * ld), ld, 0f, dst, p);
+                if (!bias.IsEmpty)
+                    for (int oc = 0; oc < o; oc++)
+                    {
+                        var row = dst.Slice(oc * p, p);
+                        TensorPrimitives.Add(row, bias[oc], row);
+                    }
+                return;
+            }
+            float[] tmp = ArrayPool<float>.Shared.Rent(o * ld);
+            try
+            {
+                Gemm.Sgemm(false, false, o, ld, k, 1f, w, k, cols.AsSpan(0, k * ld), ld, 0f, tmp.AsSpan(0, o * ld), ld);
                 // [O, cnt·P] -> [cnt, O, P], adding the bias on the way.
                 Scatter(tmp, small, bias, n0, cnt, o, p);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(tmp);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(tmp);
         }
     }
 
@@ -72,33 +141,48 @@ internal static class Conv2dKernel
     /// big [N,C,H,W] = col2im(wᵀ · small) + bias [C] (bias may be empty): the adjoint of <see cref="Forward"/>
     /// in its input, i.e. a transposed convolution with weight [O,C,Kh,Kw]. <paramref name="big"/> is overwritten.
     /// </summary>
-    public static void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
+    public static unsafe void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
     {
-        int k = g.K, p = g.SmallPlane, o = g.O, bigSize = g.C * g.BigPlane;
-        int nb = ChunkImages(g);
-        float[] cols = ArrayPool<float>.Shared.Rent(k * nb * p);
-        float[] a = ArrayPool<float>.Shared.Rent(o * nb * p);
+        var (nb, chunks) = Chunking(g);
+        fixed (float* pb = big, pw = w, pbias = bias, ps = small)
+        {
+            var job = new Job
+            {
+                Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps,
+                BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, G = g, Images = nb, Chunks = chunks,
+            };
+            RunParts(&BackwardDataPart, &job, chunks);
+        }
+    }
+
+    private static unsafe void BackwardDataPart(void* ctx, int chunk)
+    {
+        ref Job job = ref *(Job*)ctx;
+        var g = job.G;
+        int k = g.K, p = g.SmallPlane, o = g.O;
+        int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
+        var w = new ReadOnlySpan<float>(job.W, o * k);
+        var small = new ReadOnlySpan<float>(job.Small, job.SmallLength);
+        var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, g.C);
+        float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
+        float[]? a = cnt == 1 ? null : ArrayPool<float>.Shared.Rent(o * ld);
         try
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            ReadOnlySpan<float> aSpan;
+            if (a == null) aSpan = small.Slice(n0 * o * p, o * p);
+            else
             {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                ReadOnlySpan<float> aSpan;
-                if (cnt == 1) aSpan = small.AsSpan(n0 * o * p, o * p);
-                else
-                {
-                    GatherChannels(small, n0, cnt, o, p, a);
-                    aSpan = a.AsSpan(0, o * ld);
-                }
-                Gemm.Sgemm(true, false, k, ld, o, 1f, w.AsSpan(0, o * k), k, aSpan, ld, 0f, cols.AsSpan(0, k * ld), ld);
-                // col2im, each image's bias added right after its planes are written (still in cache).
-                RunChunk(big, g, n0, cnt, cols, ld, unpack: true, bias);
+                GatherChannels(small, n0, cnt, o, p, a);
+                aSpan = a.AsSpan(0, o * ld);
             }
+            Gemm.Sgemm(true, false, k, ld, o, 1f, w, k, aSpan, ld, 0f, cols.AsSpan(0, k * ld), ld);
+            // col2im, each image's bias added right after its planes are written (still in cache).
+            RunChunk(job.BigSpan, g, n0, cnt, cols, ld, unpack: true, bias);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(a);
+            if (a != null) ArrayPool<float>.Shared.Return(a);
         }
     }
 
@@ -106,38 +190,8 @@ internal static class Conv2dKernel
     public static void WeightGrad(float[] big, float[] small, in ConvGeometry g, float[] dw) => WeightGrad(big, small, g, dw, allowTranspose: true);
 
     /// <summary><see cref="WeightGrad(float[], float[], in ConvGeometry, float[])"/>; tests turn the transposed product off to compare bits.</summary>
-    internal static void WeightGrad(float[] big, float[] small, in ConvGeometry g, float[] dw, bool allowTranspose)
-    {
-        int k = g.K, p = g.SmallPlane, o = g.O;
-        int nb = ChunkImages(g);
-        float[] cols = ArrayPool<float>.Shared.Rent(k * nb * p);
-        float[] a = ArrayPool<float>.Shared.Rent(o * nb * p);
-        float[]? dwT = allowTranspose && TransposeWeightGrad(k, o) ? ArrayPool<float>.Shared.Rent(k * o) : null;
-        try
-        {
-            if (g.N == 0) dw.AsSpan(0, o * k).Clear();
-            for (int n0 = 0; n0 < g.N; n0 += nb)
-            {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                PackChunk(big, g, n0, cnt, cols, ld);
-                ReadOnlySpan<float> aSpan;
-                if (cnt == 1) aSpan = small.AsSpan(n0 * o * p, o * p);
-                else
-                {
-                    GatherChannels(small, n0, cnt, o, p, a);
-                    aSpan = a.AsSpan(0, o * ld);
-                }
-                WeightGradProduct(aSpan, cols, o, k, ld, n0 == 0 ? 0f : 1f, dw, dwT);
-            }
-            if (dwT != null && g.N > 0) TransposeInto(dwT, k, o, dw);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(a);
-            if (dwT != null) ArrayPool<float>.Shared.Return(dwT);
-        }
-    }
+    internal static void WeightGrad(float[] big, float[] small, in ConvGeometry g, float[] dw, bool allowTranspose) =>
+        WeightGradCore(big, null, small, g, null, dw, allowTranspose);
 
     /// <summary>
     /// Whether the weight gradient [O, K] is computed as its transpose cols · sᵀ [K, O]: when that needs at least a
@@ -151,15 +205,130 @@ internal static class Conv2dKernel
     internal static bool TransposeWeightGrad(int k, int o) => 4 * Gemm.PaddedTiles(k, o) <= 3 * Gemm.PaddedTiles(o, k);
 
     /// <summary>
-    /// One chunk's weight-gradient product: dw [O, K] = s [O, ld] · cols [K, ld]ᵀ + beta · dw, or, when
-    /// <paramref name="dwT"/> is given, dwT [K, O] = cols · sᵀ + beta · dwT (transposed into dw at the end).
+    /// <see cref="Forward"/> (no bias) and <see cref="WeightGrad(float[], float[], in ConvGeometry, float[])"/> of the same big tensor in one sweep, packing each
+    /// chunk's columns once: small [N,O,Ho,Wo] = conv(big, w) and dw [O,C,Kh,Kw] = Σ_n smallIn[n] · cols(big[n])ᵀ.
+    /// The backward of a transposed convolution needs exactly this pair (big is its output gradient). Each result
+    /// is the same sequence of operations as the separate calls, so the bits agree with them.
     /// </summary>
-    private static void WeightGradProduct(ReadOnlySpan<float> s, float[] cols, int o, int k, int ld, float beta, float[] dw, float[]? dwT)
+    public static void ForwardAndWeightGrad(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw) =>
+        ForwardAndWeightGrad(big, w, smallIn, g, small, dw, allowTranspose: true);
+
+    /// <summary><see cref="ForwardAndWeightGrad(float[], float[], float[], in ConvGeometry, float[], float[])"/>; tests turn the transposed weight gradient off.</summary>
+    internal static void ForwardAndWeightGrad(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw, bool allowTranspose) =>
+        WeightGradCore(big, w, smallIn, g, small, dw, allowTranspose);
+
+    /// <summary>
+    /// The weight gradient, group by group (see the type's remarks), and with <paramref name="w"/> also the forward
+    /// product into <paramref name="small"/> from the same packed columns.
+    /// </summary>
+    private static unsafe void WeightGradCore(float[] big, float[]? w, float[] smallIn, in ConvGeometry g, float[]? small, float[] dw, bool allowTranspose)
     {
-        if (dwT == null)
-            Gemm.Sgemm(false, true, o, k, ld, 1f, s, ld, cols.AsSpan(0, k * ld), ld, beta, dw.AsSpan(0, o * k), k);
+        int k = g.K, o = g.O;
+        var (nb, chunks) = Chunking(g);
+        if (chunks == 0)
+        {
+            dw.AsSpan(0, o * k).Clear();
+            return;
+        }
+        int groups = WeightGradGroups(g, chunks);
+        bool transposed = allowTranspose && TransposeWeightGrad(k, o);
+        // One partial per group; a single group sums straight into dw (or its transpose).
+        float[]? partials = groups > 1 || transposed ? ArrayPool<float>.Shared.Rent(groups * o * k) : null;
+        try
+        {
+            fixed (float* pb = big, pw = w, ps = small, pin = smallIn, pd = partials ?? dw)
+            {
+                var job = new Job
+                {
+                    Big = pb, W = pw, Small = ps, SmallIn = pin, Dw = pd,
+                    BigLength = big.Length, WLength = w?.Length ?? 0, SmallLength = small?.Length ?? 0, SmallInLength = smallIn.Length,
+                    G = g, Images = nb, Chunks = chunks, Groups = groups, Transposed = transposed,
+                };
+                RunParts(&WeightGradPart, &job, groups);
+            }
+            if (partials != null)
+            {
+                var sum = partials.AsSpan(0, o * k);
+                for (int gi = 1; gi < groups; gi++) TensorPrimitives.Add(sum, partials.AsSpan(gi * o * k, o * k), sum);
+                if (transposed) TransposeInto(partials, k, o, dw);
+                else sum.CopyTo(dw);
+            }
+        }
+        finally
+        {
+            if (partials != null) ArrayPool<float>.Shared.Return(partials);
+        }
+    }
+
+    /// <summary>One group of chunks: its partial weight gradient (and, when the job has a weight, the chunks' forward outputs).</summary>
+    private static unsafe void WeightGradPart(void* ctx, int group)
+    {
+        ref Job job = ref *(Job*)ctx;
+        var g = job.G;
+        int k = g.K, p = g.SmallPlane, o = g.O;
+        int c0 = (int)((long)group * job.Chunks / job.Groups), c1 = (int)((long)(group + 1) * job.Chunks / job.Groups);
+        var dw = new Span<float>(job.Dw + (long)group * o * k, o * k);
+        var smallIn = new ReadOnlySpan<float>(job.SmallIn, job.SmallInLength);
+        bool forward = job.W != null;
+        int ldMax = job.Images * p;
+        float[] cols = ArrayPool<float>.Shared.Rent(k * ldMax);
+        float[] tmp = ArrayPool<float>.Shared.Rent(o * ldMax);
+        try
+        {
+            for (int chunk = c0; chunk < c1; chunk++)
+            {
+                int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
+                PackChunk(job.BigSpan, g, n0, cnt, cols, ld);
+                if (forward)
+                {
+                    // Forward: [O, cnt·P] = w · cols, then scattered to [cnt, O, P] (as Forward without bias).
+                    Gemm.Sgemm(false, false, o, ld, k, 1f, new ReadOnlySpan<float>(job.W, o * k), k, cols.AsSpan(0, k * ld), ld,
+                        0f, tmp.AsSpan(0, o * ld), ld);
+                    Scatter(tmp, new Span<float>(job.Small, job.SmallLength), default, n0, cnt, o, p);
+                }
+                // Weight gradient: gather smallIn to [O, cnt·P] and accumulate into the group's partial.
+                ReadOnlySpan<float> s;
+                if (cnt == 1) s = smallIn.Slice(n0 * o * p, o * p);
+                else
+                {
+                    GatherChannels(smallIn, n0, cnt, o, p, tmp);
+                    s = tmp.AsSpan(0, o * ld);
+                }
+                float beta = chunk == c0 ? 0f : 1f;
+                if (!job.Transposed)
+                    Gemm.Sgemm(false, true, o, k, ld, 1f, s, ld, cols.AsSpan(0, k * ld), ld, beta, dw, k);
+                else
+                    Gemm.Sgemm(false, true, k, o, ld, 1f, cols.AsSpan(0, k * ld), ld, s, ld, beta, dw, o);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(cols);
+            ArrayPool<float>.Shared.Return(tmp);
+        }
+    }
+
+    /// <summary>The pointers and sizes of one convolution call, shared by its chunk (or group) parts.</summary>
+    private unsafe struct Job
+    {
+        public float* Big, W, Bias, Small, SmallIn, Dw;
+        public int BigLength, WLength, SmallLength, SmallInLength;
+        public ConvGeometry G;
+        public int Images, Chunks, Groups;
+        public bool Transposed;
+
+        public readonly Span<float> BigSpan => new(Big, BigLength);
+    }
+
+    /// <summary>
+    /// Runs parts 0 .. <paramref name="parts"/>−1 of a convolution: claimed by the worker pool's threads when there are
+    /// several (each part then runs its kernels on its own thread), else on this thread with the kernels split.
+    /// </summary>
+    private static unsafe void RunParts(delegate*<void*, int, void> part, void* job, int parts)
+    {
+        if (parts > 1 && Parallelism.MaxDegree > 1 && !WorkerPool.InPart) WorkerPool.Run(part, job, parts);
         else
-            Gemm.Sgemm(false, true, k, o, ld, 1f, cols.AsSpan(0, k * ld), ld, s, ld, beta, dwT.AsSpan(0, k * o), o);
+            for (int i = 0; i < parts; i++) part(job, i);
     }
 
     /// <summary>dst [cols, rows] = src [rows, cols]ᵀ.</summary>
@@ -170,105 +339,26 @@ internal static class Conv2dKernel
                 dst[j * rows + i] = src[i * cols + j];
     }
 
-    /// <summary>
-    /// <see cref="Forward"/> (no bias) and <see cref="WeightGrad(float[], float[], in ConvGeometry, float[])"/> of the same big tensor in one sweep, packing each
-    /// chunk's columns once: small [N,O,Ho,Wo] = conv(big, w) and dw [O,C,Kh,Kw] = Σ_n smallIn[n] · cols(big[n])ᵀ.
-    /// The backward of a transposed convolution needs exactly this pair (big is its output gradient). Each result
-    /// is the same sequence of operations as the separate calls, so the bits agree with them.
-    /// </summary>
-    public static void ForwardAndWeightGrad(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw) =>
-        ForwardAndWeightGrad(big, w, smallIn, g, small, dw, allowTranspose: true);
-
-    /// <summary><see cref="ForwardAndWeightGrad(float[], float[], float[], in ConvGeometry, float[], float[])"/>; tests turn the transposed weight gradient off.</summary>
-    internal static void ForwardAndWeightGrad(float[] big, float[] w, float[] smallIn, in ConvGeometry g, float[] small, float[] dw, bool allowTranspose)
-    {
-        int k = g.K, p = g.SmallPlane, o = g.O;
-        int nb = ChunkImages(g);
-        float[] cols = ArrayPool<float>.Shared.Rent(k * nb * p);
-        float[] tmp = ArrayPool<float>.Shared.Rent(o * nb * p);
-        float[]? dwT = allowTranspose && TransposeWeightGrad(k, o) ? ArrayPool<float>.Shared.Rent(k * o) : null;
-        try
-        {
-            if (g.N == 0) dw.AsSpan(0, o * k).Clear();
-            for (int n0 = 0; n0 < g.N; n0 += nb)
-            {
-                int cnt = Math.Min(nb, g.N - n0), ld = cnt * p;
-                PackChunk(big, g, n0, cnt, cols, ld);
-                // Forward: [O, cnt·P] = w · cols, then scattered to [cnt, O, P] (as Forward without bias).
-                Gemm.Sgemm(false, false, o, ld, k, 1f, w.AsSpan(0, o * k), k, cols.AsSpan(0, k * ld), ld,
-                    0f, tmp.AsSpan(0, o * ld), ld);
-                Scatter(tmp, small, default, n0, cnt, o, p);
-                // Weight gradient: gather smallIn to [O, cnt·P] (reusing tmp) and accumulate into dw.
-                ReadOnlySpan<float> aSpan;
-                if (cnt == 1) aSpan = smallIn.AsSpan(n0 * o * p, o * p);
-                else
-                {
-                    GatherChannels(smallIn, n0, cnt, o, p, tmp);
-                    aSpan = tmp.AsSpan(0, o * ld);
-                }
-                WeightGradProduct(aSpan, cols, o, k, ld, n0 == 0 ? 0f : 1f, dw, dwT);
-            }
-            if (dwT != null && g.N > 0) TransposeInto(dwT, k, o, dw);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(tmp);
-            if (dwT != null) ArrayPool<float>.Shared.Return(dwT);
-        }
-    }
-
-    /// <summary>Images per chunk: as many as fit the column budget, at least one.</summary>
-    private static int ChunkImages(in ConvGeometry g)
-    {
-        long perImage = Math.Max(1L, (long)g.K * g.SmallPlane);
-        return (int)Math.Clamp(ColumnBudget / perImage, 1, Math.Max(1, g.N));
-    }
-
     /// <summary>dst [O, cnt·P] with dst[o, b·P + q] = src[n0 + b, o, q].</summary>
-    private static void GatherChannels(float[] src, int n0, int cnt, int o, int p, float[] dst) =>
-        Rearrange(dst, src, default, n0, cnt, o, p, toImages: false);
+    private static void GatherChannels(ReadOnlySpan<float> src, int n0, int cnt, int o, int p, float[] dst)
+    {
+        int ld = cnt * p;
+        for (int b = 0; b < cnt; b++)
+            for (int oc = 0; oc < o; oc++)
+                src.Slice(((n0 + b) * o + oc) * p, p).CopyTo(dst.AsSpan(oc * ld + b * p, p));
+    }
 
     /// <summary>dst [n0 + b, o, q] = src[o, b·P + q] (+ bias[o] when given): the forward's GEMM result to image order.</summary>
-    private static void Scatter(float[] src, float[] dst, ReadOnlySpan<float> bias, int n0, int cnt, int o, int p) =>
-        Rearrange(src, dst, bias, n0, cnt, o, p, toImages: true);
-
-    /// <summary>Between a chunk's channel-major matrix [O, cnt·P] and its images [cnt, O, P], as a job.</summary>
-    private unsafe struct RearrangeJob
+    private static void Scatter(float[] src, Span<float> dst, ReadOnlySpan<float> bias, int n0, int cnt, int o, int p)
     {
-        public float* Mat, Images, Bias;
-        public int O, P, Ld, N0;
-        public bool ToImages;
-    }
-
-    /// <summary>
-    /// Copies a chunk between [O, cnt·P] (<paramref name="mat"/>) and [N, O, P] (<paramref name="images"/>), adding
-    /// the bias on the way to the images when given; images are split between threads (each writes its own rows).
-    /// </summary>
-    private static unsafe void Rearrange(float[] mat, float[] images, ReadOnlySpan<float> bias, int n0, int cnt, int o, int p, bool toImages)
-    {
-        fixed (float* pm = mat, pi = images, pbias = bias)
-        {
-            var job = new RearrangeJob
-            {
-                Mat = pm, Images = pi, Bias = bias.IsEmpty ? null : pbias, O = o, P = p, Ld = cnt * p, N0 = n0, ToImages = toImages,
-            };
-            ParallelRange.For(cnt, 1, 2L * o * p, &RearrangePart, &job);
-        }
-    }
-
-    private static unsafe void RearrangePart(void* ctx, int lo, int hi)
-    {
-        ref RearrangeJob job = ref *(RearrangeJob*)ctx;
-        int o = job.O, p = job.P;
-        for (int b = lo; b < hi; b++)
+        int ld = cnt * p;
+        for (int b = 0; b < cnt; b++)
             for (int oc = 0; oc < o; oc++)
             {
-                var m = new Span<float>(job.Mat + (long)oc * job.Ld + (long)b * p, p);
-                var img = new Span<float>(job.Images + ((long)(job.N0 + b) * o + oc) * p, p);
-                if (!job.ToImages) img.CopyTo(m);
-                else if (job.Bias == null) m.CopyTo(img);
-                else TensorPrimitives.Add(m, job.Bias[oc], img);
+                var m = src.AsSpan(oc * ld + b * p, p);
+                var img = dst.Slice(((n0 + b) * o + oc) * p, p);
+                if (bias.IsEmpty) m.CopyTo(img);
+                else TensorPrimitives.Add(m, bias[oc], img);
             }
     }
 
@@ -310,9 +400,8 @@ internal static class Conv2dKernel
         }
     }
 
-    private static void PackChunk(float[] big, ConvGeometry g, int n0, int cnt, float[] cols, int ld) =>
+    private static void PackChunk(Span<float> big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld) =>
         RunChunk(big, g, n0, cnt, cols, ld, unpack: false);
-
 
     /// <summary>One chunk's im2col (or col2im, overwriting its images) as a <see cref="WorkerPool"/> job.</summary>
     private unsafe struct ChunkJob
@@ -324,16 +413,14 @@ internal static class Conv2dKernel
     }
 
     /// <summary>
-    /// Packs (or unpacks) images n0 .. n0+cnt of a chunk, split into one contiguous range of images per thread when
-    /// there is enough work to pay for waking a worker (per-image work is small, so per-image scheduling would
-    /// dominate). Runs on the kernel worker pool, which allocates nothing per call and lets the caller take the part
-    /// of a worker the OS schedules late.
+    /// Packs (or unpacks) images n0 .. n0+cnt of a chunk; outside a worker-pool part (a batch of one chunk), split into
+    /// one contiguous range of images per thread when there is enough work to pay for waking a worker.
     /// </summary>
-    private static unsafe void RunChunk(float[] big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack,
+    private static unsafe void RunChunk(Span<float> big, in ConvGeometry g, int n0, int cnt, float[] cols, int ld, bool unpack,
         ReadOnlySpan<float> bias = default)
     {
         int parts = Math.Min(Parallelism.MaxDegree, cnt);
-        if ((long)cnt * g.K * g.SmallPlane < 1 << 15) parts = 1;
+        if ((long)cnt * g.K * g.SmallPlane < 1 << 15 || WorkerPool.InPart) parts = 1;
         fixed (float* pb = big, pc = cols, pbias = bias)
         {
             var job = new ChunkJob

@@ -147,7 +147,7 @@ public static unsafe class Gemm
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
         job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
-        int parts = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
+        int parts = work < ParallelThreshold || WorkerPool.InPart ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
         job.Parts = Math.Max(1, parts);
         t_lastParts = job.Parts;
         fixed (Job* ctx = &job)

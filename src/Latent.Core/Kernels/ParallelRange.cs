@@ -34,7 +34,7 @@ internal static unsafe class ParallelRange
         if (n <= 0) return;
         long work = (long)n * Math.Max(1, workPerIndex);
         int parts = (int)Math.Clamp(work / MinWork, 1, Math.Min(Parallelism.MaxDegree, (n + align - 1) / align));
-        if (parts <= 1)
+        if (parts <= 1 || WorkerPool.InPart)
         {
             fn(ctx, 0, n);
             return;

@@ -50,10 +50,19 @@ internal static unsafe class WorkerPool
     private static void* _ctx;
     private static ExceptionDispatchInfo? _error;
 
+    // Set while this thread runs a part of a job: a kernel called from inside a part runs on this thread alone.
+    [ThreadStatic] private static bool t_inPart;
+
+    /// <summary>
+    /// Whether this thread is running a part of a pool job: kernels then run undivided on it (the pool is taken, and
+    /// splitting would only repeat their packing), as the convolution's per-chunk parts want.
+    /// </summary>
+    internal static bool InPart => t_inPart;
+
     /// <summary>Runs <paramref name="fn"/>(ctx, part) for part in [0, parts); returns when all have finished.</summary>
     public static void Run(delegate*<void*, int, void> fn, void* ctx, int parts)
     {
-        if (parts <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (parts <= 1 || t_inPart || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) fn(ctx, p);
             return;
@@ -95,6 +104,7 @@ internal static unsafe class WorkerPool
             int part = (int)s;
             if (part >= Volatile.Read(ref _parts)) return;
             if (Interlocked.CompareExchange(ref _state, s + 1, s) != s) continue;
+            t_inPart = true;
             try
             {
                 _fn(_ctx, part);
@@ -102,6 +112,10 @@ internal static unsafe class WorkerPool
             catch (Exception e)
             {
                 Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                t_inPart = false;
             }
             if (Interlocked.Decrement(ref _pending) == 0)
                 lock (DoneLock) Monitor.PulseAll(DoneLock);

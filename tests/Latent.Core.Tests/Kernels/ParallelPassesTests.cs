@@ -4,7 +4,7 @@ namespace Latent.Core.Tests.Kernels;
 
 /// <summary>
 /// The elementwise and per-channel passes split between kernel threads (<see cref="ParallelRange"/>): ReLU forward and
-/// backward, Adam, the conv bias gradient and the conv output scatter give the same bits for 1, 2 and 3 threads as
+/// backward, Adam, the conv bias gradient, the conv output scatter and the per-chunk convolution kernels give the same bits for 1, 2 and 3 threads as
 /// their serial twins. In the threading collection (it changes MaxDegree).
 /// </summary>
 [Collection(nameof(GemmThreadingCollection))]
@@ -105,6 +105,53 @@ public class ParallelPassesTests
             else
                 for (int i = 0; i < results.Length; i++)
                     Assert.Equal(FusedKernelTests.Bits(reference[i]), FusedKernelTests.Bits(results[i]));
+        });
+    }
+
+    [Fact]
+    public void ConvKernelsWithChunkGroupsAreTheSameForAnyThreadCountAndMatchTheNaiveSums()
+    {
+        // 16 taps x 3x3 over 28x28: two images a chunk, 20 chunks, 8 weight-gradient groups of 2 or 3 chunks.
+        var g = new ConvGeometry(40, 16, 28, 28, 8, 28, 28, 3, 3, 1, 1, 1);
+        var (images, chunks) = Conv2dKernel.Chunking(g);
+        Assert.Equal((2, 20), (images, chunks));
+        Assert.Equal(8, Conv2dKernel.WeightGradGroups(g, chunks));
+        var rng = new Random(11);
+        var big = FusedKernelTests.Random(rng, g.N * g.C * g.BigPlane, 1f);
+        var small = FusedKernelTests.Random(rng, g.N * g.O * g.SmallPlane, 1f);
+        var w = FusedKernelTests.Random(rng, g.O * g.K, 0.3f);
+        var naiveDw = new double[g.O * g.K];
+        var naiveY = new double[small.Length];
+        for (int n = 0; n < g.N; n++)
+            for (int c = 0; c < g.C; c++)
+                for (int ki = 0; ki < 3; ki++)
+                    for (int kj = 0; kj < 3; kj++)
+                        for (int y = 0; y < g.Ho; y++)
+                            for (int x = 0; x < g.Wo; x++)
+                            {
+                                int iy = y - 1 + ki, ix = x - 1 + kj;
+                                if (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W) continue;
+                                double v = big[((n * g.C + c) * g.H + iy) * g.W + ix];
+                                for (int o = 0; o < g.O; o++)
+                                {
+                                    int tap = (c * 3 + ki) * 3 + kj, at = (n * g.O + o) * g.SmallPlane + y * g.Wo + x;
+                                    naiveDw[o * g.K + tap] += small[at] * v;
+                                    naiveY[at] += w[o * g.K + tap] * v;
+                                }
+                            }
+        int[]? refDw = null, refY = null;
+        ForEachThreadCount(() =>
+        {
+            var dw = new float[w.Length];
+            var y = new float[small.Length];
+            Conv2dKernel.WeightGrad(big, small, g, dw);
+            Conv2dKernel.Forward(big, w, default, g, y);
+            for (int i = 0; i < dw.Length; i++) Assert.True(Math.Abs(dw[i] - naiveDw[i]) <= 1e-3 * (1 + Math.Abs(naiveDw[i])), $"dw[{i}]");
+            for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - naiveY[i]) <= 1e-4 * (1 + Math.Abs(naiveY[i])), $"y[{i}]");
+            refDw ??= FusedKernelTests.Bits(dw);
+            refY ??= FusedKernelTests.Bits(y);
+            Assert.Equal(refDw, FusedKernelTests.Bits(dw));
+            Assert.Equal(refY, FusedKernelTests.Bits(y));
         });
     }
 
