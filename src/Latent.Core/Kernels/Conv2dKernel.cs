@@ -82,15 +82,48 @@ internal static class Conv2dKernel
     public static unsafe void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
     {
         var (nb, chunks) = Chunking(g);
-        fixed (float* pb = big, pw = w, pbias = bias, ps = small)
+        float[]? packed = PackWeights(w, g, chunks, transposed: false);
+        try
         {
-            var job = new Job
+            fixed (float* pb = big, pw = w, pbias = bias, ps = small, pp = packed)
             {
-                Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps,
-                BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, G = g, Images = nb, Chunks = chunks,
-            };
-            RunParts(&ForwardPart, &job, chunks);
+                var job = new Job
+                {
+                    Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp,
+                    BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, PackedWLength = packed?.Length ?? 0,
+                    G = g, Images = nb, Chunks = chunks,
+                };
+                RunParts(&ForwardPart, &job, chunks);
+            }
         }
+        finally
+        {
+            if (packed != null) ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>
+    /// The weights [O, K] (or their transpose) packed once for the GEMMs of every chunk, when there are several chunks;
+    /// null for one chunk, whose GEMM packs them itself (and may split between threads). Rented: return it.
+    /// </summary>
+    private static float[]? PackWeights(float[] w, in ConvGeometry g, int chunks, bool transposed)
+    {
+        if (chunks < 2) return null;
+        int m = transposed ? g.K : g.O, k = transposed ? g.O : g.K;
+        float[] packed = ArrayPool<float>.Shared.Rent(Gemm.PackedASize(m, k));
+        Gemm.PackA(transposed, m, k, w.AsSpan(0, g.O * g.K), g.K, packed);
+        return packed;
+    }
+
+    /// <summary>c [m, n] = op(W) · b, with op(W) = W [O, K] or Wᵀ [K, O], from the packed weights when the job has them.</summary>
+    private static unsafe void WeightProduct(ref Job job, bool transposed, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
+    {
+        var g = job.G;
+        int m = transposed ? g.K : g.O, k = transposed ? g.O : g.K;
+        if (job.PackedW != null)
+            Gemm.SgemmPackedA(new ReadOnlySpan<float>(job.PackedW, job.PackedWLength), m, n, k, 1f, false, b, ldb, 0f, c, ldc);
+        else
+            Gemm.Sgemm(transposed, false, m, n, k, 1f, new ReadOnlySpan<float>(job.W, g.O * g.K), g.K, b, ldb, 0f, c, ldc);
     }
 
     private static unsafe void ForwardPart(void* ctx, int chunk)
@@ -99,7 +132,6 @@ internal static class Conv2dKernel
         var g = job.G;
         int k = g.K, p = g.SmallPlane, o = g.O;
         int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
-        var w = new ReadOnlySpan<float>(job.W, o * k);
         var small = new Span<float>(job.Small, job.SmallLength);
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, o);
         float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
@@ -110,7 +142,7 @@ internal static class Conv2dKernel
             {
                 // One image: the GEMM's [O, Ho·Wo] result is already the output's layout.
                 var dst = small.Slice(n0 * o * p, o * p);
-                Gemm.Sgemm(false, false, o, p, k, 1f, w, k, cols.AsSpan(0, k * ld), ld, 0f, dst, p);
+                WeightProduct(ref job, false, p, cols.AsSpan(0, k * ld), ld, dst, p);
                 if (!bias.IsEmpty)
                     for (int oc = 0; oc < o; oc++)
                     {
@@ -122,7 +154,7 @@ internal static class Conv2dKernel
             float[] tmp = ArrayPool<float>.Shared.Rent(o * ld);
             try
             {
-                Gemm.Sgemm(false, false, o, ld, k, 1f, w, k, cols.AsSpan(0, k * ld), ld, 0f, tmp.AsSpan(0, o * ld), ld);
+                WeightProduct(ref job, false, ld, cols.AsSpan(0, k * ld), ld, tmp.AsSpan(0, o * ld), ld);
                 // [O, cnt·P] -> [cnt, O, P], adding the bias on the way.
                 Scatter(tmp, small, bias, n0, cnt, o, p);
             }
@@ -144,14 +176,23 @@ internal static class Conv2dKernel
     public static unsafe void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
     {
         var (nb, chunks) = Chunking(g);
-        fixed (float* pb = big, pw = w, pbias = bias, ps = small)
+        float[]? packed = PackWeights(w, g, chunks, transposed: true);
+        try
         {
-            var job = new Job
+            fixed (float* pb = big, pw = w, pbias = bias, ps = small, pp = packed)
             {
-                Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps,
-                BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, G = g, Images = nb, Chunks = chunks,
-            };
-            RunParts(&BackwardDataPart, &job, chunks);
+                var job = new Job
+                {
+                    Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp,
+                    BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, PackedWLength = packed?.Length ?? 0,
+                    G = g, Images = nb, Chunks = chunks,
+                };
+                RunParts(&BackwardDataPart, &job, chunks);
+            }
+        }
+        finally
+        {
+            if (packed != null) ArrayPool<float>.Shared.Return(packed);
         }
     }
 
@@ -161,7 +202,6 @@ internal static class Conv2dKernel
         var g = job.G;
         int k = g.K, p = g.SmallPlane, o = g.O;
         int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
-        var w = new ReadOnlySpan<float>(job.W, o * k);
         var small = new ReadOnlySpan<float>(job.Small, job.SmallLength);
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, g.C);
         float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
@@ -175,7 +215,7 @@ internal static class Conv2dKernel
                 GatherChannels(small, n0, cnt, o, p, a);
                 aSpan = a.AsSpan(0, o * ld);
             }
-            Gemm.Sgemm(true, false, k, ld, o, 1f, w, k, aSpan, ld, 0f, cols.AsSpan(0, k * ld), ld);
+            WeightProduct(ref job, true, ld, aSpan, ld, cols.AsSpan(0, k * ld), ld);
             // col2im, each image's bias added right after its planes are written (still in cache).
             RunChunk(job.BigSpan, g, n0, cnt, cols, ld, unpack: true, bias);
         }
@@ -234,14 +274,16 @@ internal static class Conv2dKernel
         bool transposed = allowTranspose && TransposeWeightGrad(k, o);
         // One partial per group; a single group sums straight into dw (or its transpose).
         float[]? partials = groups > 1 || transposed ? ArrayPool<float>.Shared.Rent(groups * o * k) : null;
+        float[]? packed = w == null ? null : PackWeights(w, g, chunks, transposed: false);
         try
         {
-            fixed (float* pb = big, pw = w, ps = small, pin = smallIn, pd = partials ?? dw)
+            fixed (float* pb = big, pw = w, ps = small, pin = smallIn, pd = partials ?? dw, pp = packed)
             {
                 var job = new Job
                 {
-                    Big = pb, W = pw, Small = ps, SmallIn = pin, Dw = pd,
+                    Big = pb, W = pw, Small = ps, SmallIn = pin, Dw = pd, PackedW = pp,
                     BigLength = big.Length, WLength = w?.Length ?? 0, SmallLength = small?.Length ?? 0, SmallInLength = smallIn.Length,
+                    PackedWLength = packed?.Length ?? 0,
                     G = g, Images = nb, Chunks = chunks, Groups = groups, Transposed = transposed,
                 };
                 RunParts(&WeightGradPart, &job, groups);
@@ -257,6 +299,7 @@ internal static class Conv2dKernel
         finally
         {
             if (partials != null) ArrayPool<float>.Shared.Return(partials);
+            if (packed != null) ArrayPool<float>.Shared.Return(packed);
         }
     }
 
@@ -282,8 +325,7 @@ internal static class Conv2dKernel
                 if (forward)
                 {
                     // Forward: [O, cnt·P] = w · cols, then scattered to [cnt, O, P] (as Forward without bias).
-                    Gemm.Sgemm(false, false, o, ld, k, 1f, new ReadOnlySpan<float>(job.W, o * k), k, cols.AsSpan(0, k * ld), ld,
-                        0f, tmp.AsSpan(0, o * ld), ld);
+                    WeightProduct(ref job, false, ld, cols.AsSpan(0, k * ld), ld, tmp.AsSpan(0, o * ld), ld);
                     Scatter(tmp, new Span<float>(job.Small, job.SmallLength), default, n0, cnt, o, p);
                 }
                 // Weight gradient: gather smallIn to [O, cnt·P] and accumulate into the group's partial.
@@ -311,8 +353,8 @@ internal static class Conv2dKernel
     /// <summary>The pointers and sizes of one convolution call, shared by its chunk (or group) parts.</summary>
     private unsafe struct Job
     {
-        public float* Big, W, Bias, Small, SmallIn, Dw;
-        public int BigLength, WLength, SmallLength, SmallInLength;
+        public float* Big, W, Bias, Small, SmallIn, Dw, PackedW;
+        public int BigLength, WLength, SmallLength, SmallInLength, PackedWLength;
         public ConvGeometry G;
         public int Images, Chunks, Groups;
         public bool Transposed;

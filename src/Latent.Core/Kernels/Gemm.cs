@@ -66,6 +66,80 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// Floats that <see cref="PackA"/> writes for an op(A) of <paramref name="m"/> rows and <paramref name="k"/> columns:
+    /// every MC-row block padded to whole MR-row strips, for the whole k range.
+    /// </summary>
+    internal static int PackedASize(int m, int k)
+    {
+        (int mr, int mc) = Avx512F.IsSupported ? (GemmKernelAvx512.MR, GemmKernelAvx512.MC)
+            : Avx2.IsSupported && Fma.IsSupported ? (GemmKernelAvx2.MR, GemmKernelAvx2.MC)
+            : System.Numerics.Vector.IsHardwareAccelerated ? (GemmKernelPortable.MR, GemmKernelPortable.MC)
+            : (GemmKernelScalar.MR, GemmKernelScalar.MC);
+        return (m / mc * RoundUp(mc, mr) + RoundUp(m % mc, mr)) * k;
+    }
+
+    /// <summary>
+    /// Packs op(A) [m, k] once, in the layout <see cref="Sgemm"/> packs it block by block, so that several products with
+    /// the same A (a convolution's weights against each chunk of images) skip the packing: see <see cref="SgemmPackedA"/>.
+    /// </summary>
+    internal static void PackA(bool transA, int m, int k, ReadOnlySpan<float> a, int lda, Span<float> packed)
+    {
+        Validate(transA, false, m, 1, k, a.Length, lda, k, 1, m, 1); // A's sizes (B and C stand-ins of the right size)
+        if (packed.Length < PackedASize(m, k)) throw new ArgumentException($"Gemm.PackA: {packed.Length} floats cannot hold {PackedASize(m, k)}", nameof(packed));
+        if (m == 0 || k == 0) return;
+        fixed (float* pa = a, pp = packed)
+        {
+            if (Avx512F.IsSupported) PackAll<GemmKernelAvx512>(transA, m, k, pa, lda, pp);
+            else if (Avx2.IsSupported && Fma.IsSupported) PackAll<GemmKernelAvx2>(transA, m, k, pa, lda, pp);
+            else if (System.Numerics.Vector.IsHardwareAccelerated) PackAll<GemmKernelPortable>(transA, m, k, pa, lda, pp);
+            else PackAll<GemmKernelScalar>(transA, m, k, pa, lda, pp);
+        }
+    }
+
+    private static void PackAll<TK>(bool transA, int m, int k, float* a, nint lda, float* packed) where TK : IGemmMicroKernel
+    {
+        for (int ic = 0; ic < m; ic += TK.MC)
+        {
+            int mc = Math.Min(TK.MC, m - ic);
+            for (int pc = 0; pc < k; pc += TK.KC)
+                GemmPack.PackA<TK>(transA, a, lda, ic, mc, pc, Math.Min(TK.KC, k - pc), packed + PackedAOffset<TK>(ic, mc, pc, k));
+        }
+    }
+
+    /// <summary>Where the packed block of rows ic .. ic+mc and k columns from pc starts (see <see cref="PackedASize"/>).</summary>
+    private static nint PackedAOffset<TK>(int ic, int mc, int pc, int k) where TK : IGemmMicroKernel =>
+        (nint)(ic / TK.MC) * RoundUp(TK.MC, TK.MR) * k + (nint)RoundUp(mc, TK.MR) * pc;
+
+    /// <summary>
+    /// <see cref="Sgemm"/> with op(A) already packed by <see cref="PackA"/> (for the same m and k). The products, and so
+    /// the bits, are the same as <see cref="Sgemm"/>'s on the unpacked A; threads split C by columns only.
+    /// </summary>
+    internal static void SgemmPackedA(ReadOnlySpan<float> packedA, int m, int n, int k, float alpha,
+        bool transB, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(false, transB, m, n, k, m * k, Math.Max(1, k), b.Length, ldb, c.Length, ldc);
+        if (packedA.Length < PackedASize(m, k)) throw new ArgumentException($"Gemm.SgemmPackedA: packed A has {packedA.Length} floats, needs {PackedASize(m, k)}", nameof(packedA));
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        fixed (float* pa = packedA, pb = b, pc = c)
+        {
+            var job = new Job
+            {
+                TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
+                PackedA = pa, B = pb, Ldb = ldb, C = pc, Ldc = ldc,
+            };
+            if (Avx512F.IsSupported) Run<GemmKernelAvx512>(ref job);
+            else if (Avx2.IsSupported && Fma.IsSupported) Run<GemmKernelAvx2>(ref job);
+            else if (System.Numerics.Vector.IsHardwareAccelerated) Run<GemmKernelPortable>(ref job);
+            else Run<GemmKernelScalar>(ref job);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Sgemm"/> forced onto the micro-kernel named <paramref name="path"/> (see <see cref="PathName"/>), so
     /// tests can cover every path this CPU supports in one process. Returns false, doing nothing, when the
     /// CPU (or the runtime's settings) cannot run that path.
@@ -137,6 +211,7 @@ public static unsafe class Gemm
         public int M, N, K, Parts;
         public float Alpha, Beta;
         public float* A, B, C;
+        public float* PackedA; // op(A) packed whole by PackA, or null
         public nint Lda, Ldb, Ldc;
     }
 
@@ -145,7 +220,8 @@ public static unsafe class Gemm
         // Split C across threads in whole tiles, along the dimension whose split repacks less: splitting columns
         // makes every thread pack all of A (m*k), splitting rows all of B (k*n).
         int tilesM = (job.M + TK.MR - 1) / TK.MR, tilesN = (job.N + TK.NR - 1) / TK.NR;
-        job.SplitN = tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
+        // A packed beforehand is read in place, so its rows are never split (its blocks start at row 0).
+        job.SplitN = job.PackedA != null || tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
         int parts = work < ParallelThreshold || WorkerPool.InPart ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
         job.Parts = Math.Max(1, parts);
@@ -205,7 +281,9 @@ public static unsafe class Gemm
                 for (int ic = i0; ic < i1; ic += TK.MC)
                 {
                     int mc = Math.Min(TK.MC, i1 - ic);
-                    GemmPack.PackA<TK>(transA, job.A, job.Lda, ic, mc, pc, kc, packA);
+                    float* aBlock = packA;
+                    if (job.PackedA != null) aBlock = job.PackedA + PackedAOffset<TK>(ic, mc, pc, job.K);
+                    else GemmPack.PackA<TK>(transA, job.A, job.Lda, ic, mc, pc, kc, packA);
                     for (int jr = 0; jr < nc; jr += nrFull)
                     {
                         int nr = Math.Min(nrFull, nc - jr);
@@ -213,7 +291,7 @@ public static unsafe class Gemm
                         for (int ir = 0; ir < mc; ir += mrFull)
                         {
                             int mr = Math.Min(mrFull, mc - ir);
-                            float* a = packA + (nint)ir * kc;
+                            float* a = aBlock + (nint)ir * kc;
                             float* c = job.C + (ic + ir) * ldc + jc + jr;
                             if (mr == mrFull && nr == nrFull)
                             {

@@ -7,6 +7,42 @@ namespace Latent.Core.Tests.Kernels;
 public class GemmThreadingTests
 {
     [Theory]
+    [InlineData(false, false, 64, 490, 512)]   // a convolution's weights against one chunk: two k blocks, an 8-row edge strip
+    [InlineData(true, false, 512, 490, 64)]    // the transposed weights: four row blocks of at most 168
+    [InlineData(false, true, 300, 50, 600)]    // m > n: still split by columns only
+    [InlineData(true, true, 1, 7, 3)]
+    public void ProductWithAPackedOnceHasTheBitsOfTheUsualProductForAnyThreadCount(bool transA, bool transB, int m, int n, int k)
+    {
+        var rng = new Random(m * 7 + n + k);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        var a = GemmTests.Random(rng, m * k);
+        var b = GemmTests.Random(rng, k * n);
+        var c0 = GemmTests.Random(rng, m * n);
+        var expected = (float[])c0.Clone();
+        Gemm.Sgemm(transA, transB, m, n, k, 0.75f, a, lda, b, ldb, -1.5f, expected, n);
+        var packed = new float[Gemm.PackedASize(m, k)];
+        Gemm.PackA(transA, m, k, a, lda, packed);
+        int saved = Parallelism.MaxDegree;
+        try
+        {
+            foreach (int threads in (int[])[1, 2, 3])
+            {
+                Parallelism.MaxDegree = threads;
+                var c = (float[])c0.Clone();
+                Gemm.SgemmPackedA(packed, m, n, k, 0.75f, transB, b, ldb, -1.5f, c, n);
+                for (int i = 0; i < c.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(c[i]),
+                        $"{threads} threads: C[{i / n},{i % n}] = {c[i]:R}, Sgemm {expected[i]:R}");
+            }
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmPackedA(packed.AsSpan(1), m, n, k, 1f, transB, b, ldb, 0f, new float[m * n], n));
+    }
+
+    [Theory]
     [InlineData(false, false, 300, 280, 600)]  // m > n: splits the rows
     [InlineData(true, true, 280, 300, 600)]    // m <= n: splits the columns
     [InlineData(false, true, 517, 40, 300)]
