@@ -13,21 +13,23 @@ namespace Latent.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// Small images (28×28 and below) make per-image GEMMs too thin to be efficient, so a chunk of images is
-/// laid side by side in one column matrix [C·Kh·Kw, nb·Ho·Wo] and multiplied at once; the chunk is sized
-/// so the column matrix stays near <see cref="ColumnBudget"/> floats (<see cref="Chunking"/>).
+/// laid side by side in one column matrix [C·Kh·Kw, images·Ho·Wo] and multiplied at once; the chunk is sized
+/// so the column matrix stays within <see cref="ColumnBudget"/> floats (<see cref="ChunkCount"/>).
 /// <para>
 /// Threads take whole chunks: a chunk's im2col, GEMM and scatter (or gather, GEMM and col2im) run on one thread, so
 /// its column matrix is written and read in that core's cache. Splitting each GEMM and each im2col between the
 /// threads instead made every core read columns the other had just written, and on this machine's two cores the
 /// memory-bound packing then ran 2–3 times slower than on one thread (docs/BENCHMARKS.md). Chunks are claimed from
-/// the <see cref="WorkerPool"/>, so a core the OS gives less time to simply takes fewer. A batch of one chunk
-/// (batch-1 inference) splits its GEMM and im2col between the threads as before.
+/// the <see cref="WorkerPool"/>, so a core the OS gives less time to simply takes fewer; their number is a multiple of
+/// the thread count, so that equal cores finish together. A batch of one chunk (batch-1 inference) splits its GEMM and
+/// im2col between the threads instead.
 /// </para>
 /// <para>
 /// Bits: an output element of the forward and input-gradient products is one GEMM column, the same chain of
 /// operations whatever the chunking and the thread. The weight gradient sums over images, so its order is fixed
-/// by the geometry alone: the chunks fall into <see cref="WeightGradGroups"/> groups of consecutive chunks, each group
-/// sums its chunks in order into its own partial, and the partials are added in group order. Buffers come from
+/// by the geometry alone: the batch falls into <see cref="WeightGradGroups"/> equal ranges of images, each cut into
+/// chunks within the budget and summed chunk by chunk into its own partial, and the partials are added in group
+/// order. Buffers come from
 /// <see cref="ArrayPool{T}.Shared"/>, so a training step allocates only its output tensors.
 /// </para>
 /// </remarks>
@@ -38,50 +40,60 @@ internal static class Conv2dKernel
     /// im2col and read back by the GEMM's packing while still in cache. On the conv VAE's 32x14x14 -> 64x7x7 layer
     /// (10 images a chunk) this cut the forward, input-gradient and weight-gradient kernels from 4.4/3.5/4.1 ms to
     /// 3.5/3.3/3.3 ms of CPU a batch against 8 MiB chunks, and much more in wall time on a busy machine
-    /// (bench/Latent.Bench convops). The weight gradient sums chunk by chunk, so this constant is part of its bits.
+    /// (bench/Latent.Bench convops); 512 and 256 KiB were no faster. The weight gradient sums chunk by chunk, so this
+    /// constant is part of its bits.
     /// </summary>
     internal const int ColumnBudget = 1 << 18;
 
     /// <summary>
     /// A batch is cut into at least this many chunks (when it has that many images), so that threads have chunks to
-    /// share even where one chunk's columns would fit the budget (the first layer's 16 taps). Part of the weight
-    /// gradient's bits.
+    /// share even where one chunk's columns would fit the budget (the first layer's 16 taps).
     /// </summary>
     internal const int MinChunks = 8;
 
-    /// <summary>Most partial sums of the weight gradient (groups of chunks that threads can sum at once). Part of its bits.</summary>
+    /// <summary>Most partial sums of the weight gradient (ranges of images that threads can sum at once). Part of its bits.</summary>
     internal const int MaxGroups = 8;
 
     /// <summary>Most floats that the weight gradient's partial sums take together; fewer groups beyond it. Part of its bits.</summary>
     internal const long PartialBudget = 1L << 22;
 
+    /// <summary>Most images whose column matrix fits <see cref="ColumnBudget"/> (one at least).</summary>
+    internal static int ImagesThatFit(in ConvGeometry g) =>
+        (int)Math.Clamp(ColumnBudget / Math.Max(1L, (long)g.K * g.SmallPlane), 1, int.MaxValue);
+
     /// <summary>
-    /// Images per chunk and the number of chunks of a batch: the fewest chunks whose column matrices fit
-    /// <see cref="ColumnBudget"/> (one image at least, and at least <see cref="MinChunks"/> chunks), with the images
-    /// spread evenly over them (the last chunk may be shorter).
+    /// Chunks of the forward and input-gradient products over <paramref name="n"/> images: the fewest whose columns fit the
+    /// budget, at least <see cref="MinChunks"/>, rounded up to a multiple of <paramref name="threads"/>; chunk i is images
+    /// [i·n/count, (i+1)·n/count). Their results do not depend on the chunking.
     /// </summary>
-    internal static (int Images, int Count) Chunking(in ConvGeometry g)
+    internal static int ChunkCount(in ConvGeometry g, int n, int threads)
     {
-        if (g.N <= 0) return (1, 0);
-        long perImage = Math.Max(1L, (long)g.K * g.SmallPlane);
-        int fit = (int)Math.Clamp(ColumnBudget / perImage, 1, g.N);
-        int count = Math.Max((g.N + fit - 1) / fit, Math.Min(g.N, MinChunks));
-        int images = (g.N + count - 1) / count;
-        return (images, (g.N + images - 1) / images);
+        if (n <= 0) return 0;
+        int fit = ImagesThatFit(g);
+        int count = Math.Max((n + fit - 1) / fit, Math.Min(n, MinChunks));
+        if (threads > 1 && count > 1) count = (count + threads - 1) / threads * threads;
+        return Math.Min(n, count);
     }
 
-    /// <summary>How many partial sums the weight gradient over <paramref name="chunks"/> chunks keeps (a function of the geometry only).</summary>
-    internal static int WeightGradGroups(in ConvGeometry g, int chunks)
+    /// <summary>First image of chunk (or group) <paramref name="i"/> of <paramref name="count"/> over <paramref name="n"/> images.</summary>
+    private static int Start(int i, int count, int n) => (int)((long)i * n / count);
+
+    /// <summary>
+    /// How many partial sums (equal ranges of images) the weight gradient of a batch keeps: at most
+    /// <see cref="MaxGroups"/> and within <see cref="PartialBudget"/>; a function of the geometry only, like the chunks
+    /// inside each group (the fewest whose columns fit the budget, the images spread evenly).
+    /// </summary>
+    internal static int WeightGradGroups(in ConvGeometry g)
     {
         long perPartial = Math.Max(1L, (long)g.O * g.K);
         int byMemory = (int)Math.Clamp(PartialBudget / perPartial, 1, MaxGroups);
-        return Math.Max(1, Math.Min(chunks, byMemory));
+        return Math.Max(1, Math.Min(g.N, byMemory));
     }
 
     /// <summary>small [N,O,Ho,Wo] = conv(big [N,C,H,W], w [O,C,Kh,Kw]) + bias [O] (bias may be empty).</summary>
     public static unsafe void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
     {
-        var (nb, chunks) = Chunking(g);
+        int chunks = ChunkCount(g, g.N, Parallelism.MaxDegree);
         float[]? packed = PackWeights(w, g, chunks, transposed: false);
         try
         {
@@ -91,7 +103,7 @@ internal static class Conv2dKernel
                 {
                     Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp,
                     BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, PackedWLength = packed?.Length ?? 0,
-                    G = g, Images = nb, Chunks = chunks,
+                    G = g, Chunks = chunks,
                 };
                 RunParts(&ForwardPart, &job, chunks);
             }
@@ -131,7 +143,7 @@ internal static class Conv2dKernel
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
         int k = g.K, p = g.SmallPlane, o = g.O;
-        int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
+        int n0 = Start(chunk, job.Chunks, g.N), cnt = Start(chunk + 1, job.Chunks, g.N) - n0, ld = cnt * p;
         var small = new Span<float>(job.Small, job.SmallLength);
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, o);
         float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
@@ -175,7 +187,7 @@ internal static class Conv2dKernel
     /// </summary>
     public static unsafe void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
     {
-        var (nb, chunks) = Chunking(g);
+        int chunks = ChunkCount(g, g.N, Parallelism.MaxDegree);
         float[]? packed = PackWeights(w, g, chunks, transposed: true);
         try
         {
@@ -185,7 +197,7 @@ internal static class Conv2dKernel
                 {
                     Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp,
                     BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, PackedWLength = packed?.Length ?? 0,
-                    G = g, Images = nb, Chunks = chunks,
+                    G = g, Chunks = chunks,
                 };
                 RunParts(&BackwardDataPart, &job, chunks);
             }
@@ -201,7 +213,7 @@ internal static class Conv2dKernel
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
         int k = g.K, p = g.SmallPlane, o = g.O;
-        int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
+        int n0 = Start(chunk, job.Chunks, g.N), cnt = Start(chunk + 1, job.Chunks, g.N) - n0, ld = cnt * p;
         var small = new ReadOnlySpan<float>(job.Small, job.SmallLength);
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, g.C);
         float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
@@ -264,17 +276,16 @@ internal static class Conv2dKernel
     private static unsafe void WeightGradCore(float[] big, float[]? w, float[] smallIn, in ConvGeometry g, float[]? small, float[] dw, bool allowTranspose)
     {
         int k = g.K, o = g.O;
-        var (nb, chunks) = Chunking(g);
-        if (chunks == 0)
+        if (g.N <= 0)
         {
             dw.AsSpan(0, o * k).Clear();
             return;
         }
-        int groups = WeightGradGroups(g, chunks);
+        int groups = WeightGradGroups(g);
         bool transposed = allowTranspose && TransposeWeightGrad(k, o);
         // One partial per group; a single group sums straight into dw (or its transpose).
         float[]? partials = groups > 1 || transposed ? ArrayPool<float>.Shared.Rent(groups * o * k) : null;
-        float[]? packed = w == null ? null : PackWeights(w, g, chunks, transposed: false);
+        float[]? packed = w == null ? null : PackWeights(w, g, groups, transposed: false);
         try
         {
             fixed (float* pb = big, pw = w, ps = small, pin = smallIn, pd = partials ?? dw, pp = packed)
@@ -284,7 +295,7 @@ internal static class Conv2dKernel
                     Big = pb, W = pw, Small = ps, SmallIn = pin, Dw = pd, PackedW = pp,
                     BigLength = big.Length, WLength = w?.Length ?? 0, SmallLength = small?.Length ?? 0, SmallInLength = smallIn.Length,
                     PackedWLength = packed?.Length ?? 0,
-                    G = g, Images = nb, Chunks = chunks, Groups = groups, Transposed = transposed,
+                    G = g, Groups = groups, Transposed = transposed,
                 };
                 RunParts(&WeightGradPart, &job, groups);
             }
@@ -303,24 +314,25 @@ internal static class Conv2dKernel
         }
     }
 
-    /// <summary>One group of chunks: its partial weight gradient (and, when the job has a weight, the chunks' forward outputs).</summary>
+    /// <summary>One group of images: its partial weight gradient (and, when the job has a weight, the images' forward outputs).</summary>
     private static unsafe void WeightGradPart(void* ctx, int group)
     {
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
         int k = g.K, p = g.SmallPlane, o = g.O;
-        int c0 = (int)((long)group * job.Chunks / job.Groups), c1 = (int)((long)(group + 1) * job.Chunks / job.Groups);
+        int first = Start(group, job.Groups, g.N), images = Start(group + 1, job.Groups, g.N) - first;
+        int fit = ImagesThatFit(g), chunks = (images + fit - 1) / fit;
         var dw = new Span<float>(job.Dw + (long)group * o * k, o * k);
         var smallIn = new ReadOnlySpan<float>(job.SmallIn, job.SmallInLength);
         bool forward = job.W != null;
-        int ldMax = job.Images * p;
+        int ldMax = (images + chunks - 1) / chunks * p;
         float[] cols = ArrayPool<float>.Shared.Rent(k * ldMax);
         float[] tmp = ArrayPool<float>.Shared.Rent(o * ldMax);
         try
         {
-            for (int chunk = c0; chunk < c1; chunk++)
+            for (int chunk = 0; chunk < chunks; chunk++)
             {
-                int n0 = chunk * job.Images, cnt = Math.Min(job.Images, g.N - n0), ld = cnt * p;
+                int n0 = first + Start(chunk, chunks, images), cnt = first + Start(chunk + 1, chunks, images) - n0, ld = cnt * p;
                 PackChunk(job.BigSpan, g, n0, cnt, cols, ld);
                 if (forward)
                 {
@@ -336,7 +348,7 @@ internal static class Conv2dKernel
                     GatherChannels(smallIn, n0, cnt, o, p, tmp);
                     s = tmp.AsSpan(0, o * ld);
                 }
-                float beta = chunk == c0 ? 0f : 1f;
+                float beta = chunk == 0 ? 0f : 1f;
                 if (!job.Transposed)
                     Gemm.Sgemm(false, true, o, k, ld, 1f, s, ld, cols.AsSpan(0, k * ld), ld, beta, dw, k);
                 else
@@ -356,7 +368,7 @@ internal static class Conv2dKernel
         public float* Big, W, Bias, Small, SmallIn, Dw, PackedW;
         public int BigLength, WLength, SmallLength, SmallInLength, PackedWLength;
         public ConvGeometry G;
-        public int Images, Chunks, Groups;
+        public int Chunks, Groups;
         public bool Transposed;
 
         public readonly Span<float> BigSpan => new(Big, BigLength);

@@ -111,11 +111,12 @@ public class ParallelPassesTests
     [Fact]
     public void ConvKernelsWithChunkGroupsAreTheSameForAnyThreadCountAndMatchTheNaiveSums()
     {
-        // 16 taps x 3x3 over 28x28: two images a chunk, 20 chunks, 8 weight-gradient groups of 2 or 3 chunks.
+        // 16 channels x 3x3 taps over 28x28: two images fit a chunk, so 20 chunks on 1 and 2 threads and 21 on 3; the
+        // weight gradient sums 8 groups of 5 images, each in 3 chunks.
         var g = new ConvGeometry(40, 16, 28, 28, 8, 28, 28, 3, 3, 1, 1, 1);
-        var (images, chunks) = Conv2dKernel.Chunking(g);
-        Assert.Equal((2, 20), (images, chunks));
-        Assert.Equal(8, Conv2dKernel.WeightGradGroups(g, chunks));
+        Assert.Equal(2, Conv2dKernel.ImagesThatFit(g));
+        Assert.Equal((20, 20, 21), (Conv2dKernel.ChunkCount(g, g.N, 1), Conv2dKernel.ChunkCount(g, g.N, 2), Conv2dKernel.ChunkCount(g, g.N, 3)));
+        Assert.Equal(8, Conv2dKernel.WeightGradGroups(g));
         var rng = new Random(11);
         var big = FusedKernelTests.Random(rng, g.N * g.C * g.BigPlane, 1f);
         var small = FusedKernelTests.Random(rng, g.N * g.O * g.SmallPlane, 1f);
