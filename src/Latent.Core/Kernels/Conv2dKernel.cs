@@ -91,10 +91,18 @@ internal static class Conv2dKernel
     }
 
     /// <summary>small [N,O,Ho,Wo] = conv(big [N,C,H,W], w [O,C,Kh,Kw]) + bias [O] (bias may be empty).</summary>
-    public static unsafe void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
+    public static unsafe void Forward(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small) =>
+        RunChunks(big, w, bias, g, small, transposedWeights: false, &ForwardPart);
+
+    /// <summary>
+    /// Forward or BackwardData: the weights packed once (transposed for BackwardData), then <paramref name="part"/> over
+    /// the chunks of the batch (<see cref="ChunkCount"/>).
+    /// </summary>
+    private static unsafe void RunChunks(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small,
+        bool transposedWeights, delegate*<void*, int, void> part)
     {
         int chunks = ChunkCount(g, g.N, Parallelism.MaxDegree);
-        float[]? packed = PackWeights(w, g, chunks, transposed: false);
+        float[]? packed = PackWeights(w, g, chunks, transposedWeights);
         try
         {
             fixed (float* pb = big, pw = w, pbias = bias, ps = small, pp = packed)
@@ -105,7 +113,7 @@ internal static class Conv2dKernel
                     BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, PackedWLength = packed?.Length ?? 0,
                     G = g, Chunks = chunks,
                 };
-                RunParts(&ForwardPart, &job, chunks);
+                RunParts(part, &job, chunks);
             }
         }
         finally
@@ -142,8 +150,8 @@ internal static class Conv2dKernel
     {
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
-        int k = g.K, p = g.SmallPlane, o = g.O;
-        int n0 = Start(chunk, job.Chunks, g.N), cnt = Start(chunk + 1, job.Chunks, g.N) - n0, ld = cnt * p;
+        var (n0, cnt) = job.Chunk(chunk);
+        int k = g.K, p = g.SmallPlane, o = g.O, ld = cnt * p;
         var small = new Span<float>(job.Small, job.SmallLength);
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, o);
         float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
@@ -185,35 +193,15 @@ internal static class Conv2dKernel
     /// big [N,C,H,W] = col2im(wᵀ · small) + bias [C] (bias may be empty): the adjoint of <see cref="Forward"/>
     /// in its input, i.e. a transposed convolution with weight [O,C,Kh,Kw]. <paramref name="big"/> is overwritten.
     /// </summary>
-    public static unsafe void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
-    {
-        int chunks = ChunkCount(g, g.N, Parallelism.MaxDegree);
-        float[]? packed = PackWeights(w, g, chunks, transposed: true);
-        try
-        {
-            fixed (float* pb = big, pw = w, pbias = bias, ps = small, pp = packed)
-            {
-                var job = new Job
-                {
-                    Big = pb, W = pw, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp,
-                    BigLength = big.Length, WLength = w.Length, SmallLength = small.Length, PackedWLength = packed?.Length ?? 0,
-                    G = g, Chunks = chunks,
-                };
-                RunParts(&BackwardDataPart, &job, chunks);
-            }
-        }
-        finally
-        {
-            if (packed != null) ArrayPool<float>.Shared.Return(packed);
-        }
-    }
+    public static unsafe void BackwardData(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big) =>
+        RunChunks(big, w, bias, g, small, transposedWeights: true, &BackwardDataPart);
 
     private static unsafe void BackwardDataPart(void* ctx, int chunk)
     {
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
-        int k = g.K, p = g.SmallPlane, o = g.O;
-        int n0 = Start(chunk, job.Chunks, g.N), cnt = Start(chunk + 1, job.Chunks, g.N) - n0, ld = cnt * p;
+        var (n0, cnt) = job.Chunk(chunk);
+        int k = g.K, p = g.SmallPlane, o = g.O, ld = cnt * p;
         var small = new ReadOnlySpan<float>(job.Small, job.SmallLength);
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, g.C);
         float[] cols = ArrayPool<float>.Shared.Rent(k * ld);
@@ -372,6 +360,9 @@ internal static class Conv2dKernel
         public bool Transposed;
 
         public readonly Span<float> BigSpan => new(Big, BigLength);
+
+        /// <summary>First image and image count of chunk <paramref name="i"/> of the forward or input-gradient product.</summary>
+        public readonly (int N0, int Count) Chunk(int i) => (Start(i, Chunks, G.N), Start(i + 1, Chunks, G.N) - Start(i, Chunks, G.N));
     }
 
     /// <summary>
