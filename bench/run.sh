@@ -157,7 +157,8 @@ section_conv_loaded() {
 }
 
 # infer: the conv autoencoder's encoder over 10,000 Fashion-MNIST test images at batch 256 (images/s) and batch-1
-# latency (p50/p99 over 1,000 calls), Latent against ONNX Runtime 1.32 on the same weights.
+# latency (p50/p99 over 1,000 calls), Latent against ONNX Runtime 1.32 on the same weights. Latent runs the encoder as an
+# InferencePlan (weights packed once, like an ORT session); latent_layers_* is the layers' own Forward, for reference.
 section_infer() {
     local data r model=$OUT/infer_model
     data=$(find_data)
@@ -168,6 +169,7 @@ section_infer() {
         for t in 1 "$CORES"; do
             local tag=$([[ $t == 1 ]] && echo 1 || echo n)
             run infer "$r" "latent_$tag" latent infer --threads "$t" --data "$data" --model "$model"
+            run infer "$r" "latent_layers_$tag" latent infer --plan 0 --threads "$t" --data "$data" --model "$model"
             run infer "$r" "ort_$tag" dotnet bench/OrtBench/bin/Release/net10.0/OrtBench.dll --threads "$t" --data "$data" --model "$model"
         done
     done
@@ -291,7 +293,9 @@ if rounds("conv_loaded"):
           f"conv epoch with a CPU-bound loop pinned to core 0: Latent 1-thread / all-core time in the same round, median; {spread(sc)}")
 
 if rounds("infer"):
-    for peer, label in (("latent_1", "Latent 1 thread"), ("latent_n", "Latent all cores"), ("ort_1", "ORT 1 thread"), ("ort_n", "ORT all cores")):
+    for peer, label in (("latent_1", "Latent 1 thread"), ("latent_n", "Latent all cores"),
+                        ("latent_layers_1", "Latent layers' Forward, 1 thread"), ("latent_layers_n", "Latent layers' Forward, all cores"),
+                        ("ort_1", "ORT 1 thread"), ("ort_n", "ORT all cores")):
         ips, p50, p99 = vals("infer", {peer}, "images_per_s"), vals("infer", {peer}, "p50_us"), vals("infer", {peer}, "p99_us")
         if ips:
             table.append((f"encode batch 256, {label}", f"{max(ips):.0f}", "images/s", spread(ips)))

@@ -47,11 +47,46 @@ public static class ConvOpsBench
             Time($"{name}.data", reps, () => Conv2dKernel.BackwardData(small, w, default, g, outBig));
             Time($"{name}.wgrad", reps, () => Conv2dKernel.WeightGrad(big, small, g, dw));
             Time($"{name}.fwd+wgrad", reps, () => Conv2dKernel.ForwardAndWeightGrad(big, w, small, g, outSmall, dw));
+            Direct(name, reps, rng, g);
             int l2 = 83 * g.SmallPlane;
             Time($"{name}.gemm_fwd83", reps, () => Gemm.Sgemm(false, false, g.O, l2, g.K, 1f, w, g.K, cols, l2, 0f, outSmall, l2));
             Time($"{name}.gemm_fwd", reps, () => Gemm.Sgemm(false, false, g.O, ld, g.K, 1f, w, g.K, cols, ld, 0f, outSmall, ld));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The same layer as a channels-last direct convolution (<see cref="DirectConv"/>, the inference plan's kernel) over
+    /// zero-padded [Hp, Wp, C] images, weights packed once.
+    /// </summary>
+    private static unsafe void Direct(string name, int reps, Random rng, ConvGeometry g)
+    {
+        int hp = g.H + 2 * g.PadH, wp = g.W + 2 * g.Pad, taps = g.Kh * g.Kw;
+        var input = Fill(rng, g.N * hp * wp * g.C);
+        var w = Fill(rng, g.O * g.K);
+        var packed = new float[DirectConv.PackedSize(g.O, g.C, taps)];
+        DirectConv.Pack(w, g.O, g.C, taps, packed);
+        var bias = Fill(rng, g.O);
+        var output = new float[g.N * g.SmallPlane * g.O];
+        int rows = g.SmallPlane;
+        var rowIn = new int[rows];
+        var rowOut = new int[rows];
+        for (int y = 0; y < g.Ho; y++)
+            for (int x = 0; x < g.Wo; x++)
+            {
+                rowIn[y * g.Wo + x] = (y * g.Stride * wp + x * g.Stride) * g.C;
+                rowOut[y * g.Wo + x] = (y * g.Wo + x) * g.O;
+            }
+        var tapOff = new int[taps];
+        for (int ky = 0; ky < g.Kh; ky++)
+            for (int kx = 0; kx < g.Kw; kx++) tapOff[ky * g.Kw + kx] = (ky * wp + kx) * g.C;
+        Time($"{name}.direct", reps, () =>
+        {
+            fixed (float* pin = input, pw = packed, pb = bias, pout = output)
+            fixed (int* pri = rowIn, pro = rowOut, pt = tapOff)
+                for (int b = 0; b < g.N; b++)
+                    DirectConv.Run(pin + (long)b * hp * wp * g.C, pri, rows, pt, taps, g.C, pw, pb, g.O, pout + (long)b * rows * g.O, pro, true);
+        });
     }
 
     private static float[] Fill(Random rng, int n)

@@ -5,19 +5,22 @@ using Latent.Core.IO;
 using Latent.Data.Idx;
 using Latent.Data.Named;
 using Latent.NN;
+using Latent.NN.Inference;
 using Latent.NN.Layers;
 
 namespace Latent.Bench;
 
 /// <summary>
-/// <c>infer --threads T --model DIR [--data DIR] [--calls N] [--reuse 0|1]</c>: the conv autoencoder's encoder
+/// <c>infer --threads T --model DIR [--data DIR] [--calls N] [--plan 0|1] [--reuse 0|1]</c>: the conv autoencoder's encoder
 /// (conv 1→32 4x4/2, ReLU, conv 32→64 4x4/2, ReLU, flatten, linear 3136→32) over the 10,000 Fashion-MNIST test images at
 /// batch 256 (best of 3 passes after a warm-up pass, images/s) and on one image at a time (N calls, default 1,000,
 /// after 100 warm-up calls; p50/p99 latency). The weights are DIR/encoder.safetensors, written from a seeded
 /// PyTorch-default init when missing; bench/export_encoder_onnx.py turns the same file into DIR/encoder.onnx for
 /// ONNX Runtime (bench/OrtBench), so both run the same network on the same weights. Prints
 /// <c>LATENT infer threads= images_per_s= p50_us= p99_us= checksum=</c> (checksum: the sum of all batch-256 outputs,
-/// to compare with the peer's). Each batch runs in a <see cref="Tensor.Scratch"/> scope (<c>--reuse 0</c>: without).
+/// to compare with the peer's). By default the encoder runs as an <see cref="InferencePlan"/> compiled once (weights
+/// packed once, direct channels-last convolutions), as ORT runs a session; <c>--plan 0</c> calls the layers' Forward,
+/// each batch in a <see cref="Tensor.Scratch"/> scope (<c>--reuse 0</c>: without).
 /// </summary>
 public static class InferBench
 {
@@ -27,6 +30,7 @@ public static class InferBench
         int threads = options.Int("threads", Environment.ProcessorCount);
         int calls = options.Int("calls", 1000);
         bool reuse = options.Text("reuse", "1") != "0";
+        bool usePlan = options.Text("plan", "1") != "0";
         string modelDir = options.Text("model", "");
         if (modelDir.Length == 0) throw new ArgumentException("--model DIR is required");
         Parallelism.MaxDegree = threads;
@@ -55,9 +59,11 @@ public static class InferBench
             SafeTensors.Write(path, named);
         }
         var encoder = new Sequential(conv1, Activation.Relu(), conv2, Activation.Relu(), new Flatten(), linear);
+        var plan = usePlan ? InferencePlan.Compile(encoder, 1, height, width) : null;
 
         using var noGrad = Tensor.NoGrad();
         const int batch = 256;
+        var output = new float[batch * 32];
         double checksum = 0;
         double Pass(bool sum)
         {
@@ -65,10 +71,18 @@ public static class InferBench
             for (int start = 0; start < count; start += batch)
             {
                 int b = Math.Min(batch, count - start);
-                using var scratch = reuse ? Tensor.Scratch() : null;
-                var x = Tensor.FromArray(pixels.AsSpan(start * features, b * features), b, 1, height, width);
-                var z = encoder.Forward(x);
-                if (sum) foreach (float v in z.Span) checksum += v;
+                ReadOnlySpan<float> z;
+                if (plan is not null)
+                {
+                    plan.Run(pixels.AsSpan(start * features, b * features), output.AsSpan(0, b * 32));
+                    z = output.AsSpan(0, b * 32);
+                }
+                else
+                {
+                    using var scratch = reuse ? Tensor.Scratch() : null;
+                    z = encoder.Forward(Tensor.FromArray(pixels.AsSpan(start * features, b * features), b, 1, height, width)).Span;
+                }
+                if (sum) foreach (float v in z) checksum += v;
             }
             return Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
@@ -82,16 +96,18 @@ public static class InferBench
         {
             pixels.AsSpan((i + 100) % count * features, features).CopyTo(one);
             long t0 = Stopwatch.GetTimestamp();
-            using (reuse ? Tensor.Scratch() : null)
-            {
-                var z = encoder.Forward(new Tensor(one, 1, 1, height, width));
-                _ = z.Span[0];
-            }
+            if (plan is not null) plan.Run(one, output.AsSpan(0, 32));
+            else
+                using (reuse ? Tensor.Scratch() : null)
+                {
+                    var z = encoder.Forward(new Tensor(one, 1, 1, height, width));
+                    _ = z.Span[0];
+                }
             if (i >= 0) latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
         }
         Array.Sort(latencies);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LATENT infer threads={threads} images_per_s={count / best:F0} p50_us={latencies[calls / 2]:F1} p99_us={latencies[calls * 99 / 100]:F1} checksum={checksum:F3}"));
+            $"LATENT infer threads={threads} plan={(usePlan ? 1 : 0)} images_per_s={count / best:F0} p50_us={latencies[calls / 2]:F1} p99_us={latencies[calls * 99 / 100]:F1} checksum={checksum:F3}"));
         return 0;
     }
 }

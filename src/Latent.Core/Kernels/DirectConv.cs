@@ -1,0 +1,268 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Latent.Core.Kernels;
+
+/// <summary>
+/// Direct convolution in the channels-last layout, for inference with weights packed once: every output row
+/// (an output pixel, or a sample of a linear layer) is
+/// <c>out[r, o] = act(bias[o] + Σ_t Σ_c in[rowIn[r] + tapOff[t] + c] · W[o, c, t])</c>, with no im2col and no packing
+/// of the input. A convolution over a zero-padded channels-last image [Hp, Wp, C] has one row per output pixel
+/// (rowIn = the input offset of its window's top-left corner) and one tap per kernel position (tapOff = (ky·Wp + kx)·C,
+/// dilation included); a linear layer is the case of one tap, with one row per sample (rowIn = sample · C).
+/// </summary>
+/// <remarks>
+/// The weights are packed by <see cref="Pack"/> into blocks of <see cref="Block"/> output channels, [block][t][c][32],
+/// so that the kernel reads them in order. The AVX-512 tile holds up to 14 rows × 32 channels in 28 zmm accumulators:
+/// per (t, c) it loads two weight vectors (lane l of vector J is channel 32·block + 16J + l) and, for each row, broadcasts
+/// its input value and adds the products, as the GEMM micro-kernel does (<see cref="GemmKernelAvx512"/>) but reading the
+/// input in place through one pointer per row. Each output element is one FMA chain from 0 over t ascending and, within
+/// a tap, c ascending, then the bias is added and the activation applied: exactly <see cref="RunScalar"/>'s
+/// <c>acc = fma(in, w, acc)</c> loop, so the two give the same bits, and a row's result does not depend on which rows
+/// share its tile (the batch size, the thread count). Channels past the layer's output count are zero weights in the
+/// packed block and are not stored.
+/// </remarks>
+internal static unsafe class DirectConv
+{
+    /// <summary>Output channels per packed weight block (two 16-lane vectors).</summary>
+    internal const int Block = 32;
+
+    /// <summary>Most rows of one tile (28 accumulators of 32 zmm registers).</summary>
+    internal const int MaxRows = 14;
+
+    /// <summary>Floats of a packed weight for <paramref name="outChannels"/> outputs, <paramref name="taps"/> taps and <paramref name="channels"/> inputs.</summary>
+    internal static long PackedSize(int outChannels, int channels, int taps) => (long)Blocks(outChannels) * taps * channels * Block;
+
+    /// <summary>Weight blocks of <see cref="Block"/> channels covering <paramref name="outChannels"/>.</summary>
+    internal static int Blocks(int outChannels) => (outChannels + Block - 1) / Block;
+
+    /// <summary>
+    /// Packs w [O, C, T] (PyTorch's convolution layout with the kernel positions flattened, or a linear weight [O, C]
+    /// with T = 1) into <paramref name="packed"/> [O/32 blocks][T][C][32], zero past channel O.
+    /// </summary>
+    internal static void Pack(ReadOnlySpan<float> w, int outChannels, int channels, int taps, Span<float> packed)
+    {
+        if (w.Length != (long)outChannels * channels * taps) throw new ArgumentException($"DirectConv.Pack: weight has {w.Length} floats, expected {outChannels}x{channels}x{taps}");
+        if (packed.Length < PackedSize(outChannels, channels, taps)) throw new ArgumentException("DirectConv.Pack: destination too small", nameof(packed));
+        int blocks = Blocks(outChannels);
+        int i = 0;
+        for (int b = 0; b < blocks; b++)
+            for (int t = 0; t < taps; t++)
+                for (int c = 0; c < channels; c++)
+                    for (int j = 0; j < Block; j++, i++)
+                    {
+                        int o = b * Block + j;
+                        packed[i] = o < outChannels ? w[(o * channels + c) * taps + t] : 0f;
+                    }
+    }
+
+    /// <summary>
+    /// Computes <paramref name="rows"/> output rows: row r reads the input from <paramref name="input"/> + rowIn[r] and
+    /// writes its <paramref name="outChannels"/> results at <paramref name="output"/> + rowOut[r]. <paramref name="bias"/>
+    /// (null for none) has <paramref name="outChannels"/> floats; <paramref name="relu"/> clamps at 0 after the bias.
+    /// Runs on the calling thread.
+    /// </summary>
+    internal static void Run(float* input, int* rowIn, int rows, int* tapOff, int taps, int channels, float* packed,
+        float* bias, int outChannels, float* output, int* rowOut, bool relu)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            RunScalar(input, rowIn, rows, tapOff, taps, channels, packed, bias, outChannels, output, rowOut, relu);
+            return;
+        }
+        // Tiles as equal as possible (49 rows: 13, 12, 12, 12 rather than 14, 14, 14, 7), so each keeps most accumulators busy.
+        int tiles = (rows + MaxRows - 1) / MaxRows;
+        long blockSize = (long)taps * channels * Block;
+        float* biasTile = stackalloc float[Block];
+        float* spill = stackalloc float[Block];
+        for (int tile = 0, start = 0; tile < tiles; tile++)
+        {
+            int end = (int)((long)rows * (tile + 1) / tiles);
+            int n = end - start;
+            for (int b = 0, o0 = 0; o0 < outChannels; b++, o0 += Block)
+            {
+                int count = Math.Min(Block, outChannels - o0);
+                for (int j = 0; j < Block; j++) biasTile[j] = bias != null && j < count ? bias[o0 + j] : 0f;
+                var job = new TileJob
+                {
+                    Input = input, RowIn = rowIn + start, TapOff = tapOff, Taps = taps, Channels = channels,
+                    Weights = packed + b * blockSize, Bias = biasTile, Output = output + o0, RowOut = rowOut + start,
+                    Spill = spill, Count = count, Relu = relu,
+                };
+                Dispatch(n, ref job);
+            }
+            start = end;
+        }
+    }
+
+    /// <summary>The scalar twin of <see cref="Run"/>: the same chain per output element, in plain C#.</summary>
+    internal static void RunScalar(float* input, int* rowIn, int rows, int* tapOff, int taps, int channels, float* packed,
+        float* bias, int outChannels, float* output, int* rowOut, bool relu)
+    {
+        long blockSize = (long)taps * channels * Block;
+        for (int r = 0; r < rows; r++)
+            for (int o = 0; o < outChannels; o++)
+            {
+                float* w = packed + o / Block * blockSize + o % Block;
+                float acc = 0f;
+                for (int t = 0; t < taps; t++)
+                {
+                    float* a = input + rowIn[r] + tapOff[t];
+                    for (int c = 0; c < channels; c++, w += Block) acc = MathF.FusedMultiplyAdd(a[c], *w, acc);
+                }
+                float v = acc + (bias != null ? bias[o] : 0f);
+                if (relu) v = v > 0f ? v : 0f;
+                output[rowOut[r] + o] = v;
+            }
+    }
+
+    private struct TileJob
+    {
+        public float* Input;
+        public int* RowIn;
+        public int* TapOff;
+        public int Taps, Channels;
+        public float* Weights;
+        public float* Bias;
+        public float* Output;
+        public int* RowOut;
+        public float* Spill; // 32 floats for a block with fewer valid channels
+        public int Count;
+        public bool Relu;
+    }
+
+    private static void Dispatch(int rows, ref TileJob job)
+    {
+        switch (rows)
+        {
+            case 1: Tile<R1>(ref job); break;
+            case 2: Tile<R2>(ref job); break;
+            case 3: Tile<R3>(ref job); break;
+            case 4: Tile<R4>(ref job); break;
+            case 5: Tile<R5>(ref job); break;
+            case 6: Tile<R6>(ref job); break;
+            case 7: Tile<R7>(ref job); break;
+            case 8: Tile<R8>(ref job); break;
+            case 9: Tile<R9>(ref job); break;
+            case 10: Tile<R10>(ref job); break;
+            case 11: Tile<R11>(ref job); break;
+            case 12: Tile<R12>(ref job); break;
+            case 13: Tile<R13>(ref job); break;
+            case 14: Tile<R14>(ref job); break;
+            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "DirectConv: a tile has 1 to 14 rows");
+        }
+    }
+
+    /// <summary>A row count known when the JIT compiles <see cref="Tile{TRows}"/>, so it keeps only that many accumulators.</summary>
+    private interface IRows { static abstract int N { get; } }
+    private struct R1 : IRows { public static int N => 1; }
+    private struct R2 : IRows { public static int N => 2; }
+    private struct R3 : IRows { public static int N => 3; }
+    private struct R4 : IRows { public static int N => 4; }
+    private struct R5 : IRows { public static int N => 5; }
+    private struct R6 : IRows { public static int N => 6; }
+    private struct R7 : IRows { public static int N => 7; }
+    private struct R8 : IRows { public static int N => 8; }
+    private struct R9 : IRows { public static int N => 9; }
+    private struct R10 : IRows { public static int N => 10; }
+    private struct R11 : IRows { public static int N => 11; }
+    private struct R12 : IRows { public static int N => 12; }
+    private struct R13 : IRows { public static int N => 13; }
+    private struct R14 : IRows { public static int N => 14; }
+
+    /// <summary>
+    /// One tile of TRows.N rows × 32 channels. Lane l of c{i}_{J} accumulates row i, channel 16J + l of the block;
+    /// the branches on TRows.N are constants, so the JIT drops the rows the tile does not have.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TRows>(ref TileJob job) where TRows : struct, IRows
+    {
+        int n = TRows.N;
+        Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+        Vector512<float> c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
+        Vector512<float> c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
+        Vector512<float> c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default;
+        Vector512<float> c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default;
+        Vector512<float> c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
+        Vector512<float> c12_0 = default, c12_1 = default, c13_0 = default, c13_1 = default;
+        float* input = job.Input;
+        int* rowIn = job.RowIn;
+        float* w = job.Weights;
+        int channels = job.Channels;
+        for (int t = 0; t < job.Taps; t++)
+        {
+            float* tap = input + job.TapOff[t];
+            float* a0 = tap + rowIn[0];
+            float* a1 = n > 1 ? tap + rowIn[1] : null;
+            float* a2 = n > 2 ? tap + rowIn[2] : null;
+            float* a3 = n > 3 ? tap + rowIn[3] : null;
+            float* a4 = n > 4 ? tap + rowIn[4] : null;
+            float* a5 = n > 5 ? tap + rowIn[5] : null;
+            float* a6 = n > 6 ? tap + rowIn[6] : null;
+            float* a7 = n > 7 ? tap + rowIn[7] : null;
+            float* a8 = n > 8 ? tap + rowIn[8] : null;
+            float* a9 = n > 9 ? tap + rowIn[9] : null;
+            float* a10 = n > 10 ? tap + rowIn[10] : null;
+            float* a11 = n > 11 ? tap + rowIn[11] : null;
+            float* a12 = n > 12 ? tap + rowIn[12] : null;
+            float* a13 = n > 13 ? tap + rowIn[13] : null;
+            for (int c = 0; c < channels; c++, w += Block)
+            {
+                Vector512<float> b0 = Vector512.Load(w), b1 = Vector512.Load(w + 16);
+                { Vector512<float> a = Vector512.Create(a0[c]); c0_0 = Avx512F.FusedMultiplyAdd(a, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a, b1, c0_1); }
+                if (n > 1) { Vector512<float> a = Vector512.Create(a1[c]); c1_0 = Avx512F.FusedMultiplyAdd(a, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a, b1, c1_1); }
+                if (n > 2) { Vector512<float> a = Vector512.Create(a2[c]); c2_0 = Avx512F.FusedMultiplyAdd(a, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a, b1, c2_1); }
+                if (n > 3) { Vector512<float> a = Vector512.Create(a3[c]); c3_0 = Avx512F.FusedMultiplyAdd(a, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a, b1, c3_1); }
+                if (n > 4) { Vector512<float> a = Vector512.Create(a4[c]); c4_0 = Avx512F.FusedMultiplyAdd(a, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a, b1, c4_1); }
+                if (n > 5) { Vector512<float> a = Vector512.Create(a5[c]); c5_0 = Avx512F.FusedMultiplyAdd(a, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a, b1, c5_1); }
+                if (n > 6) { Vector512<float> a = Vector512.Create(a6[c]); c6_0 = Avx512F.FusedMultiplyAdd(a, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a, b1, c6_1); }
+                if (n > 7) { Vector512<float> a = Vector512.Create(a7[c]); c7_0 = Avx512F.FusedMultiplyAdd(a, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a, b1, c7_1); }
+                if (n > 8) { Vector512<float> a = Vector512.Create(a8[c]); c8_0 = Avx512F.FusedMultiplyAdd(a, b0, c8_0); c8_1 = Avx512F.FusedMultiplyAdd(a, b1, c8_1); }
+                if (n > 9) { Vector512<float> a = Vector512.Create(a9[c]); c9_0 = Avx512F.FusedMultiplyAdd(a, b0, c9_0); c9_1 = Avx512F.FusedMultiplyAdd(a, b1, c9_1); }
+                if (n > 10) { Vector512<float> a = Vector512.Create(a10[c]); c10_0 = Avx512F.FusedMultiplyAdd(a, b0, c10_0); c10_1 = Avx512F.FusedMultiplyAdd(a, b1, c10_1); }
+                if (n > 11) { Vector512<float> a = Vector512.Create(a11[c]); c11_0 = Avx512F.FusedMultiplyAdd(a, b0, c11_0); c11_1 = Avx512F.FusedMultiplyAdd(a, b1, c11_1); }
+                if (n > 12) { Vector512<float> a = Vector512.Create(a12[c]); c12_0 = Avx512F.FusedMultiplyAdd(a, b0, c12_0); c12_1 = Avx512F.FusedMultiplyAdd(a, b1, c12_1); }
+                if (n > 13) { Vector512<float> a = Vector512.Create(a13[c]); c13_0 = Avx512F.FusedMultiplyAdd(a, b0, c13_0); c13_1 = Avx512F.FusedMultiplyAdd(a, b1, c13_1); }
+            }
+        }
+        Vector512<float> bias0 = Vector512.Load(job.Bias), bias1 = Vector512.Load(job.Bias + 16);
+        Store(ref job, 0, c0_0, c0_1, bias0, bias1);
+        if (n > 1) Store(ref job, 1, c1_0, c1_1, bias0, bias1);
+        if (n > 2) Store(ref job, 2, c2_0, c2_1, bias0, bias1);
+        if (n > 3) Store(ref job, 3, c3_0, c3_1, bias0, bias1);
+        if (n > 4) Store(ref job, 4, c4_0, c4_1, bias0, bias1);
+        if (n > 5) Store(ref job, 5, c5_0, c5_1, bias0, bias1);
+        if (n > 6) Store(ref job, 6, c6_0, c6_1, bias0, bias1);
+        if (n > 7) Store(ref job, 7, c7_0, c7_1, bias0, bias1);
+        if (n > 8) Store(ref job, 8, c8_0, c8_1, bias0, bias1);
+        if (n > 9) Store(ref job, 9, c9_0, c9_1, bias0, bias1);
+        if (n > 10) Store(ref job, 10, c10_0, c10_1, bias0, bias1);
+        if (n > 11) Store(ref job, 11, c11_0, c11_1, bias0, bias1);
+        if (n > 12) Store(ref job, 12, c12_0, c12_1, bias0, bias1);
+        if (n > 13) Store(ref job, 13, c13_0, c13_1, bias0, bias1);
+    }
+
+    /// <summary>Row r's 32 sums plus the bias, clamped at 0 for ReLU (maxps gives +0 for ±0 and 0 for NaN, as the scalar <c>v &gt; 0 ? v : 0</c>); only the block's valid channels are stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref TileJob job, int r, Vector512<float> acc0, Vector512<float> acc1, Vector512<float> bias0, Vector512<float> bias1)
+    {
+        Vector512<float> v0 = acc0 + bias0, v1 = acc1 + bias1;
+        if (job.Relu)
+        {
+            v0 = Avx512F.Max(v0, Vector512<float>.Zero);
+            v1 = Avx512F.Max(v1, Vector512<float>.Zero);
+        }
+        float* o = job.Output + job.RowOut[r];
+        if (job.Count == Block)
+        {
+            Vector512.Store(v0, o);
+            Vector512.Store(v1, o + 16);
+            return;
+        }
+        float* tmp = job.Spill;
+        Vector512.Store(v0, tmp);
+        Vector512.Store(v1, tmp + 16);
+        for (int j = 0; j < job.Count; j++) o[j] = tmp[j];
+    }
+}

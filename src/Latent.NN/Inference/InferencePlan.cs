@@ -1,0 +1,506 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Latent.Core;
+using Latent.Core.Kernels;
+using Latent.NN.Layers;
+
+namespace Latent.NN.Inference;
+
+/// <summary>
+/// A network compiled for inference, like an ONNX Runtime session: its weights are copied and packed once, and
+/// <see cref="Run(Tensor)"/> computes <c>network.Forward(x)</c> without the autograd graph, the per-call weight packing
+/// or the im2col of the training path.
+/// </summary>
+/// <remarks>
+/// Conv2d (groups 1, any kernel, stride, padding and dilation), Linear, ReLU and Flatten run natively: images are kept
+/// channels-last ([H, W, C], zero-padded for the next convolution), every convolution and linear layer is a direct
+/// kernel over that layout with its bias and a following ReLU fused (<c>DirectConv</c>), and a Flatten before a Linear
+/// costs nothing (the linear weight's columns are reordered once to the channels-last order). Any other layer runs as
+/// its own <see cref="Layer.Forward"/> in evaluation mode on the PyTorch layout, so every network compiles; <see cref="Steps"/>
+/// says which layers run natively.
+/// <para>
+/// A batch is cut into chunks of at most 14 samples, and the threads (<see cref="Parallelism.MaxDegree"/>) take whole
+/// chunks, each through every layer. A sample's result does not depend on its batch or on the thread count (each output
+/// is one chain of multiply-adds in a fixed order), but it differs from <see cref="Layer.Forward"/> in the last bits,
+/// since the sums run in another order. Native layers need AVX-512; without it they run through the same kernels'
+/// scalar twins, and the network's own <see cref="Layer.Forward"/> is the faster choice there.
+/// </para>
+/// <para>
+/// The plan is a snapshot: training the network further does not change it; compile a new plan after changing the weights.
+/// </para>
+/// </remarks>
+public sealed unsafe class InferencePlan
+{
+    /// <summary>Most samples a thread takes through the network at once (one tile of the linear kernel).</summary>
+    internal const int ChunkSize = DirectConv.MaxRows;
+
+    private readonly Stage[] _stages;
+    private readonly bool _parallel;
+    private readonly ConcurrentBag<Workspace> _workspaces = [];
+
+    private InferencePlan(int[] sampleShape, int[] outputShape, Stage[] stages)
+    {
+        SampleShape = sampleShape;
+        OutputShape = outputShape;
+        _stages = stages;
+        _parallel = stages.All(s => s is not FallbackStage);
+        Steps = stages.Select(s => s.Describe()).ToArray();
+    }
+
+    /// <summary>The shape of one input sample (the input is [N, ..SampleShape]).</summary>
+    public IReadOnlyList<int> SampleShape { get; }
+
+    /// <summary>The shape of one output sample (the output is [N, ..OutputShape]).</summary>
+    public IReadOnlyList<int> OutputShape { get; }
+
+    /// <summary>What the plan runs, one line a step, e.g. <c>conv 32->64 4x4 stride 2 pad 1 + relu (direct, channels-last)</c>.</summary>
+    public IReadOnlyList<string> Steps { get; }
+
+    /// <summary>
+    /// Compiles <paramref name="network"/> (a <see cref="Sequential"/>, nested ones included, or any single layer) for
+    /// inputs [N, ..<paramref name="sampleShape"/>], e.g. <c>Compile(encoder, 1, 28, 28)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The sample shape is empty or not positive, or a layer does not accept what the one before it gives.</exception>
+    public static InferencePlan Compile(Layer network, params int[] sampleShape)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
+            throw new ArgumentException($"InferencePlan.Compile: the sample shape {Shapes.Format(sampleShape)} must have positive sizes", nameof(sampleShape));
+        var layers = new List<Layer>();
+        Unroll(network, layers);
+        var stages = new List<Stage>();
+        var format = Format.Dense(sampleShape);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            bool reluNext = i + 1 < layers.Count && layers[i + 1] is Activation { Name: "relu" };
+            switch (layer)
+            {
+                case Conv2d conv when format.Shape.Length == 3 && conv.SpatialDims == 2:
+                {
+                    if (format.Shape[0] != conv.InChannels)
+                        throw new ArgumentException($"InferencePlan.Compile: layer {i} (Conv2d {conv.InChannels}->{conv.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
+                    var stage = new ConvStage(conv, format.Shape, reluNext);
+                    Convert(stages, ref format, stage.In);
+                    stages.Add(stage);
+                    format = stage.Out;
+                    if (reluNext) i++;
+                    break;
+                }
+                case Linear linear when format.Shape.Length == 1:
+                {
+                    if (format.Shape[0] != linear.InFeatures)
+                        throw new ArgumentException($"InferencePlan.Compile: layer {i} (Linear {linear.InFeatures}->{linear.OutFeatures}) gets {format.Shape[0]} features");
+                    var stage = new LinearStage(linear, format, reluNext);
+                    stages.Add(stage);
+                    format = stage.Out;
+                    if (reluNext) i++;
+                    break;
+                }
+                case Flatten { StartDim: 1, EndDim: -1 }:
+                    if (format.Kind == Layout.ChannelsLast && format.Pad > 0)
+                        Convert(stages, ref format, Format.ChannelsLast(format.Shape[0], format.Shape[1], format.Shape[2], 0));
+                    format = format.Flattened();
+                    break;
+                case Activation { Name: "relu" }:
+                    stages.Add(new ReluStage(format));
+                    break;
+                case Activation { Name: "identity" }:
+                    break;
+                default:
+                {
+                    var stage = new FallbackStage(layer, i, format.Shape);
+                    Convert(stages, ref format, stage.In);
+                    stages.Add(stage);
+                    format = stage.Out;
+                    break;
+                }
+            }
+        }
+        Convert(stages, ref format, Format.Dense(format.Shape));
+        return new InferencePlan(sampleShape, format.Shape, [.. stages]);
+    }
+
+    /// <summary>network.Forward(<paramref name="x"/>) for x [N, ..SampleShape]: a new tensor [N, ..OutputShape], outside any graph.</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/>'s shape is not [N, ..SampleShape].</exception>
+    public Tensor Run(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != SampleShape.Count + 1 || !x.Shape.Skip(1).SequenceEqual(SampleShape))
+            throw new ArgumentException($"InferencePlan.Run: input {Shapes.Format(x.Shape)} is not [N,{string.Join(",", SampleShape)}]", nameof(x));
+        var y = Tensor.Zeros([x.Shape[0], .. OutputShape]);
+        Run(x.Span, y.Span);
+        return y;
+    }
+
+    /// <summary>
+    /// The same on flat buffers: <paramref name="input"/> holds N samples of SampleShape (PyTorch's layout), and N
+    /// samples of OutputShape are written to <paramref name="output"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not a whole number of samples, or the output has a different number of them.</exception>
+    public void Run(ReadOnlySpan<float> input, Span<float> output)
+    {
+        int inSize = _stages.Length > 0 ? _stages[0].In.Size : Format.Dense([.. SampleShape]).Size;
+        int outSize = Format.Dense([.. OutputShape]).Size;
+        if (input.Length % inSize != 0)
+            throw new ArgumentException($"InferencePlan.Run: input of {input.Length} floats is not a whole number of samples of {inSize}", nameof(input));
+        int n = input.Length / inSize;
+        if (output.Length != (long)n * outSize)
+            throw new ArgumentException($"InferencePlan.Run: output of {output.Length} floats, expected {n} samples of {outSize}", nameof(output));
+        if (n == 0) return;
+        if (_stages.Length == 0)
+        {
+            input.CopyTo(output);
+            return;
+        }
+        int threads = _parallel ? Math.Max(1, Parallelism.MaxDegree) : 1;
+        int chunks = (n + ChunkSize - 1) / ChunkSize;
+        if (threads > 1 && n >= threads) chunks = (chunks + threads - 1) / threads * threads;
+        using var noGrad = Tensor.NoGrad();
+        fixed (float* pin = input, pout = output)
+        {
+            var handle = GCHandle.Alloc(this);
+            try
+            {
+                var job = new Job { Plan = GCHandle.ToIntPtr(handle), Input = pin, Output = pout, N = n, Chunks = chunks, InSize = inSize, OutSize = outSize };
+                if (_parallel && chunks > 1) WorkerPool.Run(&RunChunk, &job, chunks);
+                else for (int c = 0; c < chunks; c++) RunChunk(&job, c);
+            }
+            finally
+            {
+                handle.Free();
+            }
+        }
+    }
+
+    private struct Job
+    {
+        public IntPtr Plan;
+        public float* Input, Output;
+        public int N, Chunks, InSize, OutSize;
+    }
+
+    /// <summary>Chunk c: samples [N·c/chunks, N·(c+1)/chunks), through every stage in a workspace of its own.</summary>
+    private static void RunChunk(void* ctx, int c)
+    {
+        ref Job job = ref *(Job*)ctx;
+        var plan = (InferencePlan)GCHandle.FromIntPtr(job.Plan).Target!;
+        int lo = (int)((long)job.N * c / job.Chunks), hi = (int)((long)job.N * (c + 1) / job.Chunks);
+        if (lo >= hi) return;
+        if (!plan._workspaces.TryTake(out var ws)) ws = new Workspace(plan._stages);
+        try
+        {
+            int count = hi - lo;
+            float* current = job.Input + (long)lo * job.InSize;
+            for (int s = 0; s < plan._stages.Length; s++)
+            {
+                var stage = plan._stages[s];
+                float* next = s == plan._stages.Length - 1 ? job.Output + (long)lo * job.OutSize : ws.Buffer(s);
+                stage.Run(current, next, count);
+                current = next;
+            }
+        }
+        finally
+        {
+            plan._workspaces.Add(ws);
+        }
+    }
+
+    /// <summary>A thread's buffers: one chunk of each stage's output, pinned, zeroed once (padding borders stay zero: stages write only interiors).</summary>
+    private sealed class Workspace
+    {
+        private readonly float[][] _buffers;
+
+        public Workspace(Stage[] stages) =>
+            _buffers = stages.Select(s => GC.AllocateArray<float>(Math.Max(1, s.Out.Size * ChunkSize), pinned: true)).ToArray();
+
+        public float* Buffer(int stage) => (float*)Unsafe.AsPointer(ref _buffers[stage][0]);
+    }
+
+    private static void Unroll(Layer layer, List<Layer> into)
+    {
+        if (layer is Sequential seq) foreach (var l in seq.Layers) Unroll(l, into);
+        else into.Add(layer);
+    }
+
+    /// <summary>Adds a conversion from <paramref name="format"/> to <paramref name="to"/> when they differ; a convolution's output is instead padded for the next convolution in place.</summary>
+    private static void Convert(List<Stage> stages, ref Format format, Format to)
+    {
+        if (format == to) return;
+        if (stages.Count > 0 && stages[^1] is ConvStage last && to.Kind == Layout.ChannelsLast && format.Kind == Layout.ChannelsLast && last.Out == format)
+        {
+            last.PadOutput(to.Pad);
+            format = last.Out;
+            return;
+        }
+        stages.Add(new ConvertStage(format, to));
+        format = to;
+    }
+
+    /// <summary>How a sample sits in a buffer.</summary>
+    internal enum Layout
+    {
+        /// <summary>PyTorch's layout of the sample shape.</summary>
+        Dense,
+
+        /// <summary>An image [C, H, W] stored [H + 2·Pad, W + 2·Pad, C] with zero borders.</summary>
+        ChannelsLast,
+
+        /// <summary>The flattening of an image [C, H, W] stored in the order (h, w, c).</summary>
+        FlatChannelsLast,
+    }
+
+    /// <summary>A sample's logical shape (PyTorch's) and its layout in memory.</summary>
+    internal sealed record Format(int[] Shape, Layout Kind, int Pad, int[]? Image)
+    {
+        public static Format Dense(int[] shape) => new(shape, Layout.Dense, 0, null);
+
+        public static Format ChannelsLast(int c, int h, int w, int pad) => new([c, h, w], Layout.ChannelsLast, pad, null);
+
+        /// <summary>Floats a sample takes.</summary>
+        public int Size => Kind == Layout.ChannelsLast
+            ? (Shape[1] + 2 * Pad) * (Shape[2] + 2 * Pad) * Shape[0]
+            : Shape.Aggregate(1, (a, b) => a * b);
+
+        /// <summary>Flatten(1, -1): an unpadded channels-last image becomes a channels-last vector at no cost.</summary>
+        public Format Flattened() => Kind switch
+        {
+            Layout.ChannelsLast => new([Size], Layout.FlatChannelsLast, 0, Shape),
+            Layout.FlatChannelsLast => this,
+            _ => Dense([Shape.Aggregate(1, (a, b) => a * b)]),
+        };
+
+        /// <summary>Where element i of the sample (PyTorch's order) is stored.</summary>
+        public int Offset(int i)
+        {
+            switch (Kind)
+            {
+                case Layout.ChannelsLast:
+                {
+                    int c = Shape[0], h = Shape[1], w = Shape[2];
+                    int ch = i / (h * w), y = i / w % h, x = i % w;
+                    return ((y + Pad) * (w + 2 * Pad) + x + Pad) * c + ch;
+                }
+                case Layout.FlatChannelsLast:
+                {
+                    int c = Image![0], h = Image[1], w = Image[2];
+                    int ch = i / (h * w), y = i / w % h, x = i % w;
+                    return (y * w + x) * c + ch;
+                }
+                default:
+                    return i;
+            }
+        }
+
+        public bool Equals(Format? other) =>
+            other is not null && Kind == other.Kind && Pad == other.Pad && Shape.SequenceEqual(other.Shape) &&
+            (Image ?? []).SequenceEqual(other.Image ?? []);
+
+        public override int GetHashCode() => HashCode.Combine(Kind, Pad, Shape.Length);
+    }
+
+    /// <summary>One step of the plan: reads <c>count</c> samples of <see cref="In"/> and writes them as <see cref="Out"/>.</summary>
+    internal abstract class Stage
+    {
+        public Format In { get; protected set; } = null!;
+        public Format Out { get; protected set; } = null!;
+
+        public abstract void Run(float* input, float* output, int count);
+
+        public abstract string Describe();
+
+        /// <summary>A pinned copy of <paramref name="values"/> whose first element is 64-byte aligned.</summary>
+        protected static float* Pinned(ReadOnlySpan<float> values, List<float[]> keep)
+        {
+            var array = GC.AllocateArray<float>(values.Length + 16, pinned: true);
+            keep.Add(array);
+            float* p = (float*)Unsafe.AsPointer(ref array[0]);
+            int skip = (int)((64 - ((nint)p & 63)) & 63) / sizeof(float);
+            values.CopyTo(array.AsSpan(skip));
+            return p + skip;
+        }
+    }
+
+    /// <summary>A Conv2d (and a following ReLU) as a direct kernel: channels-last input padded by the layer's padding.</summary>
+    private sealed class ConvStage : Stage
+    {
+        private readonly List<float[]> _keep = [];
+        private readonly float* _weights, _bias;
+        private readonly int[] _rowIn, _tapOff;
+        private int[] _rowOut;
+        private readonly int _c, _o, _ho, _wo, _k, _stride, _pad, _dilation;
+        private readonly bool _relu;
+
+        public ConvStage(Conv2d conv, int[] shape, bool relu)
+        {
+            _c = shape[0];
+            int h = shape[1], w = shape[2];
+            _o = conv.OutChannels; _k = conv.KernelSize; _stride = conv.Stride; _pad = conv.Padding; _dilation = conv.Dilation;
+            _relu = relu;
+            _ho = (h + 2 * _pad - _dilation * (_k - 1) - 1) / _stride + 1;
+            _wo = (w + 2 * _pad - _dilation * (_k - 1) - 1) / _stride + 1;
+            if (_ho <= 0 || _wo <= 0)
+                throw new ArgumentException($"InferencePlan.Compile: Conv2d {_c}->{_o} kernel {_k} gives no output for a {h}x{w} image");
+            int taps = _k * _k;
+            var packed = new float[DirectConv.PackedSize(_o, _c, taps)];
+            DirectConv.Pack(conv.Weight.Span, _o, _c, taps, packed);
+            _weights = Pinned(packed, _keep);
+            _bias = conv.Bias is null ? null : Pinned(conv.Bias.Span, _keep);
+            In = Format.ChannelsLast(_c, h, w, _pad);
+            int wp = w + 2 * _pad;
+            _rowIn = new int[_ho * _wo];
+            for (int y = 0; y < _ho; y++)
+                for (int x = 0; x < _wo; x++) _rowIn[y * _wo + x] = (y * _stride * wp + x * _stride) * _c;
+            _tapOff = new int[taps];
+            for (int ky = 0; ky < _k; ky++)
+                for (int kx = 0; kx < _k; kx++) _tapOff[ky * _k + kx] = (ky * _dilation * wp + kx * _dilation) * _c;
+            _rowOut = [];
+            PadOutput(0);
+        }
+
+        /// <summary>Writes the output inside zero borders of <paramref name="pad"/> pixels (the next convolution's padding).</summary>
+        public void PadOutput(int pad)
+        {
+            Out = Format.ChannelsLast(_o, _ho, _wo, pad);
+            int wp = _wo + 2 * pad;
+            _rowOut = new int[_ho * _wo];
+            for (int y = 0; y < _ho; y++)
+                for (int x = 0; x < _wo; x++) _rowOut[y * _wo + x] = ((y + pad) * wp + x + pad) * _o;
+        }
+
+        public override void Run(float* input, float* output, int count)
+        {
+            int inSize = In.Size, outSize = Out.Size;
+            fixed (int* rowIn = _rowIn, rowOut = _rowOut, tapOff = _tapOff)
+                for (int b = 0; b < count; b++)
+                    DirectConv.Run(input + (long)b * inSize, rowIn, _rowIn.Length, tapOff, _tapOff.Length, _c, _weights, _bias, _o,
+                        output + (long)b * outSize, rowOut, _relu);
+        }
+
+        public override string Describe() =>
+            $"conv {_c}->{_o} {_k}x{_k} stride {_stride} pad {_pad}{(_dilation > 1 ? $" dilation {_dilation}" : "")}{(_relu ? " + relu" : "")} (direct, channels-last)";
+    }
+
+    /// <summary>A Linear (and a following ReLU) as the direct kernel's one-tap case, one row per sample.</summary>
+    private sealed class LinearStage : Stage
+    {
+        private readonly List<float[]> _keep = [];
+        private readonly float* _weights, _bias;
+        private readonly int[] _rowIn, _rowOut;
+        private readonly int _k, _o;
+        private readonly bool _relu;
+
+        public LinearStage(Linear linear, Format input, bool relu)
+        {
+            _k = linear.InFeatures; _o = linear.OutFeatures; _relu = relu;
+            In = input;
+            Out = Format.Dense([_o]);
+            // Column j of the stored weight multiplies the input stored at j: reorder PyTorch's columns to the input's layout.
+            var w = linear.Weight.Span;
+            var reordered = new float[w.Length];
+            for (int i = 0; i < _k; i++)
+            {
+                int j = input.Offset(i);
+                for (int o = 0; o < _o; o++) reordered[o * _k + j] = w[o * _k + i];
+            }
+            var packed = new float[DirectConv.PackedSize(_o, _k, 1)];
+            DirectConv.Pack(reordered, _o, _k, 1, packed);
+            _weights = Pinned(packed, _keep);
+            _bias = linear.Bias is null ? null : Pinned(linear.Bias.Span, _keep);
+            _rowIn = new int[ChunkSize];
+            _rowOut = new int[ChunkSize];
+            for (int r = 0; r < ChunkSize; r++) { _rowIn[r] = r * _k; _rowOut[r] = r * _o; }
+        }
+
+        public override void Run(float* input, float* output, int count)
+        {
+            int zero = 0;
+            fixed (int* rowIn = _rowIn, rowOut = _rowOut)
+                DirectConv.Run(input, rowIn, count, &zero, 1, _k, _weights, _bias, _o, output, rowOut, _relu);
+        }
+
+        public override string Describe() => $"linear {_k}->{_o}{(_relu ? " + relu" : "")} (direct{(In.Kind == Layout.FlatChannelsLast ? ", columns in channels-last order" : "")})";
+    }
+
+    /// <summary>A ReLU on its own (zero borders stay zero).</summary>
+    private sealed class ReluStage : Stage
+    {
+        public ReluStage(Format format) { In = format; Out = format; }
+
+        public override void Run(float* input, float* output, int count)
+        {
+            var span = new Span<float>(output, In.Size * count);
+            System.Numerics.Tensors.TensorPrimitives.Max(new ReadOnlySpan<float>(input, span.Length), 0f, span);
+        }
+
+        public override string Describe() => "relu";
+    }
+
+    /// <summary>Moves samples between layouts (the input into channels-last, the output back to PyTorch's).</summary>
+    private sealed class ConvertStage : Stage
+    {
+        private readonly int[] _from, _to;
+
+        public ConvertStage(Format from, Format to)
+        {
+            In = from;
+            Out = to;
+            int n = from.Shape.Aggregate(1, (a, b) => a * b);
+            _from = new int[n];
+            _to = new int[n];
+            for (int i = 0; i < n; i++) { _from[i] = from.Offset(i); _to[i] = to.Offset(i); }
+        }
+
+        public override void Run(float* input, float* output, int count)
+        {
+            int inSize = In.Size, outSize = Out.Size;
+            for (int b = 0; b < count; b++)
+            {
+                float* src = input + (long)b * inSize, dst = output + (long)b * outSize;
+                for (int i = 0; i < _from.Length; i++) dst[_to[i]] = src[_from[i]];
+            }
+        }
+
+        public override string Describe() => $"layout {In.Kind}{(In.Pad > 0 ? $" pad {In.Pad}" : "")} -> {Out.Kind}{(Out.Pad > 0 ? $" pad {Out.Pad}" : "")}";
+    }
+
+    /// <summary>Any other layer: its own Forward in evaluation mode, on PyTorch's layout.</summary>
+    private sealed class FallbackStage : Stage
+    {
+        private readonly Layer _layer;
+        private readonly int _index;
+
+        public FallbackStage(Layer layer, int index, int[] shape)
+        {
+            _layer = layer;
+            _index = index;
+            In = Format.Dense(shape);
+            using var noGrad = Tensor.NoGrad();
+            using var eval = layer.Evaluating();
+            Tensor probe;
+            try
+            {
+                probe = layer.Forward(Tensor.Zeros([1, .. shape]));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"InferencePlan.Compile: layer {index} ({layer.GetType().Name}) does not take samples {Shapes.Format(shape)}: {e.Message}", e);
+            }
+            Out = Format.Dense(probe.Shape.Skip(1).ToArray());
+        }
+
+        public override void Run(float* input, float* output, int count)
+        {
+            using var eval = _layer.Evaluating();
+            var x = Tensor.FromArray(new ReadOnlySpan<float>(input, In.Size * count), [count, .. In.Shape]);
+            var y = _layer.Forward(x);
+            if (y.Size != (long)Out.Size * count)
+                throw new InvalidOperationException($"InferencePlan: layer {_index} ({_layer.GetType().Name}) gave {Shapes.Format(y.Shape)} for {count} samples, expected [{count},{string.Join(",", Out.Shape)}]");
+            y.Span.CopyTo(new Span<float>(output, Out.Size * count));
+        }
+
+        public override string Describe() => $"{_layer.GetType().Name} (its own Forward)";
+    }
+}

@@ -1,0 +1,101 @@
+using Latent.Core.Kernels;
+
+namespace Latent.Core.Tests.Kernels;
+
+public unsafe class DirectConvTests
+{
+    [Theory]
+    [InlineData(1, 1, 1, 1, true, true)]        // one row, one tap, one channel, one output
+    [InlineData(14, 16, 1, 32, true, true)]     // the encoder's first layer: one full tile
+    [InlineData(49, 16, 32, 64, true, true)]    // its second layer: tiles of 13, 12, 12, 12 rows, two blocks
+    [InlineData(30, 9, 5, 33, false, true)]     // a partial second block of one channel
+    [InlineData(15, 4, 3, 70, true, false)]     // tiles of 8 and 7 rows, no bias
+    [InlineData(13, 1, 300, 10, false, false)]  // a linear layer: one tap, a long chain
+    public void RunHasTheBitsOfItsScalarTwin(int rows, int taps, int channels, int outChannels, bool relu, bool withBias)
+    {
+        var rng = new Random(rows * 31 + taps * 7 + channels + outChannels);
+        var (input, rowIn, tapOff) = Layout(rng, rows, taps, channels);
+        var w = GemmTests.Random(rng, outChannels * channels * taps);
+        var packed = new float[DirectConv.PackedSize(outChannels, channels, taps)];
+        DirectConv.Pack(w, outChannels, channels, taps, packed);
+        var bias = GemmTests.Random(rng, outChannels);
+        // Outputs at a stride wider than the channel count, to check that nothing is written past a row's channels.
+        int stride = outChannels + 3;
+        var rowOut = Enumerable.Range(0, rows).Select(r => r * stride).ToArray();
+        var fast = Enumerable.Repeat(-7f, rows * stride).ToArray();
+        var twin = (float[])fast.Clone();
+        fixed (float* pi = input, pp = packed, pb = bias, pf = fast, pt = twin)
+        fixed (int* ri = rowIn, ro = rowOut, to = tapOff)
+        {
+            DirectConv.Run(pi, ri, rows, to, taps, channels, pp, withBias ? pb : null, outChannels, pf, ro, relu);
+            DirectConv.RunScalar(pi, ri, rows, to, taps, channels, pp, withBias ? pb : null, outChannels, pt, ro, relu);
+        }
+        for (int i = 0; i < fast.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(fast[i]) == BitConverter.SingleToInt32Bits(twin[i]),
+                $"row {i / stride}, channel {i % stride}: {fast[i]:R}, scalar twin {twin[i]:R}");
+        for (int r = 0; r < rows; r++)
+            for (int j = outChannels; j < stride; j++) Assert.Equal(-7f, fast[r * stride + j]);
+    }
+
+    [Fact]
+    public void ConvolutionOverAPaddedChannelsLastImageMatchesTheDefinition()
+    {
+        // Conv2d 3 -> 5, kernel 3, stride 2, padding 1, dilation 2 over a 9 x 8 image, against the NCHW definition in doubles.
+        const int c = 3, o = 5, h = 9, wd = 8, k = 3, s = 2, p = 1, d = 2;
+        int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (wd + 2 * p - d * (k - 1) - 1) / s + 1;
+        var rng = new Random(5);
+        var x = GemmTests.Random(rng, c * h * wd);
+        var w = GemmTests.Random(rng, o * c * k * k);
+        var bias = GemmTests.Random(rng, o);
+        int hp = h + 2 * p, wp = wd + 2 * p;
+        var padded = new float[hp * wp * c];
+        for (int ch = 0; ch < c; ch++)
+            for (int y = 0; y < h; y++)
+                for (int xx = 0; xx < wd; xx++) padded[((y + p) * wp + xx + p) * c + ch] = x[(ch * h + y) * wd + xx];
+        var rowIn = new int[ho * wo];
+        var rowOut = new int[ho * wo];
+        for (int y = 0; y < ho; y++)
+            for (int xx = 0; xx < wo; xx++) { rowIn[y * wo + xx] = (y * s * wp + xx * s) * c; rowOut[y * wo + xx] = (y * wo + xx) * o; }
+        var tapOff = new int[k * k];
+        for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++) tapOff[ky * k + kx] = (ky * d * wp + kx * d) * c;
+        var packed = new float[DirectConv.PackedSize(o, c, k * k)];
+        DirectConv.Pack(w, o, c, k * k, packed);
+        var output = new float[ho * wo * o];
+        fixed (float* pi = padded, pp = packed, pb = bias, po = output)
+        fixed (int* ri = rowIn, ro = rowOut, to = tapOff)
+            DirectConv.Run(pi, ri, ho * wo, to, k * k, c, pp, pb, o, po, ro, relu: false);
+        for (int oc = 0; oc < o; oc++)
+            for (int y = 0; y < ho; y++)
+                for (int xx = 0; xx < wo; xx++)
+                {
+                    double sum = bias[oc];
+                    for (int ch = 0; ch < c; ch++)
+                        for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++)
+                            {
+                                int iy = y * s - p + ky * d, ix = xx * s - p + kx * d;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < wd) sum += (double)x[(ch * h + iy) * wd + ix] * w[((oc * c + ch) * k + ky) * k + kx];
+                            }
+                    Assert.Equal(sum, output[(y * wo + xx) * o + oc], 1e-5);
+                }
+    }
+
+    [Fact]
+    public void PackRejectsAWeightOfTheWrongSizeAndAShortDestination()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DirectConv.Pack(new float[10], 2, 3, 2, new float[DirectConv.PackedSize(2, 3, 2)]));
+        Assert.Contains("expected 2x3x2", e.Message);
+        Assert.Throws<ArgumentException>(() => DirectConv.Pack(new float[12], 2, 3, 2, new float[10]));
+    }
+
+    /// <summary>A channels-last buffer with the rows' windows at scattered offsets, and taps spread over it.</summary>
+    private static (float[] Input, int[] RowIn, int[] TapOff) Layout(Random rng, int rows, int taps, int channels)
+    {
+        var tapOff = Enumerable.Range(0, taps).Select(t => t * (channels + 2)).ToArray();
+        int window = tapOff[^1] + channels;
+        var rowIn = Enumerable.Range(0, rows).Select(r => r * 3 * channels + rng.Next(4)).ToArray();
+        var input = GemmTests.Random(rng, rowIn.Max() + window);
+        return (input, rowIn, tapOff);
+    }
+}
