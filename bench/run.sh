@@ -2,7 +2,8 @@
 # Latent against TorchSharp (libtorch 2.10, MKL + oneDNN) and PyTorch 1.13 (Debian, on OpenBLAS) on this machine,
 # interleaved: every round runs each peer once per thread count, one after the other, so that all peers see the same
 # neighbours. Prints a table and one line `RESULT key=value ...`, and writes bench/results/speed.json (an array of
-# {name, value, target, unit, higher_is_better, command, date, machine, commit, notes}; schema in bench/README.md).
+# {name, value, target, unit, higher_is_better, command, date, machine, commit, notes}; schema in bench/README.md). A run
+# of some sections replaces only their entries: the others stay, each with the command, date and commit that made it.
 #
 #   bench/run.sh                                  # every section, 3 rounds, full epochs
 #   SECTIONS="conv" ROUNDS=5 STEPS=100 bench/run.sh
@@ -193,7 +194,7 @@ fi
 # Summarise $RAW: table, RESULT line, speed.json.
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+dirty")
 "$PY" - "$RAW" "$OUT/speed.json" "$MACHINE" "$PEERS" "$COMMIT" "SECTIONS=\"$SECTIONS\" ROUNDS=$ROUNDS EPOCHS=$EPOCHS${STEPS:+ STEPS=$STEPS} bench/run.sh" <<'PYEOF'
-import datetime, json, statistics, sys
+import datetime, json, os, statistics, sys
 
 raw, out, machine, peers, commit, command = sys.argv[1:]
 runs = []
@@ -316,6 +317,13 @@ for e in entries:
     status = "" if t is None else ("  met" if (e["value"] >= t if e["higher_is_better"] else e["value"] <= t) else "  MISSED")
     print(f"{e['name']:<28} {e['value']:>9.3f}  target {t if t is not None else '-':<5}{status}")
 print("RESULT " + " ".join(f"{e['name']}={e['value']}" for e in entries))
-json.dump(entries, open(out, "w"), indent=2)
-print(f"wrote {out} ({len(entries)} entries) and {raw}")
+# Keep the entries of the sections this run skipped (each names the run that made it), in the file's order.
+kept = []
+if os.path.exists(out):
+    new = {e["name"] for e in entries}
+    kept = [e for e in json.load(open(out)) if e["name"] not in new]
+tmp = out + ".tmp"
+json.dump(kept + entries, open(tmp, "w"), indent=2)
+os.replace(tmp, out)
+print(f"wrote {out} ({len(entries)} entries, {len(kept)} kept from earlier runs) and {raw}")
 PYEOF
