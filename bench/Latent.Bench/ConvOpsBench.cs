@@ -8,7 +8,8 @@ namespace Latent.Bench;
 
 /// <summary>
 /// <c>convops --threads T [--reps R] [--kernels 1]</c>: the conv VAE's convolution kernels one by one at batch 128 (best
-/// of R reps, milliseconds), to see where a conv training step goes without a profiler. Prints one
+/// of R reps, milliseconds), to see where a conv training step goes without a profiler, and the same layers as the
+/// direct channels-last convolution with its layout moves (direct, to_cl, from_cl). Prints one
 /// <c>OP name=... ms=...</c> line per kernel; <c>--kernels 1</c> times only im2col's pack and unpack.
 /// </summary>
 public static class ConvOpsBench
@@ -80,6 +81,17 @@ public static class ConvOpsBench
         var tapOff = new int[taps];
         for (int ky = 0; ky < g.Kh; ky++)
             for (int kx = 0; kx < g.Kw; kx++) tapOff[ky * g.Kw + kx] = (ky * wp + kx) * g.C;
+        var back = new float[Math.Max(output.Length, g.N * g.C * g.BigPlane)];
+        Time($"{name}.to_cl", reps, () =>
+        {
+            fixed (float* pb = back, pin = input)
+                for (int b = 0; b < g.N; b++) ChannelsLast.ToPadded(pb + (long)b * g.C * g.BigPlane, g.C, g.H, g.W, g.PadH, g.Pad, pin + (long)b * hp * wp * g.C);
+        });
+        Time($"{name}.from_cl", reps, () =>
+        {
+            fixed (float* pout = output, pb = back)
+                for (int b = 0; b < g.N; b++) ChannelsLast.Transpose(pout + (long)b * rows * g.O, rows, g.O, pb + (long)b * rows * g.O);
+        });
         Time($"{name}.direct", reps, () =>
         {
             fixed (float* pin = input, pw = packed, pb = bias, pout = output)

@@ -193,7 +193,7 @@ internal static unsafe class GemmPack
     /// row r, column q. Rows past <paramref name="rows"/> are neither read nor written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(float* src, nint lds, int rows, float* dst, nint ldd)
+    internal static void Transpose8(float* src, nint lds, int rows, float* dst, nint ldd)
     {
         Vector256<float> r0 = Avx.LoadVector256(src);
         Vector256<float> r1 = rows > 1 ? Avx.LoadVector256(src + lds) : default;

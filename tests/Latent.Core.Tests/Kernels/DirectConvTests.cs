@@ -65,20 +65,54 @@ public unsafe class DirectConvTests
         fixed (float* pi = padded, pp = packed, pb = bias, po = output)
         fixed (int* ri = rowIn, ro = rowOut, to = tapOff)
             DirectConv.Run(pi, ri, ho * wo, to, k * k, c, pp, pb, o, po, ro, relu: false);
+        var expected = Definition(x, w, bias, 1, c, h, wd, o, k, s, p, d);
         for (int oc = 0; oc < o; oc++)
-            for (int y = 0; y < ho; y++)
-                for (int xx = 0; xx < wo; xx++)
-                {
-                    double sum = bias[oc];
-                    for (int ch = 0; ch < c; ch++)
-                        for (int ky = 0; ky < k; ky++)
-                            for (int kx = 0; kx < k; kx++)
-                            {
-                                int iy = y * s - p + ky * d, ix = xx * s - p + kx * d;
-                                if (iy >= 0 && iy < h && ix >= 0 && ix < wd) sum += (double)x[(ch * h + iy) * wd + ix] * w[((oc * c + ch) * k + ky) * k + kx];
-                            }
-                    Assert.Equal(sum, output[(y * wo + xx) * o + oc], 1e-5);
-                }
+            for (int q = 0; q < ho * wo; q++) Assert.Equal(expected[oc * ho * wo + q], output[q * o + oc], 1e-5);
+    }
+
+    [Theory]
+    [InlineData(5, 1, 28, 28, 32, 4, 2, 1, 1)]   // the conv VAE's first layer
+    [InlineData(3, 32, 14, 14, 64, 4, 2, 1, 1)]  // its second
+    [InlineData(2, 6, 9, 11, 5, 3, 1, 2, 2)]     // odd sizes, dilation 2
+    public void ConvolutionForwardTakesTheDirectPathAndGivesTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p, int d)
+    {
+        int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (w + 2 * p - d * (k - 1) - 1) / s + 1;
+        var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, Conv2dKernel.UseDirect(g));
+        // One output row more than the formula gives: its windows leave the padded image, so the im2col path runs.
+        Assert.False(Conv2dKernel.UseDirect(g with { Ho = ho + 1 + (k - 1) * d }));
+        var rng = new Random(n + c + o);
+        var x = GemmTests.Random(rng, n * c * h * w);
+        var wt = GemmTests.Random(rng, o * c * k * k);
+        var bias = GemmTests.Random(rng, o);
+        var y = new float[n * o * ho * wo];
+        Conv2dKernel.Forward(x, wt, bias, g, y);
+        var expected = Definition(x, wt, bias, n, c, h, w, o, k, s, p, d);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-4);
+    }
+
+    /// <summary>Conv2d of x [n, c, h, w] by w [o, c, k, k] plus the bias, in doubles straight from the definition: [n, o, ho, wo].</summary>
+    private static double[] Definition(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k, int s, int p, int d)
+    {
+        int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (wd + 2 * p - d * (k - 1) - 1) / s + 1;
+        var y = new double[n * o * ho * wo];
+        for (int b = 0; b < n; b++)
+            for (int oc = 0; oc < o; oc++)
+                for (int oy = 0; oy < ho; oy++)
+                    for (int ox = 0; ox < wo; ox++)
+                    {
+                        double sum = bias[oc];
+                        for (int ch = 0; ch < c; ch++)
+                            for (int ky = 0; ky < k; ky++)
+                                for (int kx = 0; kx < k; kx++)
+                                {
+                                    int iy = oy * s - p + ky * d, ix = ox * s - p + kx * d;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < wd)
+                                        sum += (double)x[((b * c + ch) * h + iy) * wd + ix] * w[((oc * c + ch) * k + ky) * k + kx];
+                                }
+                        y[((b * o + oc) * ho + oy) * wo + ox] = sum;
+                    }
+        return y;
     }
 
     [Fact]

@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Latent.Core.Kernels;
+
+/// <summary>
+/// Moves one image between PyTorch's channels-first layout [C, H, W] and the channels-last layout [H, W, C] of the
+/// direct convolution (<see cref="DirectConv"/>): in with zero borders for the convolution's padding, out as its
+/// [pixels, channels] result transposed back. Pure data movement, so every path gives the same floats as the plain
+/// loops (<see cref="ToPaddedScalar"/>, <see cref="TransposeScalar"/>).
+/// </summary>
+/// <remarks>
+/// The AVX paths move 8 × 8 blocks through <see cref="GemmPack.Transpose8"/> (8 channels of 8 pixels become 8 pixels of
+/// 8 channels); the pixels past the last whole block of a row and the channels past the last whole group of 8 go
+/// element by element.
+/// </remarks>
+internal static unsafe class ChannelsLast
+{
+    /// <summary>
+    /// dst [H + 2·padH, W + 2·padW, C] = src [C, H, W] inside zero borders (the whole of dst is written).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // full JIT at once: tier 0 would not inline the 8 x 8 transposes
+    internal static void ToPadded(float* src, int c, int h, int w, int padH, int padW, float* dst)
+    {
+        int wp = w + 2 * padW;
+        long size = (long)(h + 2 * padH) * wp * c;
+        if (padH > 0 || padW > 0) new Span<float>(dst, (int)size).Clear();
+        if (c == 1)
+        {
+            for (int y = 0; y < h; y++) new ReadOnlySpan<float>(src + (long)y * w, w).CopyTo(new Span<float>(dst + ((long)(y + padH) * wp + padW), w));
+            return;
+        }
+        if (!Avx.IsSupported)
+        {
+            ToPaddedScalar(src, c, h, w, padH, padW, dst);
+            return;
+        }
+        int plane = h * w;
+        int c8 = c & ~7, w8 = w & ~7;
+        for (int y = 0; y < h; y++)
+        {
+            float* row = dst + ((long)(y + padH) * wp + padW) * c;
+            for (int ch = 0; ch < c8; ch += 8)
+            {
+                float* s = src + (long)ch * plane + (long)y * w;
+                // Rows of the block are channels ch..ch+7 (stride: a plane), columns pixels x..x+7; out: pixel-major.
+                for (int x = 0; x < w8; x += 8) GemmPack.Transpose8(s + x, plane, 8, row + (long)x * c + ch, c);
+                for (int x = w8; x < w; x++)
+                    for (int j = 0; j < 8; j++) row[(long)x * c + ch + j] = s[(long)j * plane + x];
+            }
+            for (int ch = c8; ch < c; ch++)
+            {
+                float* s = src + (long)ch * plane + (long)y * w;
+                for (int x = 0; x < w; x++) row[(long)x * c + ch] = s[x];
+            }
+        }
+    }
+
+    /// <summary>The plain loops of <see cref="ToPadded"/>.</summary>
+    internal static void ToPaddedScalar(float* src, int c, int h, int w, int padH, int padW, float* dst)
+    {
+        int wp = w + 2 * padW;
+        new Span<float>(dst, (h + 2 * padH) * wp * c).Clear();
+        for (int ch = 0; ch < c; ch++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) dst[((long)(y + padH) * wp + x + padW) * c + ch] = src[((long)ch * h + y) * w + x];
+    }
+
+    /// <summary>dst [cols, rows] = src [rows, cols]ᵀ (a [pixels, channels] result to [channels, pixels]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // full JIT at once: tier 0 would not inline the 8 x 8 transposes
+    internal static void Transpose(float* src, int rows, int cols, float* dst)
+    {
+        if (!Avx.IsSupported)
+        {
+            TransposeScalar(src, rows, cols, dst);
+            return;
+        }
+        int c8 = cols & ~7;
+        // Column blocks outside, so that each block of 8 destination rows is written front to back.
+        for (int j = 0; j < c8; j += 8)
+            for (int r = 0; r < rows; r += 8)
+                // Block rows are src rows r..r+n-1 (n may be short: only those are read and written), columns j..j+7.
+                GemmPack.Transpose8(src + (long)r * cols + j, cols, Math.Min(8, rows - r), dst + (long)j * rows + r, rows);
+        for (int j = c8; j < cols; j++)
+            for (int i = 0; i < rows; i++) dst[(long)j * rows + i] = src[(long)i * cols + j];
+    }
+
+    /// <summary>The plain loops of <see cref="Transpose"/>.</summary>
+    internal static void TransposeScalar(float* src, int rows, int cols, float* dst)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) dst[(long)j * rows + i] = src[(long)i * cols + j];
+    }
+}
