@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Latent.Core;
 using Latent.Core.Kernels;
 using Latent.NN.Layers;
@@ -23,8 +24,8 @@ namespace Latent.NN.Inference;
 /// A batch is cut into chunks of at most 14 samples, and the threads (<see cref="Parallelism.MaxDegree"/>) take whole
 /// chunks, each through every layer. A sample's result does not depend on its batch or on the thread count (each output
 /// is one chain of multiply-adds in a fixed order), but it differs from <see cref="Layer.Forward"/> in the last bits,
-/// since the sums run in another order. Native layers need AVX-512; without it they run through the same kernels'
-/// scalar twins, and the network's own <see cref="Layer.Forward"/> is the faster choice there.
+/// since the sums run in another order. The native kernels need AVX-512: on a machine without it every layer runs as
+/// its own Forward (im2col and the AVX2 or portable GEMM), which is faster there than the kernels' scalar twins.
 /// </para>
 /// <para>
 /// The plan is a snapshot: training the network further does not change it; compile a new plan after changing the weights.
@@ -62,7 +63,10 @@ public sealed unsafe class InferencePlan
     /// inputs [N, ..<paramref name="sampleShape"/>], e.g. <c>Compile(encoder, 1, 28, 28)</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The sample shape is empty or not positive, or a layer does not accept what the one before it gives.</exception>
-    public static InferencePlan Compile(Layer network, params int[] sampleShape)
+    public static InferencePlan Compile(Layer network, params int[] sampleShape) => Compile(network, sampleShape, Avx512F.IsSupported);
+
+    /// <summary><see cref="Compile(Layer, int[])"/>; <paramref name="native"/> false runs every layer as its own Forward.</summary>
+    internal static InferencePlan Compile(Layer network, int[] sampleShape, bool native)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(sampleShape);
@@ -76,6 +80,13 @@ public sealed unsafe class InferencePlan
         {
             var layer = layers[i];
             bool reluNext = i + 1 < layers.Count && layers[i + 1] is Activation { Name: "relu" };
+            if (!native)
+            {
+                var asItself = new FallbackStage(layer, i, format.Shape);
+                stages.Add(asItself);
+                format = asItself.Out;
+                continue;
+            }
             switch (layer)
             {
                 case Conv2d conv when format.Shape.Length == 3 && conv.SpatialDims == 2:

@@ -33,7 +33,8 @@ public class InferencePlanTests
     public void TheEncoderRunsNativelyAndGivesItsForward()
     {
         var encoder = Encoder();
-        var plan = InferencePlan.Compile(encoder, 1, 28, 28);
+        // native: true checks the plan's own stages on any machine (without AVX-512 through the kernels' scalar twins).
+        var plan = InferencePlan.Compile(encoder, [1, 28, 28], native: true);
         Assert.Equal([1, 28, 28], plan.SampleShape);
         Assert.Equal([32], plan.OutputShape);
         Assert.Equal(
@@ -57,7 +58,7 @@ public class InferencePlanTests
         var network = new Sequential(
             new Conv2d(c, o, k, new Rng(3), stride, padding, dilation, bias), Activation.Relu(),
             new Conv2d(o, 4, 3, new Rng(4), padding: 1), new Flatten());
-        var plan = InferencePlan.Compile(network, c, 11, 10);
+        var plan = InferencePlan.Compile(network, [c, 11, 10], native: true);
         Assert.DoesNotContain(plan.Steps, s => s.Contains("own Forward"));
         var x = Input(5, c, 11, 10);
         Check.Close(Forward(network, x), plan.Run(x), rtol: 1e-4f, atol: 1e-5f, what: $"conv {c}->{o} k{k} s{stride} p{padding} d{dilation}");
@@ -72,7 +73,7 @@ public class InferencePlanTests
             new ConvTranspose2d(8, 2, 4, new Rng(8), stride: 2, padding: 1), Activation.Sigmoid());
         // Running statistics that are not the defaults, so evaluation mode matters.
         using (Tensor.NoGrad()) network.Forward(Input(16, 12));
-        var plan = InferencePlan.Compile(network, 12);
+        var plan = InferencePlan.Compile(network, [12], native: true);
         Assert.Equal([2, 8, 8], plan.OutputShape);
         Assert.Contains(plan.Steps, s => s == "BatchNorm2d (its own Forward)");
         Assert.Contains(plan.Steps, s => s == "conv 3->8 3x3 stride 1 pad 1 (direct, channels-last)");
@@ -86,7 +87,7 @@ public class InferencePlanTests
     public void AVectorNetworkWithAStandaloneReluRunsNatively()
     {
         var network = new Sequential(Activation.Relu(), new Linear(20, 33, new Rng(9)), Activation.Relu(), new Linear(33, 3, new Rng(10), bias: false));
-        var plan = InferencePlan.Compile(network, 20);
+        var plan = InferencePlan.Compile(network, [20], native: true);
         Assert.Equal(["relu", "linear 20->33 + relu (direct)", "linear 33->3 (direct)"], plan.Steps);
         var x = Input(30, 20);
         Check.Close(Forward(network, x), plan.Run(x), rtol: 1e-5f, atol: 1e-6f, what: "mlp");
@@ -119,6 +120,16 @@ public class InferencePlanTests
         {
             Parallelism.MaxDegree = saved;
         }
+    }
+
+    [Fact]
+    public void WithoutTheNativeKernelsEveryLayerRunsAsItsOwnForward()
+    {
+        var encoder = Encoder();
+        var plan = InferencePlan.Compile(encoder, [1, 28, 28], native: false);
+        Assert.Equal(["Conv2d (its own Forward)", "Activation (its own Forward)", "Conv2d (its own Forward)", "Activation (its own Forward)", "Flatten (its own Forward)", "Linear (its own Forward)"], plan.Steps);
+        var x = Input(20, 1, 28, 28);
+        Assert.Equal(Forward(encoder, x).Span.ToArray(), plan.Run(x).Span.ToArray());
     }
 
     [Fact]
