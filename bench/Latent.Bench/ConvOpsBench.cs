@@ -85,7 +85,7 @@ public static class ConvOpsBench
         Time($"{name}.to_cl", reps, () =>
         {
             fixed (float* pb = back, pin = input)
-                for (int b = 0; b < g.N; b++) ChannelsLast.ToPadded(pb + (long)b * g.C * g.BigPlane, g.C, g.H, g.W, g.PadH, g.Pad, pin + (long)b * hp * wp * g.C);
+                for (int b = 0; b < g.N; b++) ChannelsLast.ToPadded(pb + (long)b * g.C * g.BigPlane, g.C, g.H, g.W, g.PadH, g.Pad, hp, wp, pin + (long)b * hp * wp * g.C);
         });
         Time($"{name}.from_cl", reps, () =>
         {

@@ -17,29 +17,29 @@ namespace Latent.Core.Kernels;
 internal static unsafe class ChannelsLast
 {
     /// <summary>
-    /// dst [H + 2·padH, W + 2·padW, C] = src [C, H, W] inside zero borders (the whole of dst is written).
+    /// dst [hp, wp, C] = src [C, H, W] with its top-left pixel at row <paramref name="top"/>, column <paramref name="left"/>,
+    /// inside zero borders (the whole of dst is written; hp ≥ top + H, wp ≥ left + W).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // full JIT at once: tier 0 would not inline the 8 x 8 transposes
-    internal static void ToPadded(float* src, int c, int h, int w, int padH, int padW, float* dst)
+    internal static void ToPadded(float* src, int c, int h, int w, int top, int left, int hp, int wp, float* dst)
     {
-        int wp = w + 2 * padW;
-        long size = (long)(h + 2 * padH) * wp * c;
-        if (padH > 0 || padW > 0) new Span<float>(dst, (int)size).Clear();
+        long size = (long)hp * wp * c;
+        if (hp > h || wp > w) new Span<float>(dst, (int)size).Clear();
         if (c == 1)
         {
-            for (int y = 0; y < h; y++) new ReadOnlySpan<float>(src + (long)y * w, w).CopyTo(new Span<float>(dst + ((long)(y + padH) * wp + padW), w));
+            for (int y = 0; y < h; y++) new ReadOnlySpan<float>(src + (long)y * w, w).CopyTo(new Span<float>(dst + ((long)(y + top) * wp + left), w));
             return;
         }
         if (!Avx.IsSupported)
         {
-            ToPaddedScalar(src, c, h, w, padH, padW, dst);
+            ToPaddedScalar(src, c, h, w, top, left, hp, wp, dst);
             return;
         }
         int plane = h * w;
         int c8 = c & ~7, w8 = w & ~7;
         for (int y = 0; y < h; y++)
         {
-            float* row = dst + ((long)(y + padH) * wp + padW) * c;
+            float* row = dst + ((long)(y + top) * wp + left) * c;
             for (int ch = 0; ch < c8; ch += 8)
             {
                 float* s = src + (long)ch * plane + (long)y * w;
@@ -57,13 +57,12 @@ internal static unsafe class ChannelsLast
     }
 
     /// <summary>The plain loops of <see cref="ToPadded"/>.</summary>
-    internal static void ToPaddedScalar(float* src, int c, int h, int w, int padH, int padW, float* dst)
+    internal static void ToPaddedScalar(float* src, int c, int h, int w, int top, int left, int hp, int wp, float* dst)
     {
-        int wp = w + 2 * padW;
-        new Span<float>(dst, (h + 2 * padH) * wp * c).Clear();
+        new Span<float>(dst, hp * wp * c).Clear();
         for (int ch = 0; ch < c; ch++)
             for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) dst[((long)(y + padH) * wp + x + padW) * c + ch] = src[((long)ch * h + y) * w + x];
+                for (int x = 0; x < w; x++) dst[((long)(y + top) * wp + x + left) * c + ch] = src[((long)ch * h + y) * w + x];
     }
 
     /// <summary>dst [cols, rows] = src [rows, cols]ᵀ (a [pixels, channels] result to [channels, pixels]).</summary>

@@ -63,6 +63,7 @@ internal static unsafe class DirectConv
     /// (null for none) has <paramref name="outChannels"/> floats; <paramref name="relu"/> clamps at 0 after the bias.
     /// Runs on the calling thread.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Run(float* input, int* rowIn, int rows, int* tapOff, int taps, int channels, float* packed,
         float* bias, int outChannels, float* output, int* rowOut, bool relu)
     {

@@ -5,26 +5,28 @@ namespace Latent.Core.Tests.Kernels;
 public unsafe class ChannelsLastTests
 {
     [Theory]
-    [InlineData(1, 28, 28, 1, 1)]   // one channel: row copies
-    [InlineData(32, 14, 14, 1, 1)]  // whole 8 x 8 blocks and a 6-pixel tail per row
-    [InlineData(13, 5, 17, 2, 0)]   // 5 channels past the last group of 8, padding on the rows only
-    [InlineData(3, 1, 9, 0, 3)]     // a 1-D signal
-    [InlineData(8, 3, 8, 0, 0)]     // no padding: nothing cleared, every float written
-    public void ToPaddedGivesThePlainLoopsFloats(int c, int h, int w, int padH, int padW)
+    [InlineData(1, 28, 28, 1, 1, 0, 0)]   // one channel: row copies
+    [InlineData(32, 14, 14, 1, 1, 0, 0)]  // whole 8 x 8 blocks and a 6-pixel tail per row
+    [InlineData(13, 5, 17, 2, 0, 0, 0)]   // 5 channels past the last group of 8, padding on the rows only
+    [InlineData(3, 1, 9, 0, 3, 0, 0)]     // a 1-D signal
+    [InlineData(8, 3, 8, 0, 0, 0, 0)]     // no padding: nothing cleared, every float written
+    [InlineData(64, 7, 7, 1, 1, 1, 2)]    // more border at the bottom and right (a transposed convolution's input)
+    public void ToPaddedGivesThePlainLoopsFloats(int c, int h, int w, int padH, int padW, int extraBottom, int extraRight)
     {
         var rng = new Random(c * 100 + h * 10 + w);
         var src = GemmTests.Random(rng, c * h * w);
-        int size = (h + 2 * padH) * (w + 2 * padW) * c;
+        int hp = h + 2 * padH + extraBottom, wp = w + 2 * padW + extraRight;
+        int size = hp * wp * c;
         var fast = Enumerable.Repeat(float.NaN, size).ToArray();
         var plain = new float[size];
         fixed (float* ps = src, pf = fast, pp = plain)
         {
-            ChannelsLast.ToPadded(ps, c, h, w, padH, padW, pf);
-            ChannelsLast.ToPaddedScalar(ps, c, h, w, padH, padW, pp);
+            ChannelsLast.ToPadded(ps, c, h, w, padH, padW, hp, wp, pf);
+            ChannelsLast.ToPaddedScalar(ps, c, h, w, padH, padW, hp, wp, pp);
         }
         Assert.Equal(plain, fast);
         // Spot check of the layout: channel c-1 of the last pixel sits before the right and bottom borders.
-        Assert.Equal(src[c * h * w - 1], fast[((h - 1 + padH) * (w + 2 * padW) + w - 1 + padW) * c + c - 1]);
+        Assert.Equal(src[c * h * w - 1], fast[((h - 1 + padH) * wp + w - 1 + padW) * c + c - 1]);
     }
 
     [Fact]

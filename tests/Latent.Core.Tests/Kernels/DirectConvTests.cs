@@ -91,6 +91,44 @@ public unsafe class DirectConvTests
         for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-4);
     }
 
+    [Theory]
+    [InlineData(3, 32, 14, 14, 64, 7, 7, 4, 2, 1, 1)]  // the conv VAE's 64x7x7 -> 32x14x14 layer: 4 phases of 4 taps
+    [InlineData(2, 16, 6, 7, 5, 6, 7, 3, 1, 1, 1)]     // stride 1: one phase of 9 taps
+    [InlineData(2, 20, 9, 9, 3, 5, 5, 1, 2, 0, 1)]     // a 1x1 kernel with stride 2: three phases no tap reaches (bias only)
+    [InlineData(1, 17, 13, 11, 4, 6, 5, 4, 2, 1, 1)]   // output padding: one more big row and column than the formula
+    [InlineData(2, 24, 10, 10, 6, 4, 4, 3, 2, 1, 2)]   // dilation 2 with stride 2: the odd phases get no tap
+    [InlineData(1, 33, 13, 14, 7, 5, 5, 5, 3, 2, 1)]   // stride 3, a partial second block of output channels
+    public void TransposedConvolutionTakesTheDirectPathAndGivesTheDefinition(int n, int c, int h, int w, int o, int ho, int wo, int k, int s, int p, int d)
+    {
+        var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, Conv2dKernel.UseDirectData(g));
+        Assert.False(Conv2dKernel.UseDirectData(g with { C = 15 }));
+        var rng = new Random(n + c + o + s);
+        var small = GemmTests.Random(rng, n * o * ho * wo);
+        var wt = GemmTests.Random(rng, o * c * k * k);
+        var bias = GemmTests.Random(rng, c);
+        var big = Enumerable.Repeat(float.NaN, n * c * h * w).ToArray();
+        Conv2dKernel.BackwardData(small, wt, bias, g, big);
+        // The definition: every small pixel scatters through every tap into the big pixel it lands on.
+        var expected = new double[big.Length];
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+                for (int q = 0; q < h * w; q++) expected[(b * c + ch) * h * w + q] = bias[ch];
+        for (int b = 0; b < n; b++)
+            for (int oc = 0; oc < o; oc++)
+                for (int oy = 0; oy < ho; oy++)
+                    for (int ox = 0; ox < wo; ox++)
+                        for (int ch = 0; ch < c; ch++)
+                            for (int ky = 0; ky < k; ky++)
+                                for (int kx = 0; kx < k; kx++)
+                                {
+                                    int y = oy * s - p + ky * d, x = ox * s - p + kx * d;
+                                    if (y >= 0 && y < h && x >= 0 && x < w)
+                                        expected[((b * c + ch) * h + y) * w + x] += (double)small[((b * o + oc) * ho + oy) * wo + ox] * wt[((oc * c + ch) * k + ky) * k + kx];
+                                }
+        for (int i = 0; i < big.Length; i++) Assert.Equal(expected[i], big[i], 1e-4);
+    }
+
     /// <summary>Conv2d of x [n, c, h, w] by w [o, c, k, k] plus the bias, in doubles straight from the definition: [n, o, ho, wo].</summary>
     private static double[] Definition(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k, int s, int p, int d)
     {
