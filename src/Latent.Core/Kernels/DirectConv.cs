@@ -118,6 +118,196 @@ internal static unsafe class DirectConv
             }
     }
 
+    /// <summary>
+    /// The weight gradient of one tap, added over the rows: <c>dst[o, c] (+)= Σ_q a[q·lda + o] · input[rowIn[q] + tapOff + c]</c>
+    /// for o &lt; <paramref name="outChannels"/>, c &lt; <paramref name="channels"/> (dst [O, C], row stride C): a is the
+    /// output gradient channels-last [rows, O], input the padded channels-last image as in <see cref="Run"/>. With
+    /// <paramref name="accumulate"/> the chains continue from dst's values, so summing image after image gives the same
+    /// bits as one call over all their rows. The input is read 32 channels at a time: it must have 32 floats of slack
+    /// after its last pixel when C is not a multiple of 32 (those lanes are not stored).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void GradRun(float* a, int lda, int outChannels, float* input, int* rowIn, int rows, int tapOff, int channels,
+        float* dst, bool accumulate)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            GradRunScalar(a, lda, outChannels, input, rowIn, rows, tapOff, channels, dst, accumulate);
+            return;
+        }
+        int tiles = (outChannels + MaxRows - 1) / MaxRows;
+        float* spill = stackalloc float[Block];
+        for (int tile = 0, o0 = 0; tile < tiles; tile++)
+        {
+            int o1 = (int)((long)outChannels * (tile + 1) / tiles);
+            for (int c0 = 0; c0 < channels; c0 += Block)
+            {
+                var job = new GradJob
+                {
+                    A = a + o0, Lda = lda, Input = input + tapOff + c0, RowIn = rowIn, Rows = rows,
+                    Dst = dst + (long)o0 * channels + c0, Ldd = channels, Count = Math.Min(Block, channels - c0),
+                    Accumulate = accumulate, Spill = spill,
+                };
+                GradDispatch(o1 - o0, ref job);
+            }
+            o0 = o1;
+        }
+    }
+
+    /// <summary>The scalar twin of <see cref="GradRun"/>.</summary>
+    internal static void GradRunScalar(float* a, int lda, int outChannels, float* input, int* rowIn, int rows, int tapOff, int channels,
+        float* dst, bool accumulate)
+    {
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < channels; c++)
+            {
+                float acc = accumulate ? dst[(long)o * channels + c] : 0f;
+                for (int q = 0; q < rows; q++) acc = MathF.FusedMultiplyAdd(a[(long)q * lda + o], input[rowIn[q] + tapOff + c], acc);
+                dst[(long)o * channels + c] = acc;
+            }
+    }
+
+    private struct GradJob
+    {
+        public float* A;
+        public int Lda;
+        public float* Input;
+        public int* RowIn;
+        public int Rows;
+        public float* Dst;
+        public int Ldd, Count;
+        public bool Accumulate;
+        public float* Spill;
+    }
+
+    private static void GradDispatch(int rows, ref GradJob job)
+    {
+        switch (rows)
+        {
+            case 1: GradTile<R1>(ref job); break;
+            case 2: GradTile<R2>(ref job); break;
+            case 3: GradTile<R3>(ref job); break;
+            case 4: GradTile<R4>(ref job); break;
+            case 5: GradTile<R5>(ref job); break;
+            case 6: GradTile<R6>(ref job); break;
+            case 7: GradTile<R7>(ref job); break;
+            case 8: GradTile<R8>(ref job); break;
+            case 9: GradTile<R9>(ref job); break;
+            case 10: GradTile<R10>(ref job); break;
+            case 11: GradTile<R11>(ref job); break;
+            case 12: GradTile<R12>(ref job); break;
+            case 13: GradTile<R13>(ref job); break;
+            case 14: GradTile<R14>(ref job); break;
+            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "DirectConv: a tile has 1 to 14 rows");
+        }
+    }
+
+    /// <summary>
+    /// One weight-gradient tile of TRows.N output channels × 32 input channels. Per row q of the output gradient: b0, b1
+    /// are the input's 32 channels at that row's window (lane l of bJ is channel 16J + l) and, for each output channel i,
+    /// a = a[q·lda + i] broadcast, c{i}_{J} = fma(a, bJ, c{i}_{J}): GradRunScalar's chain, q ascending.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradTile<TRows>(ref GradJob job) where TRows : struct, IRows
+    {
+        int n = TRows.N;
+        Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+        Vector512<float> c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
+        Vector512<float> c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
+        Vector512<float> c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default;
+        Vector512<float> c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default;
+        Vector512<float> c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
+        Vector512<float> c12_0 = default, c12_1 = default, c13_0 = default, c13_1 = default;
+        if (job.Accumulate)
+        {
+            Load(ref job, 0, out c0_0, out c0_1);
+            if (n > 1) Load(ref job, 1, out c1_0, out c1_1);
+            if (n > 2) Load(ref job, 2, out c2_0, out c2_1);
+            if (n > 3) Load(ref job, 3, out c3_0, out c3_1);
+            if (n > 4) Load(ref job, 4, out c4_0, out c4_1);
+            if (n > 5) Load(ref job, 5, out c5_0, out c5_1);
+            if (n > 6) Load(ref job, 6, out c6_0, out c6_1);
+            if (n > 7) Load(ref job, 7, out c7_0, out c7_1);
+            if (n > 8) Load(ref job, 8, out c8_0, out c8_1);
+            if (n > 9) Load(ref job, 9, out c9_0, out c9_1);
+            if (n > 10) Load(ref job, 10, out c10_0, out c10_1);
+            if (n > 11) Load(ref job, 11, out c11_0, out c11_1);
+            if (n > 12) Load(ref job, 12, out c12_0, out c12_1);
+            if (n > 13) Load(ref job, 13, out c13_0, out c13_1);
+        }
+        float* a = job.A;
+        nint lda = job.Lda;
+        float* input = job.Input;
+        int* rowIn = job.RowIn;
+        for (int q = 0; q < job.Rows; q++, a += lda)
+        {
+            float* b = input + rowIn[q];
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            { Vector512<float> v = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(v, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(v, b1, c0_1); }
+            if (n > 1) { Vector512<float> v = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(v, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(v, b1, c1_1); }
+            if (n > 2) { Vector512<float> v = Vector512.Create(a[2]); c2_0 = Avx512F.FusedMultiplyAdd(v, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(v, b1, c2_1); }
+            if (n > 3) { Vector512<float> v = Vector512.Create(a[3]); c3_0 = Avx512F.FusedMultiplyAdd(v, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(v, b1, c3_1); }
+            if (n > 4) { Vector512<float> v = Vector512.Create(a[4]); c4_0 = Avx512F.FusedMultiplyAdd(v, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(v, b1, c4_1); }
+            if (n > 5) { Vector512<float> v = Vector512.Create(a[5]); c5_0 = Avx512F.FusedMultiplyAdd(v, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(v, b1, c5_1); }
+            if (n > 6) { Vector512<float> v = Vector512.Create(a[6]); c6_0 = Avx512F.FusedMultiplyAdd(v, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(v, b1, c6_1); }
+            if (n > 7) { Vector512<float> v = Vector512.Create(a[7]); c7_0 = Avx512F.FusedMultiplyAdd(v, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(v, b1, c7_1); }
+            if (n > 8) { Vector512<float> v = Vector512.Create(a[8]); c8_0 = Avx512F.FusedMultiplyAdd(v, b0, c8_0); c8_1 = Avx512F.FusedMultiplyAdd(v, b1, c8_1); }
+            if (n > 9) { Vector512<float> v = Vector512.Create(a[9]); c9_0 = Avx512F.FusedMultiplyAdd(v, b0, c9_0); c9_1 = Avx512F.FusedMultiplyAdd(v, b1, c9_1); }
+            if (n > 10) { Vector512<float> v = Vector512.Create(a[10]); c10_0 = Avx512F.FusedMultiplyAdd(v, b0, c10_0); c10_1 = Avx512F.FusedMultiplyAdd(v, b1, c10_1); }
+            if (n > 11) { Vector512<float> v = Vector512.Create(a[11]); c11_0 = Avx512F.FusedMultiplyAdd(v, b0, c11_0); c11_1 = Avx512F.FusedMultiplyAdd(v, b1, c11_1); }
+            if (n > 12) { Vector512<float> v = Vector512.Create(a[12]); c12_0 = Avx512F.FusedMultiplyAdd(v, b0, c12_0); c12_1 = Avx512F.FusedMultiplyAdd(v, b1, c12_1); }
+            if (n > 13) { Vector512<float> v = Vector512.Create(a[13]); c13_0 = Avx512F.FusedMultiplyAdd(v, b0, c13_0); c13_1 = Avx512F.FusedMultiplyAdd(v, b1, c13_1); }
+        }
+        Save(ref job, 0, c0_0, c0_1);
+        if (n > 1) Save(ref job, 1, c1_0, c1_1);
+        if (n > 2) Save(ref job, 2, c2_0, c2_1);
+        if (n > 3) Save(ref job, 3, c3_0, c3_1);
+        if (n > 4) Save(ref job, 4, c4_0, c4_1);
+        if (n > 5) Save(ref job, 5, c5_0, c5_1);
+        if (n > 6) Save(ref job, 6, c6_0, c6_1);
+        if (n > 7) Save(ref job, 7, c7_0, c7_1);
+        if (n > 8) Save(ref job, 8, c8_0, c8_1);
+        if (n > 9) Save(ref job, 9, c9_0, c9_1);
+        if (n > 10) Save(ref job, 10, c10_0, c10_1);
+        if (n > 11) Save(ref job, 11, c11_0, c11_1);
+        if (n > 12) Save(ref job, 12, c12_0, c12_1);
+        if (n > 13) Save(ref job, 13, c13_0, c13_1);
+    }
+
+    /// <summary>Row r's running sums from dst (zeros past the block's valid channels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load(ref GradJob job, int r, out Vector512<float> acc0, out Vector512<float> acc1)
+    {
+        float* d = job.Dst + (long)r * job.Ldd;
+        if (job.Count == Block)
+        {
+            acc0 = Vector512.Load(d);
+            acc1 = Vector512.Load(d + 16);
+            return;
+        }
+        float* tmp = job.Spill;
+        for (int j = 0; j < Block; j++) tmp[j] = j < job.Count ? d[j] : 0f;
+        acc0 = Vector512.Load(tmp);
+        acc1 = Vector512.Load(tmp + 16);
+    }
+
+    /// <summary>Row r's sums to dst, only the block's valid channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Save(ref GradJob job, int r, Vector512<float> acc0, Vector512<float> acc1)
+    {
+        float* d = job.Dst + (long)r * job.Ldd;
+        if (job.Count == Block)
+        {
+            Vector512.Store(acc0, d);
+            Vector512.Store(acc1, d + 16);
+            return;
+        }
+        float* tmp = job.Spill;
+        Vector512.Store(acc0, tmp);
+        Vector512.Store(acc1, tmp + 16);
+        for (int j = 0; j < job.Count; j++) d[j] = tmp[j];
+    }
+
     private struct TileJob
     {
         public float* Input;

@@ -129,6 +129,60 @@ public unsafe class DirectConvTests
         for (int i = 0; i < big.Length; i++) Assert.Equal(expected[i], big[i], 1e-4);
     }
 
+    [Theory]
+    [InlineData(12, 32, 14, 14, 64, 4, 2, 1, 1)]  // the conv VAE's second layer: 8 groups of images, 5 row tiles
+    [InlineData(3, 16, 9, 11, 5, 3, 1, 1, 2)]     // dilation 2, a half block of channels
+    [InlineData(2, 40, 6, 7, 20, 3, 2, 0, 1)]     // a partial second block of 8 channels
+    public void WeightGradientTakesTheDirectPathAndGivesTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p, int d)
+    {
+        int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (w + 2 * p - d * (k - 1) - 1) / s + 1;
+        var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, Conv2dKernel.UseDirectWeightGrad(g));
+        Assert.False(Conv2dKernel.UseDirectWeightGrad(g with { C = 15 }));
+        var rng = new Random(n + c + o + k);
+        var x = GemmTests.Random(rng, n * c * h * w);
+        var gy = GemmTests.Random(rng, n * o * ho * wo);
+        var dw = Enumerable.Repeat(float.NaN, o * c * k * k).ToArray();
+        Conv2dKernel.WeightGrad(x, gy, g, dw);
+        for (int oc = 0; oc < o; oc++)
+            for (int ch = 0; ch < c; ch++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        double sum = 0;
+                        for (int b = 0; b < n; b++)
+                            for (int oy = 0; oy < ho; oy++)
+                                for (int ox = 0; ox < wo; ox++)
+                                {
+                                    int iy = oy * s - p + ky * d, ix = ox * s - p + kx * d;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                        sum += (double)gy[((b * o + oc) * ho + oy) * wo + ox] * x[((b * c + ch) * h + iy) * w + ix];
+                                }
+                        Assert.Equal(sum, dw[((oc * c + ch) * k + ky) * k + kx], 1e-3);
+                    }
+    }
+
+    [Fact]
+    public void GradRunHasTheBitsOfItsScalarTwinAndContinuesChains()
+    {
+        var rng = new Random(11);
+        const int rows = 23, o = 17, c = 45, lda = 19;
+        var a = GemmTests.Random(rng, rows * lda);
+        var (input, rowIn, _) = Layout(rng, rows, 1, c + 40); // room for the 32-channel reads past channel 45
+        var fast = GemmTests.Random(rng, o * c);
+        var twin = (float[])fast.Clone();
+        fixed (float* pa = a, pi = input, pf = fast, pt = twin)
+        fixed (int* ri = rowIn)
+            foreach (bool accumulate in (bool[])[true, false, true])
+            {
+                DirectConv.GradRun(pa, lda, o, pi, ri, rows, 3, c, pf, accumulate);
+                DirectConv.GradRunScalar(pa, lda, o, pi, ri, rows, 3, c, pt, accumulate);
+                for (int i = 0; i < fast.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(fast[i]) == BitConverter.SingleToInt32Bits(twin[i]),
+                        $"accumulate {accumulate}: dst[{i / c},{i % c}] = {fast[i]:R}, scalar twin {twin[i]:R}");
+            }
+    }
+
     /// <summary>Conv2d of x [n, c, h, w] by w [o, c, k, k] plus the bias, in doubles straight from the definition: [n, o, ho, wo].</summary>
     private static double[] Definition(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k, int s, int p, int d)
     {
