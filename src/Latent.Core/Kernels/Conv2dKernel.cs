@@ -288,7 +288,7 @@ internal static class Conv2dKernel
 
     /// <summary>
     /// Whether <see cref="BackwardData"/> runs as direct convolutions over the small image moved to channels-last, one per
-    /// stride phase (<see cref="BackwardDataDirect"/>), instead of GEMM and col2im: with AVX-512, and at least 16 big
+    /// stride phase (<see cref="TransposedPhases"/>), instead of GEMM and col2im: with AVX-512, and at least 16 big
     /// channels (the direct kernel computes 32 output channels at a time; the last layer of an image decoder, with one,
     /// stays on col2im). Measured on the conv VAE's 64x7x7 -> 32x14x14 layer, 128 images, 1 thread
     /// (bench/Latent.Bench convops, c2.data): 3.5-3.7 -> 2.4-2.6 ms. Bits are the same for any thread count, but not those
@@ -297,76 +297,20 @@ internal static class Conv2dKernel
     internal static bool UseDirectData(in ConvGeometry g) => Avx512F.IsSupported && g.N > 0 && g.C >= DirectConv.Block / 2;
 
     /// <summary>
-    /// The transposed convolution as direct convolutions, gathering instead of scattering: big pixel (Y, X) receives
-    /// small pixel (oy, ox) through tap (ky, kx) when Y + PadH = oy·s + ky·d (and likewise for X), so only the taps
-    /// with ky·d ≡ (Y + PadH) mod s reach it, from oy = (Y + PadH − ky·d) / s. The big pixels therefore fall into s × s
-    /// phases by (Y + PadH) mod s and (X + Pad) mod s; within a phase every pixel reads the same taps at the same
-    /// offsets from its base small pixel ((Y + PadH − phase) / s, ...), which is <see cref="DirectConv"/>'s form with
-    /// the small image's O channels as its input channels and the big image's C channels as its outputs. The small
-    /// image gets zero borders wide enough that every tap of every phase reads inside it (small pixels outside the
-    /// image contribute nothing, as in the definition); a pixel no tap reaches (a kernel smaller than the stride, or
-    /// output padding) gets the bias alone.
+    /// The transposed convolution as direct convolutions, one per stride phase (<see cref="TransposedPhases"/>): the
+    /// offsets and the phases' packed weights made once per call, then the chunks of images, each image's small side
+    /// moved to channels-last with the phases' borders, convolved into a [H·W, C] tile and transposed back.
     /// </summary>
     private static unsafe void BackwardDataDirect(float[] small, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] big)
     {
-        int s = g.Stride, d = g.Dilation, o = g.O, c = g.C;
-        // Borders: above/left the largest tap shift (ky·d) / s; below/right as far as the last big pixel's base goes.
-        int top = (g.Kh - 1) * d / s, left = (g.Kw - 1) * d / s;
-        int bottom = Math.Max(0, (g.H - 1 + g.PadH) / s - (g.Ho - 1)), right = Math.Max(0, (g.W - 1 + g.Pad) / s - (g.Wo - 1));
-        int hs = g.Ho + top + bottom, ws = g.Wo + left + right;
-        int phases = s * s, bigPlane = g.BigPlane;
-        // Per phase: its first row, its row count, its first tap, its tap count, its packed weights' first float.
-        var layout = new int[phases * 5];
-        int taps = 0;
-        long packedSize = 0;
-        for (int ph = 0; ph < phases; ph++)
-        {
-            int ty = CountTaps(g.Kh, d, s, ph / s), tx = CountTaps(g.Kw, d, s, ph % s);
-            layout[ph * 5 + 2] = taps;
-            layout[ph * 5 + 3] = ty * tx;
-            layout[ph * 5 + 4] = (int)packedSize;
-            taps += ty * tx;
-            packedSize += DirectConv.PackedSize(c, o, ty * tx);
-        }
-        int[] offsets = ArrayPool<int>.Shared.Rent(2 * bigPlane + taps);
-        float[] packed = ArrayPool<float>.Shared.Rent((int)Math.Max(1, packedSize));
-        float[] gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, c * o * g.Kh * g.Kw));
+        var sizes = TransposedPhases.Measure(g);
+        int[] offsets = ArrayPool<int>.Shared.Rent(sizes.Offsets(g));
+        int[] layout = ArrayPool<int>.Shared.Rent(TransposedPhases.LayoutStride * g.Stride * g.Stride);
+        float[] packed = ArrayPool<float>.Shared.Rent((int)Math.Max(1, sizes.Packed));
+        float[] gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, g.O * g.K));
         try
         {
-            int row = 0;
-            for (int ph = 0; ph < phases; ph++)
-            {
-                int py = ph / s, px = ph % s;
-                layout[ph * 5] = row;
-                // [0, bigPlane): where each big pixel's base small pixel sits in the padded small image; [bigPlane, 2·bigPlane):
-                // where its C results go in the [H·W, C] tile; the rows of a phase are contiguous.
-                for (int y = (py - g.PadH % s + s) % s; y < g.H; y += s)
-                    for (int x = (px - g.Pad % s + s) % s; x < g.W; x += s, row++)
-                    {
-                        int by = (y + g.PadH - py) / s, bx = (x + g.Pad - px) / s;
-                        offsets[row] = ((by + top) * ws + bx + left) * o;
-                        offsets[bigPlane + row] = (y * g.W + x) * c;
-                    }
-                layout[ph * 5 + 1] = row - layout[ph * 5];
-                // The phase's taps: offset −(my·ws + mx)·O from the base, my = (ky·d − py) / s; weights gathered [C, O, taps].
-                int t = 0, phaseTaps = layout[ph * 5 + 3];
-                for (int ky = 0; ky < g.Kh; ky++)
-                {
-                    if (ky * d % s != py) continue;
-                    for (int kx = 0; kx < g.Kw; kx++)
-                    {
-                        if (kx * d % s != px) continue;
-                        int my = (ky * d - py) / s, mx = (kx * d - px) / s;
-                        offsets[2 * bigPlane + layout[ph * 5 + 2] + t] = -(my * ws + mx) * o;
-                        for (int ci = 0; ci < c; ci++)
-                            for (int oi = 0; oi < o; oi++)
-                                gathered[(ci * o + oi) * phaseTaps + t] = w[((oi * c + ci) * g.Kh + ky) * g.Kw + kx];
-                        t++;
-                    }
-                }
-                DirectConv.Pack(gathered.AsSpan(0, c * o * phaseTaps), c, o, phaseTaps,
-                    packed.AsSpan(layout[ph * 5 + 4], (int)DirectConv.PackedSize(c, o, phaseTaps)));
-            }
+            TransposedPhases.Build(g, w.AsSpan(0, g.O * g.K), 0, offsets, layout, packed, gathered);
             int chunks = ChunkCount(g, g.N, Parallelism.MaxDegree);
             fixed (float* pb = big, pbias = bias, ps = small, pp = packed)
             fixed (int* po = offsets, pl = layout)
@@ -374,7 +318,7 @@ internal static class Conv2dKernel
                 var job = new Job
                 {
                     Big = pb, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp, Offsets = po, Phases = pl,
-                    SmallHeight = hs, SmallWidth = ws, Top = top, Left = left,
+                    SmallHeight = sizes.Height, SmallWidth = sizes.Width, Top = sizes.Top, Left = sizes.Left,
                     BigLength = big.Length, SmallLength = small.Length, G = g, Chunks = chunks,
                 };
                 RunParts(&BackwardDataDirectPart, &job, chunks);
@@ -383,17 +327,10 @@ internal static class Conv2dKernel
         finally
         {
             ArrayPool<int>.Shared.Return(offsets);
+            ArrayPool<int>.Shared.Return(layout);
             ArrayPool<float>.Shared.Return(packed);
             ArrayPool<float>.Shared.Return(gathered);
         }
-    }
-
-    /// <summary>Taps k &lt; <paramref name="kernel"/> with k·d ≡ <paramref name="phase"/> (mod s).</summary>
-    private static int CountTaps(int kernel, int d, int s, int phase)
-    {
-        int n = 0;
-        for (int k = 0; k < kernel; k++) if (k * d % s == phase) n++;
-        return n;
     }
 
     private static unsafe void BackwardDataDirectPart(void* ctx, int chunk)
@@ -401,7 +338,7 @@ internal static class Conv2dKernel
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
         var (n0, cnt) = job.Chunk(chunk);
-        int bigPlane = g.BigPlane, smallImage = g.O * g.SmallPlane, phases = g.Stride * g.Stride;
+        int bigPlane = g.BigPlane, smallImage = g.O * g.SmallPlane;
         float[] padded = ArrayPool<float>.Shared.Rent(job.SmallHeight * job.SmallWidth * g.O);
         float[] tile = ArrayPool<float>.Shared.Rent(bigPlane * g.C);
         try
@@ -410,13 +347,7 @@ internal static class Conv2dKernel
                 for (int b = n0; b < n0 + cnt; b++)
                 {
                     ChannelsLast.ToPadded(job.Small + (long)b * smallImage, g.O, g.Ho, g.Wo, job.Top, job.Left, job.SmallHeight, job.SmallWidth, pad);
-                    for (int ph = 0; ph < phases; ph++)
-                    {
-                        int* l = job.Phases + ph * 5;
-                        if (l[1] == 0) continue;
-                        DirectConv.Run(pad, job.Offsets + l[0], l[1], job.Offsets + 2 * bigPlane + l[2], l[3], g.O, job.PackedW + l[4],
-                            job.Bias, g.C, pt, job.Offsets + bigPlane + l[0], relu: false);
-                    }
+                    TransposedPhases.Run(g, pad, job.Offsets, job.Phases, job.PackedW, job.Bias, pt, relu: false);
                     ChannelsLast.Transpose(pt, bigPlane, g.C, job.Big + (long)b * g.C * bigPlane);
                 }
         }
