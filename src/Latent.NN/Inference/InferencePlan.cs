@@ -14,10 +14,12 @@ namespace Latent.NN.Inference;
 /// or the im2col of the training path.
 /// </summary>
 /// <remarks>
-/// Conv2d (groups 1, any kernel, stride, padding and dilation), Linear, ReLU and Flatten run natively: images are kept
-/// channels-last ([H, W, C], zero-padded for the next convolution), every convolution and linear layer is a direct
-/// kernel over that layout with its bias and a following ReLU fused (<c>DirectConv</c>), and a Flatten before a Linear
-/// costs nothing (the linear weight's columns are reordered once to the channels-last order). Any other layer runs as
+/// Conv2d (groups 1, any kernel, stride, padding and dilation), ConvTranspose2d with at least 16 output channels, Linear,
+/// ReLU, Flatten and Unflatten run natively: images are kept channels-last ([H, W, C], zero-padded for the next
+/// convolution), every convolution and linear layer is a direct kernel over that layout with its bias and a following
+/// ReLU fused (<c>DirectConv</c>; a transposed convolution as one direct convolution per stride phase,
+/// <c>TransposedPhases</c>), and a Flatten before a Linear costs nothing (the linear weight's columns are reordered once
+/// to the channels-last order). Any other layer runs as
 /// its own <see cref="Layer.Forward"/> in evaluation mode on the PyTorch layout, so every network compiles; <see cref="Steps"/>
 /// says which layers run natively.
 /// <para>
@@ -100,6 +102,20 @@ public sealed unsafe class InferencePlan
                     if (reluNext) i++;
                     break;
                 }
+                case ConvTranspose2d convT when format.Shape.Length == 3 && convT.SpatialDims == 2 && convT.OutChannels >= DirectConv.Block / 2:
+                {
+                    if (format.Shape[0] != convT.InChannels)
+                        throw new ArgumentException($"InferencePlan.Compile: layer {i} (ConvTranspose2d {convT.InChannels}->{convT.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
+                    var stage = new TransposedConvStage(convT, format.Shape, reluNext);
+                    Convert(stages, ref format, stage.In);
+                    stages.Add(stage);
+                    format = stage.Out;
+                    if (reluNext) i++;
+                    break;
+                }
+                case Unflatten { Dim: 1 } unflatten when format.Kind == Layout.Dense && format.Shape.Length == 1 && Shapes.Size(unflatten.Sizes) == format.Shape[0]:
+                    format = Format.Dense([.. unflatten.Sizes]);
+                    break;
                 case Linear linear when format.Shape.Length == 1:
                 {
                     if (format.Shape[0] != linear.InFeatures)
@@ -209,7 +225,7 @@ public sealed unsafe class InferencePlan
             {
                 var stage = plan._stages[s];
                 float* next = s == plan._stages.Length - 1 ? job.Output + (long)lo * job.OutSize : ws.Buffer(s);
-                stage.Run(current, next, count);
+                stage.Run(current, next, count, ws.Scratch(s));
                 current = next;
             }
         }
@@ -222,12 +238,17 @@ public sealed unsafe class InferencePlan
     /// <summary>A thread's buffers: one chunk of each stage's output, pinned, zeroed once (padding borders stay zero: stages write only interiors).</summary>
     private sealed class Workspace
     {
-        private readonly float[][] _buffers;
+        private readonly float[][] _buffers, _scratch;
 
-        public Workspace(Stage[] stages) =>
+        public Workspace(Stage[] stages)
+        {
             _buffers = stages.Select(s => GC.AllocateArray<float>(Math.Max(1, s.Out.Size * ChunkSize), pinned: true)).ToArray();
+            _scratch = stages.Select(s => GC.AllocateArray<float>(Math.Max(1, s.ScratchSize), pinned: true)).ToArray();
+        }
 
         public float* Buffer(int stage) => (float*)Unsafe.AsPointer(ref _buffers[stage][0]);
+
+        public float* Scratch(int stage) => (float*)Unsafe.AsPointer(ref _scratch[stage][0]);
     }
 
     private static void Unroll(Layer layer, List<Layer> into)
@@ -240,7 +261,15 @@ public sealed unsafe class InferencePlan
     private static void Convert(List<Stage> stages, ref Format format, Format to)
     {
         if (format == to) return;
-        if (stages.Count > 0 && stages[^1] is ConvStage last && to.Kind == Layout.ChannelsLast && format.Kind == Layout.ChannelsLast && last.Out == format)
+        // A Linear whose output was unflattened into an image writes it channels-last directly.
+        if (stages.Count > 0 && stages[^1] is LinearStage linear && linear.Out.Kind == Layout.Dense && format.Kind == Layout.Dense &&
+            to.Kind == Layout.ChannelsLast && to.Pad == 0 && to.Size == linear.Out.Size)
+        {
+            linear.PermuteOutput(to);
+            format = to;
+            return;
+        }
+        if (stages.Count > 0 && stages[^1] is ImageStage last && to.Kind == Layout.ChannelsLast && format.Kind == Layout.ChannelsLast && last.Out == format)
         {
             last.PadOutput(to.Pad);
             format = last.Out;
@@ -318,7 +347,10 @@ public sealed unsafe class InferencePlan
         public Format In { get; protected set; } = null!;
         public Format Out { get; protected set; } = null!;
 
-        public abstract void Run(float* input, float* output, int count);
+        /// <summary>Floats of scratch a thread needs for this stage (zeroed once).</summary>
+        public virtual int ScratchSize => 0;
+
+        public abstract void Run(float* input, float* output, int count, float* scratch);
 
         public abstract string Describe();
 
@@ -334,8 +366,15 @@ public sealed unsafe class InferencePlan
         }
     }
 
+    /// <summary>A stage whose output is a channels-last image, which it can write inside the next convolution's zero borders.</summary>
+    internal abstract class ImageStage : Stage
+    {
+        /// <summary>Writes the output inside zero borders of <paramref name="pad"/> pixels.</summary>
+        public abstract void PadOutput(int pad);
+    }
+
     /// <summary>A Conv2d (and a following ReLU) as a direct kernel: channels-last input padded by the layer's padding.</summary>
-    private sealed class ConvStage : Stage
+    private sealed class ConvStage : ImageStage
     {
         private readonly List<float[]> _keep = [];
         private readonly float* _weights, _bias;
@@ -371,8 +410,7 @@ public sealed unsafe class InferencePlan
             PadOutput(0);
         }
 
-        /// <summary>Writes the output inside zero borders of <paramref name="pad"/> pixels (the next convolution's padding).</summary>
-        public void PadOutput(int pad)
+        public override void PadOutput(int pad)
         {
             Out = Format.ChannelsLast(_o, _ho, _wo, pad);
             int wp = _wo + 2 * pad;
@@ -381,7 +419,7 @@ public sealed unsafe class InferencePlan
                 for (int x = 0; x < _wo; x++) _rowOut[y * _wo + x] = ((y + pad) * wp + x + pad) * _o;
         }
 
-        public override void Run(float* input, float* output, int count)
+        public override void Run(float* input, float* output, int count, float* scratch)
         {
             int inSize = In.Size, outSize = Out.Size;
             fixed (int* rowIn = _rowIn, rowOut = _rowOut, tapOff = _tapOff)
@@ -394,11 +432,79 @@ public sealed unsafe class InferencePlan
             $"conv {_c}->{_o} {_k}x{_k} stride {_stride} pad {_pad}{(_dilation > 1 ? $" dilation {_dilation}" : "")}{(_relu ? " + relu" : "")} (direct, channels-last)";
     }
 
+    /// <summary>
+    /// A ConvTranspose2d (and a following ReLU) as direct convolutions, one per stride phase: each image is copied inside
+    /// the phases' zero borders (a thread's scratch), then every output pixel gathers from it.
+    /// </summary>
+    private sealed class TransposedConvStage : ImageStage
+    {
+        private readonly List<float[]> _keep = [];
+        private readonly float* _weights, _bias;
+        private readonly ConvGeometry _g;
+        private readonly TransposedPhases.Sizes _sizes;
+        private readonly float[] _packed;
+        private int[] _offsets = [];
+        private readonly int[] _layout;
+        private readonly float[] _weight;
+        private readonly bool _relu;
+        private readonly int _outputPadding;
+
+        public TransposedConvStage(ConvTranspose2d convT, int[] shape, bool relu)
+        {
+            int c = shape[0], h = shape[1], w = shape[2], k = convT.KernelSize;
+            int ho = ConvGeometry.ConvTransposeOut(h, k, convT.Stride, convT.Padding, convT.Dilation, convT.OutputPadding);
+            int wo = ConvGeometry.ConvTransposeOut(w, k, convT.Stride, convT.Padding, convT.Dilation, convT.OutputPadding);
+            if (ho <= 0 || wo <= 0)
+                throw new ArgumentException($"InferencePlan.Compile: ConvTranspose2d {c}->{convT.OutChannels} kernel {k} gives no output for a {h}x{w} image");
+            // Big = the output [O, ho, wo], small = the input [C, h, w], weight [C, O, k, k]: a convolution's input gradient.
+            _g = new ConvGeometry(1, convT.OutChannels, ho, wo, c, h, w, k, k, convT.Stride, convT.Padding, convT.Dilation);
+            _relu = relu;
+            _outputPadding = convT.OutputPadding;
+            _sizes = TransposedPhases.Measure(_g);
+            _weight = convT.Weight.Span.ToArray();
+            _packed = GC.AllocateArray<float>((int)Math.Max(1, _sizes.Packed), pinned: true);
+            _layout = new int[TransposedPhases.LayoutStride * _g.Stride * _g.Stride];
+            _weights = (float*)Unsafe.AsPointer(ref _packed[0]);
+            _bias = convT.Bias is null ? null : Pinned(convT.Bias.Span, _keep);
+            In = Format.ChannelsLast(c, h, w, 0);
+            PadOutput(0);
+        }
+
+        public override void PadOutput(int pad)
+        {
+            Out = Format.ChannelsLast(_g.C, _g.H, _g.W, pad);
+            _offsets = new int[_sizes.Offsets(_g)];
+            TransposedPhases.Build(_g, _weight, pad, _offsets, _layout, _packed, new float[Math.Max(1, _weight.Length)]);
+        }
+
+        public override int ScratchSize => _sizes.Height * _sizes.Width * _g.O;
+
+        public override void Run(float* input, float* output, int count, float* scratch)
+        {
+            int inSize = In.Size, outSize = Out.Size, rowFloats = _g.Wo * _g.O;
+            fixed (int* offsets = _offsets, layout = _layout)
+                for (int b = 0; b < count; b++)
+                {
+                    // The image inside the scratch's zero borders (only the interior is ever written).
+                    float* src = input + (long)b * inSize;
+                    for (int y = 0; y < _g.Ho; y++)
+                        new ReadOnlySpan<float>(src + (long)y * rowFloats, rowFloats)
+                            .CopyTo(new Span<float>(scratch + ((long)(y + _sizes.Top) * _sizes.Width + _sizes.Left) * _g.O, rowFloats));
+                    TransposedPhases.Run(_g, scratch, offsets, layout, _weights, _bias, output + (long)b * outSize, _relu);
+                }
+        }
+
+        public override string Describe() =>
+            $"convT {_g.O}->{_g.C} {_g.Kh}x{_g.Kw} stride {_g.Stride} pad {_g.Pad}{(_outputPadding > 0 ? $" output pad {_outputPadding}" : "")}{(_g.Dilation > 1 ? $" dilation {_g.Dilation}" : "")}{(_relu ? " + relu" : "")} (direct phases, channels-last)";
+    }
+
     /// <summary>A Linear (and a following ReLU) as the direct kernel's one-tap case, one row per sample.</summary>
     private sealed class LinearStage : Stage
     {
         private readonly List<float[]> _keep = [];
-        private readonly float* _weights, _bias;
+        private float* _weights, _bias;
+        private readonly float[] _columns; // the weight [O, K] with its columns in the input's layout
+        private readonly float[]? _biasValues;
         private readonly int[] _rowIn, _rowOut;
         private readonly int _k, _o;
         private readonly bool _relu;
@@ -407,32 +513,49 @@ public sealed unsafe class InferencePlan
         {
             _k = linear.InFeatures; _o = linear.OutFeatures; _relu = relu;
             In = input;
-            Out = Format.Dense([_o]);
             // Column j of the stored weight multiplies the input stored at j: reorder PyTorch's columns to the input's layout.
             var w = linear.Weight.Span;
-            var reordered = new float[w.Length];
+            _columns = new float[w.Length];
             for (int i = 0; i < _k; i++)
             {
                 int j = input.Offset(i);
-                for (int o = 0; o < _o; o++) reordered[o * _k + j] = w[o * _k + i];
+                for (int o = 0; o < _o; o++) _columns[o * _k + j] = w[o * _k + i];
             }
-            var packed = new float[DirectConv.PackedSize(_o, _k, 1)];
-            DirectConv.Pack(reordered, _o, _k, 1, packed);
-            _weights = Pinned(packed, _keep);
-            _bias = linear.Bias is null ? null : Pinned(linear.Bias.Span, _keep);
+            _biasValues = linear.Bias?.Span.ToArray();
             _rowIn = new int[ChunkSize];
             _rowOut = new int[ChunkSize];
             for (int r = 0; r < ChunkSize; r++) { _rowIn[r] = r * _k; _rowOut[r] = r * _o; }
+            PermuteOutput(Format.Dense([_o]));
         }
 
-        public override void Run(float* input, float* output, int count)
+        /// <summary>Writes output i (PyTorch's order of <paramref name="to"/>) at to.Offset(i): an unpadded channels-last image costs nothing then.</summary>
+        public void PermuteOutput(Format to)
+        {
+            Out = to;
+            var rows = new float[_columns.Length];
+            var bias = _biasValues is null ? null : new float[_o];
+            for (int i = 0; i < _o; i++)
+            {
+                int j = to.Offset(i);
+                _columns.AsSpan(i * _k, _k).CopyTo(rows.AsSpan(j * _k, _k));
+                if (bias != null) bias[j] = _biasValues![i];
+            }
+            var packed = new float[DirectConv.PackedSize(_o, _k, 1)];
+            DirectConv.Pack(rows, _o, _k, 1, packed);
+            _keep.Clear();
+            _weights = Pinned(packed, _keep);
+            _bias = bias is null ? null : Pinned(bias, _keep);
+        }
+
+        public override void Run(float* input, float* output, int count, float* scratch)
         {
             int zero = 0;
             fixed (int* rowIn = _rowIn, rowOut = _rowOut)
                 DirectConv.Run(input, rowIn, count, &zero, 1, _k, _weights, _bias, _o, output, rowOut, _relu);
         }
 
-        public override string Describe() => $"linear {_k}->{_o}{(_relu ? " + relu" : "")} (direct{(In.Kind == Layout.FlatChannelsLast ? ", columns in channels-last order" : "")})";
+        public override string Describe() =>
+            $"linear {_k}->{_o}{(_relu ? " + relu" : "")} (direct{(In.Kind == Layout.FlatChannelsLast ? ", columns in channels-last order" : "")}{(Out.Kind == Layout.ChannelsLast ? ", outputs in channels-last order" : "")})";
     }
 
     /// <summary>A ReLU on its own (zero borders stay zero).</summary>
@@ -440,7 +563,7 @@ public sealed unsafe class InferencePlan
     {
         public ReluStage(Format format) { In = format; Out = format; }
 
-        public override void Run(float* input, float* output, int count)
+        public override void Run(float* input, float* output, int count, float* scratch)
         {
             var span = new Span<float>(output, In.Size * count);
             System.Numerics.Tensors.TensorPrimitives.Max(new ReadOnlySpan<float>(input, span.Length), 0f, span);
@@ -464,7 +587,7 @@ public sealed unsafe class InferencePlan
             for (int i = 0; i < n; i++) { _from[i] = from.Offset(i); _to[i] = to.Offset(i); }
         }
 
-        public override void Run(float* input, float* output, int count)
+        public override void Run(float* input, float* output, int count, float* scratch)
         {
             int inSize = In.Size, outSize = Out.Size;
             for (int b = 0; b < count; b++)
@@ -502,7 +625,7 @@ public sealed unsafe class InferencePlan
             Out = Format.Dense(probe.Shape.Skip(1).ToArray());
         }
 
-        public override void Run(float* input, float* output, int count)
+        public override void Run(float* input, float* output, int count, float* scratch)
         {
             using var eval = _layer.Evaluating();
             var x = Tensor.FromArray(new ReadOnlySpan<float>(input, In.Size * count), [count, .. In.Shape]);

@@ -65,6 +65,41 @@ public class InferencePlanTests
     }
 
     [Fact]
+    public void ADecoderRunsNativelyUpToItsOneChannelOutput()
+    {
+        var decoder = new Sequential(new Linear(16, 3136, new Rng(11)), Activation.Relu(), new Unflatten(1, [64, 7, 7]),
+            new ConvTranspose2d(64, 32, 4, new Rng(12), stride: 2, padding: 1), Activation.Relu(),
+            new ConvTranspose2d(32, 1, 4, new Rng(13), stride: 2, padding: 1));
+        var plan = InferencePlan.Compile(decoder, [16], native: true);
+        Assert.Equal([1, 28, 28], plan.OutputShape);
+        Assert.Equal(
+        [
+            "linear 16->3136 + relu (direct, outputs in channels-last order)",
+            "convT 64->32 4x4 stride 2 pad 1 + relu (direct phases, channels-last)",
+            "layout ChannelsLast -> Dense",
+            "ConvTranspose2d (its own Forward)",
+        ], plan.Steps);
+        var z = Input(19, 16);
+        Check.Close(Forward(decoder, z), plan.Run(z), rtol: 1e-4f, atol: 1e-5f, what: "decoder");
+    }
+
+    [Theory]
+    [InlineData(24, 20, 3, 1, 1, 0, 1)]  // stride 1: one phase
+    [InlineData(8, 17, 4, 2, 1, 1, 1)]   // output padding
+    [InlineData(5, 40, 3, 3, 0, 2, 2)]   // stride 3, dilation 2, output padding 2, a partial second block
+    public void TransposedConvolutionsOfAnyGeometryGiveTheirForward(int c, int o, int k, int stride, int padding, int outputPadding, int dilation)
+    {
+        // A convolution after it: the transposed convolution writes inside that layer's zero borders.
+        var network = new Sequential(
+            new ConvTranspose2d(c, o, k, new Rng(14), stride, padding, outputPadding, dilation), Activation.Relu(),
+            new Conv2d(o, 3, 3, new Rng(15), padding: 1));
+        var plan = InferencePlan.Compile(network, [c, 5, 6], native: true);
+        Assert.Equal(3, plan.Steps.Count(st => st.StartsWith("convT") || st.StartsWith("conv ") || st.StartsWith("layout Dense")));
+        var x = Input(4, c, 5, 6);
+        Check.Close(Forward(network, x), plan.Run(x), rtol: 1e-4f, atol: 1e-5f, what: $"convT {c}->{o} k{k} s{stride} p{padding} op{outputPadding} d{dilation}");
+    }
+
+    [Fact]
     public void OtherLayersRunAsTheirOwnForwardInEvaluationMode()
     {
         var network = new Sequential(
