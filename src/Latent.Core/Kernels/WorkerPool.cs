@@ -30,6 +30,11 @@ namespace Latent.Core.Kernels;
 /// yields kept its core busy. Only as many workers as <see cref="Parallelism.MaxDegree"/> allows are woken, whatever
 /// the number of parts: parts beyond the thread count are claimed by whoever is free.
 /// </para>
+/// <para>
+/// Placement: on Linux the workers of a job may run on every CPU of the process but the caller's
+/// (<see cref="WorkerPlacement"/>), so that a woken worker does not queue behind its caller while another core is free
+/// or shared.
+/// </para>
 /// </remarks>
 internal static unsafe class WorkerPool
 {
@@ -71,6 +76,7 @@ internal static unsafe class WorkerPool
         {
             int helpers = Math.Min(parts, Parallelism.MaxDegree) - 1;
             var workers = EnsureWorkers(helpers);
+            WorkerPlacement.AwayFromCaller(workers, helpers);
             long generation = (Volatile.Read(ref _state) >> 32) + 1;
             // Closed: the new generation with no claimable part, so no late worker of the last job can claim while
             // the fields change (a full fence: the field writes below cannot move before it).
@@ -153,10 +159,13 @@ internal static unsafe class WorkerPool
         }
     }
 
-    private sealed class Worker
+    internal sealed class Worker
     {
         // Set by a caller after it publishes a job; spin count 1: the poll in Loop does the spinning.
         public readonly ManualResetEventSlim Start = new(false, spinCount: 1);
+
+        /// <summary>The worker's OS thread id for <see cref="WorkerPlacement"/> (0 where it does not place threads).</summary>
+        public volatile int ThreadId;
 
         public Worker(int index)
         {
@@ -166,6 +175,7 @@ internal static unsafe class WorkerPool
 
         private void Loop()
         {
+            ThreadId = WorkerPlacement.CurrentThreadId();
             long seen = 0; // the last generation this worker joined
             long spinTicks = Math.Max(1, System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
             while (true)

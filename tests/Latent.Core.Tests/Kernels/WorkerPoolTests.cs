@@ -59,4 +59,44 @@ public unsafe class WorkerPoolTests
             Parallelism.MaxDegree = saved;
         }
     }
+
+    private static void Nothing(void* ctx, int part) => Thread.SpinWait(1000);
+
+    /// <summary>The CPUs a thread may run on, from /proc (Linux).</summary>
+    private static int[] AllowedCpus(string taskDir)
+    {
+        string line = File.ReadAllLines(Path.Combine(taskDir, "status")).First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal));
+        return line["Cpus_allowed_list:".Length..].Trim().Split(',')
+            .SelectMany(r => r.Split('-') is [var a, var b] ? Enumerable.Range(int.Parse(a), int.Parse(b) - int.Parse(a) + 1) : [int.Parse(r)])
+            .ToArray();
+    }
+
+    [Fact]
+    public void OnLinuxAWorkerMayRunOnEveryCpuButOne()
+    {
+        // The pool keeps its workers off the caller's core (WorkerPlacement): the worker's mask lacks exactly one CPU.
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("LATENT_WORKER_PLACEMENT") == "0") return;
+        int saved = Parallelism.MaxDegree;
+        int[] process = [], worker = [];
+        var thread = new Thread(() =>
+        {
+            Parallelism.MaxDegree = 2;
+            for (int job = 0; job < 50; job++) WorkerPool.Run(&Nothing, null, 2);
+            process = AllowedCpus("/proc/self");
+            string dir = Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Latent worker 1");
+            worker = AllowedCpus(dir);
+        });
+        try
+        {
+            thread.Start();
+            thread.Join();
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+        if (process.Length < 2) return; // one CPU: nowhere else to go
+        Assert.Equal(process.Length - 1, worker.Length);
+        Assert.Subset(process.ToHashSet(), worker.ToHashSet());
+    }
 }
