@@ -18,6 +18,7 @@ public static class Program
         ["conv"] = EpochBench.RunConv,
         ["convops"] = ConvOpsBench.Run,
         ["infer"] = InferBench.Run,
+        ["decode"] = DecodeBench.Run,
     };
 
     /// <summary>Entry point; returns 0 on success, 2 on a usage error.</summary>

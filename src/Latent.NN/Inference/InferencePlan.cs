@@ -24,7 +24,7 @@ namespace Latent.NN.Inference;
 /// says which layers run natively.
 /// <para>
 /// A batch is cut into chunks of at most 14 samples, and the threads (<see cref="Parallelism.MaxDegree"/>) take whole
-/// chunks, each through every layer. A sample's result does not depend on its batch or on the thread count (each output
+/// chunks, each through every native layer; another layer runs once on up to 256 samples, between the native runs. A sample's result does not depend on its batch or on the thread count (each output
 /// is one chain of multiply-adds in a fixed order), but it differs from <see cref="Layer.Forward"/> in the last bits,
 /// since the sums run in another order. The native kernels need AVX-512: on a machine without it every layer runs as
 /// its own Forward (im2col and the AVX2 or portable GEMM), which is faster there than the kernels' scalar twins.
@@ -40,7 +40,10 @@ public sealed unsafe class InferencePlan
 
     private readonly Stage[] _stages;
     private readonly bool _parallel;
+    private readonly (int First, int Last)[] _segments;
+    private readonly int _boundarySize;
     private readonly ConcurrentBag<Workspace> _workspaces = [];
+    private readonly ConcurrentBag<Boundaries> _boundaries = [];
 
     private InferencePlan(int[] sampleShape, int[] outputShape, Stage[] stages)
     {
@@ -49,6 +52,18 @@ public sealed unsafe class InferencePlan
         _stages = stages;
         _parallel = stages.All(s => s is not FallbackStage);
         Steps = stages.Select(s => s.Describe()).ToArray();
+        // Runs of native stages and single other layers, in order; the formats between them are PyTorch's.
+        var segments = new List<(int, int)>();
+        for (int i = 0; i < stages.Length;)
+        {
+            int j = i + 1;
+            if (stages[i] is not FallbackStage)
+                while (j < stages.Length && stages[j] is not FallbackStage) j++;
+            segments.Add((i, j));
+            if (j < stages.Length) _boundarySize = Math.Max(_boundarySize, stages[j - 1].Out.Size);
+            i = j;
+        }
+        _segments = [.. segments];
     }
 
     /// <summary>The shape of one input sample (the input is [N, ..SampleShape]).</summary>
@@ -182,23 +197,76 @@ public sealed unsafe class InferencePlan
             input.CopyTo(output);
             return;
         }
-        int threads = _parallel ? Math.Max(1, Parallelism.MaxDegree) : 1;
-        int chunks = (n + ChunkSize - 1) / ChunkSize;
-        if (threads > 1 && n >= threads) chunks = (chunks + threads - 1) / threads * threads;
         using var noGrad = Tensor.NoGrad();
         fixed (float* pin = input, pout = output)
         {
-            var handle = GCHandle.Alloc(this);
+            if (_parallel)
+            {
+                RunNative(0, _stages.Length, pin, pout, n);
+                return;
+            }
+            // Batches of at most FallbackBatch samples: the native runs between the other layers in parallel chunks,
+            // each other layer once on the whole batch (its own Forward splits its kernels between the threads).
+            if (!_boundaries.TryTake(out var buffers)) buffers = new Boundaries();
             try
             {
-                var job = new Job { Plan = GCHandle.ToIntPtr(handle), Input = pin, Output = pout, N = n, Chunks = chunks, InSize = inSize, OutSize = outSize };
-                if (_parallel && chunks > 1) WorkerPool.Run(&RunChunk, &job, chunks);
-                else for (int c = 0; c < chunks; c++) RunChunk(&job, c);
+                for (int start = 0; start < n; start += FallbackBatch)
+                {
+                    int m = Math.Min(FallbackBatch, n - start);
+                    float* current = pin + (long)start * inSize;
+                    for (int seg = 0; seg < _segments.Length; seg++)
+                    {
+                        var (first, last) = _segments[seg];
+                        // Between segments the layout is always PyTorch's, written whole: two buffers in turn.
+                        float* next = seg == _segments.Length - 1 ? pout + (long)start * outSize : buffers.Get(seg % 2, _boundarySize * m);
+                        if (_stages[first] is FallbackStage) _stages[first].Run(current, next, m, null);
+                        else RunNative(first, last, current, next, m);
+                        current = next;
+                    }
+                }
             }
             finally
             {
-                handle.Free();
+                _boundaries.Add(buffers);
             }
+        }
+    }
+
+    /// <summary>Two pinned buffers for the samples between segments, grown to the largest batch a caller has run.</summary>
+    private sealed class Boundaries
+    {
+        private readonly float[][] _buffers = [[], []];
+
+        public float* Get(int which, int floats)
+        {
+            if (_buffers[which].Length < floats) _buffers[which] = GC.AllocateUninitializedArray<float>(floats, pinned: true);
+            return (float*)Unsafe.AsPointer(ref _buffers[which][0]);
+        }
+    }
+
+    /// <summary>Most samples a plan with other layers takes through each of them at once (bounds its buffers).</summary>
+    internal const int FallbackBatch = 256;
+
+    /// <summary>Stages [first, last) over n samples: chunks of at most <see cref="ChunkSize"/>, shared by the threads.</summary>
+    private void RunNative(int first, int last, float* input, float* output, int n)
+    {
+        int threads = Math.Max(1, Parallelism.MaxDegree);
+        int chunks = (n + ChunkSize - 1) / ChunkSize;
+        if (threads > 1 && n >= threads) chunks = (chunks + threads - 1) / threads * threads;
+        var handle = GCHandle.Alloc(this);
+        try
+        {
+            var job = new Job
+            {
+                Plan = GCHandle.ToIntPtr(handle), Input = input, Output = output, N = n, Chunks = chunks,
+                InSize = _stages[first].In.Size, OutSize = _stages[last - 1].Out.Size, First = first, Last = last,
+            };
+            if (chunks > 1) WorkerPool.Run(&RunChunk, &job, chunks);
+            else RunChunk(&job, 0);
+        }
+        finally
+        {
+            handle.Free();
         }
     }
 
@@ -206,10 +274,10 @@ public sealed unsafe class InferencePlan
     {
         public IntPtr Plan;
         public float* Input, Output;
-        public int N, Chunks, InSize, OutSize;
+        public int N, Chunks, InSize, OutSize, First, Last;
     }
 
-    /// <summary>Chunk c: samples [N·c/chunks, N·(c+1)/chunks), through every stage in a workspace of its own.</summary>
+    /// <summary>Chunk c: samples [N·c/chunks, N·(c+1)/chunks), through stages [First, Last) in a workspace of its own.</summary>
     private static void RunChunk(void* ctx, int c)
     {
         ref Job job = ref *(Job*)ctx;
@@ -221,10 +289,10 @@ public sealed unsafe class InferencePlan
         {
             int count = hi - lo;
             float* current = job.Input + (long)lo * job.InSize;
-            for (int s = 0; s < plan._stages.Length; s++)
+            for (int s = job.First; s < job.Last; s++)
             {
                 var stage = plan._stages[s];
-                float* next = s == plan._stages.Length - 1 ? job.Output + (long)lo * job.OutSize : ws.Buffer(s);
+                float* next = s == job.Last - 1 ? job.Output + (long)lo * job.OutSize : ws.Buffer(s);
                 stage.Run(current, next, count, ws.Scratch(s));
                 current = next;
             }
@@ -628,6 +696,8 @@ public sealed unsafe class InferencePlan
         public override void Run(float* input, float* output, int count, float* scratch)
         {
             using var eval = _layer.Evaluating();
+            // Every tensor made in here goes back to the thread's pool at the end, for the next call (the result is copied out).
+            using var pool = Tensor.Scratch();
             var x = Tensor.FromArray(new ReadOnlySpan<float>(input, In.Size * count), [count, .. In.Shape]);
             var y = _layer.Forward(x);
             if (y.Size != (long)Out.Size * count)
