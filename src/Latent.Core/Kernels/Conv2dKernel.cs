@@ -118,6 +118,19 @@ internal static class Conv2dKernel
     /// The direct forward: the weights packed once for <see cref="DirectConv"/>, the window and tap offsets computed once,
     /// then the chunks of images, each image moved to channels-last, convolved and transposed back.
     /// </summary>
+    /// <summary>
+    /// For a big image stored channels-last inside its padding, [H + 2·PadH, W + 2·Pad, C]: where each output pixel's window
+    /// starts (<paramref name="windows"/>, Ho·Wo), and each kernel tap's offset from that start (<paramref name="taps"/>, Kh·Kw).
+    /// </summary>
+    internal static void WindowOffsets(in ConvGeometry g, Span<int> windows, Span<int> taps)
+    {
+        int wp = g.W + 2 * g.Pad;
+        for (int y = 0; y < g.Ho; y++)
+            for (int x = 0; x < g.Wo; x++) windows[y * g.Wo + x] = (y * g.Stride * wp + x * g.Stride) * g.C;
+        for (int ky = 0; ky < g.Kh; ky++)
+            for (int kx = 0; kx < g.Kw; kx++) taps[ky * g.Kw + kx] = (ky * g.Dilation * wp + kx * g.Dilation) * g.C;
+    }
+
     private static unsafe void ForwardDirect(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
     {
         int taps = g.Kh * g.Kw, p = g.SmallPlane, wp = g.W + 2 * g.Pad;
@@ -127,26 +140,19 @@ internal static class Conv2dKernel
         try
         {
             DirectConv.Pack(w.AsSpan(0, g.O * g.K), g.O, g.C, taps, packed);
-            // [0, p): where output pixel q's window starts in the padded image; [p, 2p): where its O results go in the
-            // [pixels, O] tile; then each tap's offset from the window's start.
-            for (int y = 0; y < g.Ho; y++)
-                for (int x = 0; x < g.Wo; x++)
-                {
-                    int q = y * g.Wo + x;
-                    offsets[q] = (y * g.Stride * wp + x * g.Stride) * g.C;
-                    offsets[p + q] = q * g.O;
-                }
-            for (int ky = 0; ky < g.Kh; ky++)
-                for (int kx = 0; kx < g.Kw; kx++) offsets[2 * p + ky * g.Kw + kx] = (ky * g.Dilation * wp + kx * g.Dilation) * g.C;
+            // [0, p): the windows; [p, 2p): where output pixel q's O results go in the [pixels, O] tile; then the taps.
+            WindowOffsets(g, offsets.AsSpan(0, p), offsets.AsSpan(2 * p, taps));
+            for (int q = 0; q < p; q++) offsets[p + q] = q * g.O;
             fixed (float* pb = big, pbias = bias, ps = small, pp = packed)
             fixed (int* po = offsets)
             {
                 var job = new Job
                 {
                     Big = pb, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp, Offsets = po,
+                    Top = g.PadH, Left = g.Pad, PaddedHeight = g.H + 2 * g.PadH, PaddedWidth = wp,
                     BigLength = big.Length, SmallLength = small.Length, G = g, Chunks = chunks,
                 };
-                RunParts(&ForwardDirectPart, &job, chunks);
+                RunParts(&DirectPart, &job, chunks);
             }
         }
         finally
@@ -156,22 +162,33 @@ internal static class Conv2dKernel
         }
     }
 
-    private static unsafe void ForwardDirectPart(void* ctx, int chunk)
+    /// <summary>
+    /// One chunk of a direct product: each image moved to channels-last inside zero borders, convolved into a
+    /// [pixels, channels] tile, and the tile transposed back. The forward reads the big image and writes the small one;
+    /// the transposed convolution (a job with phases) reads the small image and writes the big one.
+    /// </summary>
+    private static unsafe void DirectPart(void* ctx, int chunk)
     {
         ref Job job = ref *(Job*)ctx;
         var g = job.G;
         var (n0, cnt) = job.Chunk(chunk);
-        int p = g.SmallPlane, taps = g.Kh * g.Kw, bigImage = g.C * g.BigPlane;
-        float[] padded = ArrayPool<float>.Shared.Rent((g.H + 2 * g.PadH) * (g.W + 2 * g.Pad) * g.C);
-        float[] tile = ArrayPool<float>.Shared.Rent(p * g.O);
+        bool transposed = job.Phases != null;
+        int inC = transposed ? g.O : g.C, inH = transposed ? g.Ho : g.H, inW = transposed ? g.Wo : g.W;
+        int outC = transposed ? g.C : g.O, outPlane = transposed ? g.BigPlane : g.SmallPlane;
+        float* src = transposed ? job.Small : job.Big, dst = transposed ? job.Big : job.Small;
+        float[] padded = ArrayPool<float>.Shared.Rent(job.PaddedHeight * job.PaddedWidth * inC);
+        float[] tile = ArrayPool<float>.Shared.Rent(outPlane * outC);
         try
         {
             fixed (float* pad = padded, pt = tile)
                 for (int b = n0; b < n0 + cnt; b++)
                 {
-                    ChannelsLast.ToPadded(job.Big + (long)b * bigImage, g.C, g.H, g.W, g.PadH, g.Pad, g.H + 2 * g.PadH, g.W + 2 * g.Pad, pad);
-                    DirectConv.Run(pad, job.Offsets, p, job.Offsets + 2 * p, taps, g.C, job.PackedW, job.Bias, g.O, pt, job.Offsets + p, relu: false);
-                    ChannelsLast.Transpose(pt, p, g.O, job.Small + (long)b * g.O * p);
+                    ChannelsLast.ToPadded(src + (long)b * inC * inH * inW, inC, inH, inW, job.Top, job.Left, job.PaddedHeight, job.PaddedWidth, pad);
+                    if (transposed) TransposedPhases.Run(g, pad, job.Offsets, job.Phases, job.PackedW, job.Bias, pt, relu: false);
+                    else
+                        DirectConv.Run(pad, job.Offsets, outPlane, job.Offsets + 2 * outPlane, g.Kh * g.Kw, g.C, job.PackedW, job.Bias, g.O,
+                            pt, job.Offsets + outPlane, relu: false);
+                    ChannelsLast.Transpose(pt, outPlane, outC, dst + (long)b * outC * outPlane);
                 }
         }
         finally
@@ -318,10 +335,10 @@ internal static class Conv2dKernel
                 var job = new Job
                 {
                     Big = pb, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp, Offsets = po, Phases = pl,
-                    SmallHeight = sizes.Height, SmallWidth = sizes.Width, Top = sizes.Top, Left = sizes.Left,
+                    PaddedHeight = sizes.Height, PaddedWidth = sizes.Width, Top = sizes.Top, Left = sizes.Left,
                     BigLength = big.Length, SmallLength = small.Length, G = g, Chunks = chunks,
                 };
-                RunParts(&BackwardDataDirectPart, &job, chunks);
+                RunParts(&DirectPart, &job, chunks);
             }
         }
         finally
@@ -330,31 +347,6 @@ internal static class Conv2dKernel
             ArrayPool<int>.Shared.Return(layout);
             ArrayPool<float>.Shared.Return(packed);
             ArrayPool<float>.Shared.Return(gathered);
-        }
-    }
-
-    private static unsafe void BackwardDataDirectPart(void* ctx, int chunk)
-    {
-        ref Job job = ref *(Job*)ctx;
-        var g = job.G;
-        var (n0, cnt) = job.Chunk(chunk);
-        int bigPlane = g.BigPlane, smallImage = g.O * g.SmallPlane;
-        float[] padded = ArrayPool<float>.Shared.Rent(job.SmallHeight * job.SmallWidth * g.O);
-        float[] tile = ArrayPool<float>.Shared.Rent(bigPlane * g.C);
-        try
-        {
-            fixed (float* pad = padded, pt = tile)
-                for (int b = n0; b < n0 + cnt; b++)
-                {
-                    ChannelsLast.ToPadded(job.Small + (long)b * smallImage, g.O, g.Ho, g.Wo, job.Top, job.Left, job.SmallHeight, job.SmallWidth, pad);
-                    TransposedPhases.Run(g, pad, job.Offsets, job.Phases, job.PackedW, job.Bias, pt, relu: false);
-                    ChannelsLast.Transpose(pt, bigPlane, g.C, job.Big + (long)b * g.C * bigPlane);
-                }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(padded);
-            ArrayPool<float>.Shared.Return(tile);
         }
     }
 
@@ -494,16 +486,13 @@ internal static class Conv2dKernel
     /// </summary>
     private static unsafe void WeightGradDirect(float[] big, float[] smallIn, in ConvGeometry g, float[] dw)
     {
-        int taps = g.Kh * g.Kw, p = g.SmallPlane, wp = g.W + 2 * g.Pad, size = g.O * g.K;
+        int taps = g.Kh * g.Kw, p = g.SmallPlane, size = g.O * g.K;
         int groups = WeightGradGroups(g);
         float[] partials = ArrayPool<float>.Shared.Rent(groups * size);
         int[] offsets = ArrayPool<int>.Shared.Rent(p + taps);
         try
         {
-            for (int y = 0; y < g.Ho; y++)
-                for (int x = 0; x < g.Wo; x++) offsets[y * g.Wo + x] = (y * g.Stride * wp + x * g.Stride) * g.C;
-            for (int ky = 0; ky < g.Kh; ky++)
-                for (int kx = 0; kx < g.Kw; kx++) offsets[p + ky * g.Kw + kx] = (ky * g.Dilation * wp + kx * g.Dilation) * g.C;
+            WindowOffsets(g, offsets.AsSpan(0, p), offsets.AsSpan(p, taps));
             fixed (float* pb = big, pin = smallIn, pd = partials)
             fixed (int* po = offsets)
             {
@@ -611,7 +600,7 @@ internal static class Conv2dKernel
         public float* Big, W, Bias, Small, SmallIn, Dw, PackedW;
         public int* Offsets; // the direct kernels' window, result and tap offsets
         public int* Phases; // the direct transposed convolution's per-phase rows, taps and weights
-        public int SmallHeight, SmallWidth, Top, Left; // its padded small image
+        public int PaddedHeight, PaddedWidth, Top, Left; // the direct products' padded input image
         public int BigLength, WLength, SmallLength, SmallInLength, PackedWLength;
         public ConvGeometry G;
         public int Chunks, Groups;

@@ -106,22 +106,14 @@ public sealed unsafe class InferencePlan
             }
             switch (layer)
             {
-                case Conv2d conv when format.Shape.Length == 3 && conv.SpatialDims == 2:
+                case ConvLayer2d conv when format.Shape.Length == 3 && conv.SpatialDims == 2 &&
+                                            (conv is Conv2d || conv is ConvTranspose2d && conv.OutChannels >= DirectConv.Block / 2):
                 {
                     if (format.Shape[0] != conv.InChannels)
-                        throw new ArgumentException($"InferencePlan.Compile: layer {i} (Conv2d {conv.InChannels}->{conv.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
-                    var stage = new ConvStage(conv, format.Shape, reluNext);
-                    Convert(stages, ref format, stage.In);
-                    stages.Add(stage);
-                    format = stage.Out;
-                    if (reluNext) i++;
-                    break;
-                }
-                case ConvTranspose2d convT when format.Shape.Length == 3 && convT.SpatialDims == 2 && convT.OutChannels >= DirectConv.Block / 2:
-                {
-                    if (format.Shape[0] != convT.InChannels)
-                        throw new ArgumentException($"InferencePlan.Compile: layer {i} (ConvTranspose2d {convT.InChannels}->{convT.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
-                    var stage = new TransposedConvStage(convT, format.Shape, reluNext);
+                        throw new ArgumentException($"InferencePlan.Compile: layer {i} ({conv.GetType().Name} {conv.InChannels}->{conv.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
+                    ImageStage stage = conv is ConvTranspose2d convT
+                        ? new TransposedConvStage(convT, format.Shape, reluNext)
+                        : new ConvStage((Conv2d)conv, format.Shape, reluNext);
                     Convert(stages, ref format, stage.In);
                     stages.Add(stage);
                     format = stage.Out;
@@ -467,13 +459,9 @@ public sealed unsafe class InferencePlan
             _weights = Pinned(packed, _keep);
             _bias = conv.Bias is null ? null : Pinned(conv.Bias.Span, _keep);
             In = Format.ChannelsLast(_c, h, w, _pad);
-            int wp = w + 2 * _pad;
             _rowIn = new int[_ho * _wo];
-            for (int y = 0; y < _ho; y++)
-                for (int x = 0; x < _wo; x++) _rowIn[y * _wo + x] = (y * _stride * wp + x * _stride) * _c;
             _tapOff = new int[taps];
-            for (int ky = 0; ky < _k; ky++)
-                for (int kx = 0; kx < _k; kx++) _tapOff[ky * _k + kx] = (ky * _dilation * wp + kx * _dilation) * _c;
+            Conv2dKernel.WindowOffsets(new ConvGeometry(1, _c, h, w, _o, _ho, _wo, _k, _k, _stride, _pad, _dilation), _rowIn, _tapOff);
             _rowOut = [];
             PadOutput(0);
         }
