@@ -439,40 +439,36 @@ public sealed unsafe class InferencePlan
         private readonly List<float[]> _keep = [];
         private readonly float* _weights, _bias;
         private readonly int[] _rowIn, _tapOff;
-        private int[] _rowOut;
-        private readonly int _c, _o, _ho, _wo, _k, _stride, _pad, _dilation;
+        private int[] _rowOut = [];
+        private readonly ConvGeometry _g; // one image: big = the input [C, H, W], small = the output [O, Ho, Wo]
         private readonly bool _relu;
 
         public ConvStage(Conv2d conv, int[] shape, bool relu)
         {
-            _c = shape[0];
-            int h = shape[1], w = shape[2];
-            _o = conv.OutChannels; _k = conv.KernelSize; _stride = conv.Stride; _pad = conv.Padding; _dilation = conv.Dilation;
+            int c = shape[0], h = shape[1], w = shape[2], o = conv.OutChannels, k = conv.KernelSize, p = conv.Padding, d = conv.Dilation;
+            int ho = (h + 2 * p - d * (k - 1) - 1) / conv.Stride + 1, wo = (w + 2 * p - d * (k - 1) - 1) / conv.Stride + 1;
+            if (ho <= 0 || wo <= 0)
+                throw new ArgumentException($"InferencePlan.Compile: Conv2d {c}->{o} kernel {k} gives no output for a {h}x{w} image");
+            _g = new ConvGeometry(1, c, h, w, o, ho, wo, k, k, conv.Stride, p, d);
             _relu = relu;
-            _ho = (h + 2 * _pad - _dilation * (_k - 1) - 1) / _stride + 1;
-            _wo = (w + 2 * _pad - _dilation * (_k - 1) - 1) / _stride + 1;
-            if (_ho <= 0 || _wo <= 0)
-                throw new ArgumentException($"InferencePlan.Compile: Conv2d {_c}->{_o} kernel {_k} gives no output for a {h}x{w} image");
-            int taps = _k * _k;
-            var packed = new float[DirectConv.PackedSize(_o, _c, taps)];
-            DirectConv.Pack(conv.Weight.Span, _o, _c, taps, packed);
+            var packed = new float[DirectConv.PackedSize(o, c, k * k)];
+            DirectConv.Pack(conv.Weight.Span, o, c, k * k, packed);
             _weights = Pinned(packed, _keep);
             _bias = conv.Bias is null ? null : Pinned(conv.Bias.Span, _keep);
-            In = Format.ChannelsLast(_c, h, w, _pad);
-            _rowIn = new int[_ho * _wo];
-            _tapOff = new int[taps];
-            Conv2dKernel.WindowOffsets(new ConvGeometry(1, _c, h, w, _o, _ho, _wo, _k, _k, _stride, _pad, _dilation), _rowIn, _tapOff);
-            _rowOut = [];
+            In = Format.ChannelsLast(c, h, w, p);
+            _rowIn = new int[ho * wo];
+            _tapOff = new int[k * k];
+            Conv2dKernel.WindowOffsets(_g, _rowIn, _tapOff);
             PadOutput(0);
         }
 
         public override void PadOutput(int pad)
         {
-            Out = Format.ChannelsLast(_o, _ho, _wo, pad);
-            int wp = _wo + 2 * pad;
-            _rowOut = new int[_ho * _wo];
-            for (int y = 0; y < _ho; y++)
-                for (int x = 0; x < _wo; x++) _rowOut[y * _wo + x] = ((y + pad) * wp + x + pad) * _o;
+            Out = Format.ChannelsLast(_g.O, _g.Ho, _g.Wo, pad);
+            int wp = _g.Wo + 2 * pad;
+            _rowOut = new int[_g.Ho * _g.Wo];
+            for (int y = 0; y < _g.Ho; y++)
+                for (int x = 0; x < _g.Wo; x++) _rowOut[y * _g.Wo + x] = ((y + pad) * wp + x + pad) * _g.O;
         }
 
         public override void Run(float* input, float* output, int count, float* scratch)
@@ -480,12 +476,12 @@ public sealed unsafe class InferencePlan
             int inSize = In.Size, outSize = Out.Size;
             fixed (int* rowIn = _rowIn, rowOut = _rowOut, tapOff = _tapOff)
                 for (int b = 0; b < count; b++)
-                    DirectConv.Run(input + (long)b * inSize, rowIn, _rowIn.Length, tapOff, _tapOff.Length, _c, _weights, _bias, _o,
+                    DirectConv.Run(input + (long)b * inSize, rowIn, _rowIn.Length, tapOff, _tapOff.Length, _g.C, _weights, _bias, _g.O,
                         output + (long)b * outSize, rowOut, _relu);
         }
 
         public override string Describe() =>
-            $"conv {_c}->{_o} {_k}x{_k} stride {_stride} pad {_pad}{(_dilation > 1 ? $" dilation {_dilation}" : "")}{(_relu ? " + relu" : "")} (direct, channels-last)";
+            $"conv {_g.C}->{_g.O} {_g.Kh}x{_g.Kw} stride {_g.Stride} pad {_g.Pad}{(_g.Dilation > 1 ? $" dilation {_g.Dilation}" : "")}{(_relu ? " + relu" : "")} (direct, channels-last)";
     }
 
     /// <summary>
