@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Latent.Core;
 using Latent.Core.IO;
@@ -37,7 +36,6 @@ public static class InferBench
         string dir = options.Text("data", "");
         var resolution = NamedDatasets.Resolve("fashion-mnist", new DataOptions { DataDir = dir.Length == 0 ? null : dir });
         var (pixels, count, height, width) = IdxReader.ReadImages(resolution.TestImages);
-        int features = height * width;
 
         var conv1 = new Conv2d(1, 32, 4, new Rng(0), stride: 2, padding: 1);
         var conv2 = new Conv2d(32, 64, 4, new Rng(1), stride: 2, padding: 1);
@@ -61,53 +59,9 @@ public static class InferBench
         var encoder = new Sequential(conv1, Activation.Relu(), conv2, Activation.Relu(), new Flatten(), linear);
         var plan = usePlan ? InferencePlan.Compile(encoder, 1, height, width) : null;
 
-        using var noGrad = Tensor.NoGrad();
-        const int batch = 256;
-        var output = new float[batch * 32];
-        double checksum = 0;
-        double Pass(bool sum)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int start = 0; start < count; start += batch)
-            {
-                int b = Math.Min(batch, count - start);
-                ReadOnlySpan<float> z;
-                if (plan is not null)
-                {
-                    plan.Run(pixels.AsSpan(start * features, b * features), output.AsSpan(0, b * 32));
-                    z = output.AsSpan(0, b * 32);
-                }
-                else
-                {
-                    using var scratch = reuse ? Tensor.Scratch() : null;
-                    z = encoder.Forward(Tensor.FromArray(pixels.AsSpan(start * features, b * features), b, 1, height, width)).Span;
-                }
-                if (sum) foreach (float v in z) checksum += v;
-            }
-            return Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        }
-        Pass(sum: true);
-        double best = double.MaxValue;
-        for (int r = 0; r < 3; r++) best = Math.Min(best, Pass(sum: false));
-
-        var one = new float[features];
-        var latencies = new double[calls];
-        for (int i = -100; i < calls; i++)
-        {
-            pixels.AsSpan((i + 100) % count * features, features).CopyTo(one);
-            long t0 = Stopwatch.GetTimestamp();
-            if (plan is not null) plan.Run(one, output.AsSpan(0, 32));
-            else
-                using (reuse ? Tensor.Scratch() : null)
-                {
-                    var z = encoder.Forward(new Tensor(one, 1, 1, height, width));
-                    _ = z.Span[0];
-                }
-            if (i >= 0) latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-        }
-        Array.Sort(latencies);
+        var (imagesPerSecond, p50, p99, checksum) = InferenceTiming.Measure(encoder, plan, pixels, [1, height, width], 32, calls, reuse);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LATENT infer threads={threads} plan={(usePlan ? 1 : 0)} images_per_s={count / best:F0} p50_us={latencies[calls / 2]:F1} p99_us={latencies[calls * 99 / 100]:F1} checksum={checksum:F3}"));
+            $"LATENT infer threads={threads} plan={(usePlan ? 1 : 0)} images_per_s={imagesPerSecond:F0} p50_us={p50:F1} p99_us={p99:F1} checksum={checksum:F3}"));
         return 0;
     }
 }
