@@ -91,7 +91,7 @@ internal static unsafe class DirectConv
                     Weights = packed + b * blockSize, Bias = biasTile, Output = output + o0, RowOut = rowOut + start,
                     Spill = spill, Count = count, Relu = relu,
                 };
-                Dispatch(n, ref job);
+                Dispatch<ForwardTile, TileJob>(n, ref job);
             }
             start = end;
         }
@@ -148,7 +148,7 @@ internal static unsafe class DirectConv
                     Dst = dst + (long)o0 * channels + c0, Ldd = channels, Count = Math.Min(Block, channels - c0),
                     Accumulate = accumulate, Spill = spill,
                 };
-                GradDispatch(o1 - o0, ref job);
+                Dispatch<GradientTile, GradJob>(o1 - o0, ref job);
             }
             o0 = o1;
         }
@@ -178,28 +178,6 @@ internal static unsafe class DirectConv
         public int Ldd, Count;
         public bool Accumulate;
         public float* Spill;
-    }
-
-    private static void GradDispatch(int rows, ref GradJob job)
-    {
-        switch (rows)
-        {
-            case 1: GradTile<R1>(ref job); break;
-            case 2: GradTile<R2>(ref job); break;
-            case 3: GradTile<R3>(ref job); break;
-            case 4: GradTile<R4>(ref job); break;
-            case 5: GradTile<R5>(ref job); break;
-            case 6: GradTile<R6>(ref job); break;
-            case 7: GradTile<R7>(ref job); break;
-            case 8: GradTile<R8>(ref job); break;
-            case 9: GradTile<R9>(ref job); break;
-            case 10: GradTile<R10>(ref job); break;
-            case 11: GradTile<R11>(ref job); break;
-            case 12: GradTile<R12>(ref job); break;
-            case 13: GradTile<R13>(ref job); break;
-            case 14: GradTile<R14>(ref job); break;
-            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "DirectConv: a tile has 1 to 14 rows");
-        }
     }
 
     /// <summary>
@@ -323,24 +301,41 @@ internal static unsafe class DirectConv
         public bool Relu;
     }
 
-    private static void Dispatch(int rows, ref TileJob job)
+    /// <summary>Which tile kernel a dispatch runs: <see cref="Tile{TRows}"/> or <see cref="GradTile{TRows}"/>.</summary>
+    private interface ITileKernel<TJob> where TJob : struct
+    {
+        static abstract void Run<TRows>(ref TJob job) where TRows : struct, IRows;
+    }
+
+    private struct ForwardTile : ITileKernel<TileJob>
+    {
+        public static void Run<TRows>(ref TileJob job) where TRows : struct, IRows => Tile<TRows>(ref job);
+    }
+
+    private struct GradientTile : ITileKernel<GradJob>
+    {
+        public static void Run<TRows>(ref GradJob job) where TRows : struct, IRows => GradTile<TRows>(ref job);
+    }
+
+    /// <summary>Runs <typeparamref name="TKernel"/>'s tile compiled for <paramref name="rows"/> rows.</summary>
+    private static void Dispatch<TKernel, TJob>(int rows, ref TJob job) where TKernel : struct, ITileKernel<TJob> where TJob : struct
     {
         switch (rows)
         {
-            case 1: Tile<R1>(ref job); break;
-            case 2: Tile<R2>(ref job); break;
-            case 3: Tile<R3>(ref job); break;
-            case 4: Tile<R4>(ref job); break;
-            case 5: Tile<R5>(ref job); break;
-            case 6: Tile<R6>(ref job); break;
-            case 7: Tile<R7>(ref job); break;
-            case 8: Tile<R8>(ref job); break;
-            case 9: Tile<R9>(ref job); break;
-            case 10: Tile<R10>(ref job); break;
-            case 11: Tile<R11>(ref job); break;
-            case 12: Tile<R12>(ref job); break;
-            case 13: Tile<R13>(ref job); break;
-            case 14: Tile<R14>(ref job); break;
+            case 1: TKernel.Run<R1>(ref job); break;
+            case 2: TKernel.Run<R2>(ref job); break;
+            case 3: TKernel.Run<R3>(ref job); break;
+            case 4: TKernel.Run<R4>(ref job); break;
+            case 5: TKernel.Run<R5>(ref job); break;
+            case 6: TKernel.Run<R6>(ref job); break;
+            case 7: TKernel.Run<R7>(ref job); break;
+            case 8: TKernel.Run<R8>(ref job); break;
+            case 9: TKernel.Run<R9>(ref job); break;
+            case 10: TKernel.Run<R10>(ref job); break;
+            case 11: TKernel.Run<R11>(ref job); break;
+            case 12: TKernel.Run<R12>(ref job); break;
+            case 13: TKernel.Run<R13>(ref job); break;
+            case 14: TKernel.Run<R14>(ref job); break;
             default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "DirectConv: a tile has 1 to 14 rows");
         }
     }
