@@ -72,15 +72,10 @@ public static class ConvOpsBench
         int rows = g.SmallPlane;
         var rowIn = new int[rows];
         var rowOut = new int[rows];
-        for (int y = 0; y < g.Ho; y++)
-            for (int x = 0; x < g.Wo; x++)
-            {
-                rowIn[y * g.Wo + x] = (y * g.Stride * wp + x * g.Stride) * g.C;
-                rowOut[y * g.Wo + x] = (y * g.Wo + x) * g.O;
-            }
+        for (int q = 0; q < rows; q++) rowOut[q] = q * g.O;
         var tapOff = new int[taps];
-        for (int ky = 0; ky < g.Kh; ky++)
-            for (int kx = 0; kx < g.Kw; kx++) tapOff[ky * g.Kw + kx] = (ky * wp + kx) * g.C;
+        Conv2dKernel.WindowOffsets(g, rowIn, tapOff);
+        var (runTaps, runChannels) = Conv2dKernel.RowTaps(g, tapOff);
         var back = new float[Math.Max(output.Length, g.N * g.C * g.BigPlane)];
         Time($"{name}.to_cl", reps, () =>
         {
@@ -97,7 +92,7 @@ public static class ConvOpsBench
             fixed (float* pin = input, pw = packed, pb = bias, pout = output)
             fixed (int* pri = rowIn, pro = rowOut, pt = tapOff)
                 for (int b = 0; b < g.N; b++)
-                    DirectConv.Run(pin + (long)b * hp * wp * g.C, pri, rows, pt, taps, g.C, pw, pb, g.O, pout + (long)b * rows * g.O, pro, true);
+                    DirectConv.Run(pin + (long)b * hp * wp * g.C, pri, rows, pt, runTaps, runChannels, pw, pb, g.O, pout + (long)b * rows * g.O, pro, true);
         });
     }
 

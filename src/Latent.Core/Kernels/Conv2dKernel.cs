@@ -103,21 +103,19 @@ internal static class Conv2dKernel
 
     /// <summary>
     /// Whether <see cref="Forward"/> runs as a direct convolution (<see cref="DirectConv"/>) over each image moved to
-    /// channels-last with zero borders, instead of im2col and GEMM: with AVX-512, when every window lies inside the
+    /// channels-last with zero borders, instead of im2col and GEMM: with AVX-512 or AVX2, when every window lies inside the
     /// padded image. On the conv VAE's layers (128 images, 1 thread, bench/Latent.Bench convops) it measured
-    /// 32x14x14 -> 64x7x7 3.5-3.7 -> 2.4 ms and 1x28x28 -> 32x14x14 0.52-0.55 -> 0.4 ms, the layout moves included.
+    /// 32x14x14 -> 64x7x7 3.5-3.7 -> 2.4 ms and 1x28x28 -> 32x14x14 0.52-0.55 -> 0.4 ms, the layout moves included. With
+    /// AVX2 only (Zen 3, 6-row tiles) the first went 11.3 -> 8.5 ms but the second 1.3 -> 2.0 ms, so there images with
+    /// fewer than 16 channels stay on im2col.
     /// Each output is one chain of FMAs whatever the chunk and the thread, so the bits are the same for any thread count,
     /// but not those of the im2col path.
     /// </summary>
     internal static bool UseDirect(in ConvGeometry g) =>
-        Avx512F.IsSupported && g.N > 0 &&
+        (Avx512F.IsSupported || DirectConv.IsAccelerated && g.C >= DirectConv.Block / 2) && g.N > 0 &&
         (long)(g.Ho - 1) * g.Stride + (long)(g.Kh - 1) * g.Dilation < g.H + 2L * g.PadH &&
         (long)(g.Wo - 1) * g.Stride + (long)(g.Kw - 1) * g.Dilation < g.W + 2L * g.Pad;
 
-    /// <summary>
-    /// The direct forward: the weights packed once for <see cref="DirectConv"/>, the window and tap offsets computed once,
-    /// then the chunks of images, each image moved to channels-last, convolved and transposed back.
-    /// </summary>
     /// <summary>
     /// For a big image stored channels-last inside its padding, [H + 2·PadH, W + 2·Pad, C]: where each output pixel's window
     /// starts (<paramref name="windows"/>, Ho·Wo), and each kernel tap's offset from that start (<paramref name="taps"/>, Kh·Kw).
@@ -131,6 +129,25 @@ internal static class Conv2dKernel
             for (int kx = 0; kx < g.Kw; kx++) taps[ky * g.Kw + kx] = (ky * g.Dilation * wp + kx * g.Dilation) * g.C;
     }
 
+    /// <summary>
+    /// The taps of a forward <see cref="DirectConv.Run"/>, given <see cref="WindowOffsets"/>' Kh·Kw tap offsets in
+    /// <paramref name="taps"/>: with dilation 1 a kernel row's Kw taps are Kw·C consecutive floats of the padded image,
+    /// and the packed weights run over (kx, c) in that same order, so each kernel row becomes one tap of Kw·C channels
+    /// (its offsets are compacted to the front of <paramref name="taps"/>). Each output is the same chain of FMAs, in fewer
+    /// and longer inner loops: for a one-channel image the kernel no longer sets up its rows' pointers for every single
+    /// float. With dilation the taps stay as they are.
+    /// </summary>
+    internal static (int Taps, int Channels) RowTaps(in ConvGeometry g, Span<int> taps)
+    {
+        if (g.Dilation != 1 || g.Kw == 1) return (g.Kh * g.Kw, g.C);
+        for (int ky = 0; ky < g.Kh; ky++) taps[ky] = taps[ky * g.Kw];
+        return (g.Kh, g.Kw * g.C);
+    }
+
+    /// <summary>
+    /// The direct forward: the weights packed once for <see cref="DirectConv"/>, the window and tap offsets computed once,
+    /// then the chunks of images, each image moved to channels-last, convolved and transposed back.
+    /// </summary>
     private static unsafe void ForwardDirect(float[] big, float[] w, ReadOnlySpan<float> bias, in ConvGeometry g, float[] small)
     {
         int taps = g.Kh * g.Kw, p = g.SmallPlane, wp = g.W + 2 * g.Pad;
@@ -142,6 +159,7 @@ internal static class Conv2dKernel
             DirectConv.Pack(w.AsSpan(0, g.O * g.K), g.O, g.C, taps, packed);
             // [0, p): the windows; [p, 2p): where output pixel q's O results go in the [pixels, O] tile; then the taps.
             WindowOffsets(g, offsets.AsSpan(0, p), offsets.AsSpan(2 * p, taps));
+            var (runTaps, runChannels) = RowTaps(g, offsets.AsSpan(2 * p, taps));
             for (int q = 0; q < p; q++) offsets[p + q] = q * g.O;
             fixed (float* pb = big, pbias = bias, ps = small, pp = packed)
             fixed (int* po = offsets)
@@ -150,7 +168,7 @@ internal static class Conv2dKernel
                 {
                     Big = pb, Bias = bias.IsEmpty ? null : pbias, Small = ps, PackedW = pp, Offsets = po,
                     Top = g.PadH, Left = g.Pad, PaddedHeight = g.H + 2 * g.PadH, PaddedWidth = wp,
-                    BigLength = big.Length, SmallLength = small.Length, G = g, Chunks = chunks,
+                    BigLength = big.Length, SmallLength = small.Length, G = g, Chunks = chunks, Taps = runTaps, TapChannels = runChannels,
                 };
                 RunParts(&DirectPart, &job, chunks);
             }
@@ -186,7 +204,7 @@ internal static class Conv2dKernel
                     ChannelsLast.ToPadded(src + (long)b * inC * inH * inW, inC, inH, inW, job.Top, job.Left, job.PaddedHeight, job.PaddedWidth, pad);
                     if (transposed) TransposedPhases.Run(g, pad, job.Offsets, job.Phases, job.PackedW, job.Bias, pt, relu: false);
                     else
-                        DirectConv.Run(pad, job.Offsets, outPlane, job.Offsets + 2 * outPlane, g.Kh * g.Kw, g.C, job.PackedW, job.Bias, g.O,
+                        DirectConv.Run(pad, job.Offsets, outPlane, job.Offsets + 2 * outPlane, job.Taps, job.TapChannels, job.PackedW, job.Bias, g.O,
                             pt, job.Offsets + outPlane, relu: false);
                     ChannelsLast.Transpose(pt, outPlane, outC, dst + (long)b * outC * outPlane);
                 }
@@ -305,13 +323,13 @@ internal static class Conv2dKernel
 
     /// <summary>
     /// Whether <see cref="BackwardData"/> runs as direct convolutions over the small image moved to channels-last, one per
-    /// stride phase (<see cref="TransposedPhases"/>), instead of GEMM and col2im: with AVX-512, and at least 16 big
+    /// stride phase (<see cref="TransposedPhases"/>), instead of GEMM and col2im: with AVX-512 or AVX2, and at least 16 big
     /// channels (the direct kernel computes 32 output channels at a time; the last layer of an image decoder, with one,
     /// stays on col2im). Measured on the conv VAE's 64x7x7 -> 32x14x14 layer, 128 images, 1 thread
     /// (bench/Latent.Bench convops, c2.data): 3.5-3.7 -> 2.4-2.6 ms. Bits are the same for any thread count, but not those
     /// of the col2im path.
     /// </summary>
-    internal static bool UseDirectData(in ConvGeometry g) => Avx512F.IsSupported && g.N > 0 && g.C >= DirectConv.Block / 2;
+    internal static bool UseDirectData(in ConvGeometry g) => DirectConv.IsAccelerated && g.N > 0 && g.C >= DirectConv.Block / 2;
 
     /// <summary>
     /// The transposed convolution as direct convolutions, one per stride phase (<see cref="TransposedPhases"/>): the
@@ -599,6 +617,7 @@ internal static class Conv2dKernel
     {
         public float* Big, W, Bias, Small, SmallIn, Dw, PackedW;
         public int* Offsets; // the direct kernels' window, result and tap offsets
+        public int Taps, TapChannels; // the direct forward's taps and channels per tap (RowTaps)
         public int* Phases; // the direct transposed convolution's per-phase rows, taps and weights
         public int PaddedHeight, PaddedWidth, Top, Left; // the direct products' padded input image
         public int BigLength, WLength, SmallLength, SmallInLength, PackedWLength;

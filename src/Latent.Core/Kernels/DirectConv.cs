@@ -21,15 +21,22 @@ namespace Latent.Core.Kernels;
 /// a tap, c ascending, then the bias is added and the activation applied: exactly <see cref="RunScalar"/>'s
 /// <c>acc = fma(in, w, acc)</c> loop, so the two give the same bits, and a row's result does not depend on which rows
 /// share its tile (the batch size, the thread count). Channels past the layer's output count are zero weights in the
-/// packed block and are not stored.
+/// packed block and are not stored. Without AVX-512 the AVX2 tiles (DirectConv.Avx2.cs) run the same chains, 6 rows × 16
+/// channels at a time; without AVX2 and FMA, the scalar twins.
 /// </remarks>
-internal static unsafe class DirectConv
+internal static unsafe partial class DirectConv
 {
     /// <summary>Output channels per packed weight block (two 16-lane vectors).</summary>
     internal const int Block = 32;
 
-    /// <summary>Most rows of one tile (28 accumulators of 32 zmm registers).</summary>
-    internal const int MaxRows = 14;
+    /// <summary>Most rows of one AVX-512 tile (28 accumulators of 32 zmm registers).</summary>
+    private const int MaxRows512 = 14;
+
+    /// <summary>Most rows of one tile on this machine: 14 with AVX-512, 6 with AVX2 (and for the scalar twins).</summary>
+    internal static int MaxRows => Avx512F.IsSupported ? MaxRows512 : MaxRows256;
+
+    /// <summary>Whether this machine runs the kernels in SIMD tiles (AVX-512, or AVX2 with FMA) rather than their scalar twins.</summary>
+    internal static bool IsAccelerated => Avx512F.IsSupported || Avx2.IsSupported && Fma.IsSupported;
 
     /// <summary>Floats of a packed weight for <paramref name="outChannels"/> outputs, <paramref name="taps"/> taps and <paramref name="channels"/> inputs.</summary>
     internal static long PackedSize(int outChannels, int channels, int taps) => (long)Blocks(outChannels) * taps * channels * Block;
@@ -67,11 +74,12 @@ internal static unsafe class DirectConv
     internal static void Run(float* input, int* rowIn, int rows, int* tapOff, int taps, int channels, float* packed,
         float* bias, int outChannels, float* output, int* rowOut, bool relu)
     {
-        if (!Avx512F.IsSupported)
+        if (!IsAccelerated)
         {
             RunScalar(input, rowIn, rows, tapOff, taps, channels, packed, bias, outChannels, output, rowOut, relu);
             return;
         }
+        bool wide = Avx512F.IsSupported;
         // Tiles as equal as possible (49 rows: 13, 12, 12, 12 rather than 14, 14, 14, 7), so each keeps most accumulators busy.
         int tiles = (rows + MaxRows - 1) / MaxRows;
         long blockSize = (long)taps * channels * Block;
@@ -91,7 +99,20 @@ internal static unsafe class DirectConv
                     Weights = packed + b * blockSize, Bias = biasTile, Output = output + o0, RowOut = rowOut + start,
                     Spill = spill, Count = count, Relu = relu,
                 };
-                Dispatch<ForwardTile, TileJob>(n, ref job);
+                if (wide)
+                {
+                    Dispatch<ForwardTile, TileJob>(n, ref job);
+                    continue;
+                }
+                for (int h = 0; h < count; h += Half)
+                {
+                    var half = job;
+                    half.Weights += h;
+                    half.Bias += h;
+                    half.Output += h;
+                    half.Count = Math.Min(Half, count - h);
+                    Dispatch<ForwardTile256, TileJob>(n, ref half);
+                }
             }
             start = end;
         }
@@ -130,25 +151,28 @@ internal static unsafe class DirectConv
     internal static void GradRun(float* a, int lda, int outChannels, float* input, int* rowIn, int rows, int tapOff, int channels,
         float* dst, bool accumulate)
     {
-        if (!Avx512F.IsSupported)
+        if (!IsAccelerated)
         {
             GradRunScalar(a, lda, outChannels, input, rowIn, rows, tapOff, channels, dst, accumulate);
             return;
         }
+        bool wide = Avx512F.IsSupported;
+        int width = wide ? Block : Half;
         int tiles = (outChannels + MaxRows - 1) / MaxRows;
         float* spill = stackalloc float[Block];
         for (int tile = 0, o0 = 0; tile < tiles; tile++)
         {
             int o1 = (int)((long)outChannels * (tile + 1) / tiles);
-            for (int c0 = 0; c0 < channels; c0 += Block)
+            for (int c0 = 0; c0 < channels; c0 += width)
             {
                 var job = new GradJob
                 {
                     A = a + o0, Lda = lda, Input = input + tapOff + c0, RowIn = rowIn, Rows = rows,
-                    Dst = dst + (long)o0 * channels + c0, Ldd = channels, Count = Math.Min(Block, channels - c0),
+                    Dst = dst + (long)o0 * channels + c0, Ldd = channels, Count = Math.Min(width, channels - c0),
                     Accumulate = accumulate, Spill = spill,
                 };
-                Dispatch<GradientTile, GradJob>(o1 - o0, ref job);
+                if (wide) Dispatch<GradientTile, GradJob>(o1 - o0, ref job);
+                else Dispatch<GradientTile256, GradJob>(o1 - o0, ref job);
             }
             o0 = o1;
         }
@@ -301,7 +325,7 @@ internal static unsafe class DirectConv
         public bool Relu;
     }
 
-    /// <summary>Which tile kernel a dispatch runs: <see cref="Tile{TRows}"/> or <see cref="GradTile{TRows}"/>.</summary>
+    /// <summary>Which tile kernel a dispatch runs: <see cref="Tile{TRows}"/>, <see cref="GradTile{TRows}"/> or their AVX2 forms.</summary>
     private interface ITileKernel<TJob> where TJob : struct
     {
         static abstract void Run<TRows>(ref TJob job) where TRows : struct, IRows;

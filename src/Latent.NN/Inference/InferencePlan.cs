@@ -23,11 +23,12 @@ namespace Latent.NN.Inference;
 /// its own <see cref="Layer.Forward"/> in evaluation mode on the PyTorch layout, so every network compiles; <see cref="Steps"/>
 /// says which layers run natively.
 /// <para>
-/// A batch is cut into chunks of at most 14 samples, and the threads (<see cref="Parallelism.MaxDegree"/>) take whole
+/// A batch is cut into chunks of at most 14 samples (12 with AVX2), and the threads (<see cref="Parallelism.MaxDegree"/>) take whole
 /// chunks, each through every native layer; another layer runs once on up to 256 samples, between the native runs. A sample's result does not depend on its batch or on the thread count (each output
 /// is one chain of multiply-adds in a fixed order), but it differs from <see cref="Layer.Forward"/> in the last bits,
-/// since the sums run in another order. The native kernels need AVX-512: on a machine without it every layer runs as
-/// its own Forward (im2col and the AVX2 or portable GEMM), which is faster there than the kernels' scalar twins.
+/// since the sums run in another order. The native kernels need AVX-512 or AVX2 with FMA (the same bits on either): on a
+/// machine with neither every layer runs as its own Forward (im2col and the portable GEMM), which is faster there than the
+/// kernels' scalar twins.
 /// </para>
 /// <para>
 /// The plan is a snapshot: training the network further does not change it; compile a new plan after changing the weights.
@@ -35,8 +36,8 @@ namespace Latent.NN.Inference;
 /// </remarks>
 public sealed unsafe class InferencePlan
 {
-    /// <summary>Most samples a thread takes through the network at once (one tile of the linear kernel).</summary>
-    internal const int ChunkSize = DirectConv.MaxRows;
+    /// <summary>Most samples a thread takes through the network at once: one tile of the linear kernel with AVX-512 (14), two with AVX2 (12).</summary>
+    internal static readonly int ChunkSize = 14 / DirectConv.MaxRows * DirectConv.MaxRows;
 
     private readonly Stage[] _stages;
     private readonly bool _parallel;
@@ -80,7 +81,7 @@ public sealed unsafe class InferencePlan
     /// inputs [N, ..<paramref name="sampleShape"/>], e.g. <c>Compile(encoder, 1, 28, 28)</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The sample shape is empty or not positive, or a layer does not accept what the one before it gives.</exception>
-    public static InferencePlan Compile(Layer network, params int[] sampleShape) => Compile(network, sampleShape, Avx512F.IsSupported);
+    public static InferencePlan Compile(Layer network, params int[] sampleShape) => Compile(network, sampleShape, DirectConv.IsAccelerated);
 
     /// <summary><see cref="Compile(Layer, int[])"/>; <paramref name="native"/> false runs every layer as its own Forward.</summary>
     internal static InferencePlan Compile(Layer network, int[] sampleShape, bool native)
@@ -439,6 +440,7 @@ public sealed unsafe class InferencePlan
         private readonly List<float[]> _keep = [];
         private readonly float* _weights, _bias;
         private readonly int[] _rowIn, _tapOff;
+        private readonly int _tapChannels;
         private int[] _rowOut = [];
         private readonly ConvGeometry _g; // one image: big = the input [C, H, W], small = the output [O, Ho, Wo]
         private readonly bool _relu;
@@ -457,8 +459,10 @@ public sealed unsafe class InferencePlan
             _bias = conv.Bias is null ? null : Pinned(conv.Bias.Span, _keep);
             In = Format.ChannelsLast(c, h, w, p);
             _rowIn = new int[ho * wo];
-            _tapOff = new int[k * k];
-            Conv2dKernel.WindowOffsets(_g, _rowIn, _tapOff);
+            var tapOff = new int[k * k];
+            Conv2dKernel.WindowOffsets(_g, _rowIn, tapOff);
+            (int taps, _tapChannels) = Conv2dKernel.RowTaps(_g, tapOff);
+            _tapOff = tapOff[..taps];
             PadOutput(0);
         }
 
@@ -476,7 +480,7 @@ public sealed unsafe class InferencePlan
             int inSize = In.Size, outSize = Out.Size;
             fixed (int* rowIn = _rowIn, rowOut = _rowOut, tapOff = _tapOff)
                 for (int b = 0; b < count; b++)
-                    DirectConv.Run(input + (long)b * inSize, rowIn, _rowIn.Length, tapOff, _tapOff.Length, _g.C, _weights, _bias, _g.O,
+                    DirectConv.Run(input + (long)b * inSize, rowIn, _rowIn.Length, tapOff, _tapOff.Length, _tapChannels, _weights, _bias, _g.O,
                         output + (long)b * outSize, rowOut, _relu);
         }
 

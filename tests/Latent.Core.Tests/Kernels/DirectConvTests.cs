@@ -12,6 +12,8 @@ public unsafe class DirectConvTests
     [InlineData(30, 9, 5, 33, false, true)]     // a partial second block of one channel
     [InlineData(15, 4, 3, 70, true, false)]     // tiles of 8 and 7 rows, no bias
     [InlineData(13, 1, 300, 10, false, false)]  // a linear layer: one tap, a long chain
+    [InlineData(7, 2, 3, 8, true, true)]        // AVX2: one half of 8 channels, tiles of 4 and 3 rows
+    [InlineData(20, 3, 17, 20, false, true)]    // AVX2: a full half and one of 4 channels, tiles of 5, 5, 5, 5 rows
     public void RunHasTheBitsOfItsScalarTwin(int rows, int taps, int channels, int outChannels, bool relu, bool withBias)
     {
         var rng = new Random(rows * 31 + taps * 7 + channels + outChannels);
@@ -75,11 +77,12 @@ public unsafe class DirectConvTests
     [InlineData(5, 1, 28, 28, 32, 4, 2, 1, 1)]   // the conv VAE's first layer
     [InlineData(3, 32, 14, 14, 64, 4, 2, 1, 1)]  // its second
     [InlineData(2, 6, 9, 11, 5, 3, 1, 2, 2)]     // odd sizes, dilation 2
+    [InlineData(2, 16, 9, 11, 5, 3, 1, 2, 2)]    // the same with 16 channels (direct with AVX2 too)
     public void ConvolutionForwardTakesTheDirectPathAndGivesTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p, int d)
     {
         int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (w + 2 * p - d * (k - 1) - 1) / s + 1;
         var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
-        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, Conv2dKernel.UseDirect(g));
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported || DirectConv.IsAccelerated && c >= 16, Conv2dKernel.UseDirect(g));
         // One output row more than the formula gives: its windows leave the padded image, so the im2col path runs.
         Assert.False(Conv2dKernel.UseDirect(g with { Ho = ho + 1 + (k - 1) * d }));
         var rng = new Random(n + c + o);
@@ -102,7 +105,7 @@ public unsafe class DirectConvTests
     public void TransposedConvolutionTakesTheDirectPathAndGivesTheDefinition(int n, int c, int h, int w, int o, int ho, int wo, int k, int s, int p, int d)
     {
         var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
-        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, Conv2dKernel.UseDirectData(g));
+        Assert.Equal(DirectConv.IsAccelerated, Conv2dKernel.UseDirectData(g));
         Assert.False(Conv2dKernel.UseDirectData(g with { C = 15 }));
         var rng = new Random(n + c + o + s);
         var small = GemmTests.Random(rng, n * o * ho * wo);
@@ -125,7 +128,7 @@ public unsafe class DirectConvTests
     {
         int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (w + 2 * p - d * (k - 1) - 1) / s + 1;
         var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
-        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, Conv2dKernel.UseDirectWeightGrad(g));
+        Assert.Equal(DirectConv.IsAccelerated, Conv2dKernel.UseDirectWeightGrad(g));
         Assert.False(Conv2dKernel.UseDirectWeightGrad(g with { C = 15 }));
         var rng = new Random(n + c + o + k);
         var x = GemmTests.Random(rng, n * c * h * w);
