@@ -181,13 +181,13 @@ ensure_torch
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
 choose_torch_blas
 build
-MACHINE="$(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, .NET $(dotnet --version)"
+MACHINE="$(lscpu | sed -n 's/^Model name: *//p') ($(grep -qw avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2, no AVX-512)), $CORES cores, .NET $(dotnet --version)"
 TS_VERSION=$(sed -n 's/.*Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' bench/TorchSharpBench/TorchSharpBench.csproj)
 PEERS="TorchSharp-cpu $TS_VERSION (libtorch 2.10), ONNX Runtime 1.32.0, torch $("$PY" -c 'import torch; print(torch.__version__)') on $TORCH_BLAS_NAME"
 echo "machine: $MACHINE; peers: $PEERS; $ROUNDS rounds, $EPOCHS epochs per run${STEPS:+, $STEPS steps per epoch}"
 for s in $SECTIONS; do "section_$s"; done
 else
-MACHINE="$(lscpu | sed -n 's/^Model name: *//p'), $CORES cores, .NET $(dotnet --version)"
+MACHINE="$(lscpu | sed -n 's/^Model name: *//p') ($(grep -qw avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2, no AVX-512)), $CORES cores, .NET $(dotnet --version)"
 PEERS="TorchSharp-cpu (libtorch 2.10), ONNX Runtime 1.32.0, PyTorch 1.13 on OpenBLAS"
 fi
 
