@@ -5,18 +5,17 @@ using System.Runtime.Intrinsics.X86;
 namespace Latent.Core.Kernels;
 
 /// <summary>
-/// The AVX2 + FMA tiles of <see cref="DirectConv"/>, for machines without AVX-512: the same packed weights and the same
-/// chain per output element, in 6 rows × 16 channels (12 ymm accumulators of 16 registers; two more hold the weight
-/// vectors, one the broadcast input), as <see cref="GemmKernelAvx2"/>. A 32-channel block is run as two halves of 16
-/// (a half with no valid channel is skipped); lane l of c{i}_{J} holds row i, channel 16·half + 8J + l of the block.
-/// The bits equal the AVX-512 tiles' and the scalar twins'.
+/// The AVX2 + FMA tiles of <see cref="DirectConv"/>, for machines without AVX-512: the same chain per output element, in
+/// 6 rows × 16 channels (12 ymm accumulators of 16 registers; two more hold the weight vectors, one the broadcast input),
+/// as <see cref="GemmKernelAvx2"/>, over weights packed 16 channels wide (<see cref="Width"/>); lane l of c{i}_{J} holds
+/// row i, channel 8J + l of the block. The bits equal the AVX-512 tiles' and the scalar twins'.
 /// </summary>
 internal static unsafe partial class DirectConv
 {
     /// <summary>Rows of one AVX2 tile.</summary>
     private const int MaxRows256 = 6;
 
-    /// <summary>Channels of one AVX2 tile (half a packed block).</summary>
+    /// <summary>Channels of one AVX2 tile (half an AVX-512 block).</summary>
     private const int Half = Block / 2;
 
     private struct ForwardTile256 : ITileKernel<TileJob>
@@ -30,8 +29,8 @@ internal static unsafe partial class DirectConv
     }
 
     /// <summary>
-    /// One AVX2 tile of TRows.N rows × 16 channels: job.Weights points at the half's first channel in the packed block
-    /// (stride <see cref="Block"/> per (t, c)), job.Bias, job.Output at the half's first channel, job.Count its valid channels.
+    /// One AVX2 tile of TRows.N rows × 16 channels: job.Weights is a 16-wide packed block (16 floats per (t, c)), job.Count
+    /// its valid channels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile256<TRows>(ref TileJob job) where TRows : struct, IRows
@@ -54,7 +53,7 @@ internal static unsafe partial class DirectConv
             float* a3 = n > 3 ? tap + rowIn[3] : null;
             float* a4 = n > 4 ? tap + rowIn[4] : null;
             float* a5 = n > 5 ? tap + rowIn[5] : null;
-            for (int c = 0; c < channels; c++, w += Block)
+            for (int c = 0; c < channels; c++, w += Half)
             {
                 Vector256<float> b0 = Vector256.Load(w), b1 = Vector256.Load(w + 8);
                 { Vector256<float> a = Vector256.Create(a0[c]); c0_0 = Fma.MultiplyAdd(a, b0, c0_0); c0_1 = Fma.MultiplyAdd(a, b1, c0_1); }
