@@ -32,6 +32,8 @@ namespace Latent.NN.Inference;
 /// </para>
 /// <para>
 /// The plan is a snapshot: training the network further does not change it; compile a new plan after changing the weights.
+/// A layer the plan runs as its own Forward keeps a copy of its parameters from Compile, and a Run after they changed
+/// throws rather than give results of other weights.
 /// </para>
 /// </remarks>
 public sealed unsafe class InferencePlan
@@ -98,6 +100,8 @@ public sealed unsafe class InferencePlan
         {
             var layer = layers[i];
             bool reluNext = i + 1 < layers.Count && layers[i + 1] is Activation { Name: "relu" };
+            if (layer is ConvLayer2d { SpatialDims: 2 } convIn && format.Shape.Length == 3 && format.Shape[0] != convIn.InChannels)
+                throw new ArgumentException($"InferencePlan.Compile: layer {i} ({convIn.GetType().Name} {convIn.InChannels}->{convIn.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
             if (!native)
             {
                 var asItself = new FallbackStage(layer, i, format.Shape);
@@ -110,8 +114,6 @@ public sealed unsafe class InferencePlan
                 case ConvLayer2d conv when format.Shape.Length == 3 && conv.SpatialDims == 2 &&
                                             (conv is Conv2d || conv is ConvTranspose2d && conv.OutChannels >= DirectConv.Block / 2):
                 {
-                    if (format.Shape[0] != conv.InChannels)
-                        throw new ArgumentException($"InferencePlan.Compile: layer {i} ({conv.GetType().Name} {conv.InChannels}->{conv.OutChannels}) gets {format.Shape[0]} channels ({Shapes.Format(format.Shape)})");
                     ImageStage stage = conv is ConvTranspose2d convT
                         ? new TransposedConvStage(convT, format.Shape, reluNext)
                         : new ConvStage((Conv2d)conv, format.Shape, reluNext);
@@ -661,11 +663,13 @@ public sealed unsafe class InferencePlan
     {
         private readonly Layer _layer;
         private readonly int _index;
+        private readonly (Tensor Live, float[] AtCompile)[] _weights; // the layer's parameters and buffers, and their values at Compile
 
         public FallbackStage(Layer layer, int index, int[] shape)
         {
             _layer = layer;
             _index = index;
+            _weights = layer.StateDict().Select(e => (e.Tensor, e.Tensor.Span.ToArray())).ToArray();
             In = Format.Dense(shape);
             using var noGrad = Tensor.NoGrad();
             using var eval = layer.Evaluating();
@@ -683,6 +687,9 @@ public sealed unsafe class InferencePlan
 
         public override void Run(float* input, float* output, int count, float* scratch)
         {
+            foreach (var (live, atCompile) in _weights)
+                if (!live.Span.SequenceEqual(atCompile))
+                    throw new InvalidOperationException($"InferencePlan: layer {_index} ({_layer.GetType().Name}) runs as its own Forward and its weights changed since Compile; compile a new plan");
             using var eval = _layer.Evaluating();
             // Every tensor made in here goes back to the thread's pool at the end, for the next call (the result is copied out).
             using var pool = Tensor.Scratch();

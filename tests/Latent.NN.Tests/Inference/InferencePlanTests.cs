@@ -175,7 +175,21 @@ public class InferencePlanTests
         var x = Input(3, 1, 28, 28);
         var before = plan.Run(x).Span.ToArray();
         foreach (var p in encoder.Parameters()) p.Span.Fill(0.5f);
-        Assert.Equal(before, plan.Run(x).Span.ToArray());
+        if (plan.Steps.All(s => !s.Contains("its own Forward"))) Assert.Equal(before, plan.Run(x).Span.ToArray());
+        else Assert.Contains("weights changed since Compile", Assert.Throws<InvalidOperationException>(() => plan.Run(x)).Message);
+    }
+
+    [Fact]
+    public void APlanOfTheLayersOwnForwardsRefusesToRunAfterTheWeightsChange()
+    {
+        var encoder = Encoder();
+        var plan = InferencePlan.Compile(encoder, [1, 28, 28], native: false);
+        var x = Input(2, 1, 28, 28);
+        Assert.Equal(encoder.Forward(x).Span.ToArray(), plan.Run(x).Span.ToArray());
+        encoder.Parameters().First().Span[0] += 1f;
+        var e = Assert.Throws<InvalidOperationException>(() => plan.Run(x));
+        Assert.Contains("layer 0 (Conv2d) runs as its own Forward and its weights changed since Compile", e.Message);
+        Assert.Throws<ArgumentException>(() => InferencePlan.Compile(encoder, [3, 28, 28], native: false));
     }
 
     [Fact]
