@@ -83,17 +83,22 @@ internal static unsafe partial class DirectConv
             v0 = Avx.Max(v0, Vector256<float>.Zero);
             v1 = Avx.Max(v1, Vector256<float>.Zero);
         }
-        float* o = job.Output + job.RowOut[r];
-        if (job.Count == Half)
+        Store16(job.Output + job.RowOut[r], job.Count, v0, v1, job.Spill);
+    }
+
+    /// <summary>The first <paramref name="count"/> of the 16 floats v0, v1 to d (through <paramref name="spill"/> when fewer than 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(float* d, int count, Vector256<float> v0, Vector256<float> v1, float* spill)
+    {
+        if (count == Half)
         {
-            Vector256.Store(v0, o);
-            Vector256.Store(v1, o + 8);
+            Vector256.Store(v0, d);
+            Vector256.Store(v1, d + 8);
             return;
         }
-        float* tmp = job.Spill;
-        Vector256.Store(v0, tmp);
-        Vector256.Store(v1, tmp + 8);
-        for (int j = 0; j < job.Count; j++) o[j] = tmp[j];
+        Vector256.Store(v0, spill);
+        Vector256.Store(v1, spill + 8);
+        for (int j = 0; j < count; j++) d[j] = spill[j];
     }
 
     /// <summary>
@@ -159,18 +164,6 @@ internal static unsafe partial class DirectConv
 
     /// <summary>Row r's 16 sums to dst, only the valid channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Save256(ref GradJob job, int r, Vector256<float> acc0, Vector256<float> acc1)
-    {
-        float* d = job.Dst + (long)r * job.Ldd;
-        if (job.Count == Half)
-        {
-            Vector256.Store(acc0, d);
-            Vector256.Store(acc1, d + 8);
-            return;
-        }
-        float* tmp = job.Spill;
-        Vector256.Store(acc0, tmp);
-        Vector256.Store(acc1, tmp + 8);
-        for (int j = 0; j < job.Count; j++) d[j] = tmp[j];
-    }
+    private static void Save256(ref GradJob job, int r, Vector256<float> acc0, Vector256<float> acc1) =>
+        Store16(job.Dst + (long)r * job.Ldd, job.Count, acc0, acc1, job.Spill);
 }
