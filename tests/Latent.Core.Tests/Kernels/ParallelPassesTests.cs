@@ -4,8 +4,8 @@ namespace Latent.Core.Tests.Kernels;
 
 /// <summary>
 /// The elementwise and per-channel passes split between kernel threads (<see cref="ParallelRange"/>): ReLU forward and
-/// backward, Adam, the conv bias gradient, the conv output scatter and the per-chunk convolution kernels give the same bits for 1, 2 and 3 threads as
-/// their serial twins. In the threading collection (it changes MaxDegree).
+/// backward, Adam, binary cross-entropy on logits, the conv bias gradient, the conv output scatter and the per-chunk convolution
+/// kernels give the same bits for 1, 2 and 3 threads as their serial twins. In the threading collection (it changes MaxDegree).
 /// </summary>
 [Collection(nameof(GemmThreadingCollection))]
 public class ParallelPassesTests
@@ -57,6 +57,44 @@ public class ParallelPassesTests
             Assert.Equal(FusedKernelTests.Bits(p), FusedKernelTests.Bits(p2));
             Assert.Equal(FusedKernelTests.Bits(m), FusedKernelTests.Bits(m2));
             Assert.Equal(FusedKernelTests.Bits(v), FusedKernelTests.Bits(v2));
+        });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(511)]
+    [InlineData(100_352)] // the conv VAE's batch of 128 images of 784 logits
+    [InlineData(200_003)]
+    public void BceLossSumAndGradientAreTheSameForAnyThreadCount(int n)
+    {
+        var rng = new Random(n + 9);
+        var x = FusedKernelTests.Random(rng, n, 30f);
+        var t = FusedKernelTests.Random(rng, n, 0.5f).Select(v => v + 0.5f).ToArray();
+        var g = FusedKernelTests.Random(rng, n, 2f);
+        // The first pass (one thread) is the reference; its sum is checked against the chunks' sums of its losses, added in order.
+        int[]? loss = null, grad = null, gradPer = null;
+        double sum = double.NaN;
+        ForEachThreadCount(() =>
+        {
+            var y = new float[n];
+            var dx = new float[n];
+            var dxPer = new float[n];
+            BceWithLogitsKernel.Loss(x, t, y);
+            double s = BceWithLogitsKernel.Sum(x, t);
+            BceWithLogitsKernel.Grad(x, t, 0.25f, dx);
+            BceWithLogitsKernel.Grad(x, t, g, dxPer);
+            if (loss is null)
+            {
+                double bySum = 0;
+                for (int i = 0; i < n; i += BceWithLogitsKernel.Chunk)
+                    bySum += System.Numerics.Tensors.TensorPrimitives.Sum(y.AsSpan(i, Math.Min(BceWithLogitsKernel.Chunk, n - i)));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(bySum), BitConverter.DoubleToInt64Bits(s));
+                (loss, grad, gradPer, sum) = (FusedKernelTests.Bits(y), FusedKernelTests.Bits(dx), FusedKernelTests.Bits(dxPer), s);
+            }
+            Assert.Equal(loss, FusedKernelTests.Bits(y));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(sum), BitConverter.DoubleToInt64Bits(s));
+            Assert.Equal(grad, FusedKernelTests.Bits(dx));
+            Assert.Equal(gradPer, FusedKernelTests.Bits(dxPer));
         });
     }
 
