@@ -7,12 +7,20 @@ namespace Latent.Core.Kernels;
 /// <remarks>
 /// Part boundaries are multiples of the caller's alignment (elementwise vector kernels pass a multiple of the widest
 /// vector, so every element takes the same vector or scalar-tail path as in one unsplit call). A part is given at
-/// least <see cref="MinWork"/> units of work (floats touched), so small tensors run on the calling thread.
+/// least <see cref="MinWork"/> units of work (floats touched), so small tensors run on the calling thread, and there are
+/// at most <see cref="PartsPerThread"/> parts per thread, claimed by whichever thread is free.
 /// </remarks>
 internal static unsafe class ParallelRange
 {
     /// <summary>Least work (in floats touched) worth handing to another thread.</summary>
     internal const long MinWork = 1 << 15;
+
+    /// <summary>
+    /// Most parts per thread: a range is cut into up to this many parts per thread (each still at least
+    /// <see cref="MinWork"/>), so that a thread the OS runs late (its core shared with another process) holds up at most
+    /// a small part while the others claim the rest.
+    /// </summary>
+    internal const int PartsPerThread = 4;
 
     /// <summary>Alignment for elementwise vector kernels: a multiple of every vector width (Vector512 of floats is 16).</summary>
     internal const int VectorAlign = 64;
@@ -33,8 +41,9 @@ internal static unsafe class ParallelRange
     {
         if (n <= 0) return;
         long work = (long)n * Math.Max(1, workPerIndex);
-        int parts = (int)Math.Clamp(work / MinWork, 1, Math.Min(Parallelism.MaxDegree, (n + align - 1) / align));
-        if (parts <= 1 || WorkerPool.InPart)
+        int threads = Parallelism.MaxDegree;
+        int parts = (int)Math.Clamp(work / MinWork, 1, Math.Min((long)threads * PartsPerThread, (n + align - 1) / align));
+        if (parts <= 1 || threads <= 1 || WorkerPool.InPart)
         {
             fn(ctx, 0, n);
             return;
