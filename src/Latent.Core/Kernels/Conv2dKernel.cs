@@ -342,10 +342,9 @@ internal static class Conv2dKernel
         int[] offsets = ArrayPool<int>.Shared.Rent(sizes.Offsets(g));
         int[] layout = ArrayPool<int>.Shared.Rent(TransposedPhases.LayoutStride * g.Stride * g.Stride);
         float[] packed = ArrayPool<float>.Shared.Rent((int)Math.Max(1, sizes.Packed));
-        float[] gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, g.O * g.K));
         try
         {
-            TransposedPhases.Build(g, w.AsSpan(0, g.O * g.K), 0, offsets, layout, packed, gathered);
+            TransposedPhases.Build(g, w.AsSpan(0, g.O * g.K), 0, offsets, layout, packed);
             int chunks = ChunkCount(g, g.N, Parallelism.MaxDegree);
             fixed (float* pb = big, pbias = bias, ps = small, pp = packed)
             fixed (int* po = offsets, pl = layout)
@@ -364,7 +363,6 @@ internal static class Conv2dKernel
             ArrayPool<int>.Shared.Return(offsets);
             ArrayPool<int>.Shared.Return(layout);
             ArrayPool<float>.Shared.Return(packed);
-            ArrayPool<float>.Shared.Return(gathered);
         }
     }
 
@@ -472,13 +470,10 @@ internal static class Conv2dKernel
                 };
                 RunParts(&WeightGradPart, &job, groups);
             }
+            // The partials are [O, K], or [K, O] transposed: row r goes to dw[r, ·], or to column r of dw.
             if (partials != null)
-            {
-                var sum = partials.AsSpan(0, o * k);
-                for (int gi = 1; gi < groups; gi++) TensorPrimitives.Add(sum, partials.AsSpan(gi * o * k, o * k), sum);
-                if (transposed) TransposeInto(partials, k, o, dw);
-                else sum.CopyTo(dw);
-            }
+                if (transposed) SumPartials(partials, groups, k, o, new RowPlacement(k, 1, 0, k), dw);
+                else SumPartials(partials, groups, o, k, new RowPlacement(o, k, 0, 1), dw);
         }
         finally
         {
@@ -521,12 +516,8 @@ internal static class Conv2dKernel
                 };
                 RunParts(&WeightGradDirectPart, &job, groups);
             }
-            var sum = partials.AsSpan(0, size);
-            for (int gi = 1; gi < groups; gi++) TensorPrimitives.Add(sum, partials.AsSpan(gi * size, size), sum);
-            // [taps, O, C] -> [O, C, taps]
-            for (int t = 0; t < taps; t++)
-                for (int oc = 0; oc < g.O; oc++)
-                    for (int c = 0; c < g.C; c++) dw[(oc * g.C + c) * taps + t] = sum[(t * g.O + oc) * g.C + c];
+            // [taps, O, C] -> [O, C, taps]: row t·O + o goes to dw[o, ·, t].
+            SumPartials(partials, groups, taps * g.O, g.C, new RowPlacement(g.O, g.C * taps, 1, taps), dw);
         }
         finally
         {
@@ -642,13 +633,71 @@ internal static class Conv2dKernel
             for (int i = 0; i < parts; i++) part(job, i);
     }
 
-    /// <summary>dst [cols, rows] = src [rows, cols]ᵀ.</summary>
-    private static void TransposeInto(float[] src, int rows, int cols, float[] dst)
+    /// <summary>
+    /// Where row r of a weight gradient's partial sums goes in dw: its first float at (r mod <paramref name="Period"/>)·
+    /// <paramref name="Scale"/> + (r / <paramref name="Period"/>)·<paramref name="Shift"/>, the next ones <paramref name="Stride"/> apart.
+    /// </summary>
+    private readonly record struct RowPlacement(int Period, int Scale, int Shift, int Stride);
+
+    /// <summary>
+    /// dw = the sum of <paramref name="groups"/> partials of [<paramref name="rows"/>, <paramref name="cols"/>] floats, added
+    /// in group order (partial 0 + partial 1, then + partial 2, ...), each row placed in dw by <paramref name="at"/>.
+    /// Rows are split between the kernel threads; each float is the same additions in the same order whichever thread
+    /// sums it.
+    /// </summary>
+    private static unsafe void SumPartials(float[] partials, int groups, int rows, int cols, RowPlacement at, float[] dw)
     {
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++)
-                dst[j * rows + i] = src[i * cols + j];
+        fixed (float* pp = partials, pd = dw)
+        {
+            var job = new SumJob { Partials = pp, Dw = pd, Groups = groups, Rows = rows, Cols = cols, At = at };
+            ParallelRange.For(rows, 1, (long)(groups + 1) * cols, &SumPartialsPart, &job);
+        }
     }
+
+    private unsafe struct SumJob
+    {
+        public float* Partials, Dw;
+        public int Groups, Rows, Cols;
+        public RowPlacement At;
+    }
+
+    private static unsafe void SumPartialsPart(void* ctx, int lo, int hi)
+    {
+        ref SumJob job = ref *(SumJob*)ctx;
+        int cols = job.Cols;
+        long size = (long)job.Rows * cols;
+        var at = job.At;
+        // Rows are summed a block at a time (at least one row, about SumBlock floats): the additions run over the block's
+        // contiguous floats, then each row is placed.
+        int rowsPerBlock = Math.Max(1, SumBlock / Math.Max(1, cols));
+        float[]? rented = rowsPerBlock * cols > SumBlock ? ArrayPool<float>.Shared.Rent(cols) : null;
+        Span<float> block = rented ?? stackalloc float[SumBlock];
+        try
+        {
+            for (int r0 = lo; r0 < hi; r0 += rowsPerBlock)
+            {
+                int len = Math.Min(rowsPerBlock, hi - r0) * cols;
+                var sum = block[..len];
+                float* first = job.Partials + (long)r0 * cols;
+                new ReadOnlySpan<float>(first, len).CopyTo(sum);
+                for (int gi = 1; gi < job.Groups; gi++) TensorPrimitives.Add(sum, new ReadOnlySpan<float>(first + gi * size, len), sum);
+                for (int r = r0, i = 0; i < len; r++, i += cols)
+                {
+                    float* dst = job.Dw + (long)(r % at.Period) * at.Scale + (long)(r / at.Period) * at.Shift;
+                    if (at.Stride == 1) sum.Slice(i, cols).CopyTo(new Span<float>(dst, cols));
+                    else
+                        for (int j = 0; j < cols; j++) dst[(long)j * at.Stride] = sum[i + j];
+                }
+            }
+        }
+        finally
+        {
+            if (rented != null) ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Floats of partial sums added at a time by <see cref="SumPartialsPart"/> (on the stack).</summary>
+    private const int SumBlock = 2048;
 
     /// <summary>dst [O, cnt·P] with dst[o, b·P + q] = src[n0 + b, o, q].</summary>
     private static void GatherChannels(ReadOnlySpan<float> src, int n0, int cnt, int o, int p, float[] dst)

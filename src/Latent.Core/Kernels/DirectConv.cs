@@ -13,7 +13,7 @@ namespace Latent.Core.Kernels;
 /// dilation included); a linear layer is the case of one tap, with one row per sample (rowIn = sample · C).
 /// </summary>
 /// <remarks>
-/// The weights are packed by <see cref="Pack"/> into blocks of <see cref="Width"/> output channels, [block][t][c][Width]
+/// The weights are packed by <see cref="Pack(ReadOnlySpan{float}, int, int, int, Span{float})"/> into blocks of <see cref="Width"/> output channels, [block][t][c][Width]
 /// (32, or 16 where the AVX2 tiles run), so that the kernel reads them in order. The AVX-512 tile holds up to 14 rows × 32 channels in 28 zmm accumulators:
 /// per (t, c) it loads two weight vectors (lane l of vector J is channel 32·block + 16J + l) and, for each row, broadcasts
 /// its input value and adds the products, as the GEMM micro-kernel does (<see cref="GemmKernelAvx512"/>) but reading the
@@ -59,17 +59,60 @@ internal static unsafe partial class DirectConv
     internal static void Pack(ReadOnlySpan<float> w, int outChannels, int channels, int taps, Span<float> packed)
     {
         if (w.Length != (long)outChannels * channels * taps) throw new ArgumentException($"DirectConv.Pack: weight has {w.Length} floats, expected {outChannels}x{channels}x{taps}");
+        Span<int> tapAt = taps <= 256 ? stackalloc int[taps] : new int[taps];
+        for (int t = 0; t < taps; t++) tapAt[t] = t;
+        Pack(w, outChannels, channels * taps, channels, taps, tapAt, packed);
+    }
+
+    /// <summary>
+    /// Packs the weight whose value for output o, input channel c and tap t is
+    /// <c>w[o·<paramref name="outStride"/> + c·<paramref name="channelStride"/> + <paramref name="tapAt"/>[t]]</c> into
+    /// <paramref name="packed"/> [O/Width blocks][T][C][Width], zero past channel O: the layout <see cref="Pack(ReadOnlySpan{float}, int, int, int, Span{float})"/>
+    /// makes, read from any strided view (a transposed convolution's phase reads its taps straight from [O, C, Kh, Kw]).
+    /// The (block, tap) slices are split between the kernel threads; packing only copies, so nothing depends on the split.
+    /// </summary>
+    internal static void Pack(ReadOnlySpan<float> w, int outChannels, int outStride, int channels, int channelStride, ReadOnlySpan<int> tapAt,
+        Span<float> packed)
+    {
+        int taps = tapAt.Length;
         if (packed.Length < PackedSize(outChannels, channels, taps)) throw new ArgumentException("DirectConv.Pack: destination too small", nameof(packed));
-        int blocks = Blocks(outChannels), width = Width;
-        int i = 0;
-        for (int b = 0; b < blocks; b++)
-            for (int t = 0; t < taps; t++)
-                for (int c = 0; c < channels; c++)
-                    for (int j = 0; j < width; j++, i++)
-                    {
-                        int o = b * width + j;
-                        packed[i] = o < outChannels ? w[(o * channels + c) * taps + t] : 0f;
-                    }
+        int maxTap = 0;
+        foreach (int at in tapAt) maxTap = Math.Max(maxTap, at);
+        if (outChannels > 0 && channels > 0 && taps > 0 &&
+            (tapAt.IndexOfAnyExceptInRange(0, int.MaxValue) >= 0 ||
+             (long)(outChannels - 1) * outStride + (long)(channels - 1) * channelStride + maxTap >= w.Length))
+            throw new ArgumentException($"DirectConv.Pack: weight has {w.Length} floats, too few for {outChannels}x{channels}x{taps} at strides {outStride}, {channelStride}", nameof(w));
+        fixed (float* pw = w, pp = packed)
+        fixed (int* pt = tapAt)
+        {
+            var job = new PackJob { W = pw, Packed = pp, TapAt = pt, OutChannels = outChannels, OutStride = outStride, Channels = channels, ChannelStride = channelStride, Taps = taps };
+            ParallelRange.For(Blocks(outChannels) * taps, 1, 2L * channels * Width, &PackPart, &job);
+        }
+    }
+
+    private struct PackJob
+    {
+        public float* W, Packed;
+        public int* TapAt;
+        public int OutChannels, OutStride, Channels, ChannelStride, Taps;
+    }
+
+    /// <summary>Slices [block][tap] <paramref name="lo"/> .. <paramref name="hi"/> of a packed weight, each C × Width floats.</summary>
+    private static void PackPart(void* ctx, int lo, int hi)
+    {
+        ref PackJob job = ref *(PackJob*)ctx;
+        int width = Width, channels = job.Channels;
+        for (int u = lo; u < hi; u++)
+        {
+            int b = u / job.Taps, at = job.TapAt[u % job.Taps];
+            float* dst = job.Packed + (long)u * channels * width;
+            for (int c = 0; c < channels; c++, dst += width)
+                for (int j = 0; j < width; j++)
+                {
+                    int o = b * width + j;
+                    dst[j] = o < job.OutChannels ? job.W[(long)o * job.OutStride + (long)c * job.ChannelStride + at] : 0f;
+                }
+        }
     }
 
     /// <summary>

@@ -49,15 +49,16 @@ internal static unsafe class TransposedPhases
     /// Fills the offsets (<see cref="Sizes.Offsets"/> ints), the layout (<see cref="LayoutStride"/>·s² ints) and the
     /// packed weights (<see cref="Sizes.Packed"/> floats) of <paramref name="w"/> [O, C, Kh, Kw]. Big pixel (Y, X)'s C results go
     /// to ((Y + outPad)·(W + 2·outPad) + X + outPad)·C of the output: 0 for a [H·W, C] tile, or the next convolution's
-    /// padding. <paramref name="gathered"/> is scratch of O·C·Kh·Kw floats.
+    /// padding.
     /// </summary>
-    internal static void Build(in ConvGeometry g, ReadOnlySpan<float> w, int outPad, Span<int> offsets, Span<int> layout,
-        Span<float> packed, Span<float> gathered)
+    internal static unsafe void Build(in ConvGeometry g, ReadOnlySpan<float> w, int outPad, Span<int> offsets, Span<int> layout, Span<float> packed)
     {
         var sizes = Measure(g);
         int s = g.Stride, d = g.Dilation, o = g.O, c = g.C, bigPlane = g.BigPlane, ws = sizes.Width;
         int row = 0, tap = 0;
         long packedStart = 0;
+        // Where each phase's taps are in w's kernel plane (ky·Kw + kx), phase after phase as in the offsets.
+        Span<int> tapAt = g.Kh * g.Kw <= 256 ? stackalloc int[g.Kh * g.Kw] : new int[g.Kh * g.Kw];
         for (int ph = 0; ph < s * s; ph++)
         {
             int py = ph / s, px = ph % s;
@@ -72,8 +73,8 @@ internal static unsafe class TransposedPhases
                     offsets[bigPlane + row] = ((y + outPad) * (g.W + 2 * outPad) + x + outPad) * c;
                 }
             l[1] = row - l[0];
-            // The phase's taps: offset −(my·ws + mx)·O from the base, my = (ky·d − py) / s; weights gathered [C, O, taps].
-            int taps = CountTaps(g.Kh, d, s, py) * CountTaps(g.Kw, d, s, px), t = 0;
+            // The phase's taps: offset −(my·ws + mx)·O from the base, my = (ky·d − py) / s.
+            int taps = CountTaps(g.Kh, d, s, py) * CountTaps(g.Kw, d, s, px);
             l[2] = tap;
             l[3] = taps;
             l[4] = (int)packedStart;
@@ -84,17 +85,39 @@ internal static unsafe class TransposedPhases
                 {
                     if (kx * d % s != px) continue;
                     int my = (ky * d - py) / s, mx = (kx * d - px) / s;
-                    offsets[2 * bigPlane + tap + t] = -(my * ws + mx) * o;
-                    for (int ci = 0; ci < c; ci++)
-                        for (int oi = 0; oi < o; oi++)
-                            gathered[(ci * o + oi) * taps + t] = w[((oi * c + ci) * g.Kh + ky) * g.Kw + kx];
-                    t++;
+                    offsets[2 * bigPlane + tap] = -(my * ws + mx) * o;
+                    tapAt[tap++] = ky * g.Kw + kx;
                 }
             }
-            long size = DirectConv.PackedSize(c, o, taps);
-            DirectConv.Pack(gathered[..(c * o * taps)], c, o, taps, packed.Slice((int)packedStart, (int)size));
-            tap += taps;
-            packedStart += size;
+            packedStart += DirectConv.PackedSize(c, o, taps);
+        }
+        // The phases' weights, packed in parallel: w's taps read as [C outputs, O inputs, taps].
+        fixed (float* pw = w, pp = packed)
+        fixed (int* pl = layout, pt = tapAt)
+        {
+            var job = new PackJob { W = pw, WLength = w.Length, Packed = pp, PackedLength = packed.Length, Layout = pl, TapAt = pt, G = g };
+            ParallelRange.For(s * s, 1, Math.Max(1, 2 * sizes.Packed / (s * s)), &PackPhases, &job);
+        }
+    }
+
+    private struct PackJob
+    {
+        public float* W, Packed;
+        public int* Layout, TapAt;
+        public int WLength, PackedLength;
+        public ConvGeometry G;
+    }
+
+    private static void PackPhases(void* ctx, int lo, int hi)
+    {
+        ref PackJob job = ref *(PackJob*)ctx;
+        var g = job.G;
+        for (int ph = lo; ph < hi; ph++)
+        {
+            int* l = job.Layout + ph * LayoutStride;
+            var packed = new Span<float>(job.Packed, job.PackedLength).Slice(l[4], (int)DirectConv.PackedSize(g.C, g.O, l[3]));
+            DirectConv.Pack(new ReadOnlySpan<float>(job.W, job.WLength), g.C, g.Kh * g.Kw, g.O, g.C * g.Kh * g.Kw,
+                new ReadOnlySpan<int>(job.TapAt + l[2], l[3]), packed);
         }
     }
 

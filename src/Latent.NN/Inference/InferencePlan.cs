@@ -532,7 +532,7 @@ public sealed unsafe class InferencePlan
         {
             Out = Format.ChannelsLast(_g.C, _g.H, _g.W, pad);
             _offsets = new int[_sizes.Offsets(_g)];
-            TransposedPhases.Build(_g, _weight, pad, _offsets, _layout, _packed, new float[Math.Max(1, _weight.Length)]);
+            TransposedPhases.Build(_g, _weight, pad, _offsets, _layout, _packed);
         }
 
         public override int ScratchSize => _sizes.Height * _sizes.Width * _g.O;

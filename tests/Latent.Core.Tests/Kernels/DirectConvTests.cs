@@ -188,6 +188,36 @@ public unsafe class DirectConvTests
         Assert.Throws<ArgumentException>(() => DirectConv.Pack(new float[12], 2, 3, 2, new float[10]));
     }
 
+    [Theory]
+    [InlineData(37, 5, 3, 2)]  // a partial block of outputs
+    [InlineData(64, 32, 4, 2)] // the conv VAE's transposed 32 -> 64 layer: 4 taps a phase
+    public void PackFromAStridedViewEqualsThePackOfTheGatheredWeight(int outChannels, int channels, int kernel, int stride)
+    {
+        // A transposed convolution's phase (ky, kx ≡ 0 mod stride) reads w [channels, outChannels, k, k] as
+        // [outChannels, channels, taps]: output o's stride is k·k, input c's outChannels·k·k, tap t's ky·k + kx.
+        var rng = new Random(outChannels + kernel);
+        var w = GemmTests.Random(rng, channels * outChannels * kernel * kernel);
+        var tapAt = new List<int>();
+        for (int ky = 0; ky < kernel; ky += stride)
+            for (int kx = 0; kx < kernel; kx += stride) tapAt.Add(ky * kernel + kx);
+        int taps = tapAt.Count;
+        var gathered = new float[outChannels * channels * taps];
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < channels; c++)
+                for (int t = 0; t < taps; t++) gathered[(o * channels + c) * taps + t] = w[(c * outChannels + o) * kernel * kernel + tapAt[t]];
+        var expected = new float[DirectConv.PackedSize(outChannels, channels, taps)];
+        DirectConv.Pack(gathered, outChannels, channels, taps, expected);
+        var packed = new float[expected.Length];
+        DirectConv.Pack(w, outChannels, kernel * kernel, channels, outChannels * kernel * kernel, tapAt.ToArray(), packed);
+        Assert.Equal(expected, packed);
+        // One float short of the last one read.
+        int last = (outChannels - 1) * kernel * kernel + (channels - 1) * outChannels * kernel * kernel + tapAt.Max();
+        var e = Assert.Throws<ArgumentException>(() =>
+            DirectConv.Pack(w.AsSpan(0, last), outChannels, kernel * kernel, channels, outChannels * kernel * kernel, tapAt.ToArray(), packed));
+        Assert.Contains("too few", e.Message);
+        Assert.Throws<ArgumentException>(() => DirectConv.Pack(w, outChannels, kernel * kernel, channels, outChannels * kernel * kernel, [-1], packed));
+    }
+
     /// <summary>A channels-last buffer with the rows' windows at scattered offsets, and taps spread over it.</summary>
     private static (float[] Input, int[] RowIn, int[] TapOff) Layout(Random rng, int rows, int taps, int channels)
     {
