@@ -6,11 +6,13 @@ public unsafe class ChannelsLastTests
 {
     [Theory]
     [InlineData(1, 28, 28, 1, 1, 0, 0)]   // one channel: row copies
-    [InlineData(32, 14, 14, 1, 1, 0, 0)]  // whole 8 x 8 blocks and a 6-pixel tail per row
+    [InlineData(32, 14, 14, 1, 1, 0, 0)]  // an 8 x 8 block and a 6-pixel tail per row (the tail's block overlaps it)
     [InlineData(13, 5, 17, 2, 0, 0, 0)]   // 5 channels past the last group of 8, padding on the rows only
     [InlineData(3, 1, 9, 0, 3, 0, 0)]     // a 1-D signal
     [InlineData(8, 3, 8, 0, 0, 0, 0)]     // no padding: nothing cleared, every float written
     [InlineData(64, 7, 7, 1, 1, 1, 2)]    // more border at the bottom and right (a transposed convolution's input)
+    [InlineData(13, 5, 7, 1, 1, 0, 0)]    // rows shorter than a block, with channels past the last group of 8
+    [InlineData(16, 3, 9, 2, 1, 0, 3)]    // a 1-pixel tail: the row's last block overlaps the one before by 7 pixels
     public void ToPaddedGivesThePlainLoopsFloats(int c, int h, int w, int padH, int padW, int extraBottom, int extraRight)
     {
         var rng = new Random(c * 100 + h * 10 + w);
