@@ -130,6 +130,26 @@ public unsafe class DirectConvTests
         var g = new ConvGeometry(n, c, h, w, o, ho, wo, k, k, s, p, d);
         Assert.Equal(DirectConv.IsAccelerated, Conv2dKernel.UseDirectWeightGrad(g));
         Assert.False(Conv2dKernel.UseDirectWeightGrad(g with { C = 15 }));
+        AssertWeightGradientIsTheDefinition(g);
+    }
+
+    [Theory]
+    [InlineData(12, 28, 28, 32, 4, 2, 1, 1)]  // the conv VAE's first layer: 4 x 4 taps, a kernel row at a time
+    [InlineData(3, 9, 11, 20, 3, 1, 1, 2)]    // dilation 2, 20 gradient channels (a partial block of 32)
+    [InlineData(9, 7, 6, 40, 2, 2, 0, 1)]     // 2 x 2 taps, 40 channels (a block and a part)
+    public void OneChannelWeightGradientTakesItsPathAndGivesTheDefinition(int n, int h, int w, int o, int k, int s, int p, int d)
+    {
+        int ho = (h + 2 * p - d * (k - 1) - 1) / s + 1, wo = (w + 2 * p - d * (k - 1) - 1) / s + 1;
+        var g = new ConvGeometry(n, 1, h, w, o, ho, wo, k, k, s, p, d);
+        Assert.Equal(DirectConv.IsAccelerated, Conv2dKernel.UseOneChannelWeightGrad(g));
+        Assert.False(Conv2dKernel.UseOneChannelWeightGrad(g with { C = 2 }));
+        AssertWeightGradientIsTheDefinition(g);
+    }
+
+    /// <summary>Conv2dKernel.WeightGrad of random images and output gradients against the definition's sums in doubles.</summary>
+    private static void AssertWeightGradientIsTheDefinition(ConvGeometry g)
+    {
+        int n = g.N, c = g.C, h = g.H, w = g.W, o = g.O, k = g.Kh, ho = g.Ho, wo = g.Wo, s = g.Stride, p = g.Pad, d = g.Dilation;
         var rng = new Random(n + c + o + k);
         var x = GemmTests.Random(rng, n * c * h * w);
         var gy = GemmTests.Random(rng, n * o * ho * wo);

@@ -194,6 +194,24 @@ public class ParallelPassesTests
         });
     }
 
+    [Fact]
+    public void OneChannelWeightGradientIsTheSameForAnyThreadCount()
+    {
+        // The conv VAE's first layer over 40 images: 8 groups of 5, each summed image after image.
+        var g = new ConvGeometry(40, 1, 28, 28, 32, 14, 14, 4, 4, 2, 1, 1);
+        var rng = new Random(17);
+        var big = FusedKernelTests.Random(rng, g.N * g.BigPlane, 1f);
+        var small = FusedKernelTests.Random(rng, g.N * g.O * g.SmallPlane, 1f);
+        int[]? reference = null;
+        ForEachThreadCount(() =>
+        {
+            var dw = Enumerable.Repeat(float.NaN, g.O * g.K).ToArray();
+            Conv2dKernel.WeightGrad(big, small, g, dw);
+            reference ??= FusedKernelTests.Bits(dw);
+            Assert.Equal(reference, FusedKernelTests.Bits(dw));
+        });
+    }
+
     private static void ForEachThreadCount(Action check)
     {
         int saved = Parallelism.MaxDegree;
