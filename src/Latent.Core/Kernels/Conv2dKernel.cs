@@ -455,12 +455,12 @@ internal static class Conv2dKernel
         }
         if (w == null && UseDirectWeightGrad(g))
         {
-            WeightGradDirect(big, smallIn, g, dw);
+            WeightGradDirect(big, smallIn, g, dw, oneChannel: false);
             return;
         }
         if (w == null && UseOneChannelWeightGrad(g))
         {
-            WeightGradOneChannel(big, smallIn, g, dw);
+            WeightGradDirect(big, smallIn, g, dw, oneChannel: true);
             return;
         }
         int groups = WeightGradGroups(g);
@@ -506,17 +506,22 @@ internal static class Conv2dKernel
     /// tap's [O, C] slice is <see cref="DirectConv.GradRun"/> over the output pixels, reading the padded image in place.
     /// The images fall into the same fixed groups as the im2col path (<see cref="WeightGradGroups"/>), each summed image
     /// after image into its own partial [taps, O, C], the partials added in group order; so the bits depend on the
-    /// geometry only, not on the thread count.
+    /// geometry only, not on the thread count. With <paramref name="oneChannel"/> the groups run
+    /// <see cref="WeightGradOneChannelPart"/> and the partials are [taps, O].
     /// </summary>
-    private static unsafe void WeightGradDirect(float[] big, float[] smallIn, in ConvGeometry g, float[] dw)
+    private static unsafe void WeightGradDirect(float[] big, float[] smallIn, in ConvGeometry g, float[] dw, bool oneChannel)
     {
         int taps = g.Kh * g.Kw, p = g.SmallPlane, size = g.O * g.K;
         int groups = WeightGradGroups(g);
         float[] partials = ArrayPool<float>.Shared.Rent(groups * size);
-        int[] offsets = ArrayPool<int>.Shared.Rent(p + taps);
+        // [0, p): the windows; [p, p + taps): the taps; for one channel then where each pixel's O gradients start in the
+        // channels-last gradient.
+        int[] offsets = ArrayPool<int>.Shared.Rent(p + taps + (oneChannel ? p : 0));
         try
         {
             WindowOffsets(g, offsets.AsSpan(0, p), offsets.AsSpan(p, taps));
+            if (oneChannel)
+                for (int q = 0; q < p; q++) offsets[p + taps + q] = q * g.O;
             fixed (float* pb = big, pin = smallIn, pd = partials)
             fixed (int* po = offsets)
             {
@@ -525,10 +530,12 @@ internal static class Conv2dKernel
                     Big = pb, SmallIn = pin, Dw = pd, Offsets = po,
                     BigLength = big.Length, SmallInLength = smallIn.Length, G = g, Groups = groups,
                 };
-                RunParts(&WeightGradDirectPart, &job, groups);
+                RunParts(oneChannel ? &WeightGradOneChannelPart : &WeightGradDirectPart, &job, groups);
             }
-            // [taps, O, C] -> [O, C, taps]: row t·O + o goes to dw[o, ·, t].
-            SumPartials(partials, groups, taps * g.O, g.C, new RowPlacement(g.O, g.C * taps, 1, taps), dw);
+            // [taps, O, C] -> [O, C, taps]: row t·O + o goes to dw[o, ·, t]; for one channel, [taps, O] -> [O, taps]: row t
+            // goes to dw[·, t].
+            if (oneChannel) SumPartials(partials, groups, taps, g.O, new RowPlacement(taps, 1, 0, taps), dw);
+            else SumPartials(partials, groups, taps * g.O, g.C, new RowPlacement(g.O, g.C * taps, 1, taps), dw);
         }
         finally
         {
@@ -539,7 +546,8 @@ internal static class Conv2dKernel
 
     /// <summary>
     /// Whether the weight gradient of a one-channel image (an encoder's first layer, or the gradient of a decoder's last
-    /// transposed convolution) runs as <see cref="WeightGradOneChannel"/> instead of im2col and GEMM: with AVX-512 or AVX2,
+    /// transposed convolution) runs as <see cref="WeightGradOneChannelPart"/> in <see cref="WeightGradDirect"/>'s groups
+    /// instead of im2col and GEMM: with AVX-512 or AVX2,
     /// where every window lies inside the padded image. Measured on the conv VAE's 1x28x28 -> 32x14x14 layer, 128 images,
     /// 1 thread (bench/Latent.Bench convops, c1.wgrad): 0.61-0.82 -> 0.42-0.44 ms with AVX-512, 0.89-0.92 -> 0.48-0.63 ms
     /// on the AVX2 tiles (the same Zen 5 core with AVX-512 turned off). Its bits are the same on both, and for any thread
@@ -554,40 +562,8 @@ internal static class Conv2dKernel
     /// ([pixels, O]) is read 32 channels at a time, so every lane does work (the other way round a tile would use 1 lane of
     /// 32). The images fall into the fixed groups of <see cref="WeightGradGroups"/>, each summed image after image into its
     /// own partial [taps, O], the partials added in group order: the bits depend on the geometry only, not on the thread
-    /// count; they differ from the im2col path's in the last bits (another order of the sums).
+    /// count; they differ from the im2col path's in the last bits (another order of the sums). This is one group of images.
     /// </summary>
-    private static unsafe void WeightGradOneChannel(float[] big, float[] smallIn, in ConvGeometry g, float[] dw)
-    {
-        int taps = g.Kh * g.Kw, p = g.SmallPlane, size = g.O * taps;
-        int groups = WeightGradGroups(g);
-        float[] partials = ArrayPool<float>.Shared.Rent(groups * size);
-        // [0, p): the windows; [p, p + taps): the taps; then where each pixel's O gradients start in the channels-last gradient.
-        int[] offsets = ArrayPool<int>.Shared.Rent(2 * p + taps);
-        try
-        {
-            WindowOffsets(g, offsets.AsSpan(0, p), offsets.AsSpan(p, taps));
-            for (int q = 0; q < p; q++) offsets[p + taps + q] = q * g.O;
-            fixed (float* pb = big, pin = smallIn, pd = partials)
-            fixed (int* po = offsets)
-            {
-                var job = new Job
-                {
-                    Big = pb, SmallIn = pin, Dw = pd, Offsets = po,
-                    BigLength = big.Length, SmallInLength = smallIn.Length, G = g, Groups = groups,
-                };
-                RunParts(&WeightGradOneChannelPart, &job, groups);
-            }
-            // [taps, O] -> [O, taps]: row t goes to dw[·, t].
-            SumPartials(partials, groups, taps, g.O, new RowPlacement(taps, 1, 0, taps), dw);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(partials);
-            ArrayPool<int>.Shared.Return(offsets);
-        }
-    }
-
-    /// <summary>One group of images of <see cref="WeightGradOneChannel"/>.</summary>
     private static unsafe void WeightGradOneChannelPart(void* ctx, int group)
     {
         ref Job job = ref *(Job*)ctx;
