@@ -41,7 +41,7 @@ public static class BceWithLogitsKernel
             fixed (double* ps = sums)
             {
                 var job = new Job { X = px, T = pt, Sums = ps, N = x.Length };
-                Chunks(ref job, &SumPart);
+                Chunks(ref job, &LossPart);
             }
             double total = 0;
             for (int c = 0; c < chunks; c++) total += sums[c];
@@ -77,6 +77,7 @@ public static class BceWithLogitsKernel
 
     private static (int Start, int Length) ChunkAt(in Job job, int c) => (c * Chunk, Math.Min(Chunk, job.N - c * Chunk));
 
+    /// <summary>Chunks of <see cref="Loss"/> (into the job's output), or of <see cref="Sum"/> when the job has sums: each chunk's losses summed.</summary>
     private static unsafe void LossPart(void* ctx, int lo, int hi)
     {
         ref Job job = ref *(Job*)ctx;
@@ -87,21 +88,8 @@ public static class BceWithLogitsKernel
         {
             var (i, len) = ChunkAt(job, c);
             ChunkLoss(new ReadOnlySpan<float>(job.X + i, len), new ReadOnlySpan<float>(job.T + i, len), soft[..len], xt[..len], head[..len]);
-            soft[..len].CopyTo(new Span<float>(job.Out + i, len));
-        }
-    }
-
-    private static unsafe void SumPart(void* ctx, int lo, int hi)
-    {
-        ref Job job = ref *(Job*)ctx;
-        Span<float> soft = stackalloc float[Chunk];
-        Span<float> xt = stackalloc float[Chunk];
-        Span<float> head = stackalloc float[Chunk];
-        for (int c = lo; c < hi; c++)
-        {
-            var (i, len) = ChunkAt(job, c);
-            ChunkLoss(new ReadOnlySpan<float>(job.X + i, len), new ReadOnlySpan<float>(job.T + i, len), soft[..len], xt[..len], head[..len]);
-            job.Sums[c] = TensorPrimitives.Sum(soft[..len]);
+            if (job.Sums != null) job.Sums[c] = TensorPrimitives.Sum(soft[..len]);
+            else soft[..len].CopyTo(new Span<float>(job.Out + i, len));
         }
     }
 
