@@ -22,12 +22,15 @@ namespace Latent.Core.Kernels;
 /// job's end, running it with half-written fields and miscounting the new job's pending parts.
 /// </para>
 /// <para>
-/// Waiting: after a job a worker polls the state for a new generation for <see cref="SpinMicroseconds"/>
-/// (pause instructions, no yields: kernel calls of a training step follow each other within tens of
-/// microseconds), then blocks on its event until the next job sets it. It never sleeps in between: a
-/// <see cref="ManualResetEventSlim"/> with a long spin count falls back to <c>Thread.Sleep(1)</c> while it spins,
-/// which left the worker a millisecond late for most jobs (the caller then ran every part itself) while the
-/// yields kept its core busy. Only as many workers as <see cref="Parallelism.MaxDegree"/> allows are woken, whatever
+/// Waiting: after a job a worker polls the state for a new generation (pause instructions, no yields: kernel calls
+/// of a training step follow each other within tens of microseconds), then blocks on its event until the next job
+/// sets it. It never sleeps in between: a <see cref="ManualResetEventSlim"/> with a long spin count falls back to
+/// <c>Thread.Sleep(1)</c> while it spins, which left the worker a millisecond late for most jobs (the caller then ran
+/// every part itself) while the yields kept its core busy. The poll lasts <see cref="SpinMicroseconds"/> while the
+/// worker has its core to itself, long enough to bridge the gaps between a step's kernels (a blocked worker woke
+/// late enough that the caller ran one job in seven alone on the conv epoch), and <see cref="SharedSpinMicroseconds"/> for a
+/// while after the worker finds its core shared (<see cref="SpinBudget"/>): a worker that polls on a core another
+/// process wants uses up its share of it, and is then preempted in the middle of the parts the caller waits for. Only as many workers as <see cref="Parallelism.MaxDegree"/> allows are woken, whatever
 /// the number of parts: parts beyond the thread count are claimed by whoever is free.
 /// </para>
 /// <para>
@@ -45,8 +48,20 @@ internal static unsafe class WorkerPool
     // ManualResetEventSlim allocates its lock object the first time it blocks, inside some later call).
     private static readonly object DoneLock = new();
 
-    /// <summary>How long a worker polls for the next job before it blocks (on the conv epoch 20 µs beat 50 and 5 µs with the machine quiet, and 50 µs with core 0 busy: docs/BENCHMARKS.md).</summary>
-    internal const int SpinMicroseconds = 20;
+    /// <summary>How long a worker polls for the next job before it blocks while its core is its own (docs/BENCHMARKS.md).</summary>
+    internal const int SpinMicroseconds = 1000;
+
+    /// <summary>How long it polls while its core is shared with another thread (<see cref="SpinBudget"/>).</summary>
+    internal const int SharedSpinMicroseconds = 20;
+
+    /// <summary>A poll that finds the clock this much later than its last look was preempted: the core is shared.</summary>
+    internal const int PreemptedMicroseconds = 50;
+
+    /// <summary>How long a worker keeps the short poll after it was first found preempted; it doubles while that recurs.</summary>
+    internal const int SharedHoldMilliseconds = 100;
+
+    /// <summary>The longest hold of the short poll (the core is looked at again this often at least).</summary>
+    internal const int MaxSharedHoldMilliseconds = 10_000;
 
     private static long _state; // generation << 32 | next unclaimed part
     private static int _parts;
@@ -177,13 +192,28 @@ internal static unsafe class WorkerPool
         {
             ThreadId = WorkerPlacement.CurrentThreadId();
             long seen = 0; // the last generation this worker joined
-            long spinTicks = Math.Max(1, System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
+            long micro = Math.Max(1, System.Diagnostics.Stopwatch.Frequency / 1_000_000);
+            long spinTicks = SpinMicroseconds * micro, sharedSpinTicks = SharedSpinMicroseconds * micro;
+            long preemptedTicks = PreemptedMicroseconds * micro;
+            long minHold = SharedHoldMilliseconds * 1000 * micro, maxHold = MaxSharedHoldMilliseconds * 1000 * micro;
+            var budget = new SpinBudget();
             while (true)
             {
                 if (!NewJob(seen))
                 {
-                    long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + spinTicks;
-                    while (!NewJob(seen) && System.Diagnostics.Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(20);
+                    long now = System.Diagnostics.Stopwatch.GetTimestamp(), last = now;
+                    long deadline = now + (budget.Shared(now) ? sharedSpinTicks : spinTicks);
+                    while (!NewJob(seen) && now < deadline)
+                    {
+                        Thread.SpinWait(20);
+                        now = System.Diagnostics.Stopwatch.GetTimestamp();
+                        if (now - last > preemptedTicks)
+                        {
+                            budget.Preempted(now, minHold, maxHold);
+                            break;
+                        }
+                        last = now;
+                    }
                 }
                 while (!NewJob(seen))
                 {
@@ -196,6 +226,30 @@ internal static unsafe class WorkerPool
                 seen = Volatile.Read(ref _state) >> 32;
                 Work(seen);
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether a worker's core is shared, from what its polls saw: after a poll found itself preempted (the clock jumped
+    /// by more than <see cref="PreemptedMicroseconds"/> between two looks), the worker polls only
+    /// <see cref="SharedSpinMicroseconds"/> for a hold, so that a process that wants the core gets it while the worker
+    /// waits, and the worker keeps its share for the parts. The hold starts at <see cref="SharedHoldMilliseconds"/>
+    /// and doubles, up to <see cref="MaxSharedHoldMilliseconds"/>, each time the worker is found preempted again within a
+    /// hold of the last hold's end (the long poll that looks again at the core is itself what the other process
+    /// preempts); when the core has been its own for a hold it starts again at the shortest.
+    /// </summary>
+    internal struct SpinBudget
+    {
+        private long _sharedUntil, _hold;
+
+        /// <summary>Whether at <paramref name="now"/> the worker keeps the short poll.</summary>
+        public readonly bool Shared(long now) => now < _sharedUntil;
+
+        /// <summary>A poll found itself preempted at <paramref name="now"/> (timestamps in any unit, holds in the same).</summary>
+        public void Preempted(long now, long minHold, long maxHold)
+        {
+            _hold = _hold > 0 && now - _sharedUntil < _hold ? Math.Min(2 * _hold, maxHold) : minHold;
+            _sharedUntil = now + _hold;
         }
     }
 }

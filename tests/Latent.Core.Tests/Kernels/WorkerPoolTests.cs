@@ -99,4 +99,32 @@ public unsafe class WorkerPoolTests
         Assert.Equal(process.Length - 1, worker.Length);
         Assert.Subset(process.ToHashSet(), worker.ToHashSet());
     }
+
+    [Fact]
+    public void SpinBudgetPollsBrieflyForAHoldAfterAPreemption()
+    {
+        var budget = new WorkerPool.SpinBudget();
+        Assert.False(budget.Shared(0));
+        budget.Preempted(1_000, minHold: 100, maxHold: 800);
+        Assert.True(budget.Shared(1_000));
+        Assert.True(budget.Shared(1_099));
+        Assert.False(budget.Shared(1_100));
+    }
+
+    [Fact]
+    public void SpinBudgetHoldDoublesWhileTheCoreStaysSharedAndStartsAgainWhenItIsFree()
+    {
+        var budget = new WorkerPool.SpinBudget();
+        budget.Preempted(0, minHold: 100, maxHold: 400); // shared until 100
+        budget.Preempted(150, minHold: 100, maxHold: 400); // again within a hold of its end: 200, until 350
+        Assert.True(budget.Shared(349));
+        Assert.False(budget.Shared(350));
+        budget.Preempted(360, minHold: 100, maxHold: 400); // 400, until 760
+        budget.Preempted(800, minHold: 100, maxHold: 400); // capped at 400, until 1200
+        Assert.True(budget.Shared(1_199));
+        Assert.False(budget.Shared(1_200));
+        budget.Preempted(1_700, minHold: 100, maxHold: 400); // free for a whole hold: back to 100, until 1800
+        Assert.True(budget.Shared(1_799));
+        Assert.False(budget.Shared(1_800));
+    }
 }
