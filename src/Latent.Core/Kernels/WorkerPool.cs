@@ -27,11 +27,12 @@ namespace Latent.Core.Kernels;
 /// sets it. It never sleeps in between: a <see cref="ManualResetEventSlim"/> with a long spin count falls back to
 /// <c>Thread.Sleep(1)</c> while it spins, which left the worker a millisecond late for most jobs (the caller then ran
 /// every part itself) while the yields kept its core busy. The poll lasts <see cref="SpinMicroseconds"/> while the
-/// worker has its core to itself, long enough to bridge the gaps between a step's kernels (a blocked worker woke
-/// late enough that the caller ran one job in seven alone on the conv epoch), and <see cref="SharedSpinMicroseconds"/> for a
-/// while after the worker finds its core shared (<see cref="SpinBudget"/>): a worker that polls on a core another
-/// process wants uses up its share of it, and is then preempted in the middle of the parts the caller waits for. Only as many workers as <see cref="Parallelism.MaxDegree"/> allows are woken, whatever
-/// the number of parts: parts beyond the thread count are claimed by whoever is free.
+/// worker has its core to itself, long enough to bridge the gaps between a step's kernels (with a 20 µs poll the
+/// caller ran about one job in seven of the conv epoch alone, the worker still waking), and
+/// <see cref="SharedSpinMicroseconds"/> for a while after the worker finds its core shared (<see cref="SpinBudget"/>):
+/// a worker that polls on a core another thread wants uses up its share of it, and is then preempted in the middle of
+/// the parts the caller waits for. Only as many workers as <see cref="Parallelism.MaxDegree"/> allows are woken,
+/// whatever the number of parts: parts beyond the thread count are claimed by whoever is free.
 /// </para>
 /// <para>
 /// Placement: on Linux the workers of a job may run on every CPU of the process but the caller's
@@ -232,10 +233,10 @@ internal static unsafe class WorkerPool
     /// <summary>
     /// Whether a worker's core is shared, from what its polls saw: after a poll found itself preempted (the clock jumped
     /// by more than <see cref="PreemptedMicroseconds"/> between two looks), the worker polls only
-    /// <see cref="SharedSpinMicroseconds"/> for a hold, so that a process that wants the core gets it while the worker
+    /// <see cref="SharedSpinMicroseconds"/> for a hold, so that a thread that wants the core gets it while the worker
     /// waits, and the worker keeps its share for the parts. The hold starts at <see cref="SharedHoldMilliseconds"/>
     /// and doubles, up to <see cref="MaxSharedHoldMilliseconds"/>, each time the worker is found preempted again within a
-    /// hold of the last hold's end (the long poll that looks again at the core is itself what the other process
+    /// hold of the last hold's end (the long poll that looks again at the core is itself what the other thread
     /// preempts); when the core has been its own for a hold it starts again at the shortest.
     /// </summary>
     internal struct SpinBudget
