@@ -52,6 +52,13 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
                 Assert.True(weightDiff <= WeightTolerance, $"{dir}: weights differ by {weightDiff:G3} of the largest weight");
             }
             Assert.False(File.Exists(Path.Combine(two, "checkpoints", "checkpoint.latent.tmp")));
+            // One writer of the event file: a JSON object a line, an epoch line per epoch.
+            foreach (var dir in new[] { two, resumed })
+            {
+                var lines = File.ReadAllLines(Path.Combine(dir, "events.jsonl"));
+                foreach (var line in lines) System.Text.Json.JsonDocument.Parse(line).Dispose();
+                Assert.Equal(4, lines.Count(l => l.StartsWith("{\"type\":\"epoch\"", StringComparison.Ordinal)));
+            }
         }
         finally
         {

@@ -195,8 +195,10 @@ internal static class TrainCommand
                 using var dashboard = p.GetValue(serve) ? ServeCommand.StartFor(ctx, Path.GetDirectoryName(Path.GetFullPath(dir))!, p.GetValue(port)) : null;
                 result = TrainingProgressView.Run(ctx, training.Epochs, training.BatchSize, net, (progress, token) =>
                 {
-                    using var events = new TrainingRunEvents(dir, options.Resume, progress);
-                    return TrainingRun.Run(options, loaded, events, token, (e, m) => { report?.CaptureEpoch(e, m); grids?.Capture(e, m); }, net,
+                    // Only rank 0 writes the event file, as only it writes metrics and checkpoints (every rank appending
+                    // to one file interleaved their lines).
+                    using var events = group is { Rank: > 0 } ? null : new TrainingRunEvents(dir, options.Resume, progress);
+                    return TrainingRun.Run(options, loaded, (IProgress<TrainingProgress>?)events ?? progress, token, (e, m) => { report?.CaptureEpoch(e, m); grids?.Capture(e, m); }, net,
                         report is null ? null : (staging, r) => reportFiles = report.Write(staging, r, options.Extra["command"]));
                 });
                 if (group is not { Rank: > 0 }) Record();
