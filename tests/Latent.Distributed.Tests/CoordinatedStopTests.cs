@@ -19,6 +19,10 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
 
     private const int StepsPerEpoch = 10; // 320 samples / batch 32
 
+    // More epochs than the runs can train before they are stopped: mpirun stops them 10 s after Ctrl+C, and an epoch of
+    // this model takes 20-40 ms here, so 500 epochs could end first and leave the last epoch's checkpoint.
+    private const int Epochs = 5000;
+
     [MpiFact]
     public void CtrlCOnOneRankStopsEveryRankAtTheSameStepAndResumesBitIdentically()
     {
@@ -26,13 +30,13 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
         try
         {
             string stopped = Path.Combine(root, "stopped"), reference = Path.Combine(root, "reference");
-            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], (_, ranks) => Signal(ranks[^1], "INT"));
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", Epochs.ToString(CultureInfo.InvariantCulture), "--out", stopped], (_, ranks) => Signal(ranks[^1], "INT"));
             output.WriteLine(text);
             Assert.True(rc == 130, $"mpirun exited {rc}, not 130: {text}");
             var m = CancelledAfter().Match(text);
             Assert.True(m.Success, $"no 'training cancelled after N steps' line: {text}");
             int steps = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            Assert.True(steps < 500 * StepsPerEpoch, $"the run finished ({steps} steps) before it was interrupted");
+            Assert.True(steps < Epochs * StepsPerEpoch, $"the run finished ({steps} steps) before it was interrupted");
             Assert.True(File.Exists(Path.Combine(stopped, "checkpoints", "checkpoint.latent")));
 
             // Finish one epoch after the interrupted one, and train the same epochs without interruption.
@@ -50,7 +54,7 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
         string root = Directory.CreateTempSubdirectory("latent-mpi-").FullName;
         try
         {
-            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", Path.Combine(root, "run")], (_, ranks) => Signal(ranks[^1], "KILL"));
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", Epochs.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(root, "run")], (_, ranks) => Signal(ranks[^1], "KILL"));
             output.WriteLine(text);
             Assert.NotEqual(0, rc);
             Assert.NotEqual(-1, rc); // -1: the job was still running after the wait
@@ -71,15 +75,15 @@ public sealed partial class CoordinatedStopTests(ITestOutputHelper output)
             // Open MPI's mpirun answers Ctrl+C with SIGCONT, then SIGTERM and SIGKILL each after odls_base_sigkill_timeout
             // seconds (its event loop asleep in between): the ranks train on, then stop together at SIGTERM.
             var clock = Stopwatch.StartNew();
-            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", "500", "--out", stopped], (mpirun, _) => Signal(mpirun, "INT"),
+            var (rc, text) = RunUntilFirstEpoch([.. TrainArgs, "--epochs", Epochs.ToString(CultureInfo.InvariantCulture), "--out", stopped], (mpirun, _) => Signal(mpirun, "INT"),
                 new Dictionary<string, string> { ["OMPI_MCA_odls_base_sigkill_timeout"] = "10" });
             output.WriteLine($"mpirun exited {rc} after {clock.Elapsed.TotalSeconds:F1} s: {text}");
             Assert.NotEqual(0, rc);
             Assert.NotEqual(-1, rc);
             // The checkpoint is the one written at the coordinated stop, not the last epoch's.
             var checkpoint = Checkpoint.Load(Path.Combine(stopped, "checkpoints", "checkpoint.latent"));
+            Assert.True(checkpoint.GlobalStep < Epochs * StepsPerEpoch, $"the run finished ({checkpoint.GlobalStep} steps) before it was interrupted");
             Assert.Equal("cancelled", checkpoint.Status);
-            Assert.True(checkpoint.GlobalStep < 500 * StepsPerEpoch, $"the run finished ({checkpoint.GlobalStep} steps) before it was interrupted");
 
             AssertResumeMatchesUninterrupted(stopped, reference, checkpoint.GlobalStep / StepsPerEpoch + 2);
         }
