@@ -453,14 +453,10 @@ internal static class Conv2dKernel
             dw.AsSpan(0, o * k).Clear();
             return;
         }
-        if (w == null && UseDirectWeightGrad(g))
+        // The two direct kernels exclude each other: at least 16 image channels, or exactly one.
+        if (w == null && (UseDirectWeightGrad(g) || UseOneChannelWeightGrad(g)))
         {
-            WeightGradDirect(big, smallIn, g, dw, oneChannel: false);
-            return;
-        }
-        if (w == null && UseOneChannelWeightGrad(g))
-        {
-            WeightGradDirect(big, smallIn, g, dw, oneChannel: true);
+            WeightGradDirect(big, smallIn, g, dw, oneChannel: g.C == 1);
             return;
         }
         int groups = WeightGradGroups(g);
