@@ -180,6 +180,8 @@ if [[ -z ${SUMMARY_ONLY:-} ]]; then
 ensure_torch
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
 choose_torch_blas
+# The commit measured: the tree as it is built (an edit made while the run goes on does not reach its binaries).
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+dirty")
 build
 MACHINE="$(lscpu | sed -n 's/^Model name: *//p') ($(grep -qw avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2, no AVX-512)), $CORES cores, .NET $(dotnet --version)"
 TS_VERSION=$(sed -n 's/.*Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' bench/TorchSharpBench/TorchSharpBench.csproj)
@@ -187,12 +189,12 @@ PEERS="TorchSharp-cpu $TS_VERSION (libtorch 2.10), ONNX Runtime 1.32.0, torch $(
 echo "machine: $MACHINE; peers: $PEERS; $ROUNDS rounds, $EPOCHS epochs per run${STEPS:+, $STEPS steps per epoch}"
 for s in $SECTIONS; do "section_$s"; done
 else
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+dirty")
 MACHINE="$(lscpu | sed -n 's/^Model name: *//p') ($(grep -qw avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2, no AVX-512)), $CORES cores, .NET $(dotnet --version)"
 PEERS="TorchSharp-cpu (libtorch 2.10), ONNX Runtime 1.32.0, PyTorch 1.13 on OpenBLAS"
 fi
 
 # Summarise $RAW: table, RESULT line, speed.json.
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+dirty")
 "$PY" - "$RAW" "$OUT/speed.json" "$MACHINE" "$PEERS" "$COMMIT" "SECTIONS=\"$SECTIONS\" ROUNDS=$ROUNDS EPOCHS=$EPOCHS${STEPS:+ STEPS=$STEPS} bench/run.sh" <<'PYEOF'
 import datetime, json, os, statistics, sys
 
