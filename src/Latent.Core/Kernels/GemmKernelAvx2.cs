@@ -26,6 +26,13 @@ internal readonly unsafe struct GemmKernelAvx2 : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
+        // The C tile's rows (each 64 bytes, maybe across two lines) are fetched while the loop runs: with C much larger
+        // than L2 they come from L3, and loaded only at the write-back their misses would stall the core.
+        for (int i = 0; i < MR; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + NR - 1);
+        }
         Vector256<float> c0_0 = default; Vector256<float> c0_1 = default;
         Vector256<float> c1_0 = default; Vector256<float> c1_1 = default;
         Vector256<float> c2_0 = default; Vector256<float> c2_1 = default;
