@@ -213,7 +213,19 @@ public static unsafe class Gemm
         public float* A, B, C;
         public float* PackedA; // op(A) packed whole by PackA, or null
         public nint Lda, Ldb, Ldc;
+        public long Id; // set when each thread packs op(B) whole, once, for all the parts it runs (see Run)
     }
+
+    /// <summary>
+    /// Floats of op(B) packed whole (every NC panel and KC block) up to which a product split by rows is cut into about
+    /// one part per MC block of rows, claimed by the threads one at a time, each thread packing B once for the parts it
+    /// runs: a late or slower thread then holds up one block, not half of C.
+    /// </summary>
+    internal const int MaxWholePackedB = 1 << 20;
+
+    private static long s_jobs;
+    [ThreadStatic] private static long t_wholeBJob;
+    [ThreadStatic] private static float[]? t_wholeB;
 
     private static void Run<TK>(ref Job job) where TK : IGemmMicroKernel
     {
@@ -224,6 +236,11 @@ public static unsafe class Gemm
         job.SplitN = job.PackedA != null || tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
         int parts = work < ParallelThreshold || WorkerPool.InPart ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
+        if (parts > 1 && !job.SplitN && (long)job.K * RoundUp(job.N, TK.NR) <= MaxWholePackedB)
+        {
+            parts = Math.Min(tilesM, Math.Clamp((job.M + TK.MC - 1) / TK.MC, parts, 4 * parts));
+            job.Id = Interlocked.Increment(ref s_jobs);
+        }
         job.Parts = Math.Max(1, parts);
         t_lastParts = job.Parts;
         fixed (Job* ctx = &job)
@@ -243,7 +260,37 @@ public static unsafe class Gemm
         int lo = Math.Min(extent, part * per * step), hi = Math.Min(extent, (part + 1) * per * step);
         if (lo >= hi) return;
         if (job.SplitN) Blocked<TK>(ref job, 0, job.M, lo, hi);
-        else Blocked<TK>(ref job, lo, hi, 0, job.N);
+        else Blocked<TK>(ref job, lo, hi, 0, job.N, job.Id != 0 ? WholePackedB<TK>(ref job) : null);
+    }
+
+    /// <summary>
+    /// This thread's copy of op(B) packed whole for the job (every panel jc and block pc, at K·jc + pc·RoundUp(nc, NR)),
+    /// packed on the first of the job's parts the thread runs; the same strips <see cref="Blocked"/> would pack.
+    /// </summary>
+    private static float* WholePackedB<TK>(ref Job job) where TK : IGemmMicroKernel
+    {
+        int size = job.K * RoundUp(job.N, TK.NR);
+        var buf = t_wholeB;
+        if (buf is null || buf.Length < size + 16)
+        {
+            buf = GC.AllocateUninitializedArray<float>(size + 16, pinned: true);
+            t_wholeB = buf;
+            t_wholeBJob = 0;
+        }
+        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buf));
+        float* packed = (float*)((p + 63) & ~(nint)63);
+        if (t_wholeBJob != job.Id)
+        {
+            for (int jc = 0; jc < job.N; jc += TK.NC)
+            {
+                int nc = Math.Min(TK.NC, job.N - jc);
+                for (int pc = 0; pc < job.K; pc += TK.KC)
+                    GemmPack.PackB<TK>(job.TransB, job.B, job.Ldb, pc, Math.Min(TK.KC, job.K - pc), jc, nc,
+                        packed + (nint)job.K * jc + (nint)pc * RoundUp(nc, TK.NR));
+            }
+            t_wholeBJob = job.Id;
+        }
+        return packed;
     }
 
     /// <summary>C[i0..i1, j0..j1] for the whole k range: the five loops around the micro-kernel.</summary>
@@ -255,7 +302,7 @@ public static unsafe class Gemm
     /// therefore the same sequence of operations wherever the tile and thread boundaries fall.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1) where TK : IGemmMicroKernel
+    private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1, float* wholeB = null) where TK : IGemmMicroKernel
     {
         int mrFull = TK.MR, nrFull = TK.NR;
         int kcMax = Math.Min(TK.KC, job.K);
@@ -277,7 +324,9 @@ public static unsafe class Gemm
                 int kc = Math.Min(TK.KC, job.K - pc);
                 // The first k block applies the caller's beta; later blocks add onto what it left (beta 1).
                 float beta = pc == 0 ? job.Beta : 1f;
-                GemmPack.PackB<TK>(transB, job.B, job.Ldb, pc, kc, jc, nc, packB);
+                float* panelB = packB;
+                if (wholeB != null) panelB = wholeB + (nint)job.K * jc + (nint)pc * RoundUp(nc, nrFull); // j0 is 0 here
+                else GemmPack.PackB<TK>(transB, job.B, job.Ldb, pc, kc, jc, nc, packB);
                 for (int ic = i0; ic < i1; ic += TK.MC)
                 {
                     int mc = Math.Min(TK.MC, i1 - ic);
@@ -287,7 +336,7 @@ public static unsafe class Gemm
                     for (int jr = 0; jr < nc; jr += nrFull)
                     {
                         int nr = Math.Min(nrFull, nc - jr);
-                        float* bs = packB + (nint)jr * kc;
+                        float* bs = panelB + (nint)jr * kc;
                         for (int ir = 0; ir < mc; ir += mrFull)
                         {
                             int mr = Math.Min(mrFull, mc - ir);
