@@ -213,19 +213,20 @@ public static unsafe class Gemm
         public float* A, B, C;
         public float* PackedA; // op(A) packed whole by PackA, or null
         public nint Lda, Ldb, Ldc;
-        public long Id; // set when each thread packs op(B) whole, once, for all the parts it runs (see Run)
+        public long Id; // set when each thread packs the shared operand whole, once, for all the parts it runs (see Run)
     }
 
     /// <summary>
-    /// Floats of op(B) packed whole (every NC panel and KC block) up to which a product split by rows is cut into about
-    /// one part per MC block of rows, claimed by the threads one at a time, each thread packing B once for the parts it
-    /// runs: a late or slower thread then holds up one block, not half of C.
+    /// Floats of the shared operand packed whole up to which a product is cut into several parts per thread, claimed
+    /// one at a time: split by rows, about one part per MC block, each thread packing op(B) once for the parts it runs;
+    /// split by columns, four parts per thread, each thread packing op(A) once. A late or slower thread then holds up
+    /// one part, not half of C, and no operand is packed more often than with one part per thread.
     /// </summary>
-    internal const int MaxWholePackedB = 1 << 20;
+    internal const int MaxWholePacked = 1 << 20;
 
     private static long s_jobs;
-    [ThreadStatic] private static long t_wholeBJob;
-    [ThreadStatic] private static float[]? t_wholeB;
+    [ThreadStatic] private static long t_wholeBJob, t_wholeAJob;
+    [ThreadStatic] private static float[]? t_wholeB, t_wholeA;
 
     private static void Run<TK>(ref Job job) where TK : IGemmMicroKernel
     {
@@ -236,9 +237,14 @@ public static unsafe class Gemm
         job.SplitN = job.PackedA != null || tilesN >= 2 && (tilesM < 2 || job.M <= job.N);
         long work = (long)job.M * job.N * job.K;
         int parts = work < ParallelThreshold || WorkerPool.InPart ? 1 : Math.Min(Parallelism.MaxDegree, job.SplitN ? tilesN : tilesM);
-        if (parts > 1 && !job.SplitN && (long)job.K * RoundUp(job.N, TK.NR) <= MaxWholePackedB)
+        if (parts > 1 && !job.SplitN && (long)job.K * RoundUp(job.N, TK.NR) <= MaxWholePacked)
         {
             parts = Math.Min(tilesM, Math.Clamp((job.M + TK.MC - 1) / TK.MC, parts, 4 * parts));
+            job.Id = Interlocked.Increment(ref s_jobs);
+        }
+        else if (parts > 1 && job.SplitN && job.PackedA == null && WholeASize<TK>(job.M, job.K) <= MaxWholePacked)
+        {
+            parts = Math.Min(tilesN, 4 * parts);
             job.Id = Interlocked.Increment(ref s_jobs);
         }
         job.Parts = Math.Max(1, parts);
@@ -259,8 +265,36 @@ public static unsafe class Gemm
         int per = (tiles + job.Parts - 1) / job.Parts;
         int lo = Math.Min(extent, part * per * step), hi = Math.Min(extent, (part + 1) * per * step);
         if (lo >= hi) return;
-        if (job.SplitN) Blocked<TK>(ref job, 0, job.M, lo, hi);
-        else Blocked<TK>(ref job, lo, hi, 0, job.N, job.Id != 0 ? WholePackedB<TK>(ref job) : null);
+        if (job.SplitN) Blocked<TK>(ref job, 0, job.M, lo, hi, wholeA: job.Id != 0 ? WholePackedA<TK>(ref job) : null);
+        else Blocked<TK>(ref job, lo, hi, 0, job.N, wholeB: job.Id != 0 ? WholePackedB<TK>(ref job) : null);
+    }
+
+    /// <summary>Floats of op(A) [m, k] packed whole in <typeparamref name="TK"/>'s layout (as <see cref="PackedASize"/>).</summary>
+    private static long WholeASize<TK>(int m, int k) where TK : IGemmMicroKernel =>
+        ((long)m / TK.MC * RoundUp(TK.MC, TK.MR) + RoundUp(m % TK.MC, TK.MR)) * k;
+
+    /// <summary>This thread's copy of op(A) packed whole for the job (<see cref="PackA"/>'s layout), packed on the first of the job's parts the thread runs.</summary>
+    private static float* WholePackedA<TK>(ref Job job) where TK : IGemmMicroKernel
+    {
+        float* packed = WholeBuffer(ref t_wholeA, ref t_wholeAJob, (int)WholeASize<TK>(job.M, job.K));
+        if (t_wholeAJob != job.Id)
+        {
+            PackAll<TK>(job.TransA, job.M, job.K, job.A, job.Lda, packed);
+            t_wholeAJob = job.Id;
+        }
+        return packed;
+    }
+
+    /// <summary>A thread's buffer for an operand packed whole: 64-byte aligned, grown (and its job mark cleared) when too short.</summary>
+    private static float* WholeBuffer(ref float[]? buffer, ref long job, int floats)
+    {
+        if (buffer is null || buffer.Length < floats + 16)
+        {
+            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+            job = 0;
+        }
+        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((p + 63) & ~(nint)63);
     }
 
     /// <summary>
@@ -269,16 +303,7 @@ public static unsafe class Gemm
     /// </summary>
     private static float* WholePackedB<TK>(ref Job job) where TK : IGemmMicroKernel
     {
-        int size = job.K * RoundUp(job.N, TK.NR);
-        var buf = t_wholeB;
-        if (buf is null || buf.Length < size + 16)
-        {
-            buf = GC.AllocateUninitializedArray<float>(size + 16, pinned: true);
-            t_wholeB = buf;
-            t_wholeBJob = 0;
-        }
-        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buf));
-        float* packed = (float*)((p + 63) & ~(nint)63);
+        float* packed = WholeBuffer(ref t_wholeB, ref t_wholeBJob, job.K * RoundUp(job.N, TK.NR));
         if (t_wholeBJob != job.Id)
         {
             for (int jc = 0; jc < job.N; jc += TK.NC)
@@ -302,8 +327,9 @@ public static unsafe class Gemm
     /// therefore the same sequence of operations wherever the tile and thread boundaries fall.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1, float* wholeB = null) where TK : IGemmMicroKernel
+    private static void Blocked<TK>(ref Job job, int i0, int i1, int j0, int j1, float* wholeB = null, float* wholeA = null) where TK : IGemmMicroKernel
     {
+        float* packedA = wholeA != null ? wholeA : job.PackedA; // op(A) packed whole (then i0 is 0), or null
         int mrFull = TK.MR, nrFull = TK.NR;
         int kcMax = Math.Min(TK.KC, job.K);
         int mcMax = Math.Min(TK.MC, RoundUp(i1 - i0, mrFull));
@@ -331,7 +357,7 @@ public static unsafe class Gemm
                 {
                     int mc = Math.Min(TK.MC, i1 - ic);
                     float* aBlock = packA;
-                    if (job.PackedA != null) aBlock = job.PackedA + PackedAOffset<TK>(ic, mc, pc, job.K);
+                    if (packedA != null) aBlock = packedA + PackedAOffset<TK>(ic, mc, pc, job.K);
                     else GemmPack.PackA<TK>(transA, job.A, job.Lda, ic, mc, pc, kc, packA);
                     for (int jr = 0; jr < nc; jr += nrFull)
                     {

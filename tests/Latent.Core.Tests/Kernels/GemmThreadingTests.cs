@@ -64,7 +64,7 @@ public class GemmThreadingTests
                 Parallelism.MaxDegree = threads;
                 var c = (float[])c0.Clone();
                 Gemm.Sgemm(transA, transB, m, n, k, -0.5f, a, lda, b, ldb, 2f, c, n);
-                // One part per thread, or up to four when the rows are split and each thread packs B whole.
+                // One part per thread, or up to four when each thread packs the shared operand whole.
                 Assert.InRange(Gemm.t_lastParts, threads, 4 * threads);
                 if (reference is null) reference = c;
                 else
@@ -79,12 +79,12 @@ public class GemmThreadingTests
         }
     }
 
-    [Fact]
-    public void RowsSplitWithASmallBRunInOnePartPerRowBlockWithTheSameBits()
+    [Theory]
+    [InlineData(517, 40)] // rows split: about one part per row block, each thread packing B once
+    [InlineData(40, 517)] // columns split: four parts per thread, each thread packing A once
+    public void SmallSharedOperandsAreSplitFinerWithTheSameBits(int m, int n)
     {
-        // 517 rows against a 300 x 40 B: the threads claim blocks of rows one at a time (more parts than threads), each
-        // thread packing B once for the parts it runs; every element is still the same chain of FMAs.
-        const int m = 517, n = 40, k = 300;
+        const int k = 300;
         var rng = new Random(5);
         var a = GemmTests.Random(rng, m * k);
         var b = GemmTests.Random(rng, n * k);
@@ -93,19 +93,18 @@ public class GemmThreadingTests
         int saved = Parallelism.MaxDegree;
         try
         {
-            Parallelism.MaxDegree = 1;
-            Gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, reference, n);
-            Parallelism.MaxDegree = 2;
-            for (int rep = 0; rep < 3; rep++) // the second and third calls find this thread's packed B from an earlier job
+            for (int rep = 0; rep < 3; rep++)
             {
+                // A new A and B each time: a thread must not reuse its packed copy of an earlier product's operand.
+                a[rep] += 1f;
+                b[rep] += 1f;
+                Parallelism.MaxDegree = 1;
+                Gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, reference, n);
+                Parallelism.MaxDegree = 2;
                 Array.Clear(c);
                 Gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
                 Assert.True(Gemm.t_lastParts > 2, $"{Gemm.t_lastParts} parts");
                 Assert.Equal(FusedKernelTests.Bits(reference), FusedKernelTests.Bits(c));
-                b[rep] += 1f; // a new B: a thread must not reuse its copy of the last job's
-                Parallelism.MaxDegree = 1;
-                Gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, reference, n);
-                Parallelism.MaxDegree = 2;
             }
         }
         finally
