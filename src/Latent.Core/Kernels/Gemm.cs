@@ -285,16 +285,12 @@ public static unsafe class Gemm
         return packed;
     }
 
-    /// <summary>A thread's buffer for an operand packed whole: 64-byte aligned, grown (and its job mark cleared) when too short.</summary>
+    /// <summary>A thread's buffer for an operand packed whole (<see cref="Aligned"/>), its job mark cleared when it grows.</summary>
     private static float* WholeBuffer(ref float[]? buffer, ref long job, int floats)
     {
-        if (buffer is null || buffer.Length < floats + 16)
-        {
-            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
-            job = 0;
-        }
-        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (float*)((p + 63) & ~(nint)63);
+        float* p = Aligned(ref buffer, floats, out bool grown);
+        if (grown) job = 0;
+        return p;
     }
 
     /// <summary>
@@ -334,7 +330,7 @@ public static unsafe class Gemm
         int kcMax = Math.Min(TK.KC, job.K);
         int mcMax = Math.Min(TK.MC, RoundUp(i1 - i0, mrFull));
         int ncMax = Math.Min(TK.NC, RoundUp(j1 - j0, nrFull));
-        int aLen = RoundUp(mcMax * kcMax, 16), bLen = RoundUp(ncMax * kcMax, 16);
+        int aLen = RoundUp(mcMax * kcMax, 16), bLen = wholeB != null ? 0 : RoundUp(ncMax * kcMax, 16); // B packed whole needs no panel
         float* packA = ThreadBuffer(aLen + bLen + mrFull * nrFull);
         float* packB = packA + aLen;
         float* tile = packB + bLen;
@@ -427,15 +423,17 @@ public static unsafe class Gemm
     // pointer stays valid), 64-byte aligned for the kernels' aligned loads, grown only when a call needs more.
     [ThreadStatic] private static float[]? t_pack;
 
-    private static float* ThreadBuffer(int floats)
+    private static float* ThreadBuffer(int floats) => Aligned(ref t_pack, floats, out _);
+
+    /// <summary>
+    /// <paramref name="floats"/> 64-byte-aligned floats at the start of <paramref name="buffer"/> (pinned, so a raw pointer
+    /// stays valid), which is replaced by a larger one when too short (<paramref name="grown"/>).
+    /// </summary>
+    private static float* Aligned(ref float[]? buffer, int floats, out bool grown)
     {
-        var buf = t_pack;
-        if (buf is null || buf.Length < floats + 16)
-        {
-            buf = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
-            t_pack = buf;
-        }
-        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buf));
+        grown = buffer is null || buffer.Length < floats + 16;
+        if (grown) buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer!));
         return (float*)((p + 63) & ~(nint)63);
     }
 
