@@ -135,8 +135,14 @@ internal static unsafe partial class DirectConv
         // Tiles as equal as possible (49 rows: 13, 12, 12, 12 rather than 14, 14, 14, 7), so each keeps most accumulators busy.
         int tiles = (rows + MaxRows - 1) / MaxRows;
         long blockSize = (long)taps * channels * width;
-        float* biasTile = stackalloc float[Block];
         float* spill = stackalloc float[Block];
+        // A tile reads a whole block's bias: a full block's straight from the bias, zeros without one, and the last
+        // block's, when it has fewer channels, from a copy padded with zeros (made once, not once a tile).
+        float* zeros = stackalloc float[Block];
+        float* tail = stackalloc float[Block];
+        new Span<float>(zeros, Block).Clear();
+        int full = outChannels / width * width;
+        for (int j = 0; j < width; j++) tail[j] = bias != null && full + j < outChannels ? bias[full + j] : 0f;
         for (int tile = 0, start = 0; tile < tiles; tile++)
         {
             int end = (int)((long)rows * (tile + 1) / tiles);
@@ -144,11 +150,11 @@ internal static unsafe partial class DirectConv
             for (int b = 0, o0 = 0; o0 < outChannels; b++, o0 += width)
             {
                 int count = Math.Min(width, outChannels - o0);
-                for (int j = 0; j < width; j++) biasTile[j] = bias != null && j < count ? bias[o0 + j] : 0f;
                 var job = new TileJob
                 {
                     Input = input, RowIn = rowIn + start, TapOff = tapOff, Taps = taps, Channels = channels,
-                    Weights = packed + b * blockSize, Bias = biasTile, Output = output + o0, RowOut = rowOut + start,
+                    Weights = packed + b * blockSize, Bias = count < width ? tail : bias != null ? bias + o0 : zeros,
+                    Output = output + o0, RowOut = rowOut + start,
                     Spill = spill, Count = count, Relu = relu,
                 };
                 if (wide) Dispatch<ForwardTile, TileJob>(n, ref job);
