@@ -164,6 +164,32 @@ internal static unsafe partial class DirectConv
         }
     }
 
+    /// <summary>
+    /// Part <paramref name="part"/> of <paramref name="parts"/> of <see cref="Run"/> with the same arguments: a contiguous
+    /// range of the weight blocks when there are at least <paramref name="parts"/> of them (each part reads only its
+    /// blocks' weights), else of the rows. The parts write disjoint outputs, together exactly Run's, with the same bits
+    /// (an output's chain does not depend on its tile); they may run on different threads at once.
+    /// </summary>
+    internal static void RunPart(float* input, int* rowIn, int rows, int* tapOff, int taps, int channels, float* packed,
+        float* bias, int outChannels, float* output, int* rowOut, bool relu, int part, int parts)
+    {
+        int blocks = Blocks(outChannels);
+        if (blocks >= parts)
+        {
+            int lo = (int)((long)blocks * part / parts), hi = (int)((long)blocks * (part + 1) / parts);
+            if (lo == hi) return;
+            int o0 = lo * Width, count = Math.Min(outChannels, hi * Width) - o0;
+            Run(input, rowIn, rows, tapOff, taps, channels, packed + (long)lo * taps * channels * Width, bias == null ? null : bias + o0,
+                count, output + o0, rowOut, relu);
+        }
+        else
+        {
+            int lo = (int)((long)rows * part / parts), hi = (int)((long)rows * (part + 1) / parts);
+            if (lo == hi) return;
+            Run(input, rowIn + lo, hi - lo, tapOff, taps, channels, packed, bias, outChannels, output, rowOut + lo, relu);
+        }
+    }
+
     /// <summary>The scalar twin of <see cref="Run"/>: the same chain per output element, in plain C#.</summary>
     internal static void RunScalar(float* input, int* rowIn, int rows, int* tapOff, int taps, int channels, float* packed,
         float* bias, int outChannels, float* output, int* rowOut, bool relu)

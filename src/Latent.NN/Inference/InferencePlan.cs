@@ -24,7 +24,10 @@ namespace Latent.NN.Inference;
 /// says which layers run natively.
 /// <para>
 /// A batch is cut into chunks of at most 14 samples (12 with AVX2), and the threads (<see cref="Parallelism.MaxDegree"/>) take whole
-/// chunks, each through every native layer; another layer runs once on up to 256 samples, between the native runs. A sample's result does not depend on its batch or on the thread count (each output
+/// chunks, each through every native layer (a convolution takes a chunk's output pixels as one run of rows, so its tiles
+/// span samples); another layer runs once on up to 256 samples, between the native runs. With fewer samples than threads
+/// (one image at a time) the threads share each convolution and linear layer instead, by ranges of output channels or
+/// pixels, one layer after another, so that a single sample's latency gains from every core. A sample's result does not depend on its batch or on the thread count (each output
 /// is one chain of multiply-adds in a fixed order), but it differs from <see cref="Layer.Forward"/> in the last bits,
 /// since the sums run in another order. The native kernels need AVX-512 or AVX2 with FMA (the same bits on either): on a
 /// machine with neither every layer runs as its own Forward (im2col and the portable GEMM), which is faster there than the
@@ -246,6 +249,11 @@ public sealed unsafe class InferencePlan
     private void RunNative(int first, int last, float* input, float* output, int n)
     {
         int threads = Math.Max(1, Parallelism.MaxDegree);
+        if (threads > 1 && n < threads && n <= ChunkSize)
+        {
+            RunSplit(first, last, input, output, n, threads);
+            return;
+        }
         int chunks = (n + ChunkSize - 1) / ChunkSize;
         if (threads > 1 && n >= threads) chunks = (chunks + threads - 1) / threads * threads;
         var handle = GCHandle.Alloc(this);
@@ -263,6 +271,58 @@ public sealed unsafe class InferencePlan
         {
             handle.Free();
         }
+    }
+
+    /// <summary>
+    /// Multiply-adds a stage must cost (over all its samples) before fewer samples than threads split it between the threads: below
+    /// that, handing half to a worker costs about what it saves.
+    /// </summary>
+    internal const long MinSplitWork = 50_000;
+
+    /// <summary>
+    /// Stages [first, last) over fewer samples than threads (one image at a time, say): the stages one after another, each
+    /// large one split between the threads (<see cref="Stage.RunPart"/>: ranges of output channels, or of output pixels),
+    /// so that one sample's latency gains from every core. The bits are those of a chunk on one thread.
+    /// </summary>
+    private void RunSplit(int first, int last, float* input, float* output, int n, int threads)
+    {
+        if (!_workspaces.TryTake(out var ws)) ws = new Workspace(_stages);
+        var handle = GCHandle.Alloc(this);
+        try
+        {
+            float* current = input;
+            for (int s = first; s < last; s++)
+            {
+                var stage = _stages[s];
+                float* next = s == last - 1 ? output : ws.Buffer(s);
+                if (stage.SplitWork * n >= MinSplitWork)
+                {
+                    var job = new PartJob { Plan = GCHandle.ToIntPtr(handle), Stage = s, Input = current, Output = next, N = n, Parts = threads };
+                    WorkerPool.Run(&RunStagePart, &job, threads);
+                }
+                else stage.Run(current, next, n, ws.Scratch(s));
+                current = next;
+            }
+        }
+        finally
+        {
+            handle.Free();
+            _workspaces.Add(ws);
+        }
+    }
+
+    private struct PartJob
+    {
+        public IntPtr Plan;
+        public float* Input, Output;
+        public int Stage, N, Parts;
+    }
+
+    private static void RunStagePart(void* ctx, int part)
+    {
+        ref PartJob job = ref *(PartJob*)ctx;
+        var plan = (InferencePlan)GCHandle.FromIntPtr(job.Plan).Target!;
+        plan._stages[job.Stage].RunPart(job.Input, job.Output, job.N, part, job.Parts);
     }
 
     private struct Job
@@ -413,7 +473,16 @@ public sealed unsafe class InferencePlan
         /// <summary>Floats of scratch a thread needs for this stage (zeroed once).</summary>
         public virtual int ScratchSize => 0;
 
+        /// <summary>Multiply-adds a sample costs, for a stage that can split its samples' work (<see cref="RunPart"/>); 0 for one that cannot.</summary>
+        public virtual long SplitWork => 0;
+
         public abstract void Run(float* input, float* output, int count, float* scratch);
+
+        /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of Run over at most ChunkSize samples, without scratch: the parts write disjoint outputs, together Run's.</summary>
+        public virtual void RunPart(float* input, float* output, int count, int part, int parts)
+        {
+            if (part == 0) Run(input, output, count, null);
+        }
 
         public abstract string Describe();
 
@@ -444,6 +513,8 @@ public sealed unsafe class InferencePlan
         private readonly int[] _rowIn, _tapOff;
         private readonly int _tapChannels;
         private int[] _rowOut = [];
+        // The rows of a whole chunk (ChunkSize samples one after another), so that the tiles span samples and stay full.
+        private int[] _chunkRowIn = [], _chunkRowOut = [];
         private readonly ConvGeometry _g; // one image: big = the input [C, H, W], small = the output [O, Ho, Wo]
         private readonly bool _relu;
 
@@ -475,15 +546,45 @@ public sealed unsafe class InferencePlan
             _rowOut = new int[_g.Ho * _g.Wo];
             for (int y = 0; y < _g.Ho; y++)
                 for (int x = 0; x < _g.Wo; x++) _rowOut[y * _g.Wo + x] = ((y + pad) * wp + x + pad) * _g.O;
+            int rows = _rowIn.Length;
+            if ((long)ChunkSize * Math.Max(In.Size, Out.Size) > int.MaxValue) return; // offsets past an int: one sample at a time
+            _chunkRowIn = new int[ChunkSize * rows];
+            _chunkRowOut = new int[ChunkSize * rows];
+            for (int b = 0; b < ChunkSize; b++)
+                for (int r = 0; r < rows; r++)
+                {
+                    _chunkRowIn[b * rows + r] = b * In.Size + _rowIn[r];
+                    _chunkRowOut[b * rows + r] = b * Out.Size + _rowOut[r];
+                }
         }
 
         public override void Run(float* input, float* output, int count, float* scratch)
         {
-            int inSize = In.Size, outSize = Out.Size;
-            fixed (int* rowIn = _rowIn, rowOut = _rowOut, tapOff = _tapOff)
-                for (int b = 0; b < count; b++)
-                    DirectConv.Run(input + (long)b * inSize, rowIn, _rowIn.Length, tapOff, _tapOff.Length, _tapChannels, _weights, _bias, _g.O,
-                        output + (long)b * outSize, rowOut, _relu);
+            int inSize = In.Size, outSize = Out.Size, rows = _rowIn.Length;
+            // Up to ChunkSize samples as one run of rows (a 49-pixel output fills 98 six-row tiles over 12 samples rather
+            // than 9 tiles of 5 or 6 per sample); a row's result does not depend on the rows beside it.
+            int group = _chunkRowIn.Length > 0 ? ChunkSize : 1;
+            fixed (int* rowIn = _rowIn, rowOut = _rowOut, chunkIn = _chunkRowIn, chunkOut = _chunkRowOut, tapOff = _tapOff)
+                for (int b = 0; b < count; b += group)
+                {
+                    int samples = Math.Min(group, count - b);
+                    DirectConv.Run(input + (long)b * inSize, group > 1 ? chunkIn : rowIn, samples * rows, tapOff, _tapOff.Length, _tapChannels,
+                        _weights, _bias, _g.O, output + (long)b * outSize, group > 1 ? chunkOut : rowOut, _relu);
+                }
+        }
+
+        public override long SplitWork => (long)_rowIn.Length * _tapOff.Length * _tapChannels * _g.O;
+
+        public override void RunPart(float* input, float* output, int count, int part, int parts)
+        {
+            if (_chunkRowIn.Length == 0 || count > ChunkSize)
+            {
+                if (part == 0) Run(input, output, count, null);
+                return;
+            }
+            fixed (int* chunkIn = _chunkRowIn, chunkOut = _chunkRowOut, tapOff = _tapOff)
+                DirectConv.RunPart(input, chunkIn, count * _rowIn.Length, tapOff, _tapOff.Length, _tapChannels, _weights, _bias, _g.O,
+                    output, chunkOut, _relu, part, parts);
         }
 
         public override string Describe() =>
@@ -610,6 +711,15 @@ public sealed unsafe class InferencePlan
             int zero = 0;
             fixed (int* rowIn = _rowIn, rowOut = _rowOut)
                 DirectConv.Run(input, rowIn, count, &zero, 1, _k, _weights, _bias, _o, output, rowOut, _relu);
+        }
+
+        public override long SplitWork => (long)_k * _o;
+
+        public override void RunPart(float* input, float* output, int count, int part, int parts)
+        {
+            int zero = 0;
+            fixed (int* rowIn = _rowIn, rowOut = _rowOut)
+                DirectConv.RunPart(input, rowIn, count, &zero, 1, _k, _weights, _bias, _o, output, rowOut, _relu, part, parts);
         }
 
         public override string Describe() =>

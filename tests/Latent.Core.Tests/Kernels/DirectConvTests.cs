@@ -40,6 +40,49 @@ public unsafe class DirectConvTests
             for (int j = outChannels; j < stride; j++) Assert.Equal(-7f, fast[r * stride + j]);
     }
 
+    [Theory]
+    [InlineData(49, 16, 32, 64, 2)]   // the encoder's second layer on two threads: blocks split (two of four on AVX2, one of two on AVX-512)
+    [InlineData(49, 16, 32, 64, 3)]   // three parts: uneven block ranges on AVX2, rows on AVX-512
+    [InlineData(196, 4, 4, 32, 2)]    // its first layer: blocks on AVX2, rows on AVX-512 (one block)
+    [InlineData(1, 1, 300, 33, 2)]    // one linear row with a partial last block
+    [InlineData(5, 2, 3, 8, 4)]       // more parts than blocks: row ranges, one of them a single row
+    [InlineData(2, 1, 7, 20, 5)]      // more parts than blocks and rows: some parts run nothing
+    public void RunPartsTogetherHaveTheBitsOfRun(int rows, int taps, int channels, int outChannels, int parts)
+    {
+        var rng = new Random(rows * 13 + taps + channels * 3 + outChannels + parts);
+        var (input, rowIn, tapOff) = Layout(rng, rows, taps, channels);
+        var w = GemmTests.Random(rng, outChannels * channels * taps);
+        var packed = new float[DirectConv.PackedSize(outChannels, channels, taps)];
+        DirectConv.Pack(w, outChannels, channels, taps, packed);
+        var bias = GemmTests.Random(rng, outChannels);
+        int stride = outChannels + 3;
+        var rowOut = Enumerable.Range(0, rows).Select(r => r * stride).ToArray();
+        var whole = Enumerable.Repeat(-7f, rows * stride).ToArray();
+        var inParts = (float[])whole.Clone();
+        var writers = new int[whole.Length];
+        fixed (float* pi = input, pp = packed, pb = bias, pw = whole, pq = inParts)
+        fixed (int* ri = rowIn, ro = rowOut, to = tapOff)
+        {
+            DirectConv.Run(pi, ri, rows, to, taps, channels, pp, pb, outChannels, pw, ro, relu: true);
+            // Each part alone into a fresh output (ReLU: a written value is never -7), so that what it writes is seen.
+            for (int part = 0; part < parts; part++)
+            {
+                var alone = Enumerable.Repeat(-7f, whole.Length).ToArray();
+                fixed (float* pa = alone)
+                    DirectConv.RunPart(pi, ri, rows, to, taps, channels, pp, pb, outChannels, pa, ro, true, part, parts);
+                for (int i = 0; i < alone.Length; i++)
+                    if (alone[i] != -7f) { writers[i]++; inParts[i] = alone[i]; }
+            }
+        }
+        for (int i = 0; i < whole.Length; i++)
+        {
+            bool output = i % stride < outChannels;
+            Assert.True(writers[i] == (output ? 1 : 0), $"row {i / stride}, channel {i % stride}: written by {writers[i]} parts");
+            Assert.True(BitConverter.SingleToInt32Bits(whole[i]) == BitConverter.SingleToInt32Bits(inParts[i]),
+                $"row {i / stride}, channel {i % stride}: Run {whole[i]:R}, parts {inParts[i]:R}");
+        }
+    }
+
     [Fact]
     public void ConvolutionOverAPaddedChannelsLastImageMatchesTheDefinition()
     {

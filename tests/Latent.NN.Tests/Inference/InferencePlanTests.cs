@@ -144,11 +144,15 @@ public class InferencePlanTests
                 var whole = plan.Run(x).Span;
                 for (int i = 0; i < reference.Length; i++)
                     Assert.True(BitConverter.SingleToInt32Bits(reference[i]) == BitConverter.SingleToInt32Bits(whole[i]), $"{threads} threads: element {i}");
-                // Sample 17 alone.
+                // Sample 17 alone, and samples 17 and 18 (fewer samples than threads: each layer split between them).
                 var one = new float[32];
                 plan.Run(x.Span.Slice(17 * 784, 784), one);
                 for (int j = 0; j < 32; j++)
                     Assert.True(BitConverter.SingleToInt32Bits(reference[17 * 32 + j]) == BitConverter.SingleToInt32Bits(one[j]), $"{threads} threads: sample 17 alone, output {j}");
+                var two = new float[64];
+                plan.Run(x.Span.Slice(17 * 784, 2 * 784), two);
+                for (int j = 0; j < 64; j++)
+                    Assert.True(BitConverter.SingleToInt32Bits(reference[17 * 32 + j]) == BitConverter.SingleToInt32Bits(two[j]), $"{threads} threads: samples 17 and 18, output {j}");
             }
         }
         finally
