@@ -740,10 +740,16 @@ public sealed unsafe class InferencePlan
         public override string Describe() => "relu";
     }
 
-    /// <summary>Moves samples between layouts (the input into channels-last, the output back to PyTorch's).</summary>
+    /// <summary>
+    /// Moves samples between layouts (the input into channels-last, the output back to PyTorch's): an image into or out of
+    /// channels-last by the vectorised moves of <see cref="ChannelsLast"/>, anything else element by element.
+    /// </summary>
     private sealed class ConvertStage : Stage
     {
         private readonly int[] _from, _to;
+        private readonly Move _move;
+
+        private enum Move { Gather, ToChannelsLast, FromChannelsLast }
 
         public ConvertStage(Format from, Format to)
         {
@@ -753,6 +759,10 @@ public sealed unsafe class InferencePlan
             _from = new int[n];
             _to = new int[n];
             for (int i = 0; i < n; i++) { _from[i] = from.Offset(i); _to[i] = to.Offset(i); }
+            bool image = from.Shape.Length == 3 || from.Image is not null;
+            _move = from.Kind == Layout.Dense && to.Kind == Layout.ChannelsLast && from.Shape.Length == 3 ? Move.ToChannelsLast
+                : to.Kind == Layout.Dense && image && (from.Kind == Layout.FlatChannelsLast || from.Kind == Layout.ChannelsLast && from.Pad == 0) ? Move.FromChannelsLast
+                : Move.Gather;
         }
 
         public override void Run(float* input, float* output, int count, float* scratch)
@@ -761,7 +771,24 @@ public sealed unsafe class InferencePlan
             for (int b = 0; b < count; b++)
             {
                 float* src = input + (long)b * inSize, dst = output + (long)b * outSize;
-                for (int i = 0; i < _from.Length; i++) dst[_to[i]] = src[_from[i]];
+                switch (_move)
+                {
+                    case Move.ToChannelsLast:
+                    {
+                        int c = In.Shape[0], h = In.Shape[1], w = In.Shape[2], p = Out.Pad;
+                        ChannelsLast.ToPadded(src, c, h, w, p, p, h + 2 * p, w + 2 * p, dst);
+                        break;
+                    }
+                    case Move.FromChannelsLast:
+                    {
+                        int[] image = In.Image ?? In.Shape; // [C, H, W]
+                        ChannelsLast.Transpose(src, image[1] * image[2], image[0], dst);
+                        break;
+                    }
+                    default:
+                        for (int i = 0; i < _from.Length; i++) dst[_to[i]] = src[_from[i]];
+                        break;
+                }
             }
         }
 
