@@ -153,6 +153,19 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         return (p.ExitCode, stdout + err.Result);
     }
 
+    /// <summary>This test process's folder for the mpiruns' temporary folders, removed when the process ends.</summary>
+    private static readonly Lazy<string> MpirunTemp = new(() =>
+    {
+        string dir = Directory.CreateTempSubdirectory("latent-mpirun-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { } // a rank still holding a file: left for the system's temp cleaning
+            catch (UnauthorizedAccessException) { }
+        };
+        return dir;
+    });
+
     /// <summary>latent.dll with <paramref name="args"/>, under mpirun on loopback when <paramref name="ranks"/> &gt; 1, output redirected.</summary>
     internal static ProcessStartInfo StartInfo(int ranks, string[] args)
     {
@@ -166,6 +179,9 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         psi.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         psi.Environment["OMPI_MCA_btl"] = "self,vader,tcp"; // loopback only
         psi.Environment["LATENT_NUM_THREADS"] = "1";
+        // A temporary folder of its own: Open MPI 4 makes its session folder (/tmp/ompi.HOST.UID) under it, and two mpiruns
+        // started at once by tests running in parallel raced on creating the shared one ("mkdir ... File exists").
+        psi.Environment["TMPDIR"] = Directory.CreateDirectory(Path.Combine(MpirunTemp.Value, Guid.NewGuid().ToString("N"))).FullName;
         psi.WorkingDirectory = Path.GetTempPath();
         return psi;
     }
