@@ -16,15 +16,7 @@ public unsafe class DirectConvTests
     [InlineData(20, 3, 17, 20, false, true)]    // AVX2: a full half and one of 4 channels, tiles of 5, 5, 5, 5 rows
     public void RunHasTheBitsOfItsScalarTwin(int rows, int taps, int channels, int outChannels, bool relu, bool withBias)
     {
-        var rng = new Random(rows * 31 + taps * 7 + channels + outChannels);
-        var (input, rowIn, tapOff) = Layout(rng, rows, taps, channels);
-        var w = GemmTests.Random(rng, outChannels * channels * taps);
-        var packed = new float[DirectConv.PackedSize(outChannels, channels, taps)];
-        DirectConv.Pack(w, outChannels, channels, taps, packed);
-        var bias = GemmTests.Random(rng, outChannels);
-        // Outputs at a stride wider than the channel count, to check that nothing is written past a row's channels.
-        int stride = outChannels + 3;
-        var rowOut = Enumerable.Range(0, rows).Select(r => r * stride).ToArray();
+        var (input, rowIn, tapOff, packed, bias, rowOut, stride) = Problem(new Random(rows * 31 + taps * 7 + channels + outChannels), rows, taps, channels, outChannels);
         var fast = Enumerable.Repeat(-7f, rows * stride).ToArray();
         var twin = (float[])fast.Clone();
         fixed (float* pi = input, pp = packed, pb = bias, pf = fast, pt = twin)
@@ -49,14 +41,7 @@ public unsafe class DirectConvTests
     [InlineData(2, 1, 7, 20, 5)]      // more parts than blocks and rows: some parts run nothing
     public void RunPartsTogetherHaveTheBitsOfRun(int rows, int taps, int channels, int outChannels, int parts)
     {
-        var rng = new Random(rows * 13 + taps + channels * 3 + outChannels + parts);
-        var (input, rowIn, tapOff) = Layout(rng, rows, taps, channels);
-        var w = GemmTests.Random(rng, outChannels * channels * taps);
-        var packed = new float[DirectConv.PackedSize(outChannels, channels, taps)];
-        DirectConv.Pack(w, outChannels, channels, taps, packed);
-        var bias = GemmTests.Random(rng, outChannels);
-        int stride = outChannels + 3;
-        var rowOut = Enumerable.Range(0, rows).Select(r => r * stride).ToArray();
+        var (input, rowIn, tapOff, packed, bias, rowOut, stride) = Problem(new Random(rows * 13 + taps + channels * 3 + outChannels + parts), rows, taps, channels, outChannels);
         var whole = Enumerable.Repeat(-7f, rows * stride).ToArray();
         var inParts = (float[])whole.Clone();
         var writers = new int[whole.Length];
@@ -81,6 +66,22 @@ public unsafe class DirectConvTests
             Assert.True(BitConverter.SingleToInt32Bits(whole[i]) == BitConverter.SingleToInt32Bits(inParts[i]),
                 $"row {i / stride}, channel {i % stride}: Run {whole[i]:R}, parts {inParts[i]:R}");
         }
+    }
+
+    /// <summary>
+    /// A random problem for <see cref="DirectConv.Run"/>: input, rows and taps (<see cref="Layout"/>), packed weights, a
+    /// bias, and output rows at a stride wider than the channel count, to check that nothing is written past a row's channels.
+    /// </summary>
+    private static (float[] Input, int[] RowIn, int[] TapOff, float[] Packed, float[] Bias, int[] RowOut, int Stride) Problem(
+        Random rng, int rows, int taps, int channels, int outChannels)
+    {
+        var (input, rowIn, tapOff) = Layout(rng, rows, taps, channels);
+        var w = GemmTests.Random(rng, outChannels * channels * taps);
+        var packed = new float[DirectConv.PackedSize(outChannels, channels, taps)];
+        DirectConv.Pack(w, outChannels, channels, taps, packed);
+        var bias = GemmTests.Random(rng, outChannels);
+        int stride = outChannels + 3;
+        return (input, rowIn, tapOff, packed, bias, Enumerable.Range(0, rows).Select(r => r * stride).ToArray(), stride);
     }
 
     [Fact]
