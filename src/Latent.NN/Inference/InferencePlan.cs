@@ -755,14 +755,14 @@ public sealed unsafe class InferencePlan
         {
             In = from;
             Out = to;
-            int n = from.Shape.Aggregate(1, (a, b) => a * b);
-            _from = new int[n];
-            _to = new int[n];
-            for (int i = 0; i < n; i++) { _from[i] = from.Offset(i); _to[i] = to.Offset(i); }
             bool image = from.Shape.Length == 3 || from.Image is not null;
             _move = from.Kind == Layout.Dense && to.Kind == Layout.ChannelsLast && from.Shape.Length == 3 ? Move.ToChannelsLast
                 : to.Kind == Layout.Dense && image && (from.Kind == Layout.FlatChannelsLast || from.Kind == Layout.ChannelsLast && from.Pad == 0) ? Move.FromChannelsLast
                 : Move.Gather;
+            int n = _move == Move.Gather ? from.Shape.Aggregate(1, (a, b) => a * b) : 0; // the element map, only for a gather
+            _from = new int[n];
+            _to = new int[n];
+            for (int i = 0; i < n; i++) { _from[i] = from.Offset(i); _to[i] = to.Offset(i); }
         }
 
         public override void Run(float* input, float* output, int count, float* scratch)
