@@ -69,14 +69,11 @@ public static unsafe class Gemm
     /// Floats that <see cref="PackA"/> writes for an op(A) of <paramref name="m"/> rows and <paramref name="k"/> columns:
     /// every MC-row block padded to whole MR-row strips, for the whole k range.
     /// </summary>
-    internal static int PackedASize(int m, int k)
-    {
-        (int mr, int mc) = Avx512F.IsSupported ? (GemmKernelAvx512.MR, GemmKernelAvx512.MC)
-            : Avx2.IsSupported && Fma.IsSupported ? (GemmKernelAvx2.MR, GemmKernelAvx2.MC)
-            : System.Numerics.Vector.IsHardwareAccelerated ? (GemmKernelPortable.MR, GemmKernelPortable.MC)
-            : (GemmKernelScalar.MR, GemmKernelScalar.MC);
-        return (m / mc * RoundUp(mc, mr) + RoundUp(m % mc, mr)) * k;
-    }
+    internal static int PackedASize(int m, int k) => (int)(
+        Avx512F.IsSupported ? WholeASize<GemmKernelAvx512>(m, k)
+        : Avx2.IsSupported && Fma.IsSupported ? WholeASize<GemmKernelAvx2>(m, k)
+        : System.Numerics.Vector.IsHardwareAccelerated ? WholeASize<GemmKernelPortable>(m, k)
+        : WholeASize<GemmKernelScalar>(m, k));
 
     /// <summary>
     /// Packs op(A) [m, k] once, in the layout <see cref="Sgemm"/> packs it block by block, so that several products with
@@ -269,7 +266,11 @@ public static unsafe class Gemm
         else Blocked<TK>(ref job, lo, hi, 0, job.N, wholeB: job.Id != 0 ? WholePackedB<TK>(ref job) : null);
     }
 
-    /// <summary>Floats of op(A) [m, k] packed whole in <typeparamref name="TK"/>'s layout (as <see cref="PackedASize"/>).</summary>
+    /// <summary>Where the packed block of columns jc .. jc+nc and k rows from pc starts in op(B) packed whole (<see cref="WholePackedB"/>).</summary>
+    private static nint PackedBOffset<TK>(int jc, int nc, int pc, int k) where TK : IGemmMicroKernel =>
+        (nint)k * jc + (nint)RoundUp(nc, TK.NR) * pc;
+
+    /// <summary>Floats of op(A) [m, k] packed whole in <typeparamref name="TK"/>'s layout: every MC-row block padded to whole MR-row strips (<see cref="PackedASize"/> on this machine's kernel).</summary>
     private static long WholeASize<TK>(int m, int k) where TK : IGemmMicroKernel =>
         ((long)m / TK.MC * RoundUp(TK.MC, TK.MR) + RoundUp(m % TK.MC, TK.MR)) * k;
 
@@ -307,7 +308,7 @@ public static unsafe class Gemm
                 int nc = Math.Min(TK.NC, job.N - jc);
                 for (int pc = 0; pc < job.K; pc += TK.KC)
                     GemmPack.PackB<TK>(job.TransB, job.B, job.Ldb, pc, Math.Min(TK.KC, job.K - pc), jc, nc,
-                        packed + (nint)job.K * jc + (nint)pc * RoundUp(nc, TK.NR));
+                        packed + PackedBOffset<TK>(jc, nc, pc, job.K));
             }
             t_wholeBJob = job.Id;
         }
@@ -347,7 +348,7 @@ public static unsafe class Gemm
                 // The first k block applies the caller's beta; later blocks add onto what it left (beta 1).
                 float beta = pc == 0 ? job.Beta : 1f;
                 float* panelB = packB;
-                if (wholeB != null) panelB = wholeB + (nint)job.K * jc + (nint)pc * RoundUp(nc, nrFull); // j0 is 0 here
+                if (wholeB != null) panelB = wholeB + PackedBOffset<TK>(jc, nc, pc, job.K); // j0 is 0 here
                 else GemmPack.PackB<TK>(transB, job.B, job.Ldb, pc, kc, jc, nc, packB);
                 for (int ic = i0; ic < i1; ic += TK.MC)
                 {
