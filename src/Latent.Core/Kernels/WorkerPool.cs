@@ -37,7 +37,8 @@ namespace Latent.Core.Kernels;
 /// <para>
 /// Placement: on Linux the workers of a job may run on every CPU of the process but the caller's
 /// (<see cref="WorkerPlacement"/>), so that a woken worker does not queue behind its caller while another core is free
-/// or shared.
+/// or shared; and a caller left waiting for a worker whose core is shared lets that worker onto its own core while it
+/// sleeps, instead of waiting for the other thread's time slice to end.
 /// </para>
 /// </remarks>
 internal static unsafe class WorkerPool
@@ -105,7 +106,7 @@ internal static unsafe class WorkerPool
             Volatile.Write(ref _state, generation << 32); // publishes the job: part 0 is next
             for (int w = 0; w < helpers; w++) workers[w].Start.Set();
             Work(generation);
-            WaitAllDone();
+            WaitAllDone(workers, helpers);
             _fn = null;
             _ctx = null;
             _error?.Throw();
@@ -144,11 +145,17 @@ internal static unsafe class WorkerPool
         }
     }
 
-    private static void WaitAllDone()
+    private static void WaitAllDone(Worker[] workers, int helpers)
     {
         var spinner = new SpinWait();
         for (int i = 0; i < 100 && Volatile.Read(ref _pending) != 0; i++) spinner.SpinOnce(sleep1Threshold: -1);
         if (Volatile.Read(ref _pending) == 0) return;
+        // The caller has no part left and is about to leave its core idle, while a worker still runs one. A worker that
+        // shares its core with another thread is most likely preempted inside that part: it would only go on when the
+        // other thread's time slice ends (milliseconds), and the scheduler does not move it to the idle core, which is
+        // outside its CPU mask. It is moved onto the caller's core instead (and placed away again at the next job).
+        for (int w = 0; w < helpers; w++)
+            if (workers[w].InPartOnSharedCore) WorkerPlacement.OntoCaller(workers[w]);
         // Checked under the lock that the last finisher pulses under, so the wake-up cannot be missed.
         lock (DoneLock)
             while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneLock);
@@ -160,6 +167,9 @@ internal static unsafe class WorkerPool
         long s = Volatile.Read(ref _state);
         return s >> 32 != seen && (int)s != int.MaxValue;
     }
+
+    /// <summary>The workers started so far (for tests).</summary>
+    internal static Worker[] Workers => _workers;
 
     private static Worker[] EnsureWorkers(int count)
     {
@@ -183,6 +193,12 @@ internal static unsafe class WorkerPool
         /// <summary>The worker's OS thread id for <see cref="WorkerPlacement"/> (0 where it does not place threads).</summary>
         public volatile int ThreadId;
 
+        // Set while the worker runs parts of a job it joined while its polls found its core shared (SpinBudget).
+        private volatile bool _inPartOnSharedCore;
+
+        /// <summary>Whether the worker is running parts of a job it joined while its core was found shared.</summary>
+        public bool InPartOnSharedCore => _inPartOnSharedCore;
+
         public Worker(int index)
         {
             var thread = new Thread(Loop) { IsBackground = true, Name = $"Latent worker {index}" };
@@ -204,12 +220,24 @@ internal static unsafe class WorkerPool
                 {
                     long now = System.Diagnostics.Stopwatch.GetTimestamp(), last = now;
                     long deadline = now + (budget.Shared(now) ? sharedSpinTicks : spinTicks);
+                    int collections = GC.CollectionCount(0);
                     while (!NewJob(seen) && now < deadline)
                     {
                         Thread.SpinWait(20);
                         now = System.Diagnostics.Stopwatch.GetTimestamp();
                         if (now - last > preemptedTicks)
                         {
+                            // A garbage collection stops every managed thread, the poll included: that gap says
+                            // nothing about the core (a training step collects every few steps, so counting it
+                            // kept the worker on the short poll in a quiet machine).
+                            int after = GC.CollectionCount(0);
+                            if (after != collections)
+                            {
+                                collections = after;
+                                deadline += now - last;
+                                last = now;
+                                continue;
+                            }
                             budget.Preempted(now, minHold, maxHold);
                             break;
                         }
@@ -225,7 +253,9 @@ internal static unsafe class WorkerPool
                     if (!NewJob(seen)) Start.Wait();
                 }
                 seen = Volatile.Read(ref _state) >> 32;
+                _inPartOnSharedCore = budget.Shared(System.Diagnostics.Stopwatch.GetTimestamp());
                 Work(seen);
+                _inPartOnSharedCore = false;
             }
         }
     }

@@ -80,9 +80,14 @@ public unsafe class WorkerPoolTests
         int[] process = [], worker = [];
         var thread = new Thread(() =>
         {
+            process = AllowedCpus("/proc/self");
+            if (process.Length < 2) return;
+            // The caller stays on one CPU, so the next job sees the caller where it was when the worker was moved.
+            var mask = new ulong[16];
+            mask[process[0] / 64] = 1UL << (process[0] % 64);
+            fixed (ulong* m = mask) Assert.Equal(0, SetAffinity(0, 16 * sizeof(ulong), m));
             Parallelism.MaxDegree = 2;
             for (int job = 0; job < 50; job++) WorkerPool.Run(&Nothing, null, 2);
-            process = AllowedCpus("/proc/self");
             string dir = Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Latent worker 1");
             worker = AllowedCpus(dir);
         });
@@ -99,6 +104,48 @@ public unsafe class WorkerPoolTests
         Assert.Equal(process.Length - 1, worker.Length);
         Assert.Subset(process.ToHashSet(), worker.ToHashSet());
     }
+
+    [Fact]
+    public void OnLinuxAWorkerMovedOntoItsWaitingCallersCoreIsPlacedAwayAgainAtTheNextJob()
+    {
+        // A caller left waiting lets a worker run on its own core only (WorkerPlacement.OntoCaller); the next job must
+        // put the worker back on every CPU but the caller's, even when the caller has not changed core meanwhile.
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("LATENT_WORKER_PLACEMENT") == "0") return;
+        int saved = Parallelism.MaxDegree;
+        int[] process = [], moved = [], after = [];
+        var thread = new Thread(() =>
+        {
+            process = AllowedCpus("/proc/self");
+            if (process.Length < 2) return;
+            // The caller stays on one CPU, so the next job sees the caller where it was when the worker was moved.
+            var mask = new ulong[16];
+            mask[process[0] / 64] = 1UL << (process[0] % 64);
+            fixed (ulong* m = mask) Assert.Equal(0, SetAffinity(0, 16 * sizeof(ulong), m));
+            Parallelism.MaxDegree = 2;
+            for (int job = 0; job < 50; job++) WorkerPool.Run(&Nothing, null, 2);
+            string dir = Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Latent worker 1");
+            WorkerPlacement.OntoCaller(WorkerPool.Workers[0]);
+            moved = AllowedCpus(dir);
+            WorkerPool.Run(&Nothing, null, 2);
+            after = AllowedCpus(dir);
+        });
+        try
+        {
+            thread.Start();
+            thread.Join();
+        }
+        finally
+        {
+            Parallelism.MaxDegree = saved;
+        }
+        if (process.Length < 2) return; // one CPU: nowhere else to go
+        Assert.Equal([process[0]], moved); // the caller's CPU only
+        Assert.Equal(process.Length - 1, after.Length); // every CPU but the caller's again
+        Assert.DoesNotContain(process[0], after);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sched_setaffinity")]
+    private static extern int SetAffinity(int pid, nint size, ulong* mask);
 
     [Fact]
     public void SpinBudgetPollsBrieflyForAHoldAfterAPreemption()
