@@ -99,6 +99,35 @@ public class ParallelPassesTests
     }
 
     [Theory]
+    [InlineData(1, 512, 784)]
+    [InlineData(1, 512, 20)]
+    [InlineData(3, 37, 45)]
+    [InlineData(2, 1, 7)]
+    [InlineData(4, 0, 33)]
+    [InlineData(2, 300, 1_031)]
+    public void SumOverAMiddleAxisAddsEachColumnsRowsInOrderForAnyThreadCount(int outer, int r, int inner)
+    {
+        // A bias gradient's Sum([0]) over [rows, features], and the general [outer, r, inner] case.
+        var rng = new Random(outer * 7 + r * 13 + inner);
+        var data = FusedKernelTests.Random(rng, outer * r * inner);
+        if (data.Length > 3) { data[0] = -0f; data[1] = float.NaN; data[2] = float.PositiveInfinity; }
+        var expected = new float[outer * inner];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                float acc = 0f;
+                for (int j = 0; j < r; j++) acc += data[(o * r + j) * inner + i];
+                expected[o * inner + i] = acc;
+            }
+        ForEachThreadCount(() =>
+        {
+            var sum = new Tensor((float[])data.Clone(), outer, r, inner).Sum([1]);
+            Assert.Equal([outer, inner], sum.Shape);
+            Assert.Equal(FusedKernelTests.Bits(expected), FusedKernelTests.Bits(sum.ToArray()));
+        });
+    }
+
+    [Theory]
     [InlineData(128, 32, 14, 14)]
     [InlineData(3, 5, 7, 9)]
     [InlineData(2, 1, 1, 1)]
