@@ -56,14 +56,21 @@ internal static unsafe class WorkerPool
     /// <summary>How long it polls while its core is shared with another thread (<see cref="SpinBudget"/>).</summary>
     internal const int SharedSpinMicroseconds = 20;
 
-    /// <summary>A poll that finds the clock this much later than its last look was preempted: the core is shared.</summary>
-    internal const int PreemptedMicroseconds = 50;
+    /// <summary>
+    /// A poll that finds the clock this much later than its last look was preempted: the core is shared. Another
+    /// process's time slice is milliseconds; the virtual machine's own hiccups, 50-300 µs, were counted as sharing at
+    /// the 50 µs this was before (and then a waiting caller moved running workers to its core, below).
+    /// </summary>
+    internal const int PreemptedMicroseconds = 500;
 
     /// <summary>How long a worker keeps the short poll after it was first found preempted; it doubles while that recurs.</summary>
     internal const int SharedHoldMilliseconds = 100;
 
     /// <summary>The longest hold of the short poll (the core is looked at again this often at least).</summary>
     internal const int MaxSharedHoldMilliseconds = 10_000;
+
+    /// <summary>How often a waiting caller looks whether a worker on a shared core is getting any CPU.</summary>
+    internal const int WatchMilliseconds = 1;
 
     private static long _state; // generation << 32 | next unclaimed part
     private static int _parts;
@@ -151,14 +158,33 @@ internal static unsafe class WorkerPool
         for (int i = 0; i < 100 && Volatile.Read(ref _pending) != 0; i++) spinner.SpinOnce(sleep1Threshold: -1);
         if (Volatile.Read(ref _pending) == 0) return;
         // The caller has no part left and is about to leave its core idle, while a worker still runs one. A worker that
-        // shares its core with another thread is most likely preempted inside that part: it would only go on when the
-        // other thread's time slice ends (milliseconds), and the scheduler does not move it to the idle core, which is
-        // outside its CPU mask. It is moved onto the caller's core instead (and placed away again at the next job).
-        for (int w = 0; w < helpers; w++)
-            if (workers[w].InPartOnSharedCore) WorkerPlacement.OntoCaller(workers[w]);
-        // Checked under the lock that the last finisher pulses under, so the wake-up cannot be missed.
-        lock (DoneLock)
-            while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneLock);
+        // shares its core with another thread may be preempted inside that part: it would only go on when the other
+        // thread's time slice ends (milliseconds), and the scheduler does not move it to the idle core, which is
+        // outside its CPU mask. While such a worker is in the job, the caller looks every WatchMilliseconds whether it
+        // is getting any CPU, and if not lets it onto the caller's core (it is placed away again at the next job); a
+        // worker that is running is left where its caches are.
+        while (true)
+        {
+            bool watch = false;
+            for (int w = 0; w < helpers; w++)
+            {
+                if (!workers[w].InPartOnSharedCore) continue;
+                watch = true;
+                if (WorkerPlacement.Stalled(workers[w], ref _pending)) WorkerPlacement.OntoCaller(workers[w]);
+            }
+            // Checked under the lock that the last finisher pulses under, so the wake-up cannot be missed.
+            lock (DoneLock)
+            {
+                if (!watch)
+                {
+                    while (Volatile.Read(ref _pending) != 0) Monitor.Wait(DoneLock);
+                    return;
+                }
+                if (Volatile.Read(ref _pending) == 0) return;
+                Monitor.Wait(DoneLock, WatchMilliseconds);
+                if (Volatile.Read(ref _pending) == 0) return;
+            }
+        }
     }
 
     /// <summary>Whether a job other than generation <paramref name="seen"/> is published (not closed for writing).</summary>

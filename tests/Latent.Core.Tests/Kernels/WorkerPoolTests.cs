@@ -144,6 +144,54 @@ public unsafe class WorkerPoolTests
         Assert.DoesNotContain(process[0], after);
     }
 
+    private static readonly ManualResetEventSlim WorkerGate = new(false);
+    private static volatile bool s_workerInPart;
+
+    // On the worker: says so, then blocks (no CPU) until the gate opens; on the caller: returns at once.
+    private static void BlockOnWorker(void* ctx, int part)
+    {
+        if (Thread.CurrentThread.Name != "Latent worker 1") return;
+        s_workerInPart = true;
+        WorkerGate.Wait();
+    }
+
+    [Fact]
+    public void OnLinuxAWorkerBlockedInsideAPartIsSeenStalled()
+    {
+        // What a waiting caller checks before it moves a worker to its own core: a worker that gets no CPU is stalled.
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("LATENT_WORKER_PLACEMENT") == "0") return;
+        if (AllowedCpus("/proc/self").Length < 2) return;
+        int saved = Parallelism.MaxDegree;
+        bool stalled = false;
+        try
+        {
+            Parallelism.MaxDegree = 2;
+            for (int attempt = 0; attempt < 20 && !s_workerInPart; attempt++)
+            {
+                WorkerGate.Reset();
+                var caller = new Thread(() => WorkerPool.Run(&BlockOnWorker, null, 2));
+                caller.Start();
+                // The caller may run both parts itself when the worker wakes late: then the job ends and we try again.
+                for (int i = 0; i < 200 && !s_workerInPart && caller.IsAlive; i++) Thread.Sleep(5);
+                if (s_workerInPart)
+                {
+                    Thread.Sleep(20); // the worker is asleep in the gate
+                    int pending = 1;
+                    stalled = WorkerPlacement.Stalled(WorkerPool.Workers[0], ref pending);
+                }
+                WorkerGate.Set();
+                Assert.True(caller.Join(TimeSpan.FromSeconds(30)));
+            }
+        }
+        finally
+        {
+            WorkerGate.Set();
+            Parallelism.MaxDegree = saved;
+        }
+        Assert.True(s_workerInPart, "the worker never ran a part in 20 jobs");
+        Assert.True(stalled);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sched_setaffinity")]
     private static extern int SetAffinity(int pid, nint size, ulong* mask);
 
