@@ -41,10 +41,10 @@ public static class Loss
         bool record = Tensor.NeedsGrad(logits, target);
         if (reduction == Reduction.None)
         {
-            var y = new Tensor(GC.AllocateUninitializedArray<float>(logits.Size), logits.Shape);
+            var y = Tensor.Empty(logits.Shape);
             BceWithLogitsKernel.Loss(logits.Span, target.Span, y.Span);
             if (record)
-                y.Record("bce_with_logits", [logits, target], g => [
+                y.RecordOp("bce_with_logits", [logits, target], g => [
                     logits.RequiresGrad ? BceLogitsGrad(g, logits, target, 1f) : null,
                     target.RequiresGrad ? -(g * logits) : null]);
             return y;
@@ -53,7 +53,7 @@ public static class Loss
         float scale = reduction == Reduction.Mean ? 1f / Math.Max(1, logits.Size) : 1f;
         var total = Tensor.Scalar((float)BceWithLogitsKernel.Sum(logits.Span, target.Span) * scale);
         if (record)
-            total.Record(reduction == Reduction.Mean ? "bce_with_logits_mean" : "bce_with_logits_sum", [logits, target], g => [
+            total.RecordOp(reduction == Reduction.Mean ? "bce_with_logits_mean" : "bce_with_logits_sum", [logits, target], g => [
                 logits.RequiresGrad ? BceLogitsGrad(g, logits, target, scale) : null,
                 target.RequiresGrad ? -(g * scale * logits) : null]);
         return total;
@@ -67,7 +67,7 @@ public static class Loss
     {
         if (Tensor.NeedsGrad(g, logits, target))
             return scale == 1f ? g * (logits.Sigmoid() - target) : g * scale * (logits.Sigmoid() - target);
-        var dx = new Tensor(GC.AllocateUninitializedArray<float>(logits.Size), logits.Shape);
+        var dx = Tensor.Empty(logits.Shape);
         if (g.Size == 1) BceWithLogitsKernel.Grad(logits.Span, target.Span, g.Item() * scale, dx.Span);
         else BceWithLogitsKernel.Grad(logits.Span, target.Span, g.Span, dx.Span);
         return dx;

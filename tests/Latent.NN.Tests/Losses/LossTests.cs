@@ -102,6 +102,33 @@ public class LossTests
         Check.Gradients(() => Loss.KlNormal(mu, lv, mu2, lv2, Reduction.Sum), [mu, lv, mu2, lv2]);
     }
 
+    [Theory]
+    [InlineData(Reduction.Mean)]
+    [InlineData(Reduction.None)]
+    public void BceWithLogitsInATrainingStepTakesItsBuffersFromTheStepsPool(Reduction reduction)
+    {
+        // In a steady Tensor.Step the loss's own buffers (the per-element losses, the gradient in the logits) come back
+        // from the previous step; what is left new is the leaf gradient of w (n floats) and small objects.
+        const int n = 1 << 16;
+        var rng = new Random(3);
+        var x = Tensor.FromArray(Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray());
+        var target = Tensor.FromArray(Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray());
+        var w = Tensor.FromArray(Enumerable.Repeat(0.5f, n).ToArray()).RequireGrad();
+        long allocated = 0;
+        for (int step = 0; step < 3; step++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (Tensor.Step())
+            {
+                var loss = Loss.BceWithLogits(x * w, target, reduction);
+                w.Grad = null;
+                (reduction == Reduction.None ? loss.Sum() : loss).Backward();
+            }
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.True(allocated < 4L * n + 4L * n / 2, $"a steady step allocated {allocated} bytes for {n} logits");
+    }
+
     [Fact]
     public void InvalidArgumentsThrowNamingTheLossAndShapes()
     {
