@@ -58,8 +58,8 @@ internal static unsafe class WorkerPool
 
     /// <summary>
     /// A poll that finds the clock this much later than its last look was preempted: the core is shared. Another
-    /// process's time slice is milliseconds; the virtual machine's own hiccups, 50-300 µs, were counted as sharing at
-    /// the 50 µs this was before (and then a waiting caller moved running workers to its core, below).
+    /// process's time slice is milliseconds; at the 50 µs this was before, the virtual machine's own hiccups (50-300 µs)
+    /// marked an idle machine's cores shared.
     /// </summary>
     internal const int PreemptedMicroseconds = 500;
 
