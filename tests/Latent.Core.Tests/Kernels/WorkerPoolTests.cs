@@ -71,25 +71,25 @@ public unsafe class WorkerPoolTests
             .ToArray();
     }
 
-    [Fact]
-    public void OnLinuxAWorkerMayRunOnEveryCpuButOne()
+    /// <summary>
+    /// Runs <paramref name="body"/> (given the worker's /proc task folder) on a new thread pinned to the process's first
+    /// CPU, after 50 two-part jobs from it with MaxDegree 2; returns the process's CPUs (fewer than 2: nothing ran).
+    /// </summary>
+    private static int[] OnPinnedCaller(Action<string> body)
     {
-        // The pool keeps its workers off the caller's core (WorkerPlacement): the worker's mask lacks exactly one CPU.
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("LATENT_WORKER_PLACEMENT") == "0") return;
         int saved = Parallelism.MaxDegree;
-        int[] process = [], worker = [];
+        int[] process = [];
         var thread = new Thread(() =>
         {
             process = AllowedCpus("/proc/self");
-            if (process.Length < 2) return;
-            // The caller stays on one CPU, so the next job sees the caller where it was when the worker was moved.
+            if (process.Length < 2) return; // one CPU: nowhere else to go
+            // The caller stays on one CPU, so each job sees the caller where the last one did.
             var mask = new ulong[16];
             mask[process[0] / 64] = 1UL << (process[0] % 64);
             fixed (ulong* m = mask) Assert.Equal(0, SetAffinity(0, 16 * sizeof(ulong), m));
             Parallelism.MaxDegree = 2;
             for (int job = 0; job < 50; job++) WorkerPool.Run(&Nothing, null, 2);
-            string dir = Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Latent worker 1");
-            worker = AllowedCpus(dir);
+            body(Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Latent worker 1"));
         });
         try
         {
@@ -100,9 +100,20 @@ public unsafe class WorkerPoolTests
         {
             Parallelism.MaxDegree = saved;
         }
-        if (process.Length < 2) return; // one CPU: nowhere else to go
+        return process;
+    }
+
+    [Fact]
+    public void OnLinuxAWorkerMayRunOnEveryCpuButOne()
+    {
+        // The pool keeps its workers off the caller's core (WorkerPlacement): the worker's mask lacks exactly the caller's CPU.
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("LATENT_WORKER_PLACEMENT") == "0") return;
+        int[] worker = [];
+        int[] process = OnPinnedCaller(dir => worker = AllowedCpus(dir));
+        if (process.Length < 2) return;
         Assert.Equal(process.Length - 1, worker.Length);
         Assert.Subset(process.ToHashSet(), worker.ToHashSet());
+        Assert.DoesNotContain(process[0], worker);
     }
 
     [Fact]
@@ -111,34 +122,15 @@ public unsafe class WorkerPoolTests
         // A caller left waiting lets a worker run on its own core only (WorkerPlacement.OntoCaller); the next job must
         // put the worker back on every CPU but the caller's, even when the caller has not changed core meanwhile.
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("LATENT_WORKER_PLACEMENT") == "0") return;
-        int saved = Parallelism.MaxDegree;
-        int[] process = [], moved = [], after = [];
-        var thread = new Thread(() =>
+        int[] moved = [], after = [];
+        int[] process = OnPinnedCaller(dir =>
         {
-            process = AllowedCpus("/proc/self");
-            if (process.Length < 2) return;
-            // The caller stays on one CPU, so the next job sees the caller where it was when the worker was moved.
-            var mask = new ulong[16];
-            mask[process[0] / 64] = 1UL << (process[0] % 64);
-            fixed (ulong* m = mask) Assert.Equal(0, SetAffinity(0, 16 * sizeof(ulong), m));
-            Parallelism.MaxDegree = 2;
-            for (int job = 0; job < 50; job++) WorkerPool.Run(&Nothing, null, 2);
-            string dir = Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "Latent worker 1");
             WorkerPlacement.OntoCaller(WorkerPool.Workers[0]);
             moved = AllowedCpus(dir);
             WorkerPool.Run(&Nothing, null, 2);
             after = AllowedCpus(dir);
         });
-        try
-        {
-            thread.Start();
-            thread.Join();
-        }
-        finally
-        {
-            Parallelism.MaxDegree = saved;
-        }
-        if (process.Length < 2) return; // one CPU: nowhere else to go
+        if (process.Length < 2) return;
         Assert.Equal([process[0]], moved); // the caller's CPU only
         Assert.Equal(process.Length - 1, after.Length); // every CPU but the caller's again
         Assert.DoesNotContain(process[0], after);
